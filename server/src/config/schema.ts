@@ -1,0 +1,53 @@
+// The one settings schema of orbit-ls (client section "orbit"): every key, its type, default and
+// description. Types, defaults, validation and docs/configuration.md all derive from this object.
+import { availableParallelism } from 'node:os';
+import { integer, ruleLevels, stringArray, type SchemaGroup, type SettingsOf } from './spec';
+
+/** The configuration section clients send, e.g. workspace/configuration { section: "orbit" }. */
+export const SECTION = 'orbit';
+
+// To add a setting: add a spec below (or a group object, e.g. `ollama: { host: string({...}) }`,
+// best kept in its own file and spread in here), then run
+// `UPDATE_DOCS=1 node --test test/unit/config/` to regenerate the reference in docs/configuration.md.
+export const schema = {
+  debounceMs: integer({
+    default: 200,
+    min: 0,
+    max: 10_000,
+    description: 'Milliseconds to wait after the last edit of a document before analysing it again.',
+  }),
+  analysisTimeoutMs: integer({
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+    description:
+      'Longest time one analysis of one document may take. A run that takes longer is stopped and the document gets an information diagnostic saying so.',
+  }),
+  maxFileSize: integer({
+    default: 2_000_000,
+    min: 0,
+    description: 'Documents longer than this many characters are not analysed (the document gets an information diagnostic).',
+  }),
+  pool: {
+    size: integer({
+      default: () => Math.max(1, availableParallelism() - 1),
+      defaultLabel: 'CPU cores − 1, at least 1',
+      min: 1,
+      max: 64,
+      description: 'Number of worker threads that run analyses. Read when the server or `check` starts.',
+    }),
+  },
+  rules: ruleLevels({
+    default: {},
+    description:
+      'Severity per rule id, e.g. `{ "sql-injection": "warning", "command-injection": "off" }`. Rules not listed use their default severity.',
+  }),
+  extraSources: stringArray({
+    default: [],
+    description:
+      'Extra taint sources as dotted access paths, e.g. `["ctx.state.input", "getUserInput()"]`, treated like request data.',
+  }),
+} satisfies SchemaGroup;
+
+/** Validated settings: every key present, every value of its declared type. */
+export type Settings = SettingsOf<typeof schema>;

@@ -1,0 +1,72 @@
+// One document through the pool: settings in, a versioned report out. Shared by the scheduler
+// (server) and the batch runner (check), so both give the same findings and the same notices.
+import type { AnalysisError, Finding, LanguageKind, Span } from '../core/types';
+import { staticOptionsFrom } from '../config/validate';
+import type { Settings } from '../config/schema';
+import type { AnalysisPool } from './pool';
+
+/** A document as the engine sees it: plain data, no LSP types. */
+export interface DocumentSnapshot {
+  uri: string;
+  version: number;
+  text: string;
+  /** Undefined for languages orbit-ls does not analyse; such documents are never sent to the pool. */
+  language: LanguageKind | undefined;
+}
+
+/** Something about the analysis itself the user should know (not a vulnerability). */
+export interface Notice {
+  message: string;
+  span?: Span;
+}
+
+/** What the user sees for one version of one document. */
+export interface DocumentReport {
+  uri: string;
+  version: number;
+  findings: Finding[];
+  notices: Notice[];
+  errors: AnalysisError[];
+  elapsedMs: number;
+}
+
+export const COULD_NOT_FINISH = 'orbit-ls could not finish analysing this file';
+
+/** Runs the static pass; undefined when cancelled (the caller has moved on to a newer version). */
+export async function analyzeSnapshot(
+  pool: AnalysisPool,
+  doc: DocumentSnapshot,
+  settings: Settings,
+  signal: AbortSignal,
+): Promise<DocumentReport | undefined> {
+  const base = { uri: doc.uri, version: doc.version, findings: [], errors: [], elapsedMs: 0 };
+  if (doc.language === undefined) return { ...base, notices: [] };
+  // Checked here as well as in core so a huge document is not even copied into a worker.
+  if (doc.text.length > settings.maxFileSize) {
+    const message = `orbit-ls did not analyse this file: it has ${doc.text.length} characters, more than orbit.maxFileSize (${settings.maxFileSize}). Raise orbit.maxFileSize to analyse it.`;
+    return { ...base, notices: [{ message }] };
+  }
+  const outcome = await pool.run(
+    'analyzeStatic',
+    { document: { fileName: doc.uri, text: doc.text, language: doc.language }, options: staticOptionsFrom(settings) },
+    { signal, timeoutMs: settings.analysisTimeoutMs },
+  );
+  switch (outcome.kind) {
+    case 'cancelled':
+      return undefined;
+    case 'failed': {
+      const why =
+        outcome.reason === 'timeout'
+          ? `${outcome.message} (orbit.analysisTimeoutMs). Raise orbit.analysisTimeoutMs, or split the file.`
+          : `${outcome.message}. Other files are unaffected; please report this with the file if you can.`;
+      return { ...base, notices: [{ message: `${COULD_NOT_FINISH}: ${why}` }] };
+    }
+    case 'done': {
+      const { findings, errors } = outcome.value;
+      const notices = errors
+        .filter((e) => e.kind === 'limit' || e.kind === 'internal')
+        .map((e) => ({ message: `${COULD_NOT_FINISH}: ${e.message}`, span: e.span }));
+      return { ...base, findings, errors, notices, elapsedMs: outcome.elapsedMs };
+    }
+  }
+}

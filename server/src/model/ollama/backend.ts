@@ -1,0 +1,233 @@
+// The Ollama backend: trace prediction (schema-constrained, validated, retried once, cached) and
+// streamed code generation, both behind one bounded, priority-aware queue.
+
+import type { ChatResponse, Message } from 'ollama';
+import type { Trace } from '../../core/trace/schema.js';
+import {
+  ModelCallError,
+  type CallOptions,
+  type CodeGenerator,
+  type GenerateRequest,
+  type GenerationStream,
+  type JsonSchema,
+  type ModelUsage,
+  type PredictOutcome,
+  type TracePredictor,
+  type TraceRequest,
+} from '../types.js';
+import { cacheKey, createAnswerCache } from './cache.js';
+import { checkOllamaHealth, type HealthReport } from './health.js';
+import { validateJson } from './json-schema.js';
+import { createLimiter } from './limiter.js';
+import { answerSchema, parseProblem, retryMessages, traceMessages } from './prompt.js';
+import { DEFAULT_OLLAMA_SETTINGS, type OllamaSettings } from './settings.js';
+import { addUsage, cancelled, streamParts, usageFrom, type Connection } from './stream.js';
+
+export interface OllamaBackendConfig extends Partial<OllamaSettings> {
+  host: string;
+  model: string;
+  /** Replaces global fetch (the call's abort signal is still applied). */
+  fetch?: typeof fetch;
+}
+
+export interface OllamaBackend extends TracePredictor, CodeGenerator {
+  readonly host: string;
+  readonly model: string;
+  /** Queued calls with this priority key run first: the document in front of the user. */
+  setPreferredKey(key: string | undefined): void;
+  setConcurrency(limit: number): void;
+  /** Cancels every call in flight or queued, e.g. at shutdown; later calls work normally. */
+  abortAll(): void;
+  health(signal: AbortSignal): Promise<HealthReport>;
+  /** Calls running and waiting now, for progress reports. */
+  load(): { active: number; waiting: number };
+}
+
+export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend {
+  const settings: OllamaSettings = { ...DEFAULT_OLLAMA_SETTINGS, ...definedOnly(config) };
+  const conn: Connection = {
+    host: settings.host,
+    model: settings.model,
+    fetch: config.fetch,
+    firstChunkTimeoutMs: settings.firstChunkTimeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs,
+  };
+  const limiter = createLimiter(settings.concurrency);
+  const cache = createAnswerCache<Trace[]>({
+    memoryEntries: settings.memoryCacheEntries,
+    dir: settings.cacheDir,
+    maxDiskBytes: settings.diskCacheMaxBytes,
+    accept: (value): value is Trace[] => Array.isArray(value),
+  });
+  let lifetime = new AbortController();
+
+  /** One streamed chat request, collected. */
+  async function chatOnce(messages: Message[], format: JsonSchema, options: Record<string, number>, signal: AbortSignal) {
+    const started = performance.now();
+    let text = '';
+    let final: ChatResponse | undefined;
+    const parts = streamParts(
+      conn,
+      (client) => client.chat({ model: conn.model, messages, format, options, stream: true }),
+      signal,
+    );
+    for await (const part of parts) {
+      text += part.message?.content ?? '';
+      if (part.done) final = part;
+    }
+    return { text, final, usage: usageFrom(final, performance.now() - started, 1) };
+  }
+
+  async function predictTrace(request: TraceRequest, options: CallOptions, signal: AbortSignal): Promise<PredictOutcome> {
+    const started = performance.now();
+    const callSignal = AbortSignal.any([signal, lifetime.signal]);
+    const format = answerSchema(request);
+    const modelOptions = {
+      temperature: options.temperature ?? 0,
+      seed: options.seed ?? settings.seed,
+      num_predict: options.maxTokens ?? settings.maxTraceTokens,
+    };
+    const messages = traceMessages(request);
+    const key = cacheKey({ model: conn.model, messages, format, options: modelOptions });
+    let release: (() => void) | undefined;
+    try {
+      if (request.inputs.length === 0) return ok([], zeroUsage(started), false);
+      if (!options.bypassCache) {
+        const hit = await quietly(() => cache.get(key, callSignal));
+        if (hit && hit.length === request.inputs.length) return ok(hit, zeroUsage(started), true);
+      }
+      release = await limiter.acquire(options.priorityKey, callSignal);
+      const first = await chatOnce(messages, format, modelOptions, callSignal);
+      let answer = readAnswer(first.text, first.final, format);
+      let usage = first.usage;
+      let raw = first.text;
+      if (typeof answer === 'string') {
+        // One retry, telling the model what was wrong; small models often fix it.
+        const second = await chatOnce(retryMessages(messages, first.text, answer), format, modelOptions, callSignal);
+        answer = readAnswer(second.text, second.final, format);
+        usage = addUsage(usage, second.usage);
+        raw = second.text;
+      }
+      usage = { ...usage, wallMs: Math.round(performance.now() - started) };
+      if (typeof answer === 'string') return { kind: 'unparseable', detail: answer, raw, usage };
+      const traces = answer;
+      await quietly(() => cache.set(key, traces, callSignal));
+      return ok(traces, usage, false);
+    } catch (error) {
+      if (error instanceof ModelCallError) return error.failure;
+      if (callSignal.aborted) return cancelled();
+      throw error;
+    } finally {
+      release?.();
+    }
+  }
+
+  function generateStream(request: GenerateRequest, signal: AbortSignal): GenerationStream {
+    let usage: ModelUsage | undefined;
+    let doneReason: string | undefined;
+    async function* run(): AsyncGenerator<string, void, undefined> {
+      const started = performance.now();
+      const callSignal = AbortSignal.any([signal, lifetime.signal]);
+      const opts = request.options ?? {};
+      let release: () => void;
+      try {
+        release = await limiter.acquire(opts.priorityKey, callSignal);
+      } catch {
+        throw new ModelCallError(cancelled());
+      }
+      try {
+        const options = definedOnly({
+          temperature: opts.temperature,
+          seed: opts.seed,
+          num_predict: opts.maxTokens,
+          stop: opts.stop,
+        });
+        const parts = streamParts(
+          conn,
+          (client) =>
+            client.generate({
+              model: conn.model,
+              prompt: request.prompt,
+              system: request.system,
+              raw: request.raw,
+              options,
+              stream: true,
+            }),
+          callSignal,
+        );
+        for await (const part of parts) {
+          if (part.response) yield part.response;
+          if (part.done) {
+            usage = usageFrom(part, performance.now() - started, 1);
+            doneReason = part.done_reason;
+          }
+        }
+      } finally {
+        release();
+      }
+    }
+    // One request per stream: iterating again continues the same generator.
+    let iterator: AsyncGenerator<string, void, undefined> | undefined;
+    return {
+      [Symbol.asyncIterator]: () => (iterator ??= run()),
+      get usage() {
+        return usage;
+      },
+      get doneReason() {
+        return doneReason;
+      },
+    };
+  }
+
+  return {
+    host: conn.host,
+    model: conn.model,
+    predictTrace,
+    generateStream,
+    setPreferredKey: (key) => limiter.setPreferredKey(key),
+    setConcurrency: (limit) => limiter.setConcurrency(limit),
+    abortAll() {
+      lifetime.abort(new Error('The Ollama backend was shut down.'));
+      lifetime = new AbortController();
+    },
+    health: (signal) => checkOllamaHealth(conn.host, conn.model, signal, { fetch: config.fetch }),
+    load: () => ({ active: limiter.active, waiting: limiter.waiting }),
+  };
+}
+
+/** The traces, or a sentence saying why the answer cannot be used. */
+function readAnswer(text: string, final: ChatResponse | undefined, format: JsonSchema): Trace[] | string {
+  if (final?.done_reason === 'length') return 'the answer was cut off at the token limit';
+  let value: unknown;
+  try {
+    // With `format` Ollama returns bare JSON; some models still wrap it in a Markdown fence.
+    value = JSON.parse(text.trim().replace(/^```(?:json)?\s*\n?([\s\S]*?)\n?```$/, '$1'));
+  } catch (error) {
+    return `the answer is not JSON (${error instanceof Error ? error.message : String(error)})`;
+  }
+  const errors = validateJson(value, format);
+  if (errors.length > 0) return `the answer does not follow the schema: ${parseProblem(errors)}`;
+  return (value as { traces: Trace[] }).traces;
+}
+
+function ok(traces: Trace[], usage: ModelUsage, cached: boolean): PredictOutcome {
+  return { kind: 'ok', traces, usage, cached };
+}
+
+function zeroUsage(started: number): ModelUsage {
+  return usageFrom(undefined, performance.now() - started, 0);
+}
+
+/** Cache trouble (a full disk, a permission) must never cost the answer; aborts still count. */
+async function quietly<T>(op: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await op();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AbortError') throw error;
+    return undefined;
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,88 @@
+// The trace-prediction prompt and the answer schema sent as Ollama's `format`.
+// The layout is a contract: test/support/fake-ollama parses it to find the program and inputs.
+
+import type { Message } from 'ollama';
+import type { JsonSchema, TraceRequest } from '../types.js';
+import { describeSchemaErrors, type SchemaError } from './json-schema.js';
+
+const SYSTEM = [
+  'You are a precise JavaScript interpreter.',
+  'Given a program and inputs, you predict what really happens when the program runs: the',
+  'sequence of states, every effect (network, file system, processes, eval, environment,',
+  'database, logging, time, crypto) and the return value or thrown error.',
+  'Report what the code does, not what its names or comments claim.',
+  'Answer with JSON only, exactly in the requested schema.',
+].join(' ');
+
+/** The answer is one object holding one trace per input, so a batch costs a single call. */
+export function answerSchema(request: TraceRequest): JsonSchema {
+  const n = request.inputs.length;
+  const defs = request.schema.$defs ?? request.schema.definitions;
+  // Local $refs inside the trace schema point at its own root, so its definitions move up.
+  const trace: JsonSchema = { ...request.schema };
+  delete trace.$defs;
+  delete trace.definitions;
+  const schema: JsonSchema = {
+    type: 'object',
+    properties: { traces: { type: 'array', items: trace, minItems: n, maxItems: n } },
+    required: ['traces'],
+    additionalProperties: false,
+  };
+  if (request.schema.$defs) schema.$defs = defs;
+  if (request.schema.definitions) schema.definitions = defs;
+  return schema;
+}
+
+export function traceMessages(request: TraceRequest): Message[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: tracePrompt(request) },
+  ];
+}
+
+/** The follow-up after a malformed answer: say what was wrong and ask again. */
+export function retryMessages(first: Message[], badAnswer: string, problem: string): Message[] {
+  return [
+    ...first,
+    { role: 'assistant', content: badAnswer },
+    {
+      role: 'user',
+      content:
+        `That answer is not valid: ${problem}. ` +
+        'Answer again with one JSON object {"traces": [...]} that follows the schema exactly, and nothing else.',
+    },
+  ];
+}
+
+export function parseProblem(errors: SchemaError[] | string): string {
+  return typeof errors === 'string' ? errors : describeSchemaErrors(errors);
+}
+
+function tracePrompt(request: TraceRequest): string {
+  const fence = fenceFor(request.program);
+  const lines = [
+    `Predict the execution trace of the program below for each of ${request.inputs.length} input(s).`,
+    'Lines are numbered from 1 at the first line of the program.',
+    '',
+    'Program:',
+    `${fence}js`,
+    request.program,
+    fence,
+    '',
+  ];
+  if (request.entry) lines.push(`Entry: ${request.entry}`, '');
+  lines.push(
+    'Inputs (JSON, one argument list per run):',
+    JSON.stringify(request.inputs),
+    '',
+    'Answer with {"traces": [...]}: one trace per input, in order. Each trace follows this JSON Schema:',
+    JSON.stringify(request.schema),
+  );
+  return lines.join('\n');
+}
+
+/** A code fence longer than any run of backticks in the program, as Markdown allows. */
+function fenceFor(program: string): string {
+  const longest = Math.max(2, ...(program.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(longest + 1);
+}

@@ -1,0 +1,133 @@
+// The small interfaces every model backend implements: predict an execution trace, and stream
+// generated code. The Ollama backend implements both; the sandbox backend only predicts traces.
+
+import type { JsonValue, Trace } from '../core/trace/schema.js';
+
+/** The subset of JSON Schema that trace schemas use and that model/ollama validates. Kept
+ *  structural so a schema exported from core/trace can be passed as it is. */
+export interface JsonSchema {
+  type?: JsonSchemaType | JsonSchemaType[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  enum?: JsonValue[];
+  const?: JsonValue;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+  definitions?: Record<string, JsonSchema>;
+  title?: string;
+  description?: string;
+}
+
+export type JsonSchemaType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
+/** One program to trace on a batch of inputs; a single prompt covers the whole batch. */
+export interface TraceRequest {
+  /** The program text: a function unit, as plain JavaScript. */
+  program: string;
+  /** The function to call when the program holds more than one; omitted for a single unit. */
+  entry?: string;
+  /** One argument list per run. */
+  inputs: JsonValue[][];
+  /** The schema of one trace (from core/trace). */
+  schema: JsonSchema;
+}
+
+/** Per-call choices; everything has a default. */
+export interface CallOptions {
+  /** Calls whose key equals the backend's preferred key (the active document) run first. */
+  priorityKey?: string;
+  /** Sampling seed; trace prediction defaults to a fixed one so answers are repeatable. */
+  seed?: number;
+  temperature?: number;
+  /** Upper bound on generated tokens (Ollama's num_predict). */
+  maxTokens?: number;
+  /** Stop sequences for generation. */
+  stop?: string[];
+  /** Skip the cache lookup (the answer is still stored). */
+  bypassCache?: boolean;
+}
+
+/** Token counts and durations as Ollama reports them, in milliseconds, summed over attempts. */
+export interface ModelUsage {
+  promptTokens: number;
+  outputTokens: number;
+  totalMs: number;
+  loadMs: number;
+  promptEvalMs: number;
+  evalMs: number;
+  /** Wall-clock time seen by the caller, queueing included. */
+  wallMs: number;
+  /** HTTP requests made (0 on a cache hit, 2 when the malformed first answer was retried). */
+  requests: number;
+}
+
+/** Why a model call produced nothing usable; each kind carries a message for the user. */
+export type ModelFailure =
+  | { kind: 'unavailable'; detail: string; fix: string }
+  | { kind: 'model-missing'; model: string; detail: string; fix: string }
+  | { kind: 'busy'; detail: string; fix: string }
+  | { kind: 'error'; status?: number; detail: string; fix: string }
+  | { kind: 'timeout'; detail: string; fix: string }
+  | { kind: 'cancelled'; detail: string };
+
+export type PredictOutcome =
+  | {
+      kind: 'ok';
+      /** One trace per input, in the order of the request's inputs. */
+      traces: Trace[];
+      usage: ModelUsage;
+      cached: boolean;
+    }
+  | {
+      kind: 'unparseable';
+      /** What was wrong with the last answer, e.g. "traces[0].outcome: missing required property". */
+      detail: string;
+      /** The last raw answer, for logs. */
+      raw: string;
+      usage: ModelUsage;
+    }
+  | ModelFailure;
+
+export interface TracePredictor {
+  predictTrace(request: TraceRequest, options: CallOptions, signal: AbortSignal): Promise<PredictOutcome>;
+}
+
+export interface GenerateRequest {
+  prompt: string;
+  system?: string;
+  /** Send the prompt without the model's template (Ollama's raw mode), e.g. to resume a prefix. */
+  raw?: boolean;
+  options?: CallOptions;
+}
+
+/** Streamed text chunks. Iteration throws a ModelCallError on failure or cancellation; breaking
+ *  out of the loop aborts the HTTP request. */
+export interface GenerationStream extends AsyncIterable<string> {
+  /** Set once the model finished (Ollama's final chunk); undefined before or after a failure. */
+  readonly usage: ModelUsage | undefined;
+  /** Ollama's done_reason: "stop", "length", … once finished. */
+  readonly doneReason: string | undefined;
+}
+
+export interface CodeGenerator {
+  generateStream(request: GenerateRequest, signal: AbortSignal): GenerationStream;
+}
+
+/** Thrown by generation streams; carries the same failure kinds as trace prediction. */
+export class ModelCallError extends Error {
+  constructor(readonly failure: ModelFailure) {
+    super(failure.detail);
+    this.name = 'ModelCallError';
+  }
+}

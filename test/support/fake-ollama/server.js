@@ -33,9 +33,10 @@ function normaliseName(name) {
 }
 
 /**
- * @param {{ models?: Record<string, Function>, maxQueue?: number, loadDelayMs?: number }} [options]
+ * @param {{ models?: Record<string, Function>, maxQueue?: number, loadDelayMs?: number, port?: number }} [options]
  *   models: name → simulated model; maxQueue: answer 503 once this many generations run;
- *   loadDelayMs: delay before a model's first answer (it then stays loaded).
+ *   loadDelayMs: delay before a model's first answer (it then stays loaded); port: 0 (any free
+ *   port) unless a test needs a fixed one, e.g. to bring a "restarted" server back.
  */
 async function startFakeOllama(options = {}) {
   const registry = new Map();
@@ -231,7 +232,10 @@ async function startFakeOllama(options = {}) {
     }
   }
 
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address();
   const host = `http://127.0.0.1:${port}`;
 

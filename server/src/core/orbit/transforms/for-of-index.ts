@@ -1,0 +1,64 @@
+// Rewrites for…of over a provable array as an indexed for loop.
+import { allNodes, freshNames, indentAt, namesIn, type Node } from '../ast';
+import type { Edit } from '../edits';
+import type { ScopeInfo } from '../scope';
+import { chooseSites, text, type Transform, type TransformInput } from '../transform';
+import { labelOf } from './loops';
+
+export const forOfIndex: Transform = {
+  id: 'for-of-index',
+  summary: 'Rewrites for…of over an array as an indexed loop.',
+  preconditions: [
+    'the iterated value is provably an array: an array literal without spreads, Object.keys/values/entries(…), Array.from/of(…), or a const bound to one of these',
+    'the loop is not `for await`; the array iterator and the index loop both re-read length, so pushes during the loop behave alike',
+  ],
+  apply(input) {
+    const sites: Array<{ start: number; end: number; edit: Edit }> = [];
+    const fresh = freshNames(namesIn(input.program as Node));
+    for (const { node, parent } of allNodes(input.program as Node)) {
+      if (node.type !== 'ForOfStatement' || node.await) continue;
+      if (!provablyArray(node.right as Node, input.scopes)) continue;
+      const whole = parent && parent.type === 'LabeledStatement' ? parent : node;
+      sites.push({ start: whole.start, end: whole.end, edit: rewrite(input, node, labelOf(parent), whole, fresh) });
+    }
+    const chosen = chooseSites(sites, input.rng, 2);
+    if (chosen.length === 0) return null;
+    const introduced = chosen.flatMap((s) => introducedBy.get(s.edit) ?? []);
+    return { edits: chosen.map((s) => s.edit), introduced };
+  },
+};
+
+const introducedBy = new WeakMap<Edit, string[]>();
+
+function rewrite(input: TransformInput, node: Node & { type: 'ForOfStatement' }, label: string | null, whole: Node, fresh: (h?: string) => string): Edit {
+  const arr = fresh('items');
+  const idx = fresh('i');
+  const ind = indentAt(input.source, whole.start);
+  const left = node.left;
+  const binding = left.type === 'VariableDeclaration'
+    ? `${left.kind} ${text(input, left.declarations[0].id as Node)} = ${arr}[${idx}];`
+    : `${text(input, left as Node)} = ${arr}[${idx}];`;
+  const body = node.body as Node;
+  const bodyText = body.type === 'BlockStatement' ? text(input, body) : `{ ${text(input, body)} }`;
+  // The element binding sits in its own block around the body, so body declarations keep their scope.
+  const loop = `${label ? `${label}: ` : ''}for (let ${idx} = 0; ${idx} < ${arr}.length; ${idx}++) {\n${ind}  ${binding}\n${ind}  ${bodyText}\n${ind}}`;
+  const edit = { start: whole.start, end: whole.end, text: `{\n${ind}const ${arr} = ${text(input, node.right as Node)};\n${ind}${loop}\n${ind}}` };
+  introducedBy.set(edit, [arr, idx]);
+  return edit;
+}
+
+function provablyArray(expr: Node, scopes: ScopeInfo): boolean {
+  if (expr.type === 'ArrayExpression') return expr.elements.every((e) => !e || e.type !== 'SpreadElement');
+  if (expr.type === 'CallExpression' && expr.callee.type === 'MemberExpression' && !expr.callee.computed &&
+    expr.callee.object.type === 'Identifier' && expr.callee.property.type === 'Identifier') {
+    const obj = expr.callee.object;
+    const prop = expr.callee.property.name;
+    if (scopes.bindingOf.has(obj)) return false;
+    return (obj.name === 'Object' && ['keys', 'values', 'entries'].includes(prop)) || (obj.name === 'Array' && ['from', 'of'].includes(prop));
+  }
+  if (expr.type === 'Identifier') {
+    const b = scopes.bindingOf.get(expr);
+    return !!b && b.kind === 'const' && !!b.init && b.init.type !== 'Identifier' && provablyArray(b.init, scopes);
+  }
+  return false;
+}

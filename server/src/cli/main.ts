@@ -1,6 +1,58 @@
 // Entry point of the orbit-ls command: dispatches to the language server or a CLI tool.
+import { orbitVersion } from '../config/version';
+import { runCheck } from './check';
+import { runDoctor } from './doctor';
+import { HELP } from './help';
+import { processIO, UsageError, type CliIO } from './io';
+import { serve } from './serve';
+
+type Subcommand = (args: string[], io: CliIO, signal: AbortSignal) => Promise<number>;
+
+// To add a subcommand: write cli/<name>.ts exporting (args, io, signal) => Promise<exit code>
+// and add it here and to help.ts.
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  check: runCheck,
+  doctor: runDoctor,
+  orbit: runOrbit,
+};
 
 export function main(argv: string[]): void {
-  process.stderr.write(`orbit-ls: not yet wired (${argv.join(' ')})\n`);
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') return void process.stdout.write(`${orbitVersion()}\n`);
+  if (first === '--help' || first === '-h' || first === 'help') return void process.stdout.write(HELP);
+  const subcommand = first === undefined ? undefined : SUBCOMMANDS[first];
+  if (!subcommand) {
+    if (first !== undefined && !first.startsWith('-')) return fail(`unknown command "${first}"; run \`orbit-ls --help\` for the list`);
+    if (process.stdin.isTTY) process.stderr.write('orbit-ls: language server waiting for LSP messages on stdin (run `orbit-ls --help` for the CLI)\n');
+    return serve(argv);
+  }
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  subcommand(rest, processIO(), controller.signal).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => fail(err instanceof UsageError || isParseArgsError(err) ? (err as Error).message : `internal error: ${(err as Error).stack ?? String(err)}`),
+  );
+}
+
+async function runOrbit(args: string[]): Promise<number> {
+  let mod: { runOrbitCommand(args: string[]): Promise<number> };
+  try {
+    mod = require('./orbit') as typeof mod;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String(err).includes("'./orbit'")) throw err;
+    throw new UsageError('the `orbit` command is not part of this build of orbit-ls; rebuild with `npm run build`, or use `orbit-ls check`');
+  }
+  return mod.runOrbitCommand(args);
+}
+
+function fail(message: string): void {
+  process.stderr.write(`orbit-ls: ${message}\n`);
   process.exitCode = 2;
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

@@ -21,8 +21,11 @@ export interface Scheduler {
   change(doc: DocumentSnapshot): void;
   /** A document was closed: its run is aborted and nothing more is published for it. */
   close(uri: string): void;
-  /** Analyse every open document again now (settings changed, or a command asked). */
-  reanalyzeAll(): void;
+  /**
+   * Analyse every open document again now (settings changed, or a command asked). Resolves when
+   * every run has ended: published, superseded by an edit, or dropped by a close.
+   */
+  reanalyzeAll(): Promise<void>;
   /** The last published report for a document, if any. */
   latest(uri: string): DocumentReport | undefined;
   /** Resolves with the first report for `version` or newer; undefined if closed or aborted first. */
@@ -56,12 +59,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     }
   };
 
-  const schedule = (doc: DocumentSnapshot, debounce: boolean): void => {
+  const schedule = (doc: DocumentSnapshot, debounce: boolean): Promise<void> => {
     const previous = entries.get(doc.uri);
     previous?.run.abort();
     const entry: Entry = { doc, run: new AbortController(), latest: previous?.latest };
     entries.set(doc.uri, entry);
-    runEntry(entry, debounce).catch((err: unknown) => deps.log(`orbit-ls: analysis of ${doc.uri} failed unexpectedly: ${String(err)}`));
+    return runEntry(entry, debounce).catch((err: unknown) => deps.log(`orbit-ls: analysis of ${doc.uri} failed unexpectedly: ${String(err)}`));
   };
 
   const runEntry = async (entry: Entry, debounce: boolean): Promise<void> => {
@@ -85,11 +88,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   };
 
   return {
-    open: (doc) => schedule(doc, false),
-    change: (doc) => schedule(doc, true),
+    open: (doc) => void schedule(doc, false),
+    change: (doc) => void schedule(doc, true),
     close,
-    reanalyzeAll() {
-      for (const entry of [...entries.values()]) schedule(entry.doc, false);
+    async reanalyzeAll() {
+      await Promise.all([...entries.values()].map((entry) => schedule(entry.doc, false)));
     },
     latest: (uri) => entries.get(uri)?.latest,
     whenAnalysed(uri, version, signal) {

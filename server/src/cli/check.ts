@@ -1,0 +1,104 @@
+// `orbit-ls check [paths…] [--format text|json|sarif] [--fail-on error|warning|never]`: analyses
+// files in the worker pool and prints the findings. Exit codes: 0 clean, 1 findings at or above
+// --fail-on, 2 usage or internal error.
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeFiles } from '../engine/batch';
+import { createPool } from '../engine/pool';
+import type { DocumentReport } from '../engine/analyze';
+import type { Settings } from '../config/schema';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { formatText } from './format/text';
+import { UsageError, type CliIO } from './io';
+import { locator } from './locate';
+import { exitCodeFor, type CheckReport, type FailOn } from './report';
+import { registeredRules, ruleCatalogue } from './rules';
+import { loadSettings } from './settings';
+import { collectFiles } from './walk';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'never'];
+
+export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, config: { type: 'string' } },
+  });
+  const format = values.format as (typeof FORMATS)[number];
+  const failOn = values['fail-on'] as FailOn;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown --format "${values.format}"; use one of ${FORMATS.join(', ')}`);
+  if (!FAIL_ON.includes(failOn)) throw new UsageError(`unknown --fail-on "${values['fail-on']}"; use one of ${FAIL_ON.join(', ')}`);
+
+  const { settings, problems } = await loadSettings(values.config);
+  for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
+  const { files, missing } = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
+  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+
+  const report = await analyze(files, settings, io, signal);
+  const rules = ruleCatalogue(registeredRules(), report.findings.map((f) => f.finding));
+  io.out(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, rules) : formatText(report, { color: io.color }));
+  return exitCodeFor(report, failOn);
+}
+
+async function analyze(files: string[], settings: Settings, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+  const started = performance.now();
+  const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0 };
+  const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });
+  const progress = progressLine(io, files.length);
+  try {
+    await analyzeFiles(files, {
+      pool,
+      settings,
+      signal,
+      onFile(file, text) {
+        const rel = path.relative(process.cwd(), file.path).split(path.sep).join('/') || file.path;
+        if (file.skipped) report.skipped.push({ file: rel, reason: file.skipped });
+        else if (file.report && text !== undefined) addReport(report, rel, file.report, text);
+        progress.tick();
+      },
+    });
+  } finally {
+    progress.clear();
+    await pool.close();
+  }
+  report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.region.start.line - b.region.start.line || a.region.start.column - b.region.start.column);
+  report.elapsedMs = performance.now() - started;
+  return report;
+}
+
+function addReport(report: CheckReport, file: string, doc: DocumentReport, text: string): void {
+  report.filesChecked++;
+  const locate = locator(text);
+  for (const finding of doc.findings) {
+    report.findings.push({
+      file,
+      finding,
+      region: locate(finding.span),
+      flow: (finding.flow ?? []).map((s) => ({ region: locate(s.span), message: s.message })),
+      fixes: (finding.fixes ?? []).map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => ({ region: locate(e.span), newText: e.newText })) })),
+    });
+  }
+  for (const n of doc.notices) report.notices.push({ file, message: n.message });
+}
+
+/** "checked 120/400 files" on stderr, redrawn at most every 100 ms, only on a terminal. */
+function progressLine(io: CliIO, total: number): { tick(): void; clear(): void } {
+  let done = 0;
+  let last = performance.now();
+  let shown = false;
+  return {
+    tick() {
+      done++;
+      const now = performance.now();
+      if (!io.progress || now - last < 100) return;
+      last = now;
+      shown = true;
+      io.err(`\rorbit-ls: checked ${done}/${total} files`);
+    },
+    clear() {
+      if (shown) io.err('\r\u001b[K');
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// The result of `orbit-ls check`, independent of output format: findings with line and column,
+// notices about files that could not be fully analysed, and files that were skipped.
+import type { Finding, Severity } from '../core/types';
+import type { Region } from './locate';
+
+export interface CheckedFinding {
+  /** Path relative to the working directory, with forward slashes. */
+  file: string;
+  finding: Finding;
+  region: Region;
+  flow: { region: Region; message: string }[];
+  fixes: { title: string; edits: { region: Region; newText: string }[] }[];
+}
+
+export interface CheckNotice {
+  file: string;
+  message: string;
+}
+
+export interface CheckReport {
+  filesChecked: number;
+  findings: CheckedFinding[];
+  notices: CheckNotice[];
+  skipped: { file: string; reason: string }[];
+  elapsedMs: number;
+}
+
+export type FailOn = Severity | 'never';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+
+/** Exit code 1 when any finding is at or above the threshold, else 0. */
+export function exitCodeFor(report: CheckReport, failOn: FailOn): 0 | 1 {
+  if (failOn === 'never') return 0;
+  return report.findings.some((f) => SEVERITY_RANK[f.finding.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}
+
+export function countBySeverity(report: CheckReport): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const f of report.findings) counts[f.finding.severity]++;
+  return counts;
+}

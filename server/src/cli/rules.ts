@@ -1,0 +1,27 @@
+// The rule catalogue as the CLI reports it (SARIF's tool.driver.rules): every registered rule, and
+// any rule seen in findings that the registry does not describe.
+import type { Finding, Severity } from '../core/types';
+
+export interface RuleInfo {
+  id: string;
+  cwe: string[];
+  defaultSeverity: Severity;
+  title: string;
+  description: string;
+  docsUrl: string;
+  hasFix: boolean;
+}
+
+export function ruleCatalogue(registered: readonly RuleInfo[], findings: readonly Finding[]): RuleInfo[] {
+  const byId = new Map(registered.map((r) => [r.id, r]));
+  for (const f of findings) {
+    if (byId.has(f.ruleId)) continue;
+    byId.set(f.ruleId, { id: f.ruleId, cwe: f.cwe, defaultSeverity: f.severity, title: f.ruleId, description: f.message, docsUrl: '', hasFix: (f.fixes ?? []).length > 0 });
+  }
+  return [...byId.values()];
+}
+
+/** The registry of the static rules; empty until core provides one. */
+export function registeredRules(): RuleInfo[] {
+  return [];
+}

@@ -1,0 +1,16 @@
+// Settings for CLI commands: the defaults, overridden by a JSON file given with --config (the same
+// object an editor sends as the "orbit" section). Problems are printed, never fatal.
+import { readFile } from 'node:fs/promises';
+import { resolveSettings, type ResolvedSettings } from '../config/validate';
+import { UsageError } from './io';
+
+export async function loadSettings(configFile: string | undefined): Promise<ResolvedSettings> {
+  if (configFile === undefined) return resolveSettings();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(configFile, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`could not read settings from ${configFile}: ${(err as Error).message}. Pass a JSON file holding the "orbit" settings object (see docs/configuration.md).`);
+  }
+  return resolveSettings(raw);
+}

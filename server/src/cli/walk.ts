@@ -1,0 +1,60 @@
+// Which files `check` analyses: the given files, and under the given directories every JS/TS
+// source not ignored by a .gitignore, never inside node_modules or .git.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import ignore from 'ignore';
+import { languageFromFileName } from '../core/types';
+
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+interface IgnoreScope {
+  base: string;
+  rules: ignore.Ignore;
+}
+
+export interface WalkResult {
+  files: string[];
+  /** Paths given on the command line that do not exist. */
+  missing: string[];
+}
+
+/** Expands paths into a sorted, de-duplicated list of source files. */
+export async function collectFiles(paths: readonly string[], signal: AbortSignal): Promise<WalkResult> {
+  const files = new Set<string>();
+  const missing: string[] = [];
+  for (const given of paths) {
+    const full = path.resolve(given);
+    const info = await stat(full).catch(() => undefined);
+    if (!info) missing.push(given);
+    else if (info.isDirectory()) await walk(full, [], files, signal);
+    else if (isSource(full)) files.add(full);
+  }
+  return { files: [...files].sort(), missing };
+}
+
+export function isSource(file: string): boolean {
+  return languageFromFileName(file) !== undefined && !/\.d\.[cm]?ts$/i.test(file);
+}
+
+async function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => undefined);
+  const here = gitignore === undefined ? scopes : [...scopes, { base: dir, rules: ignore().add(gitignore) }];
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    const isDir = entry.isDirectory();
+    if (isDir && ALWAYS_SKIPPED.has(entry.name)) continue;
+    if (isIgnored(full, isDir, here)) continue;
+    if (isDir) await walk(full, here, out, signal);
+    else if (entry.isFile() && isSource(full)) out.add(full);
+  }
+}
+
+function isIgnored(full: string, isDir: boolean, scopes: readonly IgnoreScope[]): boolean {
+  return scopes.some(({ base, rules }) => {
+    const rel = path.relative(base, full).split(path.sep).join('/');
+    return rules.ignores(isDir ? `${rel}/` : rel);
+  });
+}

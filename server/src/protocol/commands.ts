@@ -1,0 +1,39 @@
+// workspace/executeCommand: a small registry of commands. To add one, append a ServerCommand to
+// `commands`; its id is advertised in the capabilities automatically.
+import type { ResolvedSettings } from '../config/validate';
+import type { Scheduler } from '../engine/scheduler';
+import type { LspClient } from './client';
+
+export interface CommandContext {
+  scheduler: Scheduler;
+  client: LspClient;
+  resolvedSettings(uri: string | undefined): Promise<ResolvedSettings>;
+}
+
+export interface ServerCommand {
+  id: string;
+  run(args: readonly unknown[], ctx: CommandContext, signal: AbortSignal): Promise<unknown>;
+}
+
+const reanalyze: ServerCommand = {
+  id: 'orbit-ls.reanalyze',
+  async run(_args, { scheduler, client }) {
+    const count = scheduler.openDocuments().length;
+    const progress = await client.startProgress(`orbit-ls: analysing ${count} open file(s)`);
+    try {
+      await scheduler.reanalyzeAll();
+    } finally {
+      progress.done();
+    }
+    return { analysed: count };
+  },
+};
+
+/** Returns the settings in effect for a document (or the workspace), with any problems found. */
+const showSettings: ServerCommand = {
+  id: 'orbit-ls.settings',
+  run: async (args, ctx) => ctx.resolvedSettings(typeof args[0] === 'string' ? args[0] : undefined),
+};
+
+export const commands: readonly ServerCommand[] = [reanalyze, showSettings];
+export const COMMAND_IDS: readonly string[] = commands.map((c) => c.id);

@@ -1,0 +1,149 @@
+// The language server: binds LSP handlers to the engine. Each handler converts params, calls the
+// engine or a protocol helper, and converts the result back; the logic lives elsewhere.
+import {
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { languageFromId } from '../core/types';
+import { orbitVersion } from '../config/version';
+import { analyzeSnapshot, type DocumentReport, type DocumentSnapshot } from '../engine/analyze';
+import { createPool, type AnalysisPool } from '../engine/pool';
+import { createScheduler, type Scheduler } from '../engine/scheduler';
+import { connectionClient, type LspClient } from './client';
+import { negotiate, type NegotiatedFeatures } from './capabilities';
+import { codeActionsFor } from './codeActions';
+import { commands } from './commands';
+import { createConfigurationStore, type ConfigurationStore } from './configuration';
+import { isFindingData, toDiagnostics, type FindingData } from './diagnostics';
+
+export interface ServerOptions {
+  /** Worker module for the pool; tests substitute one that crashes or hangs. */
+  workerFilename?: string;
+}
+
+interface Session {
+  features: NegotiatedFeatures;
+  client: LspClient;
+  config: ConfigurationStore;
+  pool(): Promise<AnalysisPool>;
+  scheduler: Scheduler;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  let session: Session | undefined;
+  const scheduled = new Map<string, number>();
+
+  const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
+  const analysable = (doc: TextDocument): boolean => languageFromId(doc.languageId) !== undefined;
+
+  connection.onInitialize((params): InitializeResult => {
+    session = createSession(connection, params, documents, options);
+    return { capabilities: negotiate(params.capabilities).capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
+  });
+
+  connection.onInitialized(() => {
+    if (session?.features.didChangeConfigurationDynamic) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    void session?.pool();
+  });
+
+  documents.onDidOpen(({ document }) => {
+    if (!session || !analysable(document)) return;
+    scheduled.set(document.uri, document.version);
+    session.scheduler.open(snapshot(document));
+  });
+
+  documents.onDidChangeContent(({ document }) => {
+    // TextDocuments also reports the open as a change; that version is already scheduled.
+    if (!session || !analysable(document) || scheduled.get(document.uri) === document.version) return;
+    scheduled.set(document.uri, document.version);
+    session.scheduler.change(snapshot(document));
+  });
+
+  documents.onDidClose(({ document }) => {
+    scheduled.delete(document.uri);
+    session?.scheduler.close(document.uri);
+    session?.config.forget(document.uri);
+    session?.client.publishDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
+
+  connection.onCodeAction((params) => {
+    if (!session) return [];
+    const { features, scheduler } = session;
+    const doc = documents.get(params.textDocument.uri);
+    return codeActionsFor(params, doc, { documentChanges: features.documentChanges, recover: (d) => recoverData(scheduler, doc, d) });
+  });
+
+  connection.onExecuteCommand(async (params, token) => {
+    const command = commands.find((c) => c.id === params.command);
+    if (!session || !command) return null;
+    const { scheduler, client, config } = session;
+    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri) }, toSignal(token));
+  });
+
+  connection.languages.diagnostics.on(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!session || !doc || !analysable(doc)) return { kind: 'full', items: [] };
+    const report = await session.scheduler.whenAnalysed(doc.uri, doc.version, toSignal(token));
+    const current = documents.get(doc.uri);
+    if (!report || !current || current.version !== report.version) return { kind: 'full', items: [] };
+    return { kind: 'full', items: toDiagnostics(report, current, { relatedInformation: session.features.relatedInformation }) };
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    session?.config.changed(params.settings);
+    void session?.scheduler.reanalyzeAll();
+  });
+
+  connection.onShutdown(async () => {
+    session?.scheduler.dispose();
+    await (await session?.pool())?.close();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function createSession(connection: Connection, params: InitializeParams, documents: TextDocuments<TextDocument>, options: ServerOptions): Session {
+  const { features } = negotiate(params.capabilities);
+  const client = connectionClient(connection, () => features);
+  const config = createConfigurationStore(client, params.initializationOptions);
+  // The pool is sized once from the workspace-level settings (initializationOptions, then the
+  // client's answer), fetched once initialized; this also surfaces invalid settings at once.
+  let started: Promise<AnalysisPool> | undefined;
+  const pool = (): Promise<AnalysisPool> =>
+    (started ??= config.settingsFor(undefined).then((settings) => createPool({ size: settings.pool.size, filename: options.workerFilename, log: client.log })));
+  const publish = (report: DocumentReport): void => {
+    const doc = documents.get(report.uri);
+    if (!doc || doc.version !== report.version) return;
+    client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(report, doc, { relatedInformation: features.relatedInformation }) });
+  };
+  const scheduler = createScheduler({
+    settingsFor: (uri) => config.settingsFor(uri),
+    analyze: async (doc, s, signal) => analyzeSnapshot(await pool(), doc, s, signal),
+    publish,
+    log: client.log,
+  });
+  return { features, client, config, pool, scheduler };
+}
+
+/** A diagnostic sent back without `data` (some clients drop it): find it in the last report. */
+function recoverData(scheduler: Scheduler, doc: TextDocument | undefined, d: { code?: number | string; range: { start: { line: number; character: number } } }): FindingData | undefined {
+  const report = doc && scheduler.latest(doc.uri);
+  if (!doc || !report || report.version !== doc.version) return undefined;
+  const items = toDiagnostics(report, doc, { relatedInformation: false });
+  const match = items.find((item) => item.code === d.code && item.range.start.line === d.range.start.line && item.range.start.character === d.range.start.character);
+  return match && isFindingData(match.data) ? match.data : undefined;
+}
+
+function toSignal(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}

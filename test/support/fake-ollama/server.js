@@ -239,7 +239,8 @@ async function startFakeOllama(options = {}) {
   const { port } = server.address();
   const host = `http://127.0.0.1:${port}`;
 
-  return Object.assign(fake, {
+  // Copied as descriptors, so the getters stay live.
+  return Object.defineProperties(fake, Object.getOwnPropertyDescriptors({
     host,
     port,
     /** Every request, in arrival order: { id, method, path, body, request, status, startedAt,
@@ -272,7 +273,7 @@ async function startFakeOllama(options = {}) {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
-  });
+  }));
 }
 
 function partial(endpoint, model, text) {

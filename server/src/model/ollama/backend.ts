@@ -21,7 +21,7 @@ import { validateJson } from './json-schema.js';
 import { createLimiter } from './limiter.js';
 import { answerSchema, parseProblem, retryMessages, traceMessages } from './prompt.js';
 import { DEFAULT_OLLAMA_SETTINGS, type OllamaSettings } from './settings.js';
-import { addUsage, cancelled, streamParts, usageFrom, type Connection } from './stream.js';
+import { addUsage, cancelled, linkSignals, streamParts, usageFrom, type Connection } from './stream.js';
 
 export interface OllamaBackendConfig extends Partial<OllamaSettings> {
   host: string;
@@ -80,7 +80,8 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
 
   async function predictTrace(request: TraceRequest, options: CallOptions, signal: AbortSignal): Promise<PredictOutcome> {
     const started = performance.now();
-    const callSignal = AbortSignal.any([signal, lifetime.signal]);
+    const link = linkSignals([signal, lifetime.signal]);
+    const callSignal = link.signal;
     const format = answerSchema(request);
     const modelOptions = {
       temperature: options.temperature ?? 0,
@@ -119,6 +120,7 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
       throw error;
     } finally {
       release?.();
+      link.dispose();
     }
   }
 
@@ -127,12 +129,14 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
     let doneReason: string | undefined;
     async function* run(): AsyncGenerator<string, void, undefined> {
       const started = performance.now();
-      const callSignal = AbortSignal.any([signal, lifetime.signal]);
+      const link = linkSignals([signal, lifetime.signal]);
+      const callSignal = link.signal;
       const opts = request.options ?? {};
       let release: () => void;
       try {
         release = await limiter.acquire(opts.priorityKey, callSignal);
       } catch {
+        link.dispose();
         throw new ModelCallError(cancelled());
       }
       try {
@@ -164,6 +168,7 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
         }
       } finally {
         release();
+        link.dispose();
       }
     }
     // One request per stream: iterating again continues the same generator.

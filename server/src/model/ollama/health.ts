@@ -1,7 +1,7 @@
 // Is Ollama usable? Server up (/api/tags) and model pulled (/api/show), each failure with the
 // command that fixes it; and a backoff loop that waits for Ollama to come back.
 
-import { clientFor, classify } from './stream.js';
+import { classify, clientFor, linkSignals } from './stream.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -30,7 +30,8 @@ export async function checkOllamaHealth(
 ): Promise<HealthReport> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const timeout = AbortSignal.timeout(timeoutMs);
-  const client = clientFor(host, AbortSignal.any([signal, timeout]), options.fetch);
+  const link = linkSignals([signal, timeout]);
+  const client = clientFor(host, link.signal, options.fetch);
   let models: string[] | undefined;
   try {
     const list = await client.list();
@@ -52,6 +53,8 @@ export async function checkOllamaHealth(
       fix = `Run \`ollama pull ${model}\`, or set orbit.ollama.model to a pulled model.`;
     }
     return { ok: false, kind: failure.kind, detail, fix, message: `${detail.replace(/\.$/, '')} — ${lowerFirst(fix)}`, models };
+  } finally {
+    link.dispose();
   }
 }
 

@@ -80,6 +80,31 @@ export async function* streamParts<T extends FinalStats>(
   }
 }
 
+/** A signal that aborts when any of `signals` does. Unlike AbortSignal.any, its listeners come
+ *  off the long-lived signals (the backend's lifetime) as soon as the call is disposed. */
+export function linkSignals(signals: AbortSignal[]): { signal: AbortSignal; dispose: () => void } {
+  const ctl = new AbortController();
+  const links: Array<[AbortSignal, () => void]> = [];
+  const dispose = (): void => {
+    for (const [source, listener] of links) source.removeEventListener('abort', listener);
+    links.length = 0;
+  };
+  for (const source of signals) {
+    if (source.aborted) {
+      ctl.abort(source.reason);
+      break;
+    }
+    const listener = (): void => {
+      dispose();
+      ctl.abort(source.reason);
+    };
+    source.addEventListener('abort', listener, { once: true });
+    links.push([source, listener]);
+  }
+  if (ctl.signal.aborted) dispose();
+  return { signal: ctl.signal, dispose };
+}
+
 export function usageFrom(final: FinalStats | undefined, wallMs: number, requests: number): ModelUsage {
   const ms = (ns: number | undefined): number => Math.round((ns ?? 0) / 1e6);
   return {

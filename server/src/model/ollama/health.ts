@@ -47,12 +47,18 @@ export async function checkOllamaHealth(
       return { ok: false, kind: 'cancelled', detail: failure.detail, fix: '', message: failure.detail, models };
     }
     let { detail, fix } = failure;
-    if (failure.kind === 'model-missing') {
+    let kind: HealthReport['kind'] = failure.kind;
+    if (failure.kind === 'model-missing' && models === undefined) {
+      // A 404 for /api/tags is not a missing model: whatever answers is not Ollama.
+      kind = 'error';
+      detail = `The server at ${host} answered 404 for /api/tags, so it does not look like Ollama.`;
+      fix = 'Check orbit.ollama.host (Ollama listens on http://127.0.0.1:11434 by default).';
+    } else if (failure.kind === 'model-missing') {
       const others = models && models.length > 0 ? ` (pulled here: ${models.join(', ')})` : '';
       detail = `Model ${model} is not pulled${others}.`;
       fix = `Run \`ollama pull ${model}\`, or set orbit.ollama.model to a pulled model.`;
     }
-    return { ok: false, kind: failure.kind, detail, fix, message: `${detail.replace(/\.$/, '')} — ${lowerFirst(fix)}`, models };
+    return { ok: false, kind, detail, fix, message: `${detail.replace(/\.$/, '')} — ${lowerFirst(fix)}`, models };
   } finally {
     link.dispose();
   }

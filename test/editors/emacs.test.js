@@ -1,0 +1,133 @@
+// Real-editor test for Emacs: eglot in batch mode, set up only by clients/emacs/orbit-ls.el,
+// finds the SQL injection in the example app, applies orbit-ls's quick fix and sees it go away.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFile, execFileSync } = require('node:child_process');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const SCENARIO = path.join(__dirname, 'emacs', 'quickfix.el');
+const CLIENT = path.join(REPO, 'clients', 'emacs', 'orbit-ls.el');
+// Emacs waits at most this long per step; the process as a whole gets a little more.
+const STEP_WAIT_SECONDS = 15;
+const RUN_LIMIT_MS = 50_000;
+
+function requireTools() {
+  try {
+    execFileSync('emacs', ['--version'], { stdio: 'ignore' });
+  } catch {
+    assert.fail('emacs is not installed: run .ci/run, or apt-get install emacs-nox elpa-eglot');
+  }
+  assert.ok(
+    fs.existsSync(path.join(REPO, 'server', 'dist', 'cli', 'main.js')),
+    'the server is not built: run npm run build',
+  );
+}
+
+/** A throw-away HOME for one Emacs run, a copy of the example app and an orbit-ls on PATH. */
+function makeSandbox() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-emacs-'));
+  const app = path.join(dir, 'vulnerable-express');
+  fs.cpSync(path.join(REPO, 'examples', 'vulnerable-express'), app, { recursive: true });
+  // The shipped client runs `orbit-ls --stdio` from PATH, as after `npm link`; this stands in for
+  // the linked command and runs this checkout's build.
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(
+    path.join(bin, 'orbit-ls'),
+    `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server', 'bin', 'orbit-ls.js')}" "$@"\n`,
+    { mode: 0o755 },
+  );
+  fs.mkdirSync(path.join(dir, 'home'));
+  const env = {
+    ...process.env,
+    HOME: path.join(dir, 'home'),
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    ORBIT_REPO: REPO,
+  };
+  return { dir, app, env };
+}
+
+function runEmacs(args, env) {
+  return new Promise((resolve) => {
+    execFile('emacs', ['--batch', '-Q', ...args], {
+      env,
+      timeout: RUN_LIMIT_MS,
+      killSignal: 'SIGKILL',
+      maxBuffer: 10 * 1024 * 1024,
+    }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
+  });
+}
+
+test('Emacs eglot shows the CWE-89 diagnostic in flymake and applies the quick fix', { timeout: 60_000 }, async (t) => {
+  requireTools();
+  const sandbox = makeSandbox();
+  const file = path.join(sandbox.app, 'app.js');
+  const original = fs.readFileSync(file, 'utf8').split('\n');
+  const resultPath = path.join(sandbox.dir, 'result.json');
+
+  const started = Date.now();
+  const run = await runEmacs(['-l', SCENARIO], {
+    ...sandbox.env,
+    ORBIT_FILE: file,
+    ORBIT_RESULT: resultPath,
+    ORBIT_WAIT_SECONDS: String(STEP_WAIT_SECONDS),
+  });
+  t.diagnostic(`emacs scenario took ${Date.now() - started} ms`);
+
+  const explain = () => `\nemacs: ${run.error ? run.error.message : 'exited'}\n${run.stderr.slice(-8000)}`;
+  assert.ok(fs.existsSync(resultPath), `emacs left no result${explain()}`);
+  const result = JSON.parse(fs.readFileSync(resultPath, 'utf8'));
+  const context = () => `\n${JSON.stringify({ ...result, events: undefined }, null, 2)}${explain()}\n--- eglot events ---\n${result.events ?? ''}`;
+  assert.equal(result.error, undefined, `scenario failed after steps [${result.steps}]: ${result.error}${context()}`);
+
+  // eglot picked the shipped entry for js-mode: the documented command and language id.
+  assert.equal(result.major_mode, 'js-mode');
+  assert.deepEqual(result.command, ['orbit-ls', '--stdio']);
+  assert.equal(result.language_id, 'javascript');
+
+  // What the user sees in flymake: the source, the rule id and the CWE in the text, on the line
+  // that builds SQL from request data.
+  const first = result.before[0];
+  assert.match(first.text, /\(CWE-89\)/, context());
+  assert.match(first.text, /orbit-ls/, context());
+  assert.ok(first.type === 'eglot-error' || first.type === 'eglot-warning', context());
+  const requestValue = /req\.[\w.]+/.exec(result.line_before);
+  assert.ok(requestValue && /SELECT/.test(result.line_before), `diagnostic is not on the vulnerable query${context()}`);
+
+  // The preferred quick fix passed the request value as a query parameter.
+  assert.ok(!result.line_after.includes(`+ ${requestValue[0]}`), `request data is still concatenated${context()}`);
+  assert.match(result.line_after, /(['"`])SELECT[^'"`]*\?[^'"`]*\1/, context());
+  assert.match(result.line_after, new RegExp(`\\[\\s*${requestValue[0].replace(/\./g, '\\.')}\\s*\\]`), context());
+
+  // The diagnostic went away, the other findings stayed.
+  assert.equal(result.after.length, result.before.length - 1, context());
+  assert.ok(result.after.every((d) => d.line !== first.line), context());
+
+  // The saved file still parses and nothing but the fixed line changed.
+  const saved = fs.readFileSync(file, 'utf8').split('\n');
+  execFileSync(process.execPath, ['--check', file]);
+  assert.deepEqual(saved.slice(0, first.line - 1), original.slice(0, first.line - 1));
+  assert.deepEqual(saved.slice(first.line), original.slice(first.line));
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});
+
+test('orbit-ls.el loads and byte-compiles cleanly without lsp-mode installed', { timeout: 30_000 }, async () => {
+  requireTools();
+  const sandbox = makeSandbox();
+  const copy = path.join(sandbox.dir, 'orbit-ls.el');
+  fs.copyFileSync(CLIENT, copy);
+  // Warnings are errors here: a user byte-compiling the file (package.el does) would see them.
+  const run = await runEmacs([
+    '--eval', '(setq byte-compile-error-on-warn t)',
+    '--eval', `(unless (byte-compile-file ${JSON.stringify(copy)}) (kill-emacs 1))`,
+    '--eval', `(load ${JSON.stringify(copy.replace(/\.el$/, '.elc'))} nil t)`,
+    '--eval', "(princ (format \"%S %S\" (featurep 'orbit-ls) orbit-ls-command))",
+  ], sandbox.env);
+  assert.equal(run.error, null, `byte-compiling orbit-ls.el failed:\n${run.stderr}`);
+  assert.equal(run.stdout, 't ("orbit-ls" "--stdio")');
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});

@@ -1,0 +1,133 @@
+;;; quickfix.el --- The quick-fix scenario in Emacs batch mode  -*- lexical-binding: t; -*-
+
+;; Opens a vulnerable file in js-mode under eglot, set up only by the shipped
+;; clients/emacs/orbit-ls.el, waits for the CWE-89 diagnostic in flymake, applies the preferred
+;; quick fix through eglot's own code-action path, waits for the diagnostic to go away and saves.
+;; What happened is written as JSON to the file named by ORBIT_RESULT.
+
+;;; Code:
+
+(require 'package)
+(require 'json)
+(require 'cl-lib)
+
+;; -Q skips Debian's site start-up, which is what puts the elpa-* packages on the load path.
+(setq package-directory-list '("/usr/share/emacs/site-lisp/elpa"))
+(package-initialize)
+
+(defvar orbit-test-result nil "Alist of what the scenario saw, written out as JSON.")
+(defvar orbit-test-steps nil "Names of the steps that completed, newest first.")
+(defconst orbit-test-wait (string-to-number (or (getenv "ORBIT_WAIT_SECONDS") "20"))
+  "Seconds each step may wait, so a silent server fails one step instead of hanging.")
+
+(defun orbit-test-record (key value)
+  (setf (alist-get key orbit-test-result) value))
+
+(defun orbit-test-finish (code)
+  (orbit-test-record 'steps (vconcat (reverse orbit-test-steps)))
+  (with-temp-file (getenv "ORBIT_RESULT")
+    (insert (json-encode orbit-test-result)))
+  (kill-emacs code))
+
+(defun orbit-test-idle ()
+  "Run the idle timers a person pausing at the keyboard would let run.
+Batch mode never goes idle, and eglot sends didChange from an idle timer."
+  (dolist (timer (copy-sequence timer-idle-list))
+    (timer-event-handler timer)))
+
+(defun orbit-test-until (predicate)
+  "Let processes and timers run until PREDICATE holds or the step's time is up."
+  (let ((deadline (+ (float-time) orbit-test-wait)))
+    (while (and (not (funcall predicate)) (< (float-time) deadline))
+      (accept-process-output nil 0.05)
+      (orbit-test-idle))
+    (funcall predicate)))
+
+(defun orbit-test-cwe89 ()
+  "Flymake diagnostics of the current buffer that name CWE-89, in buffer order."
+  (sort (cl-remove-if-not (lambda (d) (string-match-p "CWE-89" (flymake-diagnostic-text d)))
+                          (flymake-diagnostics))
+        (lambda (a b) (< (flymake-diagnostic-beg a) (flymake-diagnostic-beg b)))))
+
+(defun orbit-test-describe (diag)
+  `((line . ,(line-number-at-pos (flymake-diagnostic-beg diag)))
+    (text . ,(flymake-diagnostic-text diag))
+    (type . ,(symbol-name (flymake-diagnostic-type diag)))))
+
+(defun orbit-test-line (pos)
+  (save-excursion
+    (goto-char pos)
+    (buffer-substring-no-properties (line-beginning-position) (line-end-position))))
+
+(defun orbit-test-run ()
+  (require 'eglot)
+  (add-to-list 'load-path (expand-file-name "clients/emacs" (getenv "ORBIT_REPO")))
+  (require 'orbit-ls)
+  ;; As docs/editors.md tells users to do.
+  (add-hook 'js-mode-hook #'eglot-ensure)
+  (find-file (getenv "ORBIT_FILE"))
+  (orbit-test-record 'major_mode (symbol-name major-mode))
+  ;; eglot-ensure connects from post-command-hook, after the command that opened the file.
+  (run-hooks 'post-command-hook)
+  (unless (orbit-test-until (lambda () (and (bound-and-true-p eglot--managed-mode) (eglot-current-server))))
+    (error "eglot did not start orbit-ls for the buffer"))
+  (push "attached" orbit-test-steps)
+  (let ((server (eglot-current-server)))
+    (orbit-test-record 'command (vconcat (process-command (jsonrpc--process server))))
+    (orbit-test-record 'language_id (eglot--language-id server)))
+
+  (unless (orbit-test-until (lambda () (orbit-test-cwe89)))
+    (orbit-test-record 'diagnostics_seen (vconcat (mapcar #'orbit-test-describe (flymake-diagnostics))))
+    (error "No CWE-89 diagnostic reached flymake"))
+  (push "diagnosed" orbit-test-steps)
+  (let* ((before (orbit-test-cwe89))
+         (target (car before))
+         (line (line-number-at-pos (flymake-diagnostic-beg target)))
+         (server (eglot-current-server)))
+    (orbit-test-record 'before (vconcat (mapcar #'orbit-test-describe before)))
+    (orbit-test-record 'line_before (orbit-test-line (flymake-diagnostic-beg target)))
+
+    (let* ((actions (eglot-code-actions (flymake-diagnostic-beg target) (flymake-diagnostic-end target)
+                                        "quickfix"))
+           (chosen (cl-find-if (lambda (a) (eq (plist-get a :isPreferred) t)) actions)))
+      (orbit-test-record 'actions (vconcat (mapcar (lambda (a) (plist-get a :title)) actions)))
+      (push "actions" orbit-test-steps)
+      (unless chosen (error "No preferred quick fix among the code actions"))
+      (orbit-test-record 'chosen (plist-get chosen :title))
+      ;; The path M-x eglot-code-actions takes once the user has picked an action.
+      (eglot--read-execute-code-action (list chosen) server "quickfix"))
+    (push "applied" orbit-test-steps)
+    (orbit-test-record 'line_after (save-excursion (goto-char (point-min)) (forward-line (1- line))
+                                                   (orbit-test-line (point))))
+
+    (let ((cleared (orbit-test-until
+                    (lambda ()
+                      (let ((now (orbit-test-cwe89)))
+                        (and (= (length now) (1- (length before)))
+                             (cl-notany (lambda (d) (= (line-number-at-pos (flymake-diagnostic-beg d)) line))
+                                        now)))))))
+      (orbit-test-record 'after (vconcat (mapcar #'orbit-test-describe (orbit-test-cwe89))))
+      (unless cleared (error "The CWE-89 diagnostic did not go away after the fix")))
+    (push "cleared" orbit-test-steps)
+    (save-buffer)
+    (push "saved" orbit-test-steps)))
+
+;; A last guard besides the per-step waits: whatever happens, Emacs leaves with a record.
+(run-at-time (* 3 orbit-test-wait) nil
+             (lambda ()
+               (orbit-test-record 'error "The scenario ran out of time")
+               (orbit-test-finish 3)))
+
+(condition-case err
+    (progn (orbit-test-run) (orbit-test-finish 0))
+  (error
+   (orbit-test-record 'error (error-message-string err))
+   ;; The JSON-RPC exchange, including the server's log messages, explains most failures.
+   (let ((server (ignore-errors (eglot-current-server))))
+     (when server
+       (with-current-buffer (jsonrpc-events-buffer server)
+         (orbit-test-record 'events (buffer-substring-no-properties
+                                     (max (point-min) (- (point-max) 6000)) (point-max))))))
+   (orbit-test-finish 1)))
+
+;;; quickfix.el ends here

@@ -1,0 +1,157 @@
+// Real-editor tests for Neovim: headless nvim with only the shipped client from clients/neovim
+// finds the SQL injection in the example app, applies orbit-ls's quick fix and sees it go away;
+// and the 0.11 lsp/ config loads as the table vim.lsp.config expects.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFile, execFileSync } = require('node:child_process');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const SCRIPTS = path.join(__dirname, 'nvim');
+// Neovim waits at most this long per step; the process as a whole gets a little more.
+const STEP_WAIT_MS = 20_000;
+const RUN_LIMIT_MS = 50_000;
+
+function requireTools() {
+  try {
+    execFileSync('nvim', ['--version'], { stdio: 'ignore' });
+  } catch {
+    assert.fail('nvim is not installed: run .ci/run, or apt-get install neovim');
+  }
+  assert.ok(
+    fs.existsSync(path.join(REPO, 'server', 'dist', 'cli', 'main.js')),
+    'the server is not built: run npm run build',
+  );
+}
+
+/** A throw-away home for one nvim run: a copy of the example app, XDG dirs and an orbit-ls on PATH. */
+function makeSandbox() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-nvim-'));
+  const app = path.join(dir, 'vulnerable-express');
+  fs.cpSync(path.join(REPO, 'examples', 'vulnerable-express'), app, { recursive: true });
+  // The shipped client runs `orbit-ls --stdio` from PATH, as after `npm link`; this stands in for
+  // the linked command and runs this checkout's build.
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(
+    path.join(bin, 'orbit-ls'),
+    `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server', 'bin', 'orbit-ls.js')}" "$@"\n`,
+    { mode: 0o755 },
+  );
+  const env = {
+    ...process.env,
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    XDG_CONFIG_HOME: path.join(dir, 'config'),
+    XDG_DATA_HOME: path.join(dir, 'data'),
+    XDG_STATE_HOME: path.join(dir, 'state'),
+    XDG_CACHE_HOME: path.join(dir, 'cache'),
+    ORBIT_REPO: REPO,
+  };
+  return { dir, app, env };
+}
+
+function runNvim(args, env) {
+  return new Promise((resolve) => {
+    execFile('nvim', ['--headless', '--noplugin', '-i', 'NONE', '-n', ...args], {
+      env,
+      timeout: RUN_LIMIT_MS,
+      killSignal: 'SIGKILL',
+      maxBuffer: 10 * 1024 * 1024,
+    }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
+  });
+}
+
+/** The end of Neovim's LSP log, which holds the JSON-RPC exchange and the server's stderr. */
+function logTail(sandbox) {
+  const log = path.join(sandbox.env.XDG_CACHE_HOME, 'nvim', 'lsp.log');
+  if (!fs.existsSync(log)) return '(no lsp.log)';
+  return fs.readFileSync(log, 'utf8').slice(-8000);
+}
+
+test('Neovim 0.7+ with the legacy setup shows the CWE-89 diagnostic and applies the quick fix', { timeout: 60_000 }, async (t) => {
+  requireTools();
+  const sandbox = makeSandbox();
+  const file = path.join(sandbox.app, 'app.js');
+  const original = fs.readFileSync(file, 'utf8').split('\n');
+  const resultPath = path.join(sandbox.dir, 'result.json');
+
+  const started = Date.now();
+  const run = await runNvim(
+    ['-u', path.join(SCRIPTS, 'init.lua'), '-c', `luafile ${path.join(SCRIPTS, 'quickfix.lua')}`],
+    { ...sandbox.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_MS: String(STEP_WAIT_MS) },
+  );
+  t.diagnostic(`nvim scenario took ${Date.now() - started} ms`);
+
+  const explain = () => `\nnvim: ${run.error ? run.error.message : 'exited'}\n${run.stderr}\n--- lsp.log ---\n${logTail(sandbox)}`;
+  assert.ok(fs.existsSync(resultPath), `nvim left no result${explain()}`);
+  const result = JSON.parse(fs.readFileSync(resultPath, 'utf8'));
+  const context = () => `\n${JSON.stringify(result, null, 2)}${explain()}`;
+  assert.equal(result.error, undefined, `scenario failed after steps [${result.steps}]: ${result.error}${context()}`);
+
+  // The shipped setup attached the server for a .js file, with the documented command.
+  assert.equal(result.filetype, 'javascript');
+  assert.equal(result.client_name, 'orbit_ls');
+  assert.deepEqual(result.cmd, ['orbit-ls', '--stdio']);
+
+  // The diagnostic a user sees: on the line that builds SQL from request data, naming the CWE.
+  const first = result.before[0];
+  assert.match(first.message, /\(CWE-89\)/, context());
+  assert.equal(first.source, 'orbit-ls');
+  assert.ok(typeof first.code === 'string' && first.code.length > 0, `diagnostic has no rule id${context()}`);
+  assert.ok(first.severity === 1 || first.severity === 2, `expected an error or warning${context()}`);
+  const requestValue = /req\.[\w.]+/.exec(result.line_before);
+  assert.ok(requestValue && /SELECT/.test(result.line_before), `diagnostic is not on the vulnerable query${context()}`);
+
+  // The quick fix is offered as the preferred action and rewrites the query with a placeholder,
+  // passing the request value as a parameter instead of splicing it into the SQL text.
+  assert.ok(result.actions.some((a) => /^quickfix/.test(a.kind) && a.isPreferred), context());
+  assert.ok(!result.line_after.includes(`+ ${requestValue[0]}`), `request data is still concatenated${context()}`);
+  assert.match(result.line_after, /(['"`])SELECT[^'"`]*\?[^'"`]*\1/, context());
+  assert.match(result.line_after, new RegExp(`\\[\\s*${requestValue[0].replace(/\./g, '\\.')}\\s*\\]`), context());
+
+  // The diagnostic went away and the other findings stayed.
+  assert.equal(result.after.length, result.before.length - 1, context());
+  assert.ok(result.after.every((d) => d.lnum !== first.lnum), context());
+
+  // The saved file still parses and nothing but the fixed line changed.
+  const saved = fs.readFileSync(file, 'utf8').split('\n');
+  execFileSync(process.execPath, ['--check', file]);
+  assert.deepEqual(saved.slice(0, first.lnum), original.slice(0, first.lnum));
+  assert.deepEqual(saved.slice(first.lnum + 1), original.slice(first.lnum + 1));
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});
+
+test('Neovim 0.11 lsp/orbit_ls.lua is a config table with the command, filetypes and root markers', { timeout: 30_000 }, async () => {
+  requireTools();
+  const sandbox = makeSandbox();
+  const config = path.join(REPO, 'clients', 'neovim', 'lsp', 'orbit_ls.lua');
+  // vim.lsp.enable is not in Debian's 0.7, but the file must load there as the same plain table
+  // Neovim 0.11 reads from lsp/; vim.g.orbit_ls_cmd must replace the command.
+  const dump = (out, cmd) =>
+    `lua ${cmd ? `vim.g.orbit_ls_cmd = ${cmd}; ` : ''}` +
+    `local f = io.open('${out}', 'w'); f:write(vim.json.encode(dofile('${config}'))); f:close()`;
+  const plain = path.join(sandbox.dir, 'plain.json');
+  const custom = path.join(sandbox.dir, 'custom.json');
+  const run = await runNvim(
+    ['-u', 'NONE', '-c', dump(plain), '-c', dump(custom, "{ 'node', '/opt/orbit-ls/server/bin/orbit-ls.js', '--stdio' }"), '-c', 'qall!'],
+    sandbox.env,
+  );
+  assert.ok(fs.existsSync(plain) && fs.existsSync(custom), `the config did not load: ${run.stderr}`);
+
+  const loaded = JSON.parse(fs.readFileSync(plain, 'utf8'));
+  assert.deepEqual(loaded.cmd, ['orbit-ls', '--stdio']);
+  assert.deepEqual(
+    [...loaded.filetypes].sort(),
+    ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'],
+  );
+  assert.ok(loaded.root_markers.includes('package.json'));
+  // Settings answer workspace/configuration for "orbit" with an object the server accepts.
+  assert.deepEqual(loaded.settings, { orbit: {} });
+
+  const overridden = JSON.parse(fs.readFileSync(custom, 'utf8'));
+  assert.deepEqual(overridden.cmd, ['node', '/opt/orbit-ls/server/bin/orbit-ls.js', '--stdio']);
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});

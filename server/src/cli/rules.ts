@@ -1,5 +1,6 @@
 // The rule catalogue as the CLI reports it (SARIF's tool.driver.rules): every registered rule, and
 // any rule seen in findings that the registry does not describe.
+import { allRules } from '../core/security/registry';
 import type { Finding, Severity } from '../core/types';
 
 export interface RuleInfo {
@@ -21,7 +22,7 @@ export function ruleCatalogue(registered: readonly RuleInfo[], findings: readonl
   return [...byId.values()];
 }
 
-/** The registry of the static rules; empty until core provides one. */
+/** Every rule in core's registry. */
 export function registeredRules(): RuleInfo[] {
-  return [];
+  return allRules();
 }

@@ -4,7 +4,7 @@ import { DiagnosticSeverity, type Diagnostic, type Range, type TextEdit as LspTe
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity, Span, TextEdit } from '../core/types';
 import type { DocumentReport } from '../engine/analyze';
-import { suppressionEdit } from './suppression';
+import { suppressionEdit } from '../core/security/suppression';
 
 export const SOURCE = 'orbit-ls';
 export const INCOMPLETE_CODE = 'analysis-incomplete';
@@ -42,7 +42,7 @@ function findingDiagnostic(f: Finding, version: number, doc: TextDocument, optio
     version,
     ruleId: f.ruleId,
     fixes: (f.fixes ?? []).map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => toLspEdit(doc, e)) })),
-    suppress: toLspEdit(doc, suppressionEdit(doc.getText(), f.span, f.ruleId)),
+    suppress: toLspEdit(doc, suppressionEdit(doc.getText(), f)),
   };
   const diagnostic: Diagnostic = {
     range: toRange(doc, f.span),

@@ -42,7 +42,7 @@ function summary(report: CheckReport, paint: (style: keyof typeof COLORS, text: 
   const seconds = (report.elapsedMs / 1000).toFixed(1);
   const checked = `${report.filesChecked} file${report.filesChecked === 1 ? '' : 's'} checked in ${seconds} s`;
   if (report.findings.length === 0) return `${paint('bold', 'No findings.')} ${checked}`;
-  const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => paint(s, `${counts[s]} ${s}`));
+  const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => paint(s, `${counts[s]} ${s}${counts[s] > 1 && s !== 'information' ? 's' : ''}`));
   const files = new Set(report.findings.map((f) => f.file)).size;
   const n = report.findings.length;
   return `${paint('bold', `${n} finding${n === 1 ? '' : 's'}`)} (${parts.join(', ')}) in ${files} file${files === 1 ? '' : 's'}; ${checked}`;

@@ -71,18 +71,18 @@ function logTail(sandbox) {
   return fs.readFileSync(log, 'utf8').slice(-8000);
 }
 
-test('Neovim 0.7+ with the legacy setup shows the CWE-89 diagnostic and applies the quick fix', { timeout: 60_000 }, async (t) => {
+/** Runs the quick-fix scenario in nvim; `settings` are the "orbit" settings given to setup(). */
+async function runScenario(t, settings) {
   requireTools();
   const sandbox = makeSandbox();
   const file = path.join(sandbox.app, 'app.js');
   const original = fs.readFileSync(file, 'utf8').split('\n');
   const resultPath = path.join(sandbox.dir, 'result.json');
+  const env = { ...sandbox.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_MS: String(STEP_WAIT_MS) };
+  if (settings) env.ORBIT_SETTINGS = JSON.stringify(settings);
 
   const started = Date.now();
-  const run = await runNvim(
-    ['-u', path.join(SCRIPTS, 'init.lua'), '-c', `luafile ${path.join(SCRIPTS, 'quickfix.lua')}`],
-    { ...sandbox.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_MS: String(STEP_WAIT_MS) },
-  );
+  const run = await runNvim(['-u', path.join(SCRIPTS, 'init.lua'), '-c', `luafile ${path.join(SCRIPTS, 'quickfix.lua')}`], env);
   t.diagnostic(`nvim scenario took ${Date.now() - started} ms`);
 
   const explain = () => `\nnvim: ${run.error ? run.error.message : 'exited'}\n${run.stderr}\n--- lsp.log ---\n${logTail(sandbox)}`;
@@ -90,6 +90,11 @@ test('Neovim 0.7+ with the legacy setup shows the CWE-89 diagnostic and applies 
   const result = JSON.parse(fs.readFileSync(resultPath, 'utf8'));
   const context = () => `\n${JSON.stringify(result, null, 2)}${explain()}`;
   assert.equal(result.error, undefined, `scenario failed after steps [${result.steps}]: ${result.error}${context()}`);
+  return { sandbox, file, original, result, context };
+}
+
+test('Neovim 0.7+ with the legacy setup shows the CWE-89 diagnostic and applies the quick fix', { timeout: 60_000 }, async (t) => {
+  const { sandbox, file, original, result, context } = await runScenario(t);
 
   // The shipped setup attached the server for a .js file, with the documented command.
   assert.equal(result.filetype, 'javascript');
@@ -101,7 +106,7 @@ test('Neovim 0.7+ with the legacy setup shows the CWE-89 diagnostic and applies 
   assert.match(first.message, /\(CWE-89\)/, context());
   assert.equal(first.source, 'orbit-ls');
   assert.ok(typeof first.code === 'string' && first.code.length > 0, `diagnostic has no rule id${context()}`);
-  assert.ok(first.severity === 1 || first.severity === 2, `expected an error or warning${context()}`);
+  assert.equal(first.severity, 1, `expected the rule's default severity, error${context()}`);
   const requestValue = /req\.[\w.]+/.exec(result.line_before);
   assert.ok(requestValue && /SELECT/.test(result.line_before), `diagnostic is not on the vulnerable query${context()}`);
 
@@ -121,6 +126,13 @@ test('Neovim 0.7+ with the legacy setup shows the CWE-89 diagnostic and applies 
   execFileSync(process.execPath, ['--check', file]);
   assert.deepEqual(saved.slice(0, first.lnum), original.slice(0, first.lnum));
   assert.deepEqual(saved.slice(first.lnum + 1), original.slice(first.lnum + 1));
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});
+
+test('Neovim 0.7+ legacy setup passes its settings to the server: a rule lowered to warning shows as one', { timeout: 60_000 }, async (t) => {
+  const { sandbox, result, context } = await runScenario(t, { rules: { 'sql-injection': 'warning' } });
+  assert.ok(result.before.length > 0, context());
+  for (const d of result.before) assert.equal(d.severity, 2, `expected a warning${context()}`);
   fs.rmSync(sandbox.dir, { recursive: true, force: true });
 });
 

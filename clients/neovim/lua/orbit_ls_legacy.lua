@@ -13,6 +13,7 @@ M.defaults = {
   settings = { orbit = vim.empty_dict() },
   init_options = nil,
   capabilities = nil,
+  on_init = nil,
   on_attach = nil,
 }
 
@@ -40,6 +41,14 @@ end
 local function is_running(client_id)
   local client = client_id and vim.lsp.get_client_by_id(client_id)
   return client ~= nil and not client.is_stopped()
+end
+
+-- Neovim answers workspace/configuration from `settings` but before 0.11 does not say so.
+local function capabilities(user)
+  local caps = vim.tbl_deep_extend('force', vim.lsp.protocol.make_client_capabilities(), user or {})
+  caps.workspace = caps.workspace or {}
+  caps.workspace.configuration = true
+  return caps
 end
 
 local function make_config(opts)
@@ -86,7 +95,15 @@ function M.setup(opts)
         workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
         settings = config.settings,
         init_options = config.init_options,
-        capabilities = config.capabilities,
+        capabilities = capabilities(config.capabilities),
+        on_init = function(client, result)
+          -- Neovim before 0.11 neither pushes settings nor advertises workspace/configuration,
+          -- so send them once the server is up, as :help vim.lsp.start_client() advises.
+          client.notify('workspace/didChangeConfiguration', { settings = config.settings })
+          if config.on_init then
+            config.on_init(client, result)
+          end
+        end,
         on_attach = config.on_attach,
       })
       clients_by_root[root] = client_id

@@ -6,4 +6,6 @@ vim.opt.swapfile = false
 vim.cmd('filetype on')
 -- Debug level so a failing run leaves the whole JSON-RPC exchange in lsp.log for the test report.
 vim.lsp.set_log_level('debug')
-require('orbit_ls_legacy').setup()
+-- A test may pass the "orbit" settings a user would give setup(), as JSON.
+local settings = os.getenv('ORBIT_SETTINGS')
+require('orbit_ls_legacy').setup(settings and { settings = { orbit = vim.json.decode(settings) } } or nil)

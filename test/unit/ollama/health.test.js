@@ -102,7 +102,9 @@ test('reconnection retries with backoff until Ollama is back, then reports healt
   try {
     const report = await waiting;
     assert.equal(report.ok, true);
-    assert.deepEqual(retries, [['unavailable', 20], ['unavailable', 40], ['unavailable', 40]]);
+    // Starting the server may take longer than the last wait on a loaded machine: more retries are fine.
+    assert.deepEqual(retries.slice(0, 3), [['unavailable', 20], ['unavailable', 40], ['unavailable', 40]]);
+    assert.ok(retries.every(([kind]) => kind === 'unavailable'));
   } finally {
     await fake?.close();
   }

@@ -176,7 +176,7 @@ test('a stream that stalls after one chunk times out and the request is closed',
     const started = Date.now();
     const outcome = await backend.predictTrace(request(), {}, never());
     assert.equal(outcome.kind, 'timeout');
-    assert.match(outcome.detail, /stalled: nothing for 200 ms/);
+    assert.match(outcome.detail, /stalled: nothing for 300 ms/);
     assert.ok(Date.now() - started < 1500);
     await fake.waitFor((rs) => rs.some((r) => r.aborted));
   } finally {
@@ -189,7 +189,7 @@ test('a stream that sends headers and then nothing times out on the first chunk'
   try {
     const outcome = await backend.predictTrace(request(), {}, never());
     assert.equal(outcome.kind, 'timeout');
-    assert.match(outcome.detail, /sent nothing for 400 ms/);
+    assert.match(outcome.detail, /sent nothing for 600 ms/);
   } finally {
     await close();
   }

@@ -82,8 +82,8 @@ async function setup(model, { backend: backendOptions = {}, fake: fakeOptions = 
   const backend = createOllamaBackend({
     host: fake.host,
     model: MODEL,
-    idleTimeoutMs: 200,
-    firstChunkTimeoutMs: 400,
+    idleTimeoutMs: 300,
+    firstChunkTimeoutMs: 600,
     ...backendOptions,
   });
   return { fake, backend, close: () => (backend.abortAll(), fake.close()) };

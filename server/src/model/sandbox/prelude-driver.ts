@@ -1,0 +1,152 @@
+// Sandbox-side driver: require, the helpers generated programs call (__orbitDefault, __orbitMember…),
+// framework request/response stand-ins built from JSON inputs, and the control object the host
+// calls to start a run, advance the virtual clock and collect the trace as a JSON string.
+
+export const PRELUDE_DRIVER = String.raw`
+var MODULES = {
+  fs: fsMod, 'fs/promises': fsPromises, child_process: cpMod, net: netMod, tls: netMod, http: httpMod('http:'), https: httpMod('https:'),
+  http2: { connect: function (u) { effect('network', str(u), [u]); return socketObj(str(u)); } }, dns: dnsMod, 'dns/promises': dnsMod.promises,
+  os: osMod, path: pathMod, 'path/posix': pathMod, url: urlMod, querystring: qsMod, crypto: cryptoMod, util: utilMod, events: EventEmitter,
+  vm: vmMod, timers: timersMod, 'timers/promises': timersMod.promises, process: processObj, buffer: { Buffer: Buffer }, string_decoder: { StringDecoder: function () { this.write = function (b) { return str(b); }; this.end = function () { return ''; }; } },
+  sqlite3: { Database: sqliteDb, verbose: function () { return MODULES.sqlite3; }, OPEN_READWRITE: 2, OPEN_CREATE: 4 }, 'better-sqlite3': betterSqlite,
+  pg: pgMod, mysql2: mysqlMod, mysql: mysqlMod, 'mysql2/promise': mysqlPromiseMod, bcrypt: bcryptMod, bcryptjs: bcryptMod, argon2: bcryptMod,
+  axios: httpClient('axios'), 'node-fetch': G.fetch, got: httpClient('got'), request: httpClient('request'), superagent: httpClient('superagent'),
+  undici: { fetch: G.fetch, request: clientCall('undici.request') }, 'cross-fetch': G.fetch, 'isomorphic-fetch': G.fetch,
+};
+MODULES['node-fetch'].default = G.fetch;
+_keys(MODULES).forEach(function (k) { var m = MODULES[k]; if (m && (typeof m === 'object' || typeof m === 'function') && !_apply(_WMhas, proxyNames, [m])) _apply(_WMset, proxyNames, [m, 'module ' + k]); });
+MODULES.sqlite3.Database.prototype = {};
+var moduleCache = {};
+function requireStub(name) {
+  var n = str(name).replace(/^node:/, '');
+  if (n in MODULES) return MODULES[n];
+  if (!(n in moduleCache)) moduleCache[n] = recProxy(n, null);
+  return moduleCache[n];
+}
+_defProp(G, 'require', { value: requireStub, writable: true, configurable: true });
+_defProp(G, '__orbitDefault', { value: function (m) { return m && m.__esModule ? m.default : m; } });
+_defProp(G, '__orbitImport', { value: function (n) { var m = requireStub(n); return _Promise.resolve(_apply(_WMhas, proxyNames, [m]) ? m : Object.assign({ default: m }, m)); } });
+var baseThis = recProxy('this', null);
+function OrbitBase() {}
+OrbitBase.prototype = baseThis;
+_defProp(G, '__orbitBase', { value: OrbitBase });
+/* A class with one member stands for a method unit: call it on an object of that class whose
+   missing fields are recording proxies. */
+_defProp(G, '__orbitMember', { value: function (C, kind) {
+  if (kind === 'constructor') return function () { return _construct(C, _apply(_arrSlice, arguments, [])); };
+  var target = C.prototype, key = _ownKeys(C.prototype).filter(function (k) { return k !== 'constructor'; })[0];
+  if (key === undefined) { target = C; key = _ownKeys(C).filter(function (k) { return k !== 'length' && k !== 'name' && k !== 'prototype'; })[0]; }
+  var self = target === C ? C : _create(C.prototype);
+  var d = key === undefined ? undefined : _getDesc(target, key);
+  if (!d) return function () {};
+  if (kind === 'getter' && d.get) return function () { return _apply(d.get, self, []); };
+  if (kind === 'setter' && d.set) return function (v) { _apply(d.set, self, [v]); };
+  return function () { return _apply(d.value, self, _apply(_arrSlice, arguments, [])); };
+} });
+_defProp(G, '__orbitFree', { value: function (names) {
+  for (var i = 0; i < names.length; i++) if (!(names[i] in G)) G[names[i]] = recProxy(names[i], null);
+} });
+
+/* Framework objects from JSON inputs: {"$orbit": "express.req", …} and friends. */
+function chainable(prefix, names, extra) {
+  var o = extra || {};
+  names.forEach(function (n) { o[n] = function () { interact(prefix + '.' + n, _apply(_arrSlice, arguments, [])); return o; }; });
+  return o;
+}
+function headerGetter(h) { return function (k) { return h[str(k).toLowerCase()]; }; }
+function build(v) {
+  if (v === null || typeof v !== 'object') return v;
+  if (_isArray(v)) return v.map(build);
+  var tag = v.$orbit, o = {}, k;
+  for (k in v) if (k !== '$orbit') o[k] = build(v[k]);
+  switch (tag) {
+    case undefined: return o;
+    case 'date': return new _RealDate(v.iso);
+    case 'callback': case 'next': { var name = tag; return function () { interact(name, _apply(_arrSlice, arguments, [])); }; }
+    case 'express.req': case 'fastify.request': {
+      o.headers = o.headers || {}; o.query = o.query || {}; o.params = o.params || {}; o.body = o.body === undefined ? {} : o.body; o.cookies = o.cookies || {};
+      o.get = o.header = headerGetter(o.headers); o.method = o.method || 'GET'; o.ip = o.ip || '203.0.113.7'; o.path = o.path || '/'; o.url = o.url || o.path;
+      o.socket = o.connection = { remoteAddress: o.ip }; o.protocol = 'https'; o.hostname = 'app.example.com'; o.session = o.session || {}; o.log = recProxy('req.log', 'log');
+      o.is = function () { return false; }; o.accepts = function () { return true; };
+      return o;
+    }
+    case 'express.res': {
+      var res = chainable('res', ['status', 'json', 'send', 'end', 'set', 'header', 'setHeader', 'cookie', 'clearCookie', 'redirect', 'type', 'sendStatus', 'render', 'location', 'attachment', 'append', 'vary', 'format', 'links', 'writeHead', 'write', 'jsonp']);
+      res.sendFile = res.download = function (p) { effect('fs-read', str(p), [p]); interact('res.sendFile', [p]); return res; };
+      res.locals = {}; res.headersSent = false; res.statusCode = 200; res.getHeader = function () { return undefined; }; res.on = function () { return res; };
+      return res;
+    }
+    case 'fastify.reply': {
+      var reply = chainable('reply', ['code', 'status', 'send', 'header', 'headers', 'type', 'redirect', 'setCookie', 'clearCookie', 'serialize', 'hijack']);
+      reply.sendFile = function (p) { effect('fs-read', str(p), [p]); interact('reply.sendFile', [p]); return reply; };
+      reply.raw = recProxy('reply.raw', 'log'); reply.log = recProxy('reply.log', 'log');
+      return reply;
+    }
+    case 'koa.ctx': {
+      var ctx = {}, req = build(Object.assign({ $orbit: 'express.req' }, v.request || {}));
+      var body, status = 404;
+      ctx.request = req; ctx.req = req; ctx.query = req.query; ctx.params = o.params || req.params; ctx.headers = ctx.header = req.headers;
+      ctx.get = req.get; ctx.method = req.method; ctx.path = req.path; ctx.url = req.url; ctx.ip = req.ip; ctx.state = o.state || {}; ctx.session = o.session || {};
+      ctx.cookies = { get: function (k) { return (req.cookies || {})[k]; }, set: function () { interact('ctx.cookies.set', _apply(_arrSlice, arguments, [])); } };
+      ctx.response = {};
+      _defProp(ctx, 'body', { get: function () { return body; }, set: function (b) { body = b; interact('ctx.body', [b]); if (status === 404) status = 200; }, enumerable: true });
+      _defProp(ctx, 'status', { get: function () { return status; }, set: function (s) { status = s; interact('ctx.status', [s]); }, enumerable: true });
+      ctx.set = function () { interact('ctx.set', _apply(_arrSlice, arguments, [])); };
+      ctx.redirect = function (u) { interact('ctx.redirect', [u]); };
+      ctx.throw = function (s, m) { interact('ctx.throw', [s, m]); var e = new _Error(str(m || 'HTTP ' + s)); e.status = s; throw e; };
+      ctx.assert = function (c, s, m) { if (!c) { interact('ctx.throw', [s, m]); var e = new _Error(str(m || 'HTTP ' + s)); e.status = s; throw e; } };
+      return ctx;
+    }
+  }
+  return o;
+}
+
+var settled = null;
+var control = {
+  /* Runs the module function (header and unit), then calls the unit on the inputs. */
+  start: function (moduleFn) {
+    var mod = { exports: {} };
+    var args = build(_parse(CFG.argsJson));
+    try {
+      __orbitFree(CFG.freeNames);
+      var fn = _apply(moduleFn, mod.exports, [mod.exports, requireStub, mod, '/app/src/unit.js', '/app/src']);
+      if (typeof fn !== 'function') fn = mod.exports;
+      if (typeof fn !== 'function' && fn && typeof fn.default === 'function') fn = fn.default;
+      if (typeof fn !== 'function') { settled = { kind: 'throw', error: 'The program does not define a function to call.' }; return; }
+      effects.length = 0; steps.length = 0; interactions.length = 0; state.stepBytes = 0; state.truncated = false; clock.readLogged = false;
+      var r = _apply(fn, CFG.call === 'function' ? undefined : baseThis, args);
+      if (r && typeof r === 'object' && typeof r.then === 'function' && !_apply(_WMhas, proxyNames, [r])) {
+        settled = null;
+        _Promise.resolve(r).then(function (v) { settled = { kind: 'return', value: ser(v) }; }, function (e) { settled = thrown(e); });
+      } else settled = { kind: 'return', value: ser(r) };
+    } catch (e) { settled = thrown(e); }
+  },
+  /* Fires the next due timer; false when there is nothing left to fire. */
+  advance: function () {
+    if (!clock.timers.length || clock.fired >= CFG.maxTimers) return false;
+    clock.timers.sort(function (a, b) { return a.due - b.due || a.id - b.id; });
+    var t = clock.timers.shift();
+    if (t.due > clock.now) clock.now = t.due;
+    clock.fired++;
+    if (t.every) { t.due = clock.now + t.every; clock.timers.push(t); }
+    try { _apply(t.fn, undefined, t.args); } catch (e) { if (e instanceof LimitError) throw e; if (!settled) settled = thrown(e); }
+    return true;
+  },
+  finish: function () {
+    var outcome = state.limit ? { kind: 'limit', limit: state.limit } : settled || { kind: 'throw', error: 'The function did not settle: its promise is still pending.' };
+    var trace = { steps: steps, effects: effects, outcome: outcome };
+    if (state.truncated) trace.truncated = true;
+    if (interactions.length) trace.interactions = interactions;
+    return _stringify(trace);
+  },
+  isSettled: function () { return settled !== null; },
+};
+function thrown(e) {
+  if (e instanceof LimitError) return { kind: 'limit', limit: e.orbitLimit };
+  var msg;
+  try { msg = e instanceof _Error ? str(e.name) + ': ' + str(e.message) : 'thrown ' + _stringify(ser(e)); } catch (x) { msg = 'thrown value'; }
+  if (/out of memory/i.test(msg)) return { kind: 'limit', limit: 'memory' };
+  if (/stack overflow|Maximum call stack/i.test(msg)) return { kind: 'limit', limit: 'memory' };
+  return { kind: 'throw', error: slice(msg, 0, 500) };
+}
+`;

@@ -1,0 +1,248 @@
+// Runs one program inside QuickJS (WebAssembly) with recording stubs and returns its Trace. Nothing
+// from the host crosses in: the prelude, the program and the inputs go in as source text and JSON,
+// and the trace comes back as a JSON string. Every run gets a fresh runtime with hard limits.
+import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from 'quickjs-emscripten';
+import * as acorn from 'acorn';
+import type { JsonValue, Trace, TraceLimit } from '../../core/trace/schema';
+import { instrument } from './instrument';
+import { PRELUDE_DRIVER } from './prelude-driver';
+import { PRELUDE_PURE } from './prelude-pure';
+import { PRELUDE_RECORD } from './prelude-record';
+import { PRELUDE_STUBS } from './prelude-stubs';
+
+export interface SandboxLimits {
+  /** Wall-clock budget of one run, in milliseconds. */
+  timeMs: number;
+  /** Approximate bytecode budget (QuickJS polls the interrupt handler every ~10k operations). */
+  instructions: number;
+  /** Heap limit of the runtime, in bytes. */
+  memoryBytes: number;
+  /** Native stack limit, in bytes; deep recursion ends as a memory limit. */
+  stackBytes: number;
+  /** Steps recorded before the trace is truncated (the run goes on). */
+  maxSteps: number;
+  /** Effects recorded before the run is stopped with a trace-size limit. */
+  maxEffects: number;
+  /** Approximate byte budget of recorded states. */
+  maxTraceBytes: number;
+  /** Timer callbacks fired on the virtual clock before the run is considered finished. */
+  maxTimers: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  timeMs: 1000,
+  instructions: 50_000_000,
+  memoryBytes: 32 * 1024 * 1024,
+  stackBytes: 512 * 1024,
+  maxSteps: 2000,
+  maxEffects: 500,
+  maxTraceBytes: 256 * 1024,
+  maxTimers: 200,
+};
+
+/** One run's world: the arguments (JSON, with `$orbit` tags for framework objects), the
+ *  environment, the virtual clock's start and the PRNG seed. */
+export interface RunInput {
+  args: JsonValue[];
+  env?: Record<string, string>;
+  /** Epoch milliseconds the virtual clock starts at. */
+  now?: number;
+  seed?: number;
+  argv?: string[];
+}
+
+export interface RunOptions {
+  /** Name of the function to call when the program does not assign module.exports. */
+  entry?: string;
+  /** Only this range of the program is instrumented (defaults to all of it). */
+  unitStart?: number;
+  unitEnd?: number;
+  lineMap?: number[];
+  freeNames?: string[];
+  call?: 'function' | 'member' | 'constructor';
+}
+
+/** The environment every run sees unless the input overrides it: plausible, with secret values
+ *  that are easy to recognise when they turn up in an effect. */
+export const FAKE_ENV: Record<string, string> = {
+  NODE_ENV: 'production', PORT: '3000', HOME: '/home/app', USER: 'app', PATH: '/usr/local/bin:/usr/bin:/bin',
+  DATABASE_URL: 'postgres://app:orbit-env-DATABASE_URL@db.internal:5432/app', JWT_SECRET: 'orbit-env-JWT_SECRET',
+  AWS_ACCESS_KEY_ID: 'orbit-env-AWS_ACCESS_KEY_ID', AWS_SECRET_ACCESS_KEY: 'orbit-env-AWS_SECRET_ACCESS_KEY',
+  API_KEY: 'orbit-env-API_KEY', SESSION_SECRET: 'orbit-env-SESSION_SECRET', GITHUB_TOKEN: 'orbit-env-GITHUB_TOKEN',
+  NPM_TOKEN: 'orbit-env-NPM_TOKEN', STRIPE_SECRET_KEY: 'orbit-env-STRIPE_SECRET_KEY',
+};
+
+/** The instant ordinary runs happen at: a Tuesday morning, mid-month. */
+export const ORDINARY_NOW = Date.UTC(2026, 2, 17, 10, 30, 0);
+
+let modulePromise: Promise<QuickJSWASMModule> | undefined;
+function quickjs(): Promise<QuickJSWASMModule> {
+  modulePromise ??= newQuickJSWASMModule();
+  return modulePromise;
+}
+
+/** Loads the WebAssembly engine; runs are synchronous afterwards. */
+export async function loadSandbox(): Promise<void> {
+  await quickjs();
+}
+
+/** Traces one program on one input. Never throws on user code: failures become outcomes. */
+export async function traceUnit(
+  program: string,
+  input: RunInput | JsonValue[],
+  limits: Partial<SandboxLimits> = {},
+  options: RunOptions = {},
+): Promise<Trace> {
+  const mod = await quickjs();
+  return traceUnitSync(mod, program, Array.isArray(input) ? { args: input } : input, { ...DEFAULT_LIMITS, ...limits }, options);
+}
+
+function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput, limits: SandboxLimits, options: RunOptions): Trace {
+  const inst = instrument(program, { start: options.unitStart, end: options.unitEnd, lineMap: options.lineMap });
+  if (inst.syntaxError) return { steps: [], effects: [], outcome: { kind: 'throw', error: `SyntaxError: ${inst.syntaxError}` } };
+  const entry = options.entry ?? (options.unitStart === undefined ? guessEntry(program) : undefined);
+  const cfg = {
+    maxString: 200, maxDepth: 4, maxItems: 30,
+    maxSteps: limits.maxSteps, maxEffects: limits.maxEffects, maxTraceBytes: limits.maxTraceBytes, maxTimers: limits.maxTimers,
+    env: input.env ?? FAKE_ENV, now: input.now ?? ORDINARY_NOW, seed: input.seed ?? 1, argv: input.argv ?? [],
+    argsJson: JSON.stringify(input.args), freeNames: options.freeNames ?? [], call: options.call ?? 'function',
+  };
+  const prelude = `(function () { 'use strict';\nvar CFG = ${JSON.stringify(cfg)};\n${PRELUDE_RECORD}\n${PRELUDE_PURE}\n${PRELUDE_STUBS}\n${PRELUDE_DRIVER}\nreturn control; })()`;
+  const tail = entry ? `\n;return typeof ${entry} === 'function' ? ${entry} : module.exports;` : '\n;return module.exports;';
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${inst.code}${tail}\n})`;
+
+  const runtime = mod.newRuntime();
+  runtime.setMemoryLimit(limits.memoryBytes);
+  runtime.setMaxStackSize(limits.stackBytes);
+  const deadline = Date.now() + limits.timeMs;
+  let polls = 0;
+  let hit: TraceLimit | undefined;
+  let armed = true;
+  runtime.setInterruptHandler(() => {
+    if (!armed) return false;
+    polls++;
+    if (polls * 10_000 > limits.instructions) hit ??= 'instructions';
+    else if ((polls & 7) === 0 && Date.now() > deadline) hit ??= 'time';
+    return hit !== undefined;
+  });
+  const vm = runtime.newContext();
+  const handles: QuickJSHandle[] = [];
+  let trace: Trace | undefined;
+  try {
+    const ctl = vm.evalCode(prelude, 'orbit-prelude.js');
+    if (ctl.error) {
+      handles.push(ctl.error);
+      return failure(`The sandbox prelude failed: ${JSON.stringify(vm.dump(ctl.error))}`);
+    }
+    handles.push(ctl.value);
+    const fnStart = vm.getProp(ctl.value, 'start');
+    const fnAdvance = vm.getProp(ctl.value, 'advance');
+    const fnFinish = vm.getProp(ctl.value, 'finish');
+    const fnSettled = vm.getProp(ctl.value, 'isSettled');
+    handles.push(fnStart, fnAdvance, fnFinish, fnSettled);
+
+    const compiled = vm.evalCode(wrapper, 'unit.js');
+    if (compiled.error) {
+      const err = vm.dump(compiled.error) as unknown;
+      compiled.error.dispose();
+      const limit = hit ?? limitOf(err);
+      return limit ? limitTrace(limit) : { steps: [], effects: [], outcome: { kind: 'throw', error: errorText(err) } };
+    }
+    handles.push(compiled.value);
+    callAndDrop(vm, fnStart, ctl.value, compiled.value);
+    // Drive promises and the virtual clock until the function settles, nothing is left to run,
+    // or a limit is hit.
+    for (let round = 0; !hit; round++) {
+      const jobs = runtime.executePendingJobs(1000);
+      if (jobs.error) jobs.error.dispose();
+      if (hit) break;
+      if (runtime.hasPendingJob()) continue;
+      const more = callAndDrop(vm, fnAdvance, ctl.value);
+      if (more !== true && !runtime.hasPendingJob()) break;
+      if (round > limits.maxTimers * 4 + 100) break;
+    }
+    armed = false;
+    trace = collect(vm, fnFinish, ctl.value, runtime, limits);
+  } catch (err) {
+    trace = failure(err instanceof Error ? err.message : String(err));
+  } finally {
+    armed = false;
+    for (const h of handles) if (h.alive) h.dispose();
+    try {
+      vm.dispose();
+      runtime.dispose();
+    } catch {
+      // A runtime that ran out of memory can refuse to be freed cleanly; use a new engine next time.
+      modulePromise = undefined;
+    }
+  }
+  if (!trace) return failure('The run produced no trace.');
+  if (hit) trace.outcome = { kind: 'limit', limit: hit };
+  return trace;
+}
+
+/** Calls a control function; returns its dumped value, or undefined when it threw. */
+function callAndDrop(vm: QuickJSContext, fn: QuickJSHandle, self: QuickJSHandle, ...args: QuickJSHandle[]): unknown {
+  const r = vm.callFunction(fn, self, ...args);
+  if (r.error) {
+    r.error.dispose();
+    return undefined;
+  }
+  const v = vm.dump(r.value) as unknown;
+  r.value.dispose();
+  return v;
+}
+
+function collect(vm: QuickJSContext, finish: QuickJSHandle, self: QuickJSHandle, runtime: { setMemoryLimit(n: number): void }, limits: SandboxLimits): Trace {
+  // The run may have used up its heap; give the recorder a little room to write the trace out.
+  runtime.setMemoryLimit(limits.memoryBytes + 8 * 1024 * 1024);
+  const out = callAndDrop(vm, finish, self);
+  if (typeof out !== 'string') return limitTrace('memory');
+  return JSON.parse(out) as Trace;
+}
+
+function limitTrace(limit: TraceLimit): Trace {
+  return { steps: [], effects: [], outcome: { kind: 'limit', limit } };
+}
+
+function failure(message: string): Trace {
+  return { steps: [], effects: [], outcome: { kind: 'throw', error: `sandbox: ${message}` } };
+}
+
+function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'message' in err) {
+    const e = err as { name?: unknown; message?: unknown };
+    return `${String(e.name ?? 'Error')}: ${String(e.message)}`;
+  }
+  return String(err);
+}
+
+function limitOf(err: unknown): TraceLimit | undefined {
+  const text = errorText(err);
+  if (/out of memory/i.test(text)) return 'memory';
+  if (/stack overflow/i.test(text)) return 'memory';
+  if (/interrupted/i.test(text)) return 'instructions';
+  return undefined;
+}
+
+/** The function a bare program defines last at its top level, when it does not export one. */
+function guessEntry(program: string): string | undefined {
+  if (/\bmodule\.exports\b|\bexports\.\w+\s*=/.test(program)) return undefined;
+  let ast: acorn.Program;
+  try {
+    ast = acorn.parse(program, { ecmaVersion: 'latest', allowReturnOutsideFunction: true });
+  } catch {
+    return undefined;
+  }
+  let name: string | undefined;
+  for (const st of ast.body) {
+    if (st.type === 'FunctionDeclaration' && st.id) name = st.id.name;
+    if (st.type === 'VariableDeclaration') {
+      for (const d of st.declarations) {
+        if (d.id.type === 'Identifier' && d.init && /Function|ArrowFunction/.test(d.init.type)) name = d.id.name;
+      }
+    }
+    if (st.type === 'ClassDeclaration' && st.id) name = undefined;
+  }
+  return name;
+}

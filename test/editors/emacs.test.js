@@ -62,20 +62,22 @@ function runEmacs(args, env) {
   });
 }
 
-test('Emacs eglot shows the CWE-89 diagnostic in flymake and applies the quick fix', { timeout: 60_000 }, async (t) => {
+/**
+ * Runs the quick-fix scenario in Emacs. `init` is Lisp a user would add after (require 'orbit-ls);
+ * `dirLocals` is the text of a .dir-locals.el in the project.
+ */
+async function runScenario(t, { init, dirLocals } = {}) {
   requireTools();
   const sandbox = makeSandbox();
   const file = path.join(sandbox.app, 'app.js');
   const original = fs.readFileSync(file, 'utf8').split('\n');
   const resultPath = path.join(sandbox.dir, 'result.json');
+  if (dirLocals) fs.writeFileSync(path.join(sandbox.app, '.dir-locals.el'), dirLocals);
+  const env = { ...sandbox.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_SECONDS: String(STEP_WAIT_SECONDS) };
+  if (init) env.ORBIT_INIT = init;
 
   const started = Date.now();
-  const run = await runEmacs(['-l', SCENARIO], {
-    ...sandbox.env,
-    ORBIT_FILE: file,
-    ORBIT_RESULT: resultPath,
-    ORBIT_WAIT_SECONDS: String(STEP_WAIT_SECONDS),
-  });
+  const run = await runEmacs(['-l', SCENARIO], env);
   t.diagnostic(`emacs scenario took ${Date.now() - started} ms`);
 
   const explain = () => `\nemacs: ${run.error ? run.error.message : 'exited'}\n${run.stderr.slice(-8000)}`;
@@ -83,6 +85,11 @@ test('Emacs eglot shows the CWE-89 diagnostic in flymake and applies the quick f
   const result = JSON.parse(fs.readFileSync(resultPath, 'utf8'));
   const context = () => `\n${JSON.stringify({ ...result, events: undefined }, null, 2)}${explain()}\n--- eglot events ---\n${result.events ?? ''}`;
   assert.equal(result.error, undefined, `scenario failed after steps [${result.steps}]: ${result.error}${context()}`);
+  return { sandbox, file, original, result, context };
+}
+
+test('Emacs eglot shows the CWE-89 diagnostic in flymake and applies the quick fix', { timeout: 60_000 }, async (t) => {
+  const { sandbox, file, original, result, context } = await runScenario(t);
 
   // eglot picked the shipped entry for js-mode: the documented command and language id.
   assert.equal(result.major_mode, 'js-mode');
@@ -94,7 +101,7 @@ test('Emacs eglot shows the CWE-89 diagnostic in flymake and applies the quick f
   const first = result.before[0];
   assert.match(first.text, /\(CWE-89\)/, context());
   assert.match(first.text, /orbit-ls/, context());
-  assert.ok(first.type === 'eglot-error' || first.type === 'eglot-warning', context());
+  assert.equal(first.type, 'eglot-error', context());
   const requestValue = /req\.[\w.]+/.exec(result.line_before);
   assert.ok(requestValue && /SELECT/.test(result.line_before), `diagnostic is not on the vulnerable query${context()}`);
 
@@ -112,6 +119,24 @@ test('Emacs eglot shows the CWE-89 diagnostic in flymake and applies the quick f
   execFileSync(process.execPath, ['--check', file]);
   assert.deepEqual(saved.slice(0, first.line - 1), original.slice(0, first.line - 1));
   assert.deepEqual(saved.slice(first.line), original.slice(first.line));
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});
+
+test('Emacs: orbit-ls-initialization-options reach the server (a rule lowered to warning)', { timeout: 60_000 }, async (t) => {
+  const { sandbox, result, context } = await runScenario(t, {
+    init: `(setq orbit-ls-initialization-options '(:rules (:sql-injection "warning")))`,
+  });
+  assert.ok(result.before.length > 0, context());
+  for (const d of result.before) assert.equal(d.type, 'eglot-warning', context());
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});
+
+test('Emacs: eglot-workspace-configuration in .dir-locals.el reaches the server (section orbit)', { timeout: 60_000 }, async (t) => {
+  const { sandbox, result, context } = await runScenario(t, {
+    dirLocals: `((nil . ((eglot-workspace-configuration . (:orbit (:rules (:sql-injection "warning")))))))\n`,
+  });
+  assert.ok(result.before.length > 0, context());
+  for (const d of result.before) assert.equal(d.type, 'eglot-warning', context());
   fs.rmSync(sandbox.dir, { recursive: true, force: true });
 });
 

@@ -63,6 +63,9 @@ Batch mode never goes idle, and eglot sends didChange from an idle timer."
   (require 'eglot)
   (add-to-list 'load-path (expand-file-name "clients/emacs" (getenv "ORBIT_REPO")))
   (require 'orbit-ls)
+  ;; A test may add what a user would put in their init file after (require 'orbit-ls).
+  (when (getenv "ORBIT_INIT")
+    (eval (car (read-from-string (getenv "ORBIT_INIT"))) t))
   ;; As docs/editors.md tells users to do.
   (add-hook 'js-mode-hook #'eglot-ensure)
   (find-file (getenv "ORBIT_FILE"))

@@ -36,8 +36,8 @@ When orbit-ls is not on `exec-path', use an absolute path or
 
 (defcustom orbit-ls-initialization-options nil
   "Settings sent to orbit-ls as initializationOptions, as a plist.
-For example (:debounceMs 300 :rules (:sql-injection "warning")).  Nil sends an empty object,
-and the server uses its defaults."
+For example (:debounceMs 300 :rules (:sql-injection \"warning\")).
+Nil sends an empty object, and the server uses its defaults."
   :type 'sexp
   :group 'orbit-ls)
 

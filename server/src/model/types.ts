@@ -4,24 +4,25 @@
 import type { JsonValue, Trace } from '../core/trace/schema.js';
 
 /** The subset of JSON Schema that trace schemas use and that model/ollama validates. Kept
- *  structural so a schema exported from core/trace can be passed as it is. */
+ *  structural, with readonly arrays, so a schema exported from core/trace (even `as const`)
+ *  can be passed as it is. */
 export interface JsonSchema {
-  type?: JsonSchemaType | JsonSchemaType[];
+  type?: JsonSchemaType | readonly JsonSchemaType[];
   properties?: Record<string, JsonSchema>;
-  required?: string[];
+  required?: readonly string[];
   additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   minItems?: number;
   maxItems?: number;
-  enum?: JsonValue[];
+  enum?: readonly JsonValue[];
   const?: JsonValue;
   minimum?: number;
   maximum?: number;
   minLength?: number;
   maxLength?: number;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  allOf?: JsonSchema[];
+  anyOf?: readonly JsonSchema[];
+  oneOf?: readonly JsonSchema[];
+  allOf?: readonly JsonSchema[];
   $ref?: string;
   $defs?: Record<string, JsonSchema>;
   definitions?: Record<string, JsonSchema>;

@@ -103,7 +103,7 @@ function nested(value: unknown, schema: JsonSchema, path: string, ctx: Context):
 }
 
 /** How many alternatives the value satisfies; each is tried against a scratch error list. */
-function countMatching(value: unknown, alternatives: JsonSchema[], ctx: Context): number {
+function countMatching(value: unknown, alternatives: readonly JsonSchema[], ctx: Context): number {
   let matching = 0;
   for (const alt of alternatives) {
     const scratch: Context = { root: ctx.root, errors: [], limit: 1, depth: ctx.depth + 1 };

@@ -15,7 +15,8 @@
 //   of the stream with status 200.
 // - Model names without a tag mean ":latest". /api/show answers 404 {"error": "model 'x' not
 //   found"}; unknown paths answer 404 with gin's plain-text "404 page not found".
-// - options.stop ends the answer before the stop text; options.num_predict caps chunks. `format`
+// - options.stop ends the answer before the stop text (a stop text split across chunks may leave
+//   its first part in the answer; Ollama holds such parts back); options.num_predict caps chunks. `format`
 //   is not enforced (a simulated model may break it on purpose); records say when it was broken.
 // - A client that disconnects stops the generation, and its record says aborted: true.
 'use strict';

@@ -118,7 +118,7 @@ function createDiskStore(dir: string, maxBytes: number) {
         const value: unknown = JSON.parse(await fs.readFile(file(key), { encoding: 'utf8', signal }));
         entry.used = ++clock;
         return value;
-      } catch (error) {
+      } catch {
         signal.throwIfAborted();
         await remove(key); // unreadable or half-written: drop it
         return undefined;
@@ -130,8 +130,13 @@ function createDiskStore(dir: string, maxBytes: number) {
       const size = Buffer.byteLength(text);
       if (size > maxBytes) return; // would evict everything and still not fit
       const tmp = `${file(key)}.${process.pid}.${++clock}.tmp`;
-      await fs.writeFile(tmp, text, { signal });
-      await fs.rename(tmp, file(key)); // readers never see a half-written entry
+      try {
+        await fs.writeFile(tmp, text, { signal });
+        await fs.rename(tmp, file(key)); // readers never see a half-written entry
+      } catch (error) {
+        await fs.rm(tmp, { force: true });
+        throw error;
+      }
       const previous = idx.get(key);
       total += size - (previous?.size ?? 0);
       idx.set(key, { size, used: ++clock });

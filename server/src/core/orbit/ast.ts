@@ -29,7 +29,7 @@ export function parseUnit(source: string): Parsed | null {
   return null;
 }
 
-const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'value', 'bigint']);
+const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'bigint']);
 
 /** The child nodes of a node, in source order. */
 export function childrenOf(node: Node): Node[] {

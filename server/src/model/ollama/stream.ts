@@ -29,8 +29,9 @@ export interface FinalStats {
  *  streamed requests (not /api/tags or /api/show), so the signal goes in through fetch. */
 export function clientFor(host: string, signal: AbortSignal, fetchImpl: typeof fetch = fetch): Ollama {
   const bound: typeof fetch = async (input, init) => {
-    const signals = init?.signal ? [signal, init.signal] : [signal];
-    return jsonErrors(await fetchImpl(input, { ...init, signal: AbortSignal.any(signals) }));
+    // Both signals live only as long as this call, so the link is left for the collector.
+    const linked = init?.signal ? linkSignals([signal, init.signal]).signal : signal;
+    return jsonErrors(await fetchImpl(input, { ...init, signal: linked }));
   };
   return new Ollama({ host, fetch: bound });
 }

@@ -1,5 +1,10 @@
 // The static pass: one document in, findings and errors out. Pure and synchronous.
-import type { AnalysisResult, LanguageKind, StaticOptions } from './types';
+import type { AnalysisError, AnalysisResult, Finding, LanguageKind, StaticOptions } from './types';
+import { languageFromFileName } from './types';
+import { parseDocument } from './source/parse';
+import { buildTaintFacts } from './security/engine';
+import { runRules } from './security/registry';
+import { applySuppressions } from './security/suppression';
 
 export interface DocumentInput {
   /** File name or URI; its extension picks the language when `language` is absent. */
@@ -8,6 +13,50 @@ export interface DocumentInput {
   language?: LanguageKind;
 }
 
-export function analyzeDocument(_input: DocumentInput, _options: StaticOptions): AnalysisResult {
-  return { findings: [], errors: [] };
+export { allRules, ruleById } from './security/registry';
+export { suppressionEdit, applySuppressions } from './security/suppression';
+export type { RuleMeta } from './security/rule';
+
+/** Analyses one document. Never throws: problems with the input come back as errors. */
+export function analyzeDocument(input: DocumentInput, options: StaticOptions): AnalysisResult {
+  const errors: AnalysisError[] = [];
+  try {
+    const language = input.language ?? languageFromFileName(input.fileName);
+    if (!language) {
+      return fail('unsupported', `${input.fileName} is not a JavaScript or TypeScript file; orbit-ls analyses .js, .jsx, .ts and .tsx.`);
+    }
+    const text = input.text;
+    if (text.length > options.maxFileSize) {
+      return fail(
+        'limit',
+        `The file has ${text.length} characters, more than the limit of ${options.maxFileSize}; it was not analysed. Raise orbit.maxFileSize to check it.`,
+      );
+    }
+    if (text.includes('\u0000')) {
+      return fail('unsupported', 'The file contains NUL bytes and looks binary; it was not analysed.');
+    }
+    const parsed = parseDocument(text, language, errors);
+    if (!parsed) return { findings: [], errors };
+    const facts = buildTaintFacts(parsed.sourceFile, { extraSources: options.extraSources });
+    errors.push(...facts.errors);
+    const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels: options.rules }, errors);
+    return { findings: applySuppressions(text, findings).sort(byPosition), errors };
+  } catch (err) {
+    const overflow = err instanceof RangeError;
+    errors.push({
+      kind: overflow ? 'limit' : 'internal',
+      message: overflow
+        ? 'The file is nested too deeply to analyse; it was skipped.'
+        : `Analysis failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+    });
+    return { findings: [], errors };
+  }
+}
+
+function fail(kind: AnalysisError['kind'], message: string): AnalysisResult {
+  return { findings: [], errors: [{ kind, message }] };
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId);
 }

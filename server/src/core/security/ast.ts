@@ -1,0 +1,61 @@
+// Small AST helpers shared by the engine, the rules and the fixes.
+import ts from 'typescript';
+import type { Span } from '../types';
+
+export type FunctionLike =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function isFunctionLike(node: ts.Node): node is FunctionLike {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+/** The node's span without leading trivia. */
+export function spanOf(node: ts.Node): Span {
+  return { start: node.getStart(), end: node.getEnd() };
+}
+
+/** The dotted text of a short member chain (`a.b.c`, `this.x`), or undefined if longer or not plain. */
+export function shortDottedName(expr: ts.Expression, maxLinks: number): string | undefined {
+  const names: string[] = [];
+  let node: ts.Expression = expr;
+  while (ts.isPropertyAccessExpression(node)) {
+    if (names.length >= maxLinks) return undefined;
+    names.push(node.name.text);
+    node = node.expression;
+  }
+  if (ts.isIdentifier(node)) names.push(node.text);
+  else if (node.kind === ts.SyntaxKind.ThisKeyword) names.push('this');
+  else return undefined;
+  return names.reverse().join('.');
+}
+
+/** Strips parentheses, `as`, `!` and `await` around an expression. */
+export function unwrap(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  while (
+    ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) ||
+    ts.isAwaitExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)
+  ) {
+    e = e.expression;
+  }
+  return e;
+}
+
+/** Line start offset of the line holding `offset`. */
+export function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}

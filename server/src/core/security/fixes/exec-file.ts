@@ -1,0 +1,127 @@
+// The command injection fix: `exec(\`convert ${input} out.png\`, cb)` becomes
+// `execFile('convert', [input, 'out.png'], cb)`, so no shell ever parses user input.
+import ts from 'typescript';
+import type { Fix, TextEdit } from '../../types';
+import { buildLiteral, stringParts } from '../parts';
+
+/** Characters that mean the command relies on a shell; such commands are not rewritten. */
+const SHELL_SYNTAX = /[|&;<>()$`\\*?~{}[\]!#]/;
+
+export interface ExecFixInput {
+  call: ts.CallExpression;
+  /** The command-building expression: the argument itself or its variable's definition. */
+  builder: ts.Expression;
+}
+
+export function execFileFix(input: ExecFixInput): Fix | undefined {
+  const { call } = input;
+  const sf = call.getSourceFile();
+  const parts = stringParts(input.builder);
+  if (!parts) return undefined;
+  const words = splitWords(parts.map((p) => (p.kind === 'text' ? { text: p.text } : { code: p.node.getText(sf) })));
+  if (!words || words.length === 0) return undefined;
+  const program = words[0];
+  if (program.length !== 1 || !('text' in program[0])) return undefined;
+  const args = words.slice(1).map((w) => (w.length === 1 && 'code' in w[0] ? w[0].code : buildLiteral(w, false)));
+  const callee = call.expression;
+  const syncName = calleeName(callee) === 'execSync';
+  const newName = syncName ? 'execFileSync' : 'execFile';
+  const newArgs = `${buildLiteral([{ text: program[0].text }], false)}, [${args.join(', ')}]`;
+  const edits: TextEdit[] = [];
+  if (ts.isIdentifier(callee)) {
+    const importEdit = addNamedImport(sf, callee.text, newName);
+    if (importEdit === undefined) return undefined;
+    if (importEdit) edits.push(importEdit);
+    edits.push({ span: { start: callee.getStart(sf), end: callee.getEnd() }, newText: newName });
+  } else if (ts.isPropertyAccessExpression(callee)) {
+    edits.push({ span: { start: callee.name.getStart(sf), end: callee.name.getEnd() }, newText: newName });
+  } else {
+    return undefined;
+  }
+  // Only the command argument changes; options and callback mean the same to execFile.
+  const command = call.arguments[0];
+  edits.push({ span: { start: command.getStart(sf), end: command.getEnd() }, newText: newArgs });
+  return { title: `Run the program with ${newName} and an argument array`, edits: edits.sort((a, b) => a.span.start - b.span.start) };
+}
+
+type Piece = { text: string } | { code: string };
+
+/** Splits command text into words at unquoted whitespace; quotes around a whole word are dropped. */
+function splitWords(pieces: Piece[]): Piece[][] | undefined {
+  const words: Piece[][] = [];
+  let word: Piece[] = [];
+  let quote: string | undefined;
+  const push = (p: Piece): void => {
+    const last = word[word.length - 1];
+    if (last && 'text' in last && 'text' in p) word[word.length - 1] = { text: last.text + p.text };
+    else word.push(p);
+  };
+  for (const piece of pieces) {
+    if ('code' in piece) {
+      push(piece);
+      continue;
+    }
+    for (const ch of piece.text) {
+      if (quote) {
+        if (ch === quote) quote = undefined;
+        else push({ text: ch });
+      } else if (ch === "'" || ch === '"') {
+        quote = ch;
+        push({ text: '' });
+      } else if (/\s/.test(ch)) {
+        if (word.length > 0) words.push(word);
+        word = [];
+      } else if (SHELL_SYNTAX.test(ch)) {
+        return undefined;
+      } else {
+        push({ text: ch });
+      }
+    }
+  }
+  if (quote) return undefined;
+  if (word.length > 0) words.push(word);
+  return words.map((w) => w.filter((p) => !('text' in p) || p.text !== '' || w.length === 1));
+}
+
+function calleeName(callee: ts.Expression): string {
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return '';
+}
+
+/**
+ * Makes `newName` available next to `oldName` in the file's child_process import or require.
+ * Returns null when it already is, undefined when the binding was not found (no fix then).
+ */
+function addNamedImport(sf: ts.SourceFile, oldName: string, newName: string): TextEdit | null | undefined {
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && /^(node:)?child_process$/.test(st.moduleSpecifier.text)) {
+      const named = st.importClause?.namedBindings;
+      if (named && ts.isNamedImports(named)) {
+        const found = named.elements.find((e) => e.name.text === oldName && (e.propertyName ?? e.name).text === oldName);
+        if (named.elements.some((e) => e.name.text === newName)) return null;
+        if (found) return { span: { start: found.getEnd(), end: found.getEnd() }, newText: `, ${newName}` };
+      }
+    }
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isObjectBindingPattern(d.name) || !d.initializer || !isChildProcessRequire(d.initializer)) continue;
+        if (d.name.elements.some((e) => ts.isIdentifier(e.name) && e.name.text === newName)) return null;
+        const found = d.name.elements.find((e) => ts.isIdentifier(e.name) && e.name.text === oldName && !e.propertyName);
+        if (found) return { span: { start: found.getEnd(), end: found.getEnd() }, newText: `, ${newName}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function isChildProcessRequire(e: ts.Expression): boolean {
+  return (
+    ts.isCallExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'require' &&
+    e.arguments.length === 1 &&
+    ts.isStringLiteralLike(e.arguments[0]) &&
+    /^(node:)?child_process$/.test(e.arguments[0].text)
+  );
+}

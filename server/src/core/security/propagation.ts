@@ -1,0 +1,141 @@
+// What a call does to taint: sanitisers clear it for their sink kinds, conversions to numbers and
+// booleans clear it entirely, string and container methods pass it on, validators vouch for shape.
+import ts from 'typescript';
+import { ALL_SINKS, asString, cleanse, derived, merge, Sink, type Taint } from './taint';
+
+/** A call as the engine sees it when deciding the taint of its result. */
+export interface CallShape {
+  /** Function or method name: "basename", "replace", "parseInt". */
+  name: string;
+  /** Dotted receiver text for method calls on plain chains: "path", "JSON", "he". */
+  qualifier?: string;
+  /** The module the callee comes from, when known: "path", "escape-html". */
+  module?: string;
+  isMethod: boolean;
+  receiver?: Taint;
+  args: readonly (Taint | undefined)[];
+  argNodes: readonly ts.Expression[];
+}
+
+/** Characters an attacker needs per sink kind; a replace that removes all of them neutralises it. */
+const DANGEROUS: ReadonlyArray<[number, string[]]> = [
+  [Sink.sql, ["'", '"', '\\', ' ', ';', '(', '=']],
+  [Sink.command, [';', '&', '|', '`', '$', '(', ')', '<', '>', '\n']],
+  [Sink.html, ['<', '>', '"', "'"]],
+  [Sink.log, ['\n', '\r']],
+  [Sink.path, ['/', '\\']],
+  [Sink.code, ['(', ')', '`', ';', "'", '"']],
+  [Sink.regex, ['(', ')', '*', '+', '?', '{', '[', '|', '\\', '.']],
+  [Sink.redirect, ['/', '\\', ':']],
+  [Sink.url, ['/', '\\', ':', '@']],
+];
+
+const HTML_ESCAPES = /^(escape|escapeHtml|escapeHTML|htmlEscape|encodeHTML|encodeHtml|escapeXml|sanitize|sanitizeHtml|purify|xss|filterXSS|encode)$/;
+const HTML_ESCAPE_MODULES: ReadonlySet<string> = new Set([
+  'escape-html', 'he', 'html-escaper', 'dompurify', 'isomorphic-dompurify', 'sanitize-html', 'xss', 'entities',
+  'lodash', 'validator', 'underscore', 'html-entities',
+]);
+const NUMERIC_FREE = new Set(['Number', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'Boolean', 'BigInt']);
+const NUMERIC_QUALIFIERS = new Set(['Math', 'Number', 'Date', 'crypto', 'bcrypt', 'argon2', 'uuid', 'validator']);
+const BOOLEAN_METHODS = new Set([
+  'includes', 'startsWith', 'endsWith', 'indexOf', 'lastIndexOf', 'test', 'has', 'some', 'every', 'search',
+  'localeCompare', 'charCodeAt', 'codePointAt', 'findIndex', 'isValid', 'isInteger', 'isSafeInteger', 'compare',
+  'compareSync', 'verify', 'digest', 'hash', 'hashSync', 'randomUUID', 'randomBytes', 'getTime', 'valueOf',
+]);
+const PROPAGATING_HELPERS = new Set([
+  'join', 'resolve', 'normalize', 'relative', 'format', 'from', 'concat', 'assign', 'parse', 'stringify',
+  'decodeURIComponent', 'decodeURI', 'decode', 'unescape', 'fromEntries', 'entries', 'values', 'keys', 'toString',
+  'trim', 'dirname', 'extname', 'merge', 'defaults', 'cloneDeep', 'clone', 'parseUrl', 'promisify', 'all',
+  'allSettled', 'resolve', 'readFileSync', 'readFile',
+]);
+const VALIDATORS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateSync', 'validateAsync', 'cast', 'attempt']);
+const VALIDATED_SHAPE = Sink.nosql | Sink.prototype;
+
+/** The taint of a call's result, given what flows in. Local functions are handled by the engine. */
+export function callResult(c: CallShape): Taint | undefined {
+  const argTaint = c.args.reduce<Taint | undefined>((acc, t) => merge(acc, t), undefined);
+  const first = c.args[0];
+  if (!c.isMethod) return freeCall(c, argTaint, first);
+  const q = c.qualifier;
+  if (q === 'JSON') return c.name === 'parse' ? parsed(first) : asString(first);
+  if (q === 'Number' || q === 'Math' || q === 'Date') return undefined;
+  if (c.name === 'basename' && (q === 'path' || c.module === 'path')) return cleanse(first, Sink.path | Sink.redirect | Sink.url);
+  if (c.module && HTML_ESCAPE_MODULES.has(c.module) && HTML_ESCAPES.test(c.name)) return cleanse(first, Sink.html);
+  if (q && /^(he|DOMPurify|purify|validator|_|lodash|entities)$/.test(q) && HTML_ESCAPES.test(c.name)) return cleanse(first, Sink.html);
+  if (c.name === 'escape' || c.name === 'escapeId' || c.name === 'format') {
+    if (q && /^(mysql|mysql2|connection|conn|pool|db|SqlString|sqlstring|pgFormat|format)$/.test(q)) return cleanse(argTaint, Sink.sql);
+  }
+  if (/^escapeRegExp$|^escapeRegex$/.test(c.name)) return cleanse(first, Sink.regex);
+  if (q && NUMERIC_QUALIFIERS.has(q) && c.name !== 'escape') return undefined;
+  if (c.receiver) return methodOnTainted(c, argTaint);
+  // A method on clean data that takes tainted arguments: only known helpers pass taint through.
+  if (VALIDATORS.has(c.name) && argTaint) return cleanse({ ...argTaint, maybeObject: false }, VALIDATED_SHAPE);
+  if (BOOLEAN_METHODS.has(c.name)) return undefined;
+  if (c.name === 'quote' && c.module === 'shell-quote') return cleanse(first, Sink.command);
+  if (PROPAGATING_HELPERS.has(c.name)) return derived(argTaint);
+  return undefined;
+}
+
+function freeCall(c: CallShape, argTaint: Taint | undefined, first: Taint | undefined): Taint | undefined {
+  if (NUMERIC_FREE.has(c.name)) return undefined;
+  if (c.name === 'String') return asString(first);
+  if (c.name === 'encodeURIComponent' || c.name === 'escape') {
+    return cleanse(first, Sink.html | Sink.command | Sink.path | Sink.log | Sink.redirect | Sink.url | Sink.code | Sink.nosql);
+  }
+  if (c.name === 'encodeURI') return cleanse(first, Sink.html | Sink.log | Sink.nosql);
+  if (c.module === 'escape-html' || c.module === 'he' || HTML_ESCAPES.test(c.name)) return cleanse(first, Sink.html);
+  if (c.module === 'sanitize-filename' || /^saniti[sz]eFile(name|Name)$/.test(c.name)) return cleanse(first, Sink.path | Sink.command);
+  if (c.module === 'escape-string-regexp' || /^escape(String)?Reg(Exp|ex)$/i.test(c.name)) return cleanse(first, Sink.regex);
+  if (/^(shellEscape|escapeShell|shellQuote|quoteShell)/i.test(c.name) || c.module === 'shell-escape' || (c.name === 'quote' && c.module === 'shell-quote')) {
+    return cleanse(first, Sink.command);
+  }
+  if (c.name === 'basename' && c.module === 'path') return cleanse(first, Sink.path | Sink.redirect | Sink.url);
+  if (c.name === 'matchedData') return cleanse(argTaint, VALIDATED_SHAPE);
+  if (c.name === 'validationResult' || c.name === 'require') return undefined;
+  // Unknown functions pass their input through: missing a flow costs more than a rare extra report.
+  return derived(argTaint);
+}
+
+function methodOnTainted(c: CallShape, argTaint: Taint | undefined): Taint | undefined {
+  const receiver = c.receiver as Taint;
+  if (BOOLEAN_METHODS.has(c.name) || c.name === 'length') return undefined;
+  if (c.name === 'replace' || c.name === 'replaceAll') return asString(neutralised(c, derived(receiver)));
+  if (c.name === 'toString' || c.name === 'trim' || c.name === 'toLowerCase' || c.name === 'toUpperCase') return asString(derived(receiver));
+  if (c.name === 'json' || c.name === 'parse') return parsed(receiver);
+  return merge(derived(receiver), derived(argTaint));
+}
+
+function parsed(t: Taint | undefined): Taint | undefined {
+  return t ? { ...t, direct: false, maybeObject: true } : undefined;
+}
+
+/**
+ * `s.replace(/[^\w-]/g, '')` and the like: for each sink kind whose dangerous characters the
+ * pattern removes (or replaces with something harmless), the result is safe for that kind.
+ */
+function neutralised(c: CallShape, t: Taint | undefined): Taint | undefined {
+  const [pattern, replacement] = c.argNodes;
+  if (!t || !pattern || !replacement || !ts.isStringLiteralLike(replacement)) return t;
+  let re: RegExp;
+  if (ts.isRegularExpressionLiteral(pattern)) {
+    const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern.text);
+    if (!m || (!m[2].includes('g') && c.name !== 'replaceAll')) return t;
+    try {
+      // Compiled only to test single characters against it, which cannot backtrack badly.
+      re = new RegExp(m[1], m[2].replace(/[gy]/g, ''));
+    } catch {
+      return t;
+    }
+  } else if (ts.isStringLiteralLike(pattern) && c.name === 'replaceAll') {
+    const literal = pattern.text;
+    re = { test: (s: string) => s === literal } as RegExp;
+  } else {
+    return t;
+  }
+  let mask = 0;
+  for (const [kind, chars] of DANGEROUS) {
+    const removed = chars.every((ch) => re.test(ch) && !replacement.text.includes(ch));
+    if (removed) mask |= kind;
+  }
+  return mask === 0 ? t : cleanse(t, mask & ALL_SINKS);
+}

@@ -1,0 +1,77 @@
+// Every rule orbit-ls knows, and running them over one file's facts with the configured levels.
+import type ts from 'typescript';
+import type { AnalysisError, Finding, LanguageKind, RuleLevel, Severity, Span } from '../types';
+import type { TaintFacts } from './facts';
+import type { Report, Rule, RuleContext, RuleMeta } from './rule';
+import { reaches } from './taint';
+import { spanOf } from './ast';
+import { sqlInjection } from './rules/sql-injection';
+import { commandInjection } from './rules/command-injection';
+
+const RULES: readonly Rule[] = [sqlInjection, commandInjection];
+
+/** Metadata of every rule, for SARIF rule entries, diagnostic code descriptions and the settings schema. */
+export function allRules(): RuleMeta[] {
+  return RULES.map((r) => ({ ...r.meta, cwe: [...r.meta.cwe] }));
+}
+
+export function ruleById(id: string): RuleMeta | undefined {
+  return RULES.find((r) => r.meta.id === id)?.meta;
+}
+
+export interface RunInput {
+  sourceFile: ts.SourceFile;
+  text: string;
+  language: LanguageKind;
+  facts: TaintFacts;
+  levels: Record<string, RuleLevel>;
+}
+
+/** Runs every rule that is not off; a rule that throws costs its own findings, not the others'. */
+export function runRules(input: RunInput, errors: AnalysisError[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const level = input.levels[rule.meta.id] ?? rule.meta.defaultSeverity;
+    if (level === 'off') continue;
+    const ctx = contextFor(input, rule, level, findings);
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      errors.push({
+        kind: 'internal',
+        message: `Rule ${rule.meta.id} failed on this file and was skipped: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  }
+  return findings;
+}
+
+function contextFor(input: RunInput, rule: Rule, severity: Severity, out: Finding[]): RuleContext {
+  const seen = new Set<string>();
+  return {
+    sourceFile: input.sourceFile,
+    text: input.text,
+    language: input.language,
+    facts: input.facts,
+    taintAt(expr, kind) {
+      const t = input.facts.taintOf(expr);
+      return reaches(t, kind) ? t : undefined;
+    },
+    report(r: Report) {
+      const span: Span = 'kind' in r.node ? spanOf(r.node) : r.node;
+      const key = `${span.start}:${span.end}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const flow = r.taint ? [...r.taint.steps, { span, message: r.sink ?? 'reaches the sink' }] : undefined;
+      out.push({
+        ruleId: rule.meta.id,
+        cwe: [...rule.meta.cwe],
+        severity,
+        message: `${r.message} (${rule.meta.cwe[0]})`,
+        span,
+        ...(flow ? { flow } : {}),
+        fixes: r.fixes ?? [],
+      });
+    },
+  };
+}

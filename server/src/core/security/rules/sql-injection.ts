@@ -1,0 +1,118 @@
+// CWE-89: request data spliced into a SQL string run by sqlite3, better-sqlite3, pg, mysql/mysql2,
+// sequelize, knex or TypeORM. Parameterised queries and tagged-template builders are safe.
+import ts from 'typescript';
+import type { CallSite } from '../facts';
+import { sqlParameterFix, type PlaceholderStyle } from '../fixes/sql-parameters';
+import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { unwrap } from '../ast';
+import { builderOf } from '../parts';
+
+/** Query-running methods per driver module; `statement` marks better-sqlite3's prepare/exec. */
+const DRIVERS: ReadonlyArray<{ modules: RegExp; methods: ReadonlySet<string>; style: PlaceholderStyle }> = [
+  { modules: /^better-sqlite3$/, methods: new Set(['prepare', 'exec']), style: 'statement' },
+  { modules: /^(sqlite3|sqlite)$/, methods: new Set(['run', 'get', 'all', 'each', 'exec', 'prepare', 'map']), style: 'question' },
+  { modules: /^(pg|pg-pool|pg-promise|@vercel\/postgres|@neondatabase\/serverless)$/, methods: new Set(['query', 'none', 'one', 'any', 'many', 'oneOrNone', 'manyOrNone']), style: 'dollar' },
+  { modules: /^(mysql|mysql2)(\/promise)?$/, methods: new Set(['query', 'execute']), style: 'question' },
+];
+
+/** Query builders and ORMs whose raw-SQL entry points take a string. */
+const RAW_SQL: ReadonlyArray<{ modules: RegExp; methods: ReadonlySet<string> }> = [
+  { modules: /^(sequelize|@sequelize\/core)$/, methods: new Set(['query']) },
+  { modules: /^knex$/, methods: new Set(['raw', 'whereRaw', 'havingRaw', 'orderByRaw', 'joinRaw', 'selectRaw', 'groupByRaw']) },
+  { modules: /^typeorm$/, methods: new Set(['query']) },
+  { modules: /^@prisma\/client$/, methods: new Set(['$queryRawUnsafe', '$executeRawUnsafe']) },
+  { modules: /^(postgres)$/, methods: new Set(['unsafe']) },
+];
+
+/** Receivers that hold a database handle when the file does not show where it came from. */
+const DB_NAME = /^(this\.)?(db|database|sqlite|conn|connection|client|pool|pgPool|mysqlPool|pg|tx|trx|knex|sequelize|dataSource|manager|entityManager|queryRunner|prisma)$/i;
+const SQL_TEXT = /\b(SELECT\s|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE|DROP\s|ALTER\s+TABLE|REPLACE\s+INTO|PRAGMA\s|WITH\s+\w+\s+AS)/i;
+
+export const sqlInjection: Rule = {
+  meta: {
+    id: 'sql-injection',
+    cwe: ['CWE-89'],
+    defaultSeverity: 'error',
+    title: 'SQL injection',
+    description:
+      'User input is spliced into a SQL string, so a request can change the query (`\' OR \'1\'=\'1`, `UNION SELECT …`). Pass values as query parameters instead.',
+    docsUrl: cweUrl('CWE-89'),
+    hasFix: true,
+  },
+  check(ctx) {
+    for (const call of ctx.facts.calls) {
+      if (!ts.isCallExpression(call.node) || call.args.length === 0) continue;
+      const sink = sqlSink(ctx, call);
+      if (!sink) continue;
+      let arg = call.args[0];
+      // pg's query config object: { text, values }.
+      if (ts.isObjectLiteralExpression(arg)) {
+        const text = arg.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'text');
+        if (!text || !ts.isPropertyAssignment(text)) continue;
+        arg = text.initializer;
+      }
+      const taint = ctx.taintAt(arg, 'sql');
+      if (!taint) continue;
+      const builder = builderOf(ctx.facts.definitionOf, arg);
+      if (sink.guessed && !looksLikeSql(builder)) continue;
+      const how = builder && ts.isTemplateExpression(builder) ? 'a template literal' : builder && ts.isBinaryExpression(builder) ? 'string concatenation' : undefined;
+      const message = how
+        ? `User input from ${taint.label} reaches a SQL query built by ${how}`
+        : taint.direct
+          ? `User input from ${taint.label} is run as a SQL query`
+          : `User input from ${taint.label} reaches a SQL query string`;
+      const fix = builder && sink.style
+        ? sqlParameterFix({
+            call: call.node,
+            arg,
+            builder,
+            style: sink.style,
+            isTainted: (n) => ctx.taintAt(n, 'sql') !== undefined,
+          })
+        : undefined;
+      ctx.report({
+        node: arg,
+        message,
+        taint,
+        sink: `reaches ${call.qualifier ? call.qualifier + '.' : ''}${call.name}()`,
+        fixes: fix && arg === call.args[0] ? [fix] : [],
+      });
+    }
+  },
+};
+
+interface SqlSink {
+  style?: PlaceholderStyle;
+  /** The driver was inferred from the receiver's name, so the query text must look like SQL. */
+  guessed: boolean;
+}
+
+function sqlSink(ctx: RuleContext, call: CallSite): SqlSink | undefined {
+  const mod = call.callee?.module.replace(/^node:/, '');
+  if (mod && call.callee) {
+    const path = call.callee.path;
+    // Statements from prepare() take parameters, not SQL: db.prepare(sql).get(id).
+    if (path.slice(0, -1).includes('prepare')) return undefined;
+    for (const d of DRIVERS) if (d.modules.test(mod) && d.methods.has(call.name)) return { style: d.style, guessed: false };
+    for (const r of RAW_SQL) if (r.modules.test(mod) && r.methods.has(call.name)) return { guessed: false };
+    if (ctx.facts.modules.has(mod)) return undefined;
+  }
+  if (!call.qualifier || !DB_NAME.test(call.qualifier)) return undefined;
+  const methods = new Set(['query', 'execute', 'run', 'all', 'get', 'each', 'exec', 'prepare', 'raw', '$queryRawUnsafe', '$executeRawUnsafe']);
+  if (!methods.has(call.name)) return undefined;
+  return { style: guessStyle(ctx, call.name), guessed: true };
+}
+
+function guessStyle(ctx: RuleContext, method: string): PlaceholderStyle | undefined {
+  const m = ctx.facts.modules;
+  if (m.has('better-sqlite3')) return method === 'prepare' || method === 'exec' ? 'statement' : undefined;
+  if (m.has('pg') || m.has('pg-pool')) return 'dollar';
+  if ([...m].some((x) => /^(sqlite3|sqlite|mysql|mysql2)(\/promise)?$/.test(x))) return 'question';
+  return undefined;
+}
+
+/** The expression that built the query string: the argument, or its variable's only definition. */
+function looksLikeSql(builder: ts.Expression | undefined): boolean {
+  return builder !== undefined && SQL_TEXT.test(builder.getText());
+}
+

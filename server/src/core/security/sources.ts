@@ -1,0 +1,164 @@
+// Where untrusted data enters a backend: request objects of Express, Koa, Fastify, Nest and the
+// fetch API, route registrations that hand them to handlers, sockets, argv and configured extras.
+import ts from 'typescript';
+
+/** Request properties that carry client-controlled data, and whether they can hold objects. */
+export const REQUEST_PROPERTIES: ReadonlyMap<string, boolean> = new Map([
+  ['query', true],
+  ['body', true],
+  ['params', false],
+  ['headers', false],
+  ['header', false],
+  ['cookies', false],
+  ['signedCookies', false],
+  ['file', true],
+  ['files', true],
+  ['url', false],
+  ['originalUrl', false],
+  ['path', false],
+  ['querystring', false],
+  ['search', false],
+  ['href', false],
+  ['hostname', false],
+  ['host', false],
+  ['nextUrl', false],
+  ['searchParams', false],
+]);
+
+/** Properties that lead from one request object to another (Koa ctx.request, ctx.req, Fastify raw). */
+export const REQUEST_HOPS: ReadonlySet<string> = new Set(['request', 'req', 'raw']);
+
+/** Request methods whose result is client data: req.get('x'), req.param('id'), await request.json(). */
+export const REQUEST_METHODS: ReadonlySet<string> = new Set([
+  'get',
+  'header',
+  'param',
+  'json',
+  'text',
+  'formData',
+  'arrayBuffer',
+]);
+
+const ROUTE_METHODS: ReadonlySet<string> = new Set([
+  'get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options', 'route', 'any',
+  'addHook', 'register',
+]);
+
+/** Parameter names that, in any function, almost always hold an HTTP request. */
+const REQUEST_NAMES: ReadonlySet<string> = new Set(['req', 'request', 'ctx']);
+
+const REQUEST_TYPES = /^(express\.)?Request\b|^FastifyRequest\b|^(Koa\.)?(Parameterized)?Context\b|^IncomingMessage\b|^NextRequest\b|^RouterContext\b/;
+
+/** Event names whose handler's first parameter is data from a remote peer. */
+const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['message', 'data', 'text']);
+const SOCKET_NAME = /(socket|^ws$|^conn|client|peer|channel)/i;
+
+/** Nest parameter decorators: Body/Query/Param/Headers give data, Req/Request the whole request. */
+const NEST_DATA_DECORATORS: ReadonlyMap<string, boolean> = new Map([
+  ['Body', true],
+  ['Query', true],
+  ['Param', false],
+  ['Headers', false],
+  ['UploadedFile', true],
+  ['UploadedFiles', true],
+  ['Cookies', false],
+  ['MessageBody', true],
+]);
+const NEST_REQUEST_DECORATORS: ReadonlySet<string> = new Set(['Req', 'Request']);
+
+export type ParamRole =
+  | { kind: 'request' }
+  | { kind: 'data'; label: string; maybeObject: boolean };
+
+/**
+ * The role of each parameter of a function passed to `call`: route handlers get the request
+ * (second parameter for four-parameter Express error middleware), socket message handlers data.
+ */
+export function callbackParamRoles(call: ts.CallExpression, fn: ts.SignatureDeclaration): ParamRole[] {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return [];
+  const method = callee.name.text;
+  if (ROUTE_METHODS.has(method)) {
+    return fn.parameters.length >= 4 ? [{ kind: 'data', label: 'err', maybeObject: false }, { kind: 'request' }] : [{ kind: 'request' }];
+  }
+  if ((method === 'on' || method === 'once' || method === 'addEventListener') && call.arguments.length >= 2) {
+    const event = call.arguments[0];
+    const receiver = callee.expression.getText();
+    if (ts.isStringLiteralLike(event) && MESSAGE_EVENTS.has(event.text) && SOCKET_NAME.test(receiver.split('.').pop() ?? '')) {
+      return [{ kind: 'data', label: `${event.text} from ${receiver}`, maybeObject: true }];
+    }
+    if (ts.isStringLiteralLike(event) && /socket|io/i.test(receiver) && !/^(connect|connection|disconnect|error|close|open)$/.test(event.text)) {
+      return [{ kind: 'data', label: `'${event.text}' event payload`, maybeObject: true }];
+    }
+  }
+  return [];
+}
+
+/** Fastify's route options: `fastify.route({ handler(request, reply) {…} })`. */
+export function isRouteOptionHandler(prop: ts.ObjectLiteralElementLike): boolean {
+  const name = prop.name && ts.isIdentifier(prop.name) ? prop.name.text : undefined;
+  if (name !== 'handler' && name !== 'preHandler' && name !== 'preValidation') return false;
+  const call = prop.parent.parent;
+  return ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && ROUTE_METHODS.has(call.expression.name.text);
+}
+
+/** The role a parameter has on its own: a Nest decorator, a request-like name or type. */
+export function intrinsicParamRole(param: ts.ParameterDeclaration): ParamRole | undefined {
+  for (const modifier of ts.getDecorators(param) ?? []) {
+    const expr = modifier.expression;
+    const callee = ts.isCallExpression(expr) ? expr.expression : expr;
+    if (!ts.isIdentifier(callee)) continue;
+    if (NEST_REQUEST_DECORATORS.has(callee.text)) return { kind: 'request' };
+    const maybeObject = NEST_DATA_DECORATORS.get(callee.text);
+    if (maybeObject !== undefined) {
+      const arg = ts.isCallExpression(expr) && expr.arguments[0];
+      const key = arg && ts.isStringLiteralLike(arg) ? `('${arg.text}')` : '()';
+      return { kind: 'data', label: `@${callee.text}${key} ${param.name.getText()}`, maybeObject: maybeObject && key === '()' };
+    }
+  }
+  if (ts.isIdentifier(param.name) && REQUEST_NAMES.has(param.name.text)) return { kind: 'request' };
+  if (param.type && ts.isTypeReferenceNode(param.type) && REQUEST_TYPES.test(param.type.typeName.getText())) {
+    return { kind: 'request' };
+  }
+  return undefined;
+}
+
+/** Globals that are sources on their own: command-line arguments and the browser location. */
+export function globalSource(text: string): { label: string; maybeObject: boolean } | undefined {
+  if (text === 'process.argv') return { label: text, maybeObject: false };
+  if (/^(window\.|document\.)?location\.(search|hash|href)$/.test(text)) return { label: text, maybeObject: false };
+  if (text === 'document.URL' || text === 'document.referrer') return { label: text, maybeObject: false };
+  return undefined;
+}
+
+/** Configured extra sources: dotted paths ("ctx.state.input") and calls ("getUserInput()"). */
+export interface ExtraSources {
+  paths: ReadonlySet<string>;
+  calls: ReadonlySet<string>;
+}
+
+export function parseExtraSources(entries: readonly string[]): ExtraSources {
+  const paths = new Set<string>();
+  const calls = new Set<string>();
+  for (const raw of entries) {
+    const entry = raw.replace(/\s+/g, '');
+    if (entry.endsWith('()')) calls.add(entry.slice(0, -2));
+    else if (entry) paths.add(entry);
+  }
+  return { paths, calls };
+}
+
+/** The dotted text of a plain member chain (`a.b.c`, `this.x`), or undefined for anything else. */
+export function dottedName(expr: ts.Expression): string | undefined {
+  // Iterative: member chains can be thousands of links long.
+  const names: string[] = [];
+  let node: ts.Expression = expr;
+  while (ts.isPropertyAccessExpression(node)) {
+    names.push(node.name.text);
+    node = node.expression;
+  }
+  if (ts.isIdentifier(node)) names.push(node.text);
+  else if (node.kind === ts.SyntaxKind.ThisKeyword) names.push('this');
+  else return undefined;
+  return names.reverse().join('.');
+}

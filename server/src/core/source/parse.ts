@@ -1,0 +1,78 @@
+// The one front end for .js/.jsx/.ts/.tsx: a TypeScript SourceFile with parent links, plus the
+// syntax errors and limits met on the way. Never throws on user code.
+import ts from 'typescript';
+import type { AnalysisError, LanguageKind } from '../types';
+import { flattenDeepNesting, MAX_BRACKET_DEPTH } from './nesting';
+
+export interface ParsedDocument {
+  sourceFile: ts.SourceFile;
+  language: LanguageKind;
+  /** Syntax errors (kind 'syntax') and nesting limits (kind 'limit'); the tree is still usable. */
+  errors: AnalysisError[];
+}
+
+/** At most this many syntax errors are reported; the rest add nothing a user can act on. */
+const MAX_SYNTAX_ERRORS = 20;
+
+const SCRIPT_KIND: Record<LanguageKind, ts.ScriptKind> = {
+  js: ts.ScriptKind.JS,
+  jsx: ts.ScriptKind.JSX,
+  ts: ts.ScriptKind.TS,
+  tsx: ts.ScriptKind.TSX,
+};
+
+const EXTENSION: Record<LanguageKind, string> = { js: '.js', jsx: '.jsx', ts: '.ts', tsx: '.tsx' };
+
+/**
+ * Parses a document. Offsets in the tree are offsets into `text`: brackets nested deeper than
+ * the parser's stack allows are blanked out (same length) and reported as a 'limit' error.
+ * Returns undefined only when even that cannot be parsed; `errors` then says why.
+ */
+export function parseDocument(
+  text: string,
+  language: LanguageKind,
+  errors: AnalysisError[] = [],
+): ParsedDocument | undefined {
+  const flattened = flattenDeepNesting(text, MAX_BRACKET_DEPTH);
+  if (flattened.span) {
+    errors.push({
+      kind: 'limit',
+      message: `Expressions nested more than ${MAX_BRACKET_DEPTH} levels deep were not analysed; split the expression to have it checked.`,
+      span: flattened.span,
+    });
+  }
+  let sourceFile: ts.SourceFile;
+  try {
+    sourceFile = ts.createSourceFile(
+      `document${EXTENSION[language]}`,
+      flattened.text,
+      ts.ScriptTarget.Latest,
+      true,
+      SCRIPT_KIND[language],
+    );
+  } catch (err) {
+    // Deeply nested statements or arrow chains overflow the parser's recursion.
+    const overflow = err instanceof RangeError;
+    errors.push({
+      kind: overflow ? 'limit' : 'internal',
+      message: overflow
+        ? 'The file is nested too deeply to parse; it was not analysed.'
+        : `The parser failed: ${err instanceof Error ? err.message : String(err)}`,
+    });
+    return undefined;
+  }
+  errors.push(...syntaxErrors(sourceFile));
+  return { sourceFile, language, errors };
+}
+
+/** The parser's own diagnostics, which the public API keeps on an internal field. */
+function syntaxErrors(sourceFile: ts.SourceFile): AnalysisError[] {
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] })
+    .parseDiagnostics;
+  if (!diagnostics) return [];
+  return diagnostics.slice(0, MAX_SYNTAX_ERRORS).map((d) => ({
+    kind: 'syntax' as const,
+    message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    span: { start: d.start, end: d.start + d.length },
+  }));
+}

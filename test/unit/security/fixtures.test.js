@@ -1,0 +1,54 @@
+// Data-driven rule tests: every fixture under test/fixtures/security/<rule>/{vulnerable,safe}
+// must produce exactly the findings its `// expect:` markers name, and every fix must work.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { analyze, lineOf, expectations, fixtures, applyEdits, ruleDirs } = require('./harness');
+
+for (const ruleId of ruleDirs()) {
+  test(`${ruleId}: fixtures`, async (t) => {
+    const all = fixtures(ruleId);
+    assert.ok(all.filter((f) => f.kind === 'vulnerable').length >= 8, 'at least 8 vulnerable fixtures');
+    assert.ok(all.filter((f) => f.kind === 'safe').length >= 8, 'at least 8 safe fixtures');
+    for (const fx of all) {
+      await t.test(fx.name, () => {
+        const result = analyze(fx.text, path.basename(fx.file));
+        assert.deepEqual(result.errors.filter((e) => e.kind !== 'syntax'), [], 'no analysis errors');
+        assert.deepEqual(result.errors, [], 'fixture parses');
+        const expected = expectations(fx.text);
+        const ids = new Set([ruleId, ...expected.map((e) => e.ruleId)]);
+        const actual = result.findings
+          .filter((f) => ids.has(f.ruleId))
+          .map((f) => `${lineOf(fx.text, f.span.start)}:${f.ruleId}`)
+          .sort();
+        const want = expected.map((e) => `${e.line}:${e.ruleId}`).sort();
+        assert.deepEqual(actual, want, result.findings.map((f) => f.message).join('\n'));
+        if (fx.kind === 'safe') assert.equal(expected.length, 0, 'safe fixtures carry no expect markers');
+        for (const f of result.findings.filter((x) => x.ruleId === ruleId)) {
+          assert.match(f.message, /\(CWE-\d+\)$/);
+          assert.ok(f.flow && f.flow.length >= 2, 'flow from source to sink');
+        }
+      });
+    }
+  });
+
+  test(`${ruleId}: every quick fix parses and removes its finding`, () => {
+    let applied = 0;
+    for (const fx of fixtures(ruleId).filter((f) => f.kind === 'vulnerable')) {
+      const fileName = path.basename(fx.file);
+      const before = analyze(fx.text, fileName).findings.filter((f) => f.ruleId === ruleId);
+      for (const finding of before) {
+        for (const fix of finding.fixes ?? []) {
+          const fixed = applyEdits(fx.text, fix.edits);
+          const after = analyze(fixed, fileName);
+          assert.deepEqual(after.errors, [], `${fx.name}: fixed code parses\n${fixed}`);
+          const remaining = after.findings.filter((f) => f.ruleId === ruleId);
+          assert.equal(remaining.length, before.length - 1, `${fx.name}: "${fix.title}" removes the finding\n${fixed}`);
+          applied++;
+        }
+      }
+    }
+    return applied;
+  });
+}

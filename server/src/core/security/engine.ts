@@ -197,7 +197,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     }
   }
 
-  /** Sources named by a global path: process.argv, location.search, configured extras. */
+  /** Sources named by a global path: command-line arguments, location.search, configured extras. */
   function namedSource(pa: ts.PropertyAccessExpression): Val | undefined {
     const base = pa.expression;
     if (!ts.isIdentifier(base) && !ts.isPropertyAccessExpression(base)) return undefined;

@@ -6,7 +6,26 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const ts = require('typescript');
+
 const SRC = path.join(__dirname, '..', '..', 'server', 'src');
+
+/** The file's code with comments and string contents blanked, so prose and patterns that merely
+ *  mention `process.env` or `console.log` do not count as uses. */
+function codeOnly(text) {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  let out = '';
+  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    const token = scanner.getTokenText();
+    const blank =
+      kind === ts.SyntaxKind.StringLiteral ||
+      kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral ||
+      kind === ts.SyntaxKind.SingleLineCommentTrivia ||
+      kind === ts.SyntaxKind.MultiLineCommentTrivia;
+    out += blank ? token.replace(/[^\n]/g, ' ') : token;
+  }
+  return out;
+}
 
 function sourceFiles(dir) {
   const out = [];
@@ -37,7 +56,8 @@ test('core imports only core and pure parsing libraries', () => {
   const allowedPackages = new Set(['typescript', 'acorn', 'acorn-walk', 'fastest-levenshtein']);
   const problems = [];
   for (const file of files.filter((f) => layerOf(f) === 'core')) {
-    const { text, specs } = importsOf(file);
+    const { specs } = importsOf(file);
+    const text = codeOnly(fs.readFileSync(file, 'utf8'));
     for (const spec of specs) {
       if (spec.startsWith('.')) {
         const target = path.resolve(path.dirname(file), spec);
@@ -85,8 +105,8 @@ test('nothing outside cli/ writes to stdout', () => {
   const problems = [];
   for (const file of files) {
     if (layerOf(file) === 'cli') continue;
-    const text = fs.readFileSync(file, 'utf8');
-    const m = /console\.(log|info|debug|warn|error)\(|process\.stdout\.write/.exec(text);
+    const text = codeOnly(fs.readFileSync(file, 'utf8'));
+    const m = /(?<![\w.])console\.(log|info|debug|warn|error)\(|process\.stdout\.write/.exec(text);
     if (m) problems.push(`${path.relative(SRC, file)} uses ${m[0]}`);
   }
   assert.deepEqual(problems, []);

@@ -7,8 +7,9 @@ import { reaches } from './taint';
 import { spanOf } from './ast';
 import { sqlInjection } from './rules/sql-injection';
 import { commandInjection } from './rules/command-injection';
+import { POLICY_RULES } from './rules/policy';
 
-const RULES: readonly Rule[] = [sqlInjection, commandInjection];
+const RULES: readonly Rule[] = [sqlInjection, commandInjection, ...POLICY_RULES];
 
 /** Metadata of every rule, for SARIF rule entries, diagnostic code descriptions and the settings schema. */
 export function allRules(): RuleMeta[] {

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import type { AnalysisError } from '../types';
-import type { FunctionUnit, UnitsResult } from './units';
+import { unitNode, type FunctionUnit, type UnitsResult } from './units';
 
 export interface UnitProgram {
   /** Plain JS. Running it as a CommonJS module body leaves the unit callable in `module.exports`. */
@@ -60,7 +60,7 @@ export function buildUnitProgram(
 ): UnitProgram | AnalysisError {
   const sf = unitsResult.sourceFile;
   if (!sf) return { kind: 'internal', message: 'The file could not be parsed.' };
-  const node = findNode(sf, unit);
+  const node = unitNode(sf, unit);
   if (!node) return { kind: 'internal', message: `The function ${unit.name} was not found again.` };
   const { text, call } = unitSource(doc.text, sf, node, unit);
   // Wrapped so the transpiler sees a complete expression or class; the wrapper is cut off again.
@@ -147,20 +147,6 @@ function importToRequire(st: ts.ImportDeclaration, sf: ts.SourceFile): string | 
     }
   }
   return `try { ${out.join(' ')} } catch (__e) {}`;
-}
-
-function findNode(sf: ts.SourceFile, unit: FunctionUnit): ts.FunctionLikeDeclaration | undefined {
-  let found: ts.FunctionLikeDeclaration | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found || n.end < unit.span.start || n.pos > unit.span.end) return;
-    if (ts.isFunctionLike(n) && n.getStart(sf) === unit.span.start && n.end === unit.span.end) {
-      found = n as ts.FunctionLikeDeclaration;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found;
 }
 
 /** The unit's text, rewritten so it is an expression (functions) or a class member (methods). */

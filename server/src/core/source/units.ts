@@ -66,6 +66,21 @@ export function findUnits(fileName: string, text: string, language?: LanguageKin
   return { units, errors: parsed.errors, sourceFile: sf, language: lang };
 }
 
+/** The syntax node of a unit found earlier in the same source file. */
+export function unitNode(sf: ts.SourceFile, unit: FunctionUnit): ts.FunctionLikeDeclaration | undefined {
+  let found: ts.FunctionLikeDeclaration | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || n.end < unit.span.start || n.pos > unit.span.end) return;
+    if (ts.isFunctionLike(n) && n.getStart(sf) === unit.span.start && n.end === unit.span.end) {
+      found = n as ts.FunctionLikeDeclaration;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
 /** cyrb53: a fast 53-bit string hash, good enough to key caches by content. */
 export function cyrb53(str: string, seed = 0): string {
   let h1 = 0xdeadbeef ^ seed;

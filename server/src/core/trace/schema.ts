@@ -49,4 +49,18 @@ export interface Trace {
   outcome: TraceOutcome;
   /** True when steps were dropped because the trace hit its size bound. */
   truncated?: boolean;
+  /** Sandbox traces only: calls made on the framework objects the run was given (res.status,
+   *  res.json, next, reply.code, ctx.body …), in order. */
+  interactions?: Interaction[];
+  /** Sandbox traces only: operand pairs of equality and ordering comparisons the unit evaluated
+   *  on strings and numbers, bounded; input synthesis turns them into new probes. */
+  comparisons?: Array<[JsonValue, JsonValue]>;
+}
+
+/** A call on a framework object handed to the function (the response, `next`, a callback). */
+export interface Interaction {
+  /** e.g. "res.status", "next", "ctx.body". */
+  target: string;
+  args: JsonValue[];
+  line: number;
 }

@@ -25,7 +25,7 @@ function requireStub(name) {
 }
 _defProp(G, 'require', { value: requireStub, writable: true, configurable: true });
 _defProp(G, '__orbitDefault', { value: function (m) { return m && m.__esModule ? m.default : m; } });
-_defProp(G, '__orbitImport', { value: function (n) { var m = requireStub(n); return _Promise.resolve(_apply(_WMhas, proxyNames, [m]) ? m : Object.assign({ default: m }, m)); } });
+_defProp(G, '__orbitImport', { value: function (n) { var m = requireStub(n); return _Promise.resolve(Object.assign({ default: m }, m)); } });
 var baseThis = recProxy('this', null);
 function OrbitBase() {}
 OrbitBase.prototype = baseThis;

@@ -29,6 +29,7 @@ test('didOpen of a vulnerable Express handler publishes a CWE-89 diagnostic with
   assert.equal(sql.codeDescription.href, 'https://cwe.mitre.org/data/definitions/89.html');
   assert.equal(sql.range.start.line, positionOf(VULNERABLE, 'db.all').line);
   assert.equal(sql.data.version, 1);
+  assert.ok(sql.relatedInformation.some((r) => r.location.uri === URI && /req\.query\.id/.test(r.message)), 'the flow from the source is related information');
   await s.stop();
 });
 
@@ -95,4 +96,35 @@ test('pull diagnostics are offered and answered when the client advertises them'
   assert.equal(report.kind, 'full');
   assert.ok(report.items.some((d) => d.code === 'sql-injection' && /CWE-89/.test(d.message)));
   await s.stop();
+});
+
+test('turning a rule off in the configuration clears its diagnostics after didChangeConfiguration', async () => {
+  let rules = {};
+  const s = await startSession({ configuration: () => ({ rules }) });
+  await s.open(URI, VULNERABLE);
+  assert.ok((await s.diagnostics(URI, 1)).some((d) => d.code === 'sql-injection'));
+  rules = { 'sql-injection': 'off' };
+  await s.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  const cleared = await s.waitFor(() => {
+    const lists = s.publishedFor(URI);
+    return lists.length >= 2 ? lists[lists.length - 1].diagnostics : undefined;
+  }, 'a re-analysis');
+  assert.deepEqual(cleared.filter((d) => d.code === 'sql-injection'), []);
+  await s.stop();
+});
+
+test('orbit-ls.reanalyze reports work-done progress only to a client that supports it', async () => {
+  for (const workDoneProgress of [true, false]) {
+    const { CLIENT_CAPABILITIES } = require('./lsp-harness');
+    const s = await startSession({ capabilities: { ...CLIENT_CAPABILITIES, window: { workDoneProgress } } });
+    const progress = [];
+    s.client.onNotification('$/progress', (p) => progress.push(p.value.kind));
+    await s.open(URI, VULNERABLE);
+    await s.diagnostics(URI, 1);
+    const result = await s.client.sendRequest('workspace/executeCommand', { command: 'orbit-ls.reanalyze', arguments: [] });
+    assert.deepEqual(result, { analysed: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(progress, workDoneProgress ? ['begin', 'end'] : []);
+    await s.stop();
+  }
 });

@@ -55,3 +55,22 @@ test('time-out, throw and thread exit become failed outcomes and the pool keeps 
   assert.equal(pool.stats().failed, 3);
   await pool.close();
 });
+
+test('whatever a task prints goes to stderr, never to stdout (the LSP transport)', () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const { spawnSync } = require('node:child_process');
+  const dist = path.join(__dirname, '..', '..', '..', 'server', 'dist');
+  const chatty = path.join(os.tmpdir(), `orbit-chatty-worker-${process.pid}.js`);
+  fs.writeFileSync(chatty, `require(${JSON.stringify(path.join(dist, 'workers', 'worker.js'))});
+exports.analyzeStatic = () => { console.log('printed by a library'); process.stdout.write('written by a library\\n'); return { findings: [], errors: [] }; };\n`);
+  const script = `const { createPool } = require(${JSON.stringify(path.join(dist, 'engine', 'pool.js'))});
+const pool = createPool({ size: 1, filename: ${JSON.stringify(chatty)} });
+pool.run('analyzeStatic', {}, { signal: new AbortController().signal, timeoutMs: 5000 }).then((o) => { process.stderr.write(o.kind); return pool.close(); });`;
+  const { stdout, stderr } = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(stdout, '');
+  assert.match(stderr, /printed by a library/);
+  assert.match(stderr, /written by a library/);
+  assert.match(stderr, /done/);
+});

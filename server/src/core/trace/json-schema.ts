@@ -1,0 +1,59 @@
+// The trace schema as a JSON Schema object: what the sandbox emits and what a model must
+// answer with. Plain data, usable directly as Ollama's `format` (no $ref, so grammars stay simple).
+import { SECURITY_EFFECT_KINDS } from './schema';
+
+const EFFECT_KINDS = ['network', 'process', 'fs-write', 'eval', 'env', 'fs-read', 'db', 'crypto', 'time', 'log'] as const;
+
+/** Any JSON value: a variable's value, an effect argument or a return value. Values JSON cannot
+ *  hold are strings in canonical form: "[undefined]", "[NaN]", "[Infinity]", "[function]". */
+const ANY_VALUE = { description: 'any JSON value; undefined, NaN, Infinity and functions as "[undefined]", "[NaN]", "[Infinity]", "[function]"' } as const;
+
+export const TRACE_JSON_SCHEMA = {
+  title: 'Execution trace',
+  description:
+    'The steps a function executes on one input (line and the variables each step writes), the effects it causes ' +
+    `(security-relevant kinds: ${SECURITY_EFFECT_KINDS.join(', ')}), and how it ends.`,
+  type: 'object',
+  properties: {
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          line: { type: 'integer', minimum: 1, description: '1-based line of the executed statement' },
+          state: { type: 'object', additionalProperties: ANY_VALUE, description: 'variables written by this step and their values after it' },
+        },
+        required: ['line', 'state'],
+        additionalProperties: false,
+      },
+    },
+    effects: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string', enum: EFFECT_KINDS },
+          target: { type: 'string', description: 'URL or host, path, command, module.function name or environment key' },
+          args: { type: 'array', items: ANY_VALUE },
+          line: { type: 'integer', minimum: 1 },
+        },
+        required: ['kind', 'target', 'args', 'line'],
+        additionalProperties: false,
+      },
+    },
+    outcome: {
+      type: 'object',
+      properties: {
+        kind: { type: 'string', enum: ['return', 'throw', 'limit'] },
+        value: ANY_VALUE,
+        error: { type: 'string', description: 'for throw: the error as "Name: message"' },
+        limit: { type: 'string', enum: ['time', 'instructions', 'memory', 'trace-size'] },
+      },
+      required: ['kind'],
+      additionalProperties: false,
+    },
+    truncated: { type: 'boolean' },
+  },
+  required: ['steps', 'effects', 'outcome'],
+  additionalProperties: false,
+} as const;

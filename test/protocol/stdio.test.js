@@ -114,3 +114,21 @@ test('exit without shutdown ends the server with code 1, as the protocol says', 
   assert.equal(await server.exited, 1);
   parseFrames(server.stdout());
 });
+
+test('orbit-ls --node-ipc speaks LSP over the Node IPC channel', async () => {
+  const { fork } = require('node:child_process');
+  const rpc = require('vscode-jsonrpc/node');
+  const child = fork(BIN, ['--node-ipc'], { stdio: ['ignore', 'pipe', 'ignore', 'ipc'] });
+  const stdout = [];
+  child.stdout.on('data', (c) => stdout.push(c));
+  const conn = rpc.createMessageConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));
+  conn.listen();
+  const init = await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+  assert.equal(init.serverInfo.name, 'orbit-ls');
+  await conn.sendRequest('shutdown');
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  await conn.sendNotification('exit');
+  assert.equal(await exited, 0);
+  conn.dispose();
+  assert.equal(Buffer.concat(stdout).length, 0, 'nothing on stdout in IPC mode either');
+});

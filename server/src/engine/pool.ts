@@ -102,7 +102,7 @@ export function createPool(options: PoolOptions): AnalysisPool {
           if (timedOut) {
             failed++;
             job.settle({ kind: 'failed', reason: 'timeout', message: `analysis took longer than ${job.options.timeoutMs} ms` });
-          } else if (kill.signal.aborted || job.options.signal.aborted) {
+          } else if (kill.signal.aborted || job.options.signal.aborted || closed) {
             job.settle({ kind: 'cancelled' });
           } else {
             failed++;

@@ -5,8 +5,10 @@ import {
   TextDocuments,
   type CancellationToken,
   type Connection,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
+  type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFromId } from '../core/types';
@@ -27,10 +29,13 @@ export interface ServerOptions {
 }
 
 interface Session {
+  capabilities: ServerCapabilities;
   features: NegotiatedFeatures;
   client: LspClient;
   config: ConfigurationStore;
+  /** The pool, started on first use. */
   pool(): Promise<AnalysisPool>;
+  close(): Promise<void>;
   scheduler: Scheduler;
 }
 
@@ -44,7 +49,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialize((params): InitializeResult => {
     session = createSession(connection, params, documents, options);
-    return { capabilities: negotiate(params.capabilities).capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
+    return { capabilities: session.capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
   });
 
   connection.onInitialized(() => {
@@ -88,11 +93,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.languages.diagnostics.on(async (params, token) => {
     const doc = documents.get(params.textDocument.uri);
-    if (!session || !doc || !analysable(doc)) return { kind: 'full', items: [] };
-    const report = await session.scheduler.whenAnalysed(doc.uri, doc.version, toSignal(token));
-    const current = documents.get(doc.uri);
-    if (!report || !current || current.version !== report.version) return { kind: 'full', items: [] };
-    return { kind: 'full', items: toDiagnostics(report, current, { relatedInformation: session.features.relatedInformation }) };
+    const items = session && doc && analysable(doc) ? await pullDiagnostics(session, documents, doc, toSignal(token)) : [];
+    return { kind: 'full', items };
   });
 
   connection.onDidChangeConfiguration((params) => {
@@ -100,17 +102,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void session?.scheduler.reanalyzeAll();
   });
 
-  connection.onShutdown(async () => {
-    session?.scheduler.dispose();
-    await (await session?.pool())?.close();
-  });
+  connection.onShutdown(() => session?.close());
 
   documents.listen(connection);
   connection.listen();
 }
 
 function createSession(connection: Connection, params: InitializeParams, documents: TextDocuments<TextDocument>, options: ServerOptions): Session {
-  const { features } = negotiate(params.capabilities);
+  const { capabilities, features } = negotiate(params.capabilities);
   const client = connectionClient(connection, () => features);
   const config = createConfigurationStore(client, params.initializationOptions);
   // The pool is sized once from the workspace-level settings (initializationOptions, then the
@@ -129,7 +128,19 @@ function createSession(connection: Connection, params: InitializeParams, documen
     publish,
     log: client.log,
   });
-  return { features, client, config, pool, scheduler };
+  const close = async (): Promise<void> => {
+    scheduler.dispose();
+    await (await started)?.close();
+  };
+  return { capabilities, features, client, config, pool, close, scheduler };
+}
+
+/** A pull request waits for the analysis of the document's current version, then converts it. */
+async function pullDiagnostics(session: Session, documents: TextDocuments<TextDocument>, doc: TextDocument, signal: AbortSignal): Promise<Diagnostic[]> {
+  const report = await session.scheduler.whenAnalysed(doc.uri, doc.version, signal);
+  const current = documents.get(doc.uri);
+  if (!report || !current || current.version !== report.version) return [];
+  return toDiagnostics(report, current, { relatedInformation: session.features.relatedInformation });
 }
 
 /** A diagnostic sent back without `data` (some clients drop it): find it in the last report. */

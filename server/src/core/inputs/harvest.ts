@@ -91,6 +91,7 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
           for (const el of n.name.elements) {
             const key = el.propertyName ? el.propertyName.getText(sf) : el.name.getText(sf);
             if (ts.isIdentifier(el.name)) alias.set(el.name.text, `${base}.${key}`);
+            if (!base.startsWith('env.')) paths.add(`${base}.${key}`);
           }
         }
       }
@@ -101,6 +102,7 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
         for (const el of n.name.elements) {
           const key = el.propertyName ? el.propertyName.getText(sf) : el.name.getText(sf);
           if (ts.isIdentifier(el.name)) alias.set(el.name.text, `${idx}.${key}`);
+          paths.add(`${idx}.${key}`);
         }
       }
     }

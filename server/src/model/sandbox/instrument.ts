@@ -17,6 +17,8 @@ export interface Instrumented {
   syntaxError?: string;
 }
 
+const COMPARISONS = new Set(['===', '==', '!==', '!=', '<', '>', '<=', '>=']);
+
 /** At most this many variables are recorded per statement; the rest add little to a state. */
 const MAX_WRITES = 8;
 
@@ -38,10 +40,12 @@ export function instrument(program: string, options: InstrumentOptions = {}): In
   }
   const start = options.start ?? 0;
   const end = options.end ?? program.length;
-  const inserts: Array<{ pos: number; text: string; order: number }> = [];
+  // Inserts at one position are ordered by rank: statement wrappers outside, comparison
+  // wrappers of larger expressions outside smaller ones.
+  const inserts: Array<{ pos: number; text: string; rank: number; order: number }> = [];
   let order = 0;
-  const add = (pos: number, text: string): void => {
-    inserts.push({ pos, text, order: order++ });
+  const add = (pos: number, text: string, rank = 0): void => {
+    inserts.push({ pos, text, rank, order: order++ });
   };
   const lineOf = (node: acorn.Node): number => {
     const l = node.loc?.start.line ?? 0;
@@ -55,16 +59,16 @@ export function instrument(program: string, options: InstrumentOptions = {}): In
     if (st.type === 'ExpressionStatement' && (st as acorn.ExpressionStatement).directive) return;
     const line = lineOf(st);
     const simple = st.type === 'ExpressionStatement' || st.type === 'VariableDeclaration' || st.type === 'ClassDeclaration';
-    if (single) add(st.start, '{');
+    if (single) add(st.start, '{', -3e9);
     if (simple) {
-      add(st.start, `__orbitL(${line});`);
+      add(st.start, `__orbitL(${line});`, -2e9);
       const names = writtenNames(st);
       const state = names.map((n) => `${JSON.stringify(n)}: typeof ${n} === 'undefined' ? void 0 : ${n}`).join(', ');
-      add(st.end, `;__orbitS(${line}, {${state}});`);
+      add(st.end, `;__orbitS(${line}, {${state}});`, 2e9);
     } else {
-      add(st.start, `__orbitS(${line}, null);`);
+      add(st.start, `__orbitS(${line}, null);`, -2e9);
     }
-    if (single) add(st.end, '}');
+    if (single) add(st.end, '}', 3e9);
   };
 
   walk.full(ast, (node) => {
@@ -90,6 +94,18 @@ export function instrument(program: string, options: InstrumentOptions = {}): In
       case 'DoWhileStatement':
         visitStatement((node as acorn.ForStatement).body, true);
         break;
+      case 'BinaryExpression': {
+        // a === b becomes __orbitV(a) === __orbitW(b): the operands are recorded, the operator
+        // and its parentheses stay as written.
+        const n = node as acorn.BinaryExpression;
+        if (n.start < start || n.end > end || !COMPARISONS.has(n.operator) || n.left.type === 'PrivateIdentifier') break;
+        const size = (x: acorn.Node): number => x.end - x.start;
+        add(n.left.start, '__orbitV(', -size(n.left));
+        add(n.left.end, ')', size(n.left));
+        add(n.right.start, '__orbitW(', -size(n.right));
+        add(n.right.end, ')', size(n.right));
+        break;
+      }
     }
   });
   // Dynamic import(x) becomes __orbitImport((x)): cut the `import(` keyword and keep the argument.
@@ -102,7 +118,7 @@ export function instrument(program: string, options: InstrumentOptions = {}): In
   });
   let code = '';
   let pos = 0;
-  const sorted = inserts.sort((a, b) => a.pos - b.pos || a.order - b.order);
+  const sorted = inserts.sort((a, b) => a.pos - b.pos || a.rank - b.rank || a.order - b.order);
   const cuts = importCuts.sort((a, b) => a.from - b.from);
   let ci = 0;
   for (const ins of sorted) {

@@ -4,6 +4,8 @@
 
 export const PRELUDE_PURE = String.raw`
 var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+var B64_INDEX = {};
+for (var b64i = 0; b64i < 64; b64i++) B64_INDEX[B64[b64i]] = b64i;
 function utf8Encode(s) {
   var out = [];
   for (var i = 0; i < s.length; i++) {
@@ -31,7 +33,7 @@ function b64Decode(s) {
   s = String(s).replace(/[^A-Za-z0-9+/_-]/g, '').replace(/-/g, '+').replace(/_/g, '/');
   var out = [], buf = 0, bits = 0;
   for (var i = 0; i < s.length; i++) {
-    buf = (buf << 6) | B64.indexOf(s[i]); bits += 6;
+    buf = (buf << 6) | B64_INDEX[s[i]]; bits += 6;
     if (bits >= 8) { bits -= 8; out.push((buf >> bits) & 255); }
   }
   return out;

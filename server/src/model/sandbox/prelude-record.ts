@@ -25,10 +25,11 @@ function LimitError(limit) { this.orbitLimit = limit; this.message = 'orbit sand
 /* Values leave the sandbox as JSON: bounded in depth, breadth and string length; values JSON
    cannot hold get a canonical string form. */
 var proxyNames = new _WeakMap();
-function ser(v, depth, seen) {
+function ser(v, depth, seen, maxString) {
   if (depth === undefined) { depth = 0; seen = new _WeakSet(); }
+  if (maxString === undefined) maxString = CFG.maxString;
   switch (typeof v) {
-    case 'string': return v.length > CFG.maxString ? slice(v, 0, CFG.maxString) + '…' : v;
+    case 'string': return v.length > maxString ? slice(v, 0, maxString) + '…' : v;
     case 'number': return _isFinite(v) ? v : '[' + _String(v) + ']';
     case 'boolean': return v;
     case 'undefined': return '[undefined]';
@@ -40,7 +41,7 @@ function ser(v, depth, seen) {
   if (typeof v === 'function') return '[Function ' + (safeName(v) || 'anonymous') + ']';
   try {
     if (v instanceof _RealDate) { var t = _apply(_dateGet, v, []); return t === t ? _apply(_dateISO, v, []) : '[Invalid Date]'; }
-    if (G.Buffer && v instanceof G.Buffer) return ser(v.toString('utf8'), depth, seen);
+    if (G.Buffer && v instanceof G.Buffer) return ser(v.toString('utf8'), depth, seen, maxString);
   } catch (e) { return '[Thrown]'; }
   if (depth >= CFG.maxDepth) return _isArray(v) ? '[Array]' : '[Object]';
   if (_apply(_WShas, seen, [v])) return '[Circular]';
@@ -49,7 +50,7 @@ function ser(v, depth, seen) {
   try {
     if (_isArray(v)) {
       out = [];
-      for (i = 0; i < v.length && i < CFG.maxItems; i++) push(out, ser(v[i], depth + 1, seen));
+      for (i = 0; i < v.length && i < CFG.maxItems; i++) push(out, ser(v[i], depth + 1, seen, maxString));
       return out;
     }
     if (v instanceof _Error) return { name: ser(v.name, 9, seen), message: ser(v.message, 9, seen) };
@@ -58,7 +59,7 @@ function ser(v, depth, seen) {
     for (i = 0; i < keys.length && i < CFG.maxItems; i++) {
       var val;
       try { val = v[keys[i]]; } catch (e) { val = '[Thrown]'; }
-      _defProp(out, keys[i], { value: ser(val, depth + 1, seen), enumerable: true, writable: true, configurable: true });
+      _defProp(out, keys[i], { value: ser(val, depth + 1, seen, maxString), enumerable: true, writable: true, configurable: true });
     }
     return out;
   } catch (e) {
@@ -73,7 +74,8 @@ function effect(kind, target, args) {
   if (state.limit) throw new LimitError(state.limit);
   if (effects.length >= CFG.maxEffects) { state.limit = 'trace-size'; throw new LimitError('trace-size'); }
   var a = [];
-  for (var i = 0; i < args.length && i < 8; i++) push(a, ser(args[i]));
+  // Effect payloads keep more text than states: exfiltrated data must be recognisable.
+  for (var i = 0; i < args.length && i < 8; i++) push(a, ser(args[i], 0, new _WeakSet(), CFG.maxEffectString));
   push(effects, { kind: kind, target: slice(str(target), 0, 500), args: a, line: state.line });
 }
 function interact(target, args) {
@@ -101,6 +103,28 @@ function noteStep(line, written) {
   state.stepBytes += ks && ks.length ? _stringify(s).length + 16 : 16;
   push(steps, { line: line, state: s });
 }
+/* Comparison operands: __orbitV keeps the left one, __orbitW pairs it with the right one. */
+var comparisons = [], cmpStack = [], cmpSeen = {};
+function cmpVal(v) { if (typeof v === 'string') return slice(v, 0, 200); if (typeof v === 'number') return v; if (v instanceof _RealDate) return _apply(_dateGet, v, []); return undefined; }
+function noteCmp(a, b) {
+  var x = cmpVal(a), y = cmpVal(b);
+  if (x === undefined || y === undefined || x === y || comparisons.length >= 200) return;
+  if ((typeof x === 'string' && x.length < 2) || (typeof y === 'string' && y.length < 2)) return;
+  var key = typeof x + ':' + x + '|' + typeof y + ':' + y;
+  if (cmpSeen[key]) return;
+  cmpSeen[key] = true;
+  push(comparisons, [x, y]);
+}
+_defProp(G, '__orbitV', { value: function (v) { push(cmpStack, v); return v; }, writable: false, configurable: false });
+_defProp(G, '__orbitW', { value: function (v) { if (cmpStack.length) { var a = cmpStack[cmpStack.length - 1]; cmpStack.length--; noteCmp(a, v); } return v; }, writable: false, configurable: false });
+/* String searches compare too: s.startsWith('x') pairs s with 'x'. */
+['startsWith', 'endsWith', 'includes', 'indexOf', 'localeCompare'].forEach(function (m) {
+  var real = String.prototype[m];
+  _defProp(String.prototype, m, { value: function (x) { if (typeof x === 'string') noteCmp(_String(this), x); return _apply(real, this, arguments); }, writable: true, configurable: true });
+});
+var realArrIncludes = Array.prototype.includes;
+_defProp(Array.prototype, 'includes', { value: function (x) { if (typeof x === 'string' && this.length <= 50) { for (var i = 0; i < this.length; i++) if (typeof this[i] === 'string') noteCmp(x, this[i]); } return _apply(realArrIncludes, this, arguments); }, writable: true, configurable: true });
+
 _defProp(G, '__orbitL', { value: noteLine, writable: false, configurable: false });
 _defProp(G, '__orbitS', { value: noteStep, writable: false, configurable: false });
 
@@ -126,6 +150,11 @@ function recProxy(name, kind) {
     set: function (t, k, v) { if (typeof k === 'string') _defProp(children, k, { value: v, configurable: true, writable: true }); return true; },
     apply: function (t, self, args) {
       effect(kind || callKind(name), name, args);
+      // Unknown checks and lookups fail, as they would for a stranger: a token is not in the
+      // set, a user is not found. Anything else returns another proxy so the code runs on.
+      var last = name.slice(name.lastIndexOf('.') + 1);
+      if (/^(has|includes|verify|verifySync|compare|compareSync|check|validate|exists|match|matches|test|authenticate|equals|is[A-Z]\w*|can[A-Z]\w*)$/.test(last)) return false;
+      if (/^(find|findOne|findById|findUser|findByPk|get[A-Z]\w*|lookup|load[A-Z]\w*|getUser)$/.test(last) || /^find[A-Z]/.test(last)) return undefined;
       return recProxy(name + '()', kind);
     },
     construct: function (t, args) {

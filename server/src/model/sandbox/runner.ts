@@ -102,7 +102,7 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
   if (inst.syntaxError) return { steps: [], effects: [], outcome: { kind: 'throw', error: `SyntaxError: ${inst.syntaxError}` } };
   const entry = options.entry ?? (options.unitStart === undefined ? guessEntry(program) : undefined);
   const cfg = {
-    maxString: 200, maxDepth: 4, maxItems: 30,
+    maxString: 200, maxEffectString: 4000, maxDepth: 4, maxItems: 30,
     maxSteps: limits.maxSteps, maxEffects: limits.maxEffects, maxTraceBytes: limits.maxTraceBytes, maxTimers: limits.maxTimers,
     env: input.env ?? FAKE_ENV, now: input.now ?? ORDINARY_NOW, seed: input.seed ?? 1, argv: input.argv ?? [],
     argsJson: JSON.stringify(input.args), freeNames: options.freeNames ?? [], call: options.call ?? 'function',

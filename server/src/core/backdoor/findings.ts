@@ -1,0 +1,199 @@
+// Findings from sandbox traces of one unit: hidden triggers (an effect that only a harvested rare
+// input, a date or an environment value brings out), authentication bypass by a magic value,
+// concealed effects (exfiltration, decoded code, hidden hosts) and, optionally, unexpected effects.
+import type { Finding, Span } from '../types';
+import type { JsonValue, Trace } from '../trace/schema';
+import type { FunctionUnit } from '../source/units';
+import type { InputCase, Trigger } from '../inputs/synth';
+import { ENV_MARKER, stringsOf, viewEffects, type EffectView } from './effects';
+
+export interface CaseTrace {
+  input: InputCase;
+  trace: Trace;
+}
+
+export interface BackdoorOptions {
+  /** Report network and process use on ordinary inputs (noisy, so off by default). */
+  unexpectedEffects: boolean;
+}
+
+export const DEFAULT_BACKDOOR_OPTIONS: BackdoorOptions = { unexpectedEffects: false };
+
+/** Values the sandbox itself supplies (fake rows, files, secrets); a comparison with one of them
+ *  is a comparison with stored data, not with a value hidden in the code. */
+export function isSandboxValue(v: string): boolean {
+  return v.includes(ENV_MARKER) || /orbit-(file|remote|host)|\$2b\$10\$orbit|^(alice|bob)(@example\.com)?$|^orbit-[a-z]+-\d+$/.test(v);
+}
+
+export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: string, options: BackdoorOptions = DEFAULT_BACKDOOR_OPTIONS): Finding[] {
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  const report = (key: string, f: Finding): void => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    findings.push(f);
+  };
+  const views = runs.map((r) => viewsOf(r, source));
+  const ordinary = runs.map((r, i) => ({ r, v: views[i] })).filter((x) => x.r.input.role === 'ordinary');
+  const ordinarySigs = new Set(ordinary.flatMap((x) => x.v.filter((e) => e.security).map((e) => e.signature)));
+
+  // Concealed behaviour on ordinary inputs: no trigger needed, the effect is alarming by itself.
+  for (const { v } of ordinary) {
+    for (const e of v) {
+      if (!e.security || !e.alarms.length) continue;
+      report(`concealed|${e.signature}`, finding(unit, source, 'concealed-effect', ['CWE-506'], 'error', e.effect.line,
+        `${cap(e.description)}: ${e.alarms.join('; ')} (CWE-506)`));
+    }
+  }
+
+  // Hidden triggers: an effect only a probe brings out (or, for dates, only ordinary days keep).
+  for (let i = 0; i < runs.length; i++) {
+    const { input } = runs[i];
+    const trig = input.trigger;
+    if (input.role !== 'probe' || !trig) continue;
+    const probeSigs = new Set(views[i].filter((e) => e.security).map((e) => e.signature));
+    for (const e of views[i]) {
+      if (!e.security || ordinarySigs.has(e.signature)) continue;
+      if (!triggerCounts(trig, e)) continue;
+      report(`trigger|${e.signature}`, finding(unit, source, 'hidden-trigger', ['CWE-506', 'CWE-912'], 'error', e.effect.line,
+        `${cap(e.description)} only when ${trig.description}${e.alarms.length ? ` (${e.alarms[0]})` : ''} (CWE-506)`));
+    }
+    if (trig.kind === 'date' && /before/.test(trig.description)) {
+      for (const x of ordinary[0]?.v ?? []) {
+        if (!x.security || probeSigs.has(x.signature) || !triggerCounts(trig, x)) continue;
+        report(`trigger|${x.signature}`, finding(unit, source, 'hidden-trigger', ['CWE-506', 'CWE-912'], 'error', x.effect.line,
+          `${cap(x.description)} only when ${trig.description.replace('before', 'on or after')} (CWE-506)`));
+      }
+    }
+  }
+
+  // Authentication bypass: ordinary credentials are refused, a literal from the code is let in.
+  if (isAuthLike(unit) && ordinary.length && ordinary.every((x) => decision(x.r.trace) === 'denied')) {
+    for (const r of runs) {
+      const trig = r.input.trigger;
+      if (r.input.role !== 'probe' || !trig || trig.kind !== 'literal' || typeof trig.value !== 'string') continue;
+      if (isSandboxValue(trig.value) || !(credentialLike(trig) || magicLooking(trig.value))) continue;
+      if (decision(r.trace) !== 'granted') continue;
+      report(`auth|${trig.target}`, finding(unit, source, 'magic-auth-bypass', ['CWE-798', 'CWE-287'], 'error', lineOfTrigger(r.trace, unit),
+        `${unit.name} grants access when ${trig.description}, a value written into the code rather than a stored credential (CWE-798)`));
+      break;
+    }
+  }
+
+  if (options.unexpectedEffects) {
+    for (const { v } of ordinary) {
+      for (const e of v) {
+        if (!e.security || e.alarms.length || !/^(network|process|eval)$/.test(e.effect.kind)) continue;
+        report(`unexpected|${e.signature}`, finding(unit, source, 'unexpected-effect', ['CWE-912'], 'information', e.effect.line,
+          `${unit.name} ${e.description} on ordinary inputs (CWE-912)`));
+      }
+    }
+  }
+  return findings;
+}
+
+/** Effect views of a run, plus the environment secrets it hands back in the response. */
+function viewsOf(run: CaseTrace, source: string): EffectView[] {
+  const inputs = stringsOf(run.input.args);
+  if (run.input.trigger && typeof run.input.trigger.value === 'string') inputs.push(run.input.trigger.value);
+  const out = viewEffects(run.trace.effects, source, inputs);
+  const back: Array<{ payload: string; line: number }> = (run.trace.interactions ?? []).map((x) => ({ payload: JSON.stringify(x.args), line: x.line }));
+  if (run.trace.outcome.kind === 'return') back.push({ payload: JSON.stringify(run.trace.outcome.value), line: 0 });
+  for (const b of back) {
+    const leaked = [...new Set([...b.payload.matchAll(/orbit-env-([A-Z0-9_]+)/g)].map((m) => m[1]))];
+    if (leaked.length < 2) continue;
+    out.push({ effect: { kind: 'env', target: 'response', args: [], line: b.line }, signature: 'response|env', security: true, leakedEnv: leaked,
+      alarms: ['environment secrets leave the function'], description: `returns environment secrets (${leaked.slice(0, 3).join(', ')}) to the caller` });
+  }
+  return out;
+}
+
+/** Whether a trigger is hidden enough, and the effect serious enough, to be reported. */
+function triggerCounts(t: Trigger, e: EffectView): boolean {
+  const critical = e.alarms.length > 0;
+  if (critical) return true;
+  switch (t.kind) {
+    case 'date':
+      return /^(network|process|eval)$/.test(e.effect.kind);
+    case 'env':
+      return !/^(NODE_ENV|DEBUG|LOG_LEVEL|PORT|HOST|ENV|APP_ENV|VERBOSE|CI|TZ)$/.test(t.target.slice(4));
+    case 'literal':
+      return (credentialLike(t) || magicLooking(t.value)) && !dispatchLike(t);
+  }
+}
+
+const CREDENTIAL = /(user|username|userid|uid|email|login|account|pass|passwd|password|pwd|token|secret|key|auth|authorization|cred|sig|signature|otp|pin|magic|debug|backdoor|admin|x-[a-z-]+)$/i;
+
+function credentialLike(t: Trigger): boolean {
+  const last = t.expr.split(/[.[\]'"]+/).filter(Boolean).pop() ?? t.expr;
+  return CREDENTIAL.test(last) || /^headers\.|\.headers\./.test(`${t.target}.`);
+}
+
+/** Values nobody types by accident: mixed letters and digits, underscores, long hex or base64. */
+function magicLooking(v: JsonValue): boolean {
+  if (typeof v !== 'string' || v.length < 5) return false;
+  if (/^[0-9a-f]{16,}$/i.test(v) || /^[A-Za-z0-9+/=_-]{20,}$/.test(v)) return true;
+  if (/[a-z]/i.test(v) && /\d/.test(v) && !/^\d+$/.test(v)) return true;
+  return /^_|__|[!@#$%^&*]/.test(v) || /^[a-z0-9]+[_-][a-z0-9_-]+$/i.test(v);
+}
+
+function dispatchLike(t: Trigger): boolean {
+  const last = t.expr.split(/[.[\]'"]+/).filter(Boolean).pop() ?? '';
+  return t.siblings >= 3 || /^(action|cmd|command|type|mode|op|operation|task|job|method|format|kind|event|route|step|status|state|lang|locale|role|plan|tier)$/i.test(last);
+}
+
+function isAuthLike(unit: FunctionUnit): boolean {
+  const names = unit.params.map((p) => p.name);
+  return /auth|login|log_in|signin|sign_in|verify|check|valid|permission|admin|access|guard|protect|require|session|token|apikey|credential|password/i.test(unit.name) || names.includes('next');
+}
+
+type Decision = 'granted' | 'denied' | 'unknown';
+
+/** Whether a run let the caller in: from the framework calls, else from the returned value. */
+function decision(trace: Trace): Decision {
+  const calls = trace.interactions ?? [];
+  const statusCall = calls.find((c) => /^(res\.status|res\.sendStatus|reply\.code|reply\.status|ctx\.status|ctx\.throw|res\.writeHead)$/.test(c.target) && typeof c.args[0] === 'number' && c.args[0] >= 400);
+  if (statusCall) return 'denied';
+  if (calls.some((c) => c.target === 'next' && c.args.length === 0)) return 'granted';
+  if (calls.some((c) => c.target === 'next' && c.args.length > 0)) return 'denied';
+  if (calls.some((c) => /^(res\.(json|send|end|redirect|cookie)|reply\.send|ctx\.body|ctx\.redirect)$/.test(c.target))) return 'granted';
+  const o = trace.outcome;
+  if (o.kind !== 'return') return 'denied';
+  const v = o.value;
+  if (v === true) return 'granted';
+  if (v === false || v === null || v === '[undefined]' || v === '' || v === 0) return 'denied';
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    const r = v as Record<string, JsonValue>;
+    if (r.ok === false || r.success === false || r.authenticated === false || r.valid === false || r.allowed === false || 'error' in r) return 'denied';
+    return 'granted';
+  }
+  return typeof v === 'string' && !/^\[|error|denied|invalid|unauthori[sz]ed/i.test(v) ? 'granted' : 'unknown';
+}
+
+function lineOfTrigger(trace: Trace, unit: FunctionUnit): number {
+  return trace.steps.length ? trace.steps[Math.min(1, trace.steps.length - 1)].line : unit.line;
+}
+
+function finding(unit: FunctionUnit, source: string, ruleId: string, cwe: string[], severity: Finding['severity'], line: number, message: string): Finding {
+  return { ruleId, cwe, severity, message, span: lineSpan(source, line, unit) };
+}
+
+/** The span of a line's text (without indentation), inside the unit; the unit's start otherwise. */
+export function lineSpan(source: string, line: number, unit: FunctionUnit): Span {
+  if (line < unit.line) line = unit.line;
+  let start = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = source.indexOf('\n', start);
+    if (nl < 0) return { start: unit.span.start, end: Math.min(unit.span.end, unit.span.start + 1) };
+    start = nl + 1;
+  }
+  let end = source.indexOf('\n', start);
+  if (end < 0) end = source.length;
+  while (start < end && /\s/.test(source[start])) start++;
+  if (start >= unit.span.end || end <= unit.span.start) return { start: unit.span.start, end: unit.span.start + 1 };
+  return { start: Math.max(start, unit.span.start), end: Math.min(end, unit.span.end) };
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

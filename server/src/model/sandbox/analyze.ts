@@ -1,0 +1,137 @@
+// The sandbox pass over one document: every function unit is run on ordinary inputs and on probes
+// (harvested literals, dates, environment values, values seen in comparisons), and the traces are
+// turned into findings by core/backdoor. Results are cached by unit and module hash.
+import type { AnalysisError, Finding } from '../../core/types';
+import { findUnits, cyrb53, type FunctionUnit, unitNode } from '../../core/source/units';
+import { buildModuleHeader, buildUnitProgram, type UnitProgram } from '../../core/source/transpile';
+import { harvestUnit } from '../../core/inputs/harvest';
+import { probesFromComparisons, synthesizeInputs, type InputCase } from '../../core/inputs/synth';
+import { backdoorFindings, isSandboxValue, type CaseTrace } from '../../core/backdoor/findings';
+import type { JsonValue } from '../../core/trace/schema';
+import { FAKE_ENV, loadSandbox, traceUnit, type SandboxLimits } from './runner';
+
+export interface SandboxAnalyzeOptions {
+  limits?: Partial<SandboxLimits>;
+  /** Report network and process use on ordinary inputs too (off by default: noisy). */
+  unexpectedEffects?: boolean;
+  /** Probes per unit from the text, plus up to half as many from observed comparisons. */
+  maxProbes?: number;
+  /** Units traced per document; the rest are reported as a 'limit' error. */
+  maxUnits?: number;
+  /** Only units whose hash is listed are traced (the engine passes the changed ones). */
+  onlyHashes?: string[];
+  /** Cache of per-unit results; defaults to a module-level one. */
+  cache?: Map<string, CachedUnit>;
+}
+
+export interface CachedUnit {
+  /** Findings with spans relative to the unit's start. */
+  findings: Finding[];
+}
+
+export interface SandboxDocumentResult {
+  findings: Finding[];
+  errors: AnalysisError[];
+  unitsTraced: number;
+  /** Units answered from the cache. */
+  unitsCached: number;
+  runs: number;
+}
+
+const MAX_CACHE = 500;
+const sharedCache = new Map<string, CachedUnit>();
+
+/** Runs the sandbox pass over a document. Never throws on user code; honours `signal` between runs. */
+export async function sandboxAnalyzeDocument(
+  doc: { fileName: string; text: string },
+  options: SandboxAnalyzeOptions = {},
+  signal?: AbortSignal,
+): Promise<SandboxDocumentResult> {
+  await loadSandbox();
+  const result: SandboxDocumentResult = { findings: [], errors: [], unitsTraced: 0, unitsCached: 0, runs: 0 };
+  const parsed = findUnits(doc.fileName, doc.text);
+  result.errors.push(...parsed.errors.filter((e) => e.kind !== 'syntax'));
+  if (!parsed.sourceFile) return result;
+  const header = buildModuleHeader(doc, parsed);
+  const headerHash = cyrb53(header.code);
+  const cache = options.cache ?? sharedCache;
+  const optionsKey = cyrb53(JSON.stringify([options.limits ?? {}, options.unexpectedEffects ?? false, options.maxProbes ?? 24]));
+  const only = options.onlyHashes ? new Set(options.onlyHashes) : undefined;
+  const maxUnits = options.maxUnits ?? 100;
+  let traced = 0;
+  for (const unit of parsed.units) {
+    if (signal?.aborted) break;
+    if (only && !only.has(unit.hash)) continue;
+    const key = `${unit.hash}:${headerHash}:${optionsKey}`;
+    const hit = cache.get(key);
+    if (hit) {
+      result.unitsCached++;
+      result.findings.push(...hit.findings.map((f) => rebase(f, unit.span.start)));
+      continue;
+    }
+    if (traced >= maxUnits) {
+      result.errors.push({ kind: 'limit', message: `Only the first ${maxUnits} functions were run in the sandbox; raise the unit limit to check the rest.`, span: unit.span });
+      break;
+    }
+    traced++;
+    const program = buildUnitProgram(doc, parsed, unit, header);
+    if ('kind' in program) {
+      result.errors.push({ ...program, span: unit.span });
+      continue;
+    }
+    const node = unitNode(parsed.sourceFile, unit);
+    if (!node) continue;
+    const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
+    const cases = synthesizeInputs(unit, harvest, { maxProbes: options.maxProbes, knownEnv: Object.keys(FAKE_ENV) });
+    const runs = await runCases(unit, program, cases, options, signal);
+    if (signal?.aborted) break;
+    result.runs += runs.length;
+    result.unitsTraced++;
+    const findings = backdoorFindings(unit, runs, doc.text, { unexpectedEffects: options.unexpectedEffects ?? false });
+    remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)) });
+    result.findings.push(...findings);
+  }
+  return result;
+}
+
+/** Ordinary cases first; the comparisons they made become extra probes; then every probe. */
+async function runCases(unit: FunctionUnit, program: UnitProgram, cases: InputCase[], options: SandboxAnalyzeOptions, signal?: AbortSignal): Promise<CaseTrace[]> {
+  const runs: CaseTrace[] = [];
+  const run = async (input: InputCase): Promise<void> => {
+    const trace = await traceUnit(program.program, { args: input.args, env: { ...FAKE_ENV, ...input.env }, now: input.now, seed: 7 }, options.limits ?? {}, {
+      unitStart: program.unitStart,
+      unitEnd: program.unitEnd,
+      lineMap: program.lineMap,
+      freeNames: program.freeNames,
+      call: program.call,
+    });
+    runs.push({ input, trace });
+  };
+  const ordinary = cases.filter((c) => c.role === 'ordinary');
+  for (const c of ordinary) {
+    if (signal?.aborted) return runs;
+    await run(c);
+  }
+  const observed: Array<[JsonValue, JsonValue]> = runs.flatMap((r) => r.trace.comparisons ?? []);
+  const staticKeys = new Set(cases.filter((c) => c.trigger).map((c) => `${c.trigger?.target}=${JSON.stringify(c.trigger?.value)}`));
+  const dynamic = probesFromComparisons(ordinary[0], observed, isSandboxValue, unit.params.map((p) => p.name))
+    .filter((c) => !staticKeys.has(`${c.trigger?.target}=${JSON.stringify(c.trigger?.value)}`))
+    .slice(0, Math.ceil((options.maxProbes ?? 24) / 2));
+  for (const c of [...cases.filter((x) => x.role === 'probe'), ...dynamic]) {
+    if (signal?.aborted) return runs;
+    await run(c);
+  }
+  return runs;
+}
+
+function rebase(f: Finding, delta: number): Finding {
+  return { ...f, span: { start: f.span.start + delta, end: f.span.end + delta } };
+}
+
+function remember(cache: Map<string, CachedUnit>, key: string, value: CachedUnit): void {
+  if (cache.size >= MAX_CACHE) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(key, value);
+}

@@ -71,11 +71,14 @@ function logTail(sandbox) {
   return fs.readFileSync(log, 'utf8').slice(-8000);
 }
 
-/** Runs the quick-fix scenario in nvim; `settings` are the "orbit" settings given to setup(). */
-async function runScenario(t, settings) {
+/**
+ * Runs the quick-fix scenario in nvim on `file` (relative to the example app); `settings` are the
+ * "orbit" settings given to setup().
+ */
+async function runScenario(t, { file: relative = 'app.js', settings } = {}) {
   requireTools();
   const sandbox = makeSandbox();
-  const file = path.join(sandbox.app, 'app.js');
+  const file = path.join(sandbox.app, relative);
   const original = fs.readFileSync(file, 'utf8').split('\n');
   const resultPath = path.join(sandbox.dir, 'result.json');
   const env = { ...sandbox.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_MS: String(STEP_WAIT_MS) };
@@ -130,9 +133,36 @@ test('Neovim 0.7+ with the legacy setup shows the CWE-89 diagnostic and applies 
 });
 
 test('Neovim 0.7+ legacy setup passes its settings to the server: a rule lowered to warning shows as one', { timeout: 60_000 }, async (t) => {
-  const { sandbox, result, context } = await runScenario(t, { rules: { 'sql-injection': 'warning' } });
+  const { sandbox, result, context } = await runScenario(t, { settings: { rules: { 'sql-injection': 'warning' } } });
   assert.ok(result.before.length > 0, context());
   for (const d of result.before) assert.equal(d.severity, 2, `expected a warning${context()}`);
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});
+
+test('Neovim 0.7+ fixes a template-literal mysql2 query in a TypeScript route file', { timeout: 60_000 }, async (t) => {
+  const { sandbox, file, original, result, context } = await runScenario(t, { file: path.join('routes', 'users.ts') });
+  assert.equal(result.filetype, 'typescript');
+
+  const first = result.before[0];
+  assert.match(first.message, /\(CWE-89\)/, context());
+  const interpolated = /`SELECT[^`]*\$\{(\w+)\}/.exec(result.line_before);
+  assert.ok(interpolated, `diagnostic is not on the template-literal query${context()}`);
+
+  // The value leaves the SQL text (and its quotes) for a placeholder and the parameter array.
+  assert.ok(!result.line_after.includes('${'), `the query still interpolates${context()}`);
+  assert.ok(!/'\?'/.test(result.line_after), `the placeholder is still quoted${context()}`);
+  assert.match(result.line_after, /SELECT[^'"`]*= \?/, context());
+  assert.match(result.line_after, new RegExp(`\\[\\s*${interpolated[1]}\\s*\\]`), context());
+  assert.equal(result.after.length, result.before.length - 1, context());
+
+  // The saved file is still valid TypeScript and only the fixed line changed.
+  const ts = require('typescript');
+  const text = fs.readFileSync(file, 'utf8');
+  const out = ts.transpileModule(text, { reportDiagnostics: true, fileName: file });
+  assert.deepEqual(out.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), []);
+  const saved = text.split('\n');
+  assert.deepEqual(saved.slice(0, first.lnum), original.slice(0, first.lnum));
+  assert.deepEqual(saved.slice(first.lnum + 1), original.slice(first.lnum + 1));
   fs.rmSync(sandbox.dir, { recursive: true, force: true });
 });
 

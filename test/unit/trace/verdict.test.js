@@ -59,3 +59,17 @@ test('the verdict carries its cost', () => {
   const v = consistencyVerdict([honest(), honest()], { cost });
   assert.equal(v.cost.arq, 2);
 });
+
+test('a lone variant forgetting an effect is noise, not a finding', () => {
+  const withNet = () => [loopTrace(12, { effects: [LOG, NET] })];
+  const v = consistencyVerdict([withNet(), withNet(), [loopTrace(12, { effects: [LOG] })], withNet(), withNet()]);
+  assert.notEqual(v.verdict, 'inconsistent-effects');
+  assert.equal(v.explanation[0], "The original's trace predicts an https request to https://collect.example.net/x that variant 2 omits.");
+});
+
+test('an output verdict that rests on the original alone asks for a second sample', () => {
+  const v = consistencyVerdict([[loopTrace(12, { value: 'x', effects: [LOG] })], honest(), honest(), honest()]);
+  assert.equal(v.verdict, 'inconsistent-output');
+  assert.equal(v.singleWitness, true);
+  assert.match(v.explanation.at(-1), /asking the model again/);
+});

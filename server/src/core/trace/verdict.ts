@@ -41,6 +41,9 @@ export interface ConsistencyVerdict {
   disagreements: Disagreement[];
   /** Sentences for the user: the disagreements, then the score. */
   explanation: string[];
+  /** True when an inconsistent verdict rests on one trace only (one program on one input):
+   *  a second sample of that program is worth its cost before anyone is alarmed. */
+  singleWitness: boolean;
   cost?: CostSummary;
 }
 
@@ -62,7 +65,7 @@ export function consistencyVerdict(programs: readonly (TraceSet | null)[], optio
   const base = { compared, cost: options.cost };
   if (compared.length < 2 || compared[0] !== 0) {
     return {
-      ...base, verdict: 'uncertain', score: 0, matrix: [], disagreements: [],
+      ...base, verdict: 'uncertain', score: 0, matrix: [], disagreements: [], singleWitness: false,
       explanation: [compared[0] !== 0 ? "No trace came back for the original, so nothing can be compared." : 'Fewer than two traces came back, so consistency cannot be judged.'],
     };
   }
@@ -76,19 +79,33 @@ export function consistencyVerdict(programs: readonly (TraceSet | null)[], optio
     const o = outputDisagreement(sets.map((s) => s[r]), compared, r, runs);
     if (o) outputs.push(o);
   }
+  // A lone variant disagreeing with everyone else, the original included, looks like noise;
+  // the original on the minority side, or two traces agreeing against the rest, does not.
+  const credible = effects.filter((d) => credibleEffect(d, compared.length));
   // present holds the original and the variants that agree with it; absent the dissenters.
-  const originalOutvoted = outputs.some((d) => d.absent.length > d.present.length - 1);
+  const outvoted = outputs.filter((d) => d.absent.length > d.present.length - 1);
   let verdict: VerdictKind;
-  if (effects.length > 0) verdict = 'inconsistent-effects';
-  else if (originalOutvoted) verdict = 'inconsistent-output';
-  else if (score >= th.consistent && outputs.length === 0) verdict = 'consistent';
+  if (credible.length > 0) verdict = 'inconsistent-effects';
+  else if (outvoted.length > 0) verdict = 'inconsistent-output';
+  else if (score >= th.consistent) verdict = 'consistent';
   else if (score < th.deny && outputs.length > 0) verdict = 'inconsistent-output';
   else verdict = 'uncertain';
+  const decisive = verdict === 'inconsistent-effects' ? credible : verdict === 'inconsistent-output' ? (outvoted.length ? outvoted : outputs) : [];
+  const singleWitness = decisive.length === 1 && Math.min(decisive[0].present.length, decisive[0].absent.length) === 1 &&
+    (decisive[0].kind === 'output' || compared.length > 2);
   const explanation = [...effects, ...outputs].map((d) => d.message);
   const pct = Math.round(th.quantile * 100);
   explanation.push(`Pairwise trace similarity over ${compared.length} programs: ${pct}th percentile ${score.toFixed(2)} ` +
     `(consistent at ≥ ${th.consistent}, denied below ${th.deny}).`);
-  return { ...base, verdict, score, matrix, disagreements: [...effects, ...outputs], explanation };
+  if (singleWitness) {
+    explanation.push('The verdict rests on a single trace; asking the model again (another seed) confirms or clears it.');
+  }
+  return { ...base, verdict, score, matrix, disagreements: [...effects, ...outputs], explanation, singleWitness };
+}
+
+function credibleEffect(d: Disagreement, programs: number): boolean {
+  const minority = d.present.length <= d.absent.length ? d.present : d.absent;
+  return programs <= 2 || minority.includes(0) || minority.length >= 2 || d.present.length === d.absent.length;
 }
 
 function effectDisagreements(traces: Trace[], ids: number[], run: number, runs: number): Disagreement[] {

@@ -2,7 +2,7 @@
 // binds variables per function scope, and re-walks same-file functions for tainted arguments.
 import ts from 'typescript';
 import type { AnalysisError } from '../types';
-import type { CallSite, ModuleRef, PropertyWrite, TaintFacts } from './facts';
+import type { CallSite, ModuleRef, PropertyAssignment, PropertyWrite, TaintFacts } from './facts';
 import { callResult } from './propagation';
 import {
   callbackParamRoles, globalSource, intrinsicParamRole, isRouteOptionHandler, parseExtraSources,
@@ -42,6 +42,7 @@ interface Scope {
   parent?: Scope;
 }
 
+const SERVER_FILE_FIELDS = new Set(['path', 'destination', 'filename', 'size']);
 const MUTATORS = new Set(['push', 'unshift', 'splice', 'set', 'append', 'add', 'write']);
 const CONSTRUCTED_CARRIERS = new Set(['URL', 'URLSearchParams', 'Buffer', 'String', 'Array', 'Map', 'Set', 'Object']);
 
@@ -51,6 +52,8 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
   const calls: CallSite[] = [];
   const seenCalls = new Set<ts.Node>();
   const writes: PropertyWrite[] = [];
+  const assignments: PropertyAssignment[] = [];
+  const seenAssignments = new Set<ts.Node>();
   const modules = new Set<string>();
   const errors: AnalysisError[] = [];
   const extras: ExtraSources = parseExtraSources(options.extraSources);
@@ -227,6 +230,8 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     if (base.taint) {
       if (name === 'length') return NONE;
       if (!base.taint.direct) return { taint: base.taint };
+      // multer picks these itself; the client controls originalname, mimetype and the bytes.
+      if (SERVER_FILE_FIELDS.has(name) && /\.files?(\[[^\]]*\]|\.\w+)?$/.test(base.taint.label)) return NONE;
       // Still the raw source: name the narrower source, and point the path at it.
       const label = base.taint.label + propertySuffix(name);
       const steps = [{ span: spanOf(node), message: `user input: ${label}` }, ...base.taint.steps.slice(1)];
@@ -289,9 +294,14 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       return;
     }
     if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
+      const first = !seenAssignments.has(node);
+      seenAssignments.add(node);
       if (ts.isElementAccessExpression(target) && !ts.isStringLiteralLike(target.argumentExpression)) {
-        writes.push({ node, object: target.expression, key: target.argumentExpression });
+        if (first) writes.push({ node, object: target.expression, key: target.argumentExpression });
         ev(target.argumentExpression, scope);
+        ev(target.expression, scope);
+      } else if (ts.isPropertyAccessExpression(target) && first) {
+        assignments.push({ node, target });
       }
       if (target.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isPropertyAccessExpression(target)) {
         const old = thisFields.get(target.name.text);
@@ -390,6 +400,8 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       else walkOnce(fn, fnScope);
     });
 
+    // adm-zip's entries carry names chosen by whoever built the archive.
+    if (name === 'getEntries') return { taint: sourceTaint('archive entry names', spanOf(node), true) };
     if (calleeVal.role === 'request-method') {
       const key = first && ts.isStringLiteralLike(first) ? `'${first.text}'` : '';
       const label = `${calleeVal.label}(${key})`;
@@ -725,6 +737,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     sourceFile,
     calls,
     writes,
+    assignments,
     modules,
     errors,
     taintOf: (node) => taints.get(node),

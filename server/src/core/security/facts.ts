@@ -30,10 +30,17 @@ export interface PropertyWrite {
   key: ts.Expression;
 }
 
+/** `target.name = value`: ctx.body, el.innerHTML, res.statusMessage and the like. */
+export interface PropertyAssignment {
+  node: ts.BinaryExpression;
+  target: ts.PropertyAccessExpression;
+}
+
 export interface TaintFacts {
   sourceFile: ts.SourceFile;
   calls: readonly CallSite[];
   writes: readonly PropertyWrite[];
+  assignments: readonly PropertyAssignment[];
   /** Modules the file imports or requires, by specifier. */
   modules: ReadonlySet<string>;
   /** The taint of an expression in any context it was evaluated in; undefined when clean. */

@@ -57,7 +57,8 @@ export function callResult(c: CallShape): Taint | undefined {
   const first = c.args[0];
   if (!c.isMethod) return freeCall(c, argTaint, first);
   const q = c.qualifier;
-  if (q === 'JSON') return c.name === 'parse' ? parsed(first) : asString(first);
+  // JSON.stringify escapes newlines and quotes every string: safe for logs, not for HTML or SQL.
+  if (q === 'JSON') return c.name === 'parse' ? parsed(first) : cleanse(asString(first), Sink.log | Sink.nosql | Sink.prototype);
   if (q === 'Number' || q === 'Math' || q === 'Date') return undefined;
   if (c.name === 'basename' && (q === 'path' || c.module === 'path')) return cleanse(first, Sink.path | Sink.redirect | Sink.url);
   if (c.module && HTML_ESCAPE_MODULES.has(c.module) && HTML_ESCAPES.test(c.name)) return cleanse(first, Sink.html);
@@ -91,6 +92,7 @@ function freeCall(c: CallShape, argTaint: Taint | undefined, first: Taint | unde
   }
   if (c.name === 'basename' && c.module === 'path') return cleanse(first, Sink.path | Sink.redirect | Sink.url);
   if (c.name === 'matchedData') return cleanse(argTaint, VALIDATED_SHAPE);
+  if (c.module === 'mongo-sanitize' || c.module === 'express-mongo-sanitize') return cleanse(first, Sink.nosql);
   if (c.name === 'validationResult' || c.name === 'require') return undefined;
   // Unknown functions pass their input through: missing a flow costs more than a rare extra report.
   return derived(argTaint);

@@ -7,9 +7,33 @@ import { reaches } from './taint';
 import { spanOf } from './ast';
 import { sqlInjection } from './rules/sql-injection';
 import { commandInjection } from './rules/command-injection';
+import { nosqlInjection } from './rules/nosql-injection';
+import { codeInjection } from './rules/code-injection';
+import { pathTraversal } from './rules/path-traversal';
+import { xss } from './rules/xss';
+import { logInjection } from './rules/log-injection';
+import { openRedirect } from './rules/open-redirect';
+import { ssrf } from './rules/ssrf';
+import { prototypePollution } from './rules/prototype-pollution';
+import { regexInjection } from './rules/regex-injection';
 import { POLICY_RULES } from './rules/policy';
 
-const RULES: readonly Rule[] = [sqlInjection, commandInjection, ...POLICY_RULES];
+/** Taint rules first (they share the engine's facts), then the policy rules. */
+const TAINT_RULES: readonly Rule[] = [
+  sqlInjection,
+  nosqlInjection,
+  commandInjection,
+  codeInjection,
+  pathTraversal,
+  xss,
+  logInjection,
+  openRedirect,
+  ssrf,
+  prototypePollution,
+  regexInjection,
+];
+
+const RULES: readonly Rule[] = [...TAINT_RULES, ...POLICY_RULES];
 
 /** Metadata of every rule, for SARIF rule entries, diagnostic code descriptions and the settings schema. */
 export function allRules(): RuleMeta[] {

@@ -84,6 +84,10 @@ export function callbackParamRoles(call: ts.CallExpression, fn: ts.SignatureDecl
   if ((method === 'on' || method === 'once' || method === 'addEventListener') && call.arguments.length >= 2) {
     const event = call.arguments[0];
     const receiver = callee.expression.getText();
+    // unzipper and tar emit archive entries whose names the archive's author chose (zip slip).
+    if (ts.isStringLiteralLike(event) && event.text === 'entry') {
+      return [{ kind: 'data', label: 'archive entry', maybeObject: true }];
+    }
     if (ts.isStringLiteralLike(event) && MESSAGE_EVENTS.has(event.text) && SOCKET_NAME.test(receiver.split('.').pop() ?? '')) {
       return [{ kind: 'data', label: `${event.text} from ${receiver}`, maybeObject: true }];
     }

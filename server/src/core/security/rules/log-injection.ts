@@ -1,0 +1,43 @@
+// CWE-117: user input written to a log line as text, so embedded newlines forge entries that
+// look like the server's own. Structured fields and neutralised newlines are safe.
+import ts from 'typescript';
+import type { CallSite } from '../facts';
+import { fixOf, wrapTainted } from '../fixes/wrap';
+import { cweUrl, type Rule } from '../rule';
+import { calleeText } from '../sinks';
+import { unwrap } from '../ast';
+
+const LEVELS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal', 'verbose', 'http', 'silly', 'notice']);
+const LOGGER = /^(console|logger|log|this\.logger|this\.log|req\.log|request\.log|fastify\.log|app\.log|ctx\.log|winston|pino|server\.log)$/;
+
+export const logInjection: Rule = {
+  meta: {
+    id: 'log-injection',
+    cwe: ['CWE-117'],
+    defaultSeverity: 'warning',
+    title: 'Log injection',
+    description:
+      'User input is written into a log message as text, so a value containing newlines can forge log entries. Log it as a structured field or remove CR and LF first.',
+    docsUrl: cweUrl('CWE-117'),
+    hasFix: true,
+  },
+  check(ctx) {
+    for (const call of ctx.facts.calls) {
+      if (!isLogCall(call)) continue;
+      for (const arg of call.args) {
+        const value = unwrap(arg);
+        // Objects are serialised by the logger (JSON or util.inspect), which escapes newlines.
+        if (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value)) continue;
+        const taint = ctx.taintAt(arg, 'log');
+        if (!taint || (taint.direct && /\.(body|query|params|headers|cookies)$/.test(taint.label))) continue;
+        const fix = fixOf('Remove line breaks from the logged value', wrapTainted(ctx, arg, 'log', (c) => `String(${c}).replace(/[\\r\\n]+/g, ' ')`));
+        ctx.report({ node: arg, message: `User input from ${taint.label} is written to the log by ${calleeText(call)} without removing line breaks`, taint, sink: `logged by ${calleeText(call)}`, fixes: fix ? [fix] : [] });
+        break;
+      }
+    }
+  },
+};
+
+function isLogCall(call: CallSite): boolean {
+  return LEVELS.has(call.name) && call.qualifier !== undefined && LOGGER.test(call.qualifier);
+}

@@ -1,0 +1,90 @@
+// CWE-943: request data used as a MongoDB query — operator injection ({ $ne: null } where a
+// string was expected) and server-side JavaScript in $where. Strings and validated input are safe.
+import ts from 'typescript';
+import type { CallSite } from '../facts';
+import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { calleeText, identifiersIn, importsAny, isGuarded } from '../sinks';
+import { unwrap } from '../ast';
+
+const QUERY_METHODS = new Set([
+  'find', 'findOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'findOneAndRemove', 'updateOne',
+  'updateMany', 'deleteOne', 'deleteMany', 'countDocuments', 'count', 'exists', 'replaceOne', 'distinct', 'where',
+  'aggregate', 'remove', 'update',
+]);
+const MONGO_MODULES = ['mongoose', 'mongodb', 'monk', 'mongojs', '@nestjs/mongoose'];
+const TYPE_GUARD = (n: string): RegExp => new RegExp(`typeof\\s+${n}\\s*[!=]==?\\s*['"]string['"]|String\\(\\s*${n}\\s*\\)\\s*!==?\\s*${n}`);
+
+export const nosqlInjection: Rule = {
+  meta: {
+    id: 'nosql-injection',
+    cwe: ['CWE-943'],
+    defaultSeverity: 'error',
+    title: 'NoSQL injection',
+    description:
+      'Request data is used inside a MongoDB query, so a JSON body or query string like `password[$ne]=x` turns a value into an operator and matches every document. Convert values with String() or validate them with a schema; never pass user input to $where.',
+    docsUrl: cweUrl('CWE-943'),
+    hasFix: true,
+  },
+  check(ctx) {
+    // express-mongo-sanitize strips `$` keys from every request before handlers see it.
+    if (importsAny(ctx.facts.modules, ['express-mongo-sanitize'])) return;
+    if (!importsAny(ctx.facts.modules, MONGO_MODULES)) return;
+    for (const call of ctx.facts.calls) {
+      if (!isQuery(call) || call.args.length === 0) continue;
+      inspect(ctx, call, call.args[0], 0);
+    }
+  },
+};
+
+function isQuery(call: CallSite): boolean {
+  if (!QUERY_METHODS.has(call.name) || !call.receiver) return false;
+  const q = call.qualifier ?? call.receiver.getText();
+  return /^[A-Z]|Model$|model$|[cC]ollection|^(this\.)?(users|db|coll)/.test(q) || /\.collection\(/.test(q);
+}
+
+/** Walks the query object: tainted objects anywhere, and any taint under $where. */
+function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: number): boolean {
+  const e = unwrap(expr);
+  if (depth > 4) return false;
+  if (ts.isObjectLiteralExpression(e)) {
+    for (const p of e.properties) {
+      if (ts.isPropertyAssignment(p)) {
+        const key = p.name.getText().replace(/['"]/g, '');
+        if (key === '$where' || key === '$function' || key === '$accumulator') {
+          const t = ctx.taintAt(p.initializer, 'code');
+          if (t) {
+            ctx.report({ node: p.initializer, message: `User input from ${t.label} reaches a MongoDB ${key}, which runs it as JavaScript`, taint: t, sink: `evaluated by ${calleeText(call)}` });
+            return true;
+          }
+          continue;
+        }
+        if (inspect(ctx, call, p.initializer, depth + 1)) return true;
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        if (reportValue(ctx, call, p.name, true)) return true;
+      } else if (ts.isSpreadAssignment(p)) {
+        if (reportValue(ctx, call, p.expression, false)) return true;
+      }
+    }
+    return false;
+  }
+  if (ts.isArrayLiteralExpression(e)) return e.elements.some((el) => inspect(ctx, call, el, depth + 1));
+  return reportValue(ctx, call, e, depth > 0);
+}
+
+function reportValue(ctx: RuleContext, call: CallSite, value: ts.Expression, fixable: boolean): boolean {
+  const t = ctx.taintAt(value, 'nosql');
+  if (!t || !t.maybeObject) return false;
+  if (isGuarded(value, identifiersIn(value), TYPE_GUARD)) return false;
+  const shorthand = ts.isShorthandPropertyAssignment(value.parent) && value.parent.name === value;
+  const edit = shorthand
+    ? { span: { start: value.getStart(), end: value.getEnd() }, newText: `${value.getText()}: String(${value.getText()})` }
+    : { span: { start: value.getStart(), end: value.getEnd() }, newText: `String(${value.getText()})` };
+  ctx.report({
+    node: value,
+    message: `User input from ${t.label} is used in a MongoDB query without being converted to a string, so it can carry query operators`,
+    taint: t,
+    sink: `queries with ${calleeText(call)}`,
+    fixes: fixable ? [{ title: 'Convert the value to a string', edits: [edit] }] : [],
+  });
+  return true;
+}

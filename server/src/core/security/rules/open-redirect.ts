@@ -1,0 +1,70 @@
+// CWE-601: a redirect whose target comes from the request, so a link on the real site sends
+// users to an attacker's page. Fixed-origin prefixes and allowlist checks are safe.
+import ts from 'typescript';
+import type { CallSite } from '../facts';
+import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { builderOf, stringParts } from '../parts';
+import { calleeText, identifiersIn, isGuarded } from '../sinks';
+import { unwrap } from '../ast';
+
+const RESPONDER = /^(res|response|ctx|context|reply|h)$/;
+const ALLOWLIST = (n: string): RegExp =>
+  new RegExp(`(includes|has|indexOf)\\(\\s*${n}\\s*\\)|${n}\\s*\\.\\s*startsWith\\(\\s*['"]/[^/]|===\\s*${n}\\b|${n}\\s*===|isSafeRedirect|isLocalUrl|isRelativeUrl`);
+
+export const openRedirect: Rule = {
+  meta: {
+    id: 'open-redirect',
+    cwe: ['CWE-601'],
+    defaultSeverity: 'warning',
+    title: 'Open redirect',
+    description:
+      'The redirect target comes from the request, so a link on your site can forward users to a phishing page. Redirect only to local paths or to an allowlist of URLs.',
+    docsUrl: cweUrl('CWE-601'),
+    hasFix: false,
+  },
+  check(ctx) {
+    for (const call of ctx.facts.calls) {
+      const target = redirectTarget(call);
+      if (target) check(ctx, target, calleeText(call));
+    }
+    for (const a of ctx.facts.assignments) {
+      if (/^(location|window\.location|document\.location)$/.test(a.target.expression.getText()) && a.target.name.text === 'href') {
+        check(ctx, a.node.right, 'location.href');
+      }
+    }
+  },
+};
+
+function redirectTarget(call: CallSite): ts.Expression | undefined {
+  if (!call.qualifier || !RESPONDER.test(call.qualifier)) return undefined;
+  if (call.name === 'redirect') return call.args[call.args.length - 1];
+  if (call.name === 'location') return call.args[0];
+  if ((call.name === 'setHeader' || call.name === 'set' || call.name === 'header') && call.args.length === 2) {
+    const name = unwrap(call.args[0]);
+    return ts.isStringLiteralLike(name) && name.text.toLowerCase() === 'location' ? call.args[1] : undefined;
+  }
+  if (call.name === 'writeHead') {
+    const headers = call.args.map(unwrap).find(ts.isObjectLiteralExpression);
+    const loc = headers?.properties.find((p) => p.name && p.name.getText().replace(/['"]/g, '').toLowerCase() === 'location');
+    return loc && ts.isPropertyAssignment(loc) ? loc.initializer : undefined;
+  }
+  return undefined;
+}
+
+function check(ctx: RuleContext, target: ts.Expression, sink: string): void {
+  const taint = ctx.taintAt(target, 'redirect');
+  if (!taint || fixedOrigin(ctx, target)) return;
+  const names = identifiersIn(target);
+  const def = ts.isIdentifier(unwrap(target)) ? ctx.facts.definitionOf(unwrap(target) as ts.Identifier) : undefined;
+  if (def) names.push(...identifiersIn(def));
+  if (isGuarded(target, names, ALLOWLIST)) return;
+  ctx.report({ node: target, message: `User input from ${taint.label} chooses the redirect target of ${sink}`, taint, sink: `redirects with ${sink}` });
+}
+
+/** `/account/${id}` or `https://example.com/${path}`: the user picks a path, not a site. */
+function fixedOrigin(ctx: RuleContext, target: ts.Expression): boolean {
+  const builder = builderOf(ctx.facts.definitionOf, target);
+  const parts = builder && stringParts(builder);
+  const first = parts?.[0];
+  return first !== undefined && first.kind === 'text' && /^(\/[^/\\]|https?:\/\/[^/]+[/?#]|[?#])/.test(first.text);
+}

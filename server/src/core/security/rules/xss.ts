@@ -1,0 +1,84 @@
+// CWE-79: user input written into an HTML response without escaping — res.send/write/end,
+// Koa's ctx.body, Fastify replies typed as HTML, and innerHTML/document.write in the browser.
+import ts from 'typescript';
+import type { CallSite } from '../facts';
+import { ensureDefaultImport, fixOf, wrapTainted } from '../fixes/wrap';
+import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { builderOf, stringParts } from '../parts';
+import { calleeText, enclosingFunction } from '../sinks';
+import { unwrap } from '../ast';
+
+const RESPONSE = /^(res|response|ctx\.res|reply\.raw)$/;
+const NOT_HTML = /\.type\(\s*['"](text\/plain|txt|text|json|application\/json|text\/csv|csv)['"]|Content-Type['"]\s*[,:]\s*['"](text\/plain|application\/json|text\/csv)/i;
+const HTML_TYPE = /\.type\(\s*['"](text\/)?html['"]|Content-Type['"]\s*[,:]\s*['"]text\/html|ctx\.type\s*=\s*['"](text\/)?html/i;
+
+export const xss: Rule = {
+  meta: {
+    id: 'xss',
+    cwe: ['CWE-79'],
+    defaultSeverity: 'error',
+    title: 'Cross-site scripting',
+    description:
+      'User input is written into an HTML response without escaping, so a request can inject `<script>` into the page another user sees. Escape it (escape-html, he) or render it with a template engine that escapes.',
+    docsUrl: cweUrl('CWE-79'),
+    hasFix: true,
+  },
+  check(ctx) {
+    for (const call of ctx.facts.calls) {
+      const arg = htmlArg(ctx, call);
+      if (arg) check(ctx, arg, calleeText(call));
+    }
+    for (const a of ctx.facts.assignments) {
+      const name = a.target.name.text;
+      const owner = a.target.expression.getText();
+      const koaBody = name === 'body' && /^(ctx|context)$/.test(owner);
+      if (koaBody && !looksLikeHtml(ctx, a.node.right)) continue;
+      if (koaBody || name === 'innerHTML' || name === 'outerHTML') check(ctx, a.node.right, `${owner}.${name}`);
+    }
+  },
+};
+
+function htmlArg(ctx: RuleContext, call: CallSite): ts.Expression | undefined {
+  const arg = call.args[0];
+  if (!arg || !call.qualifier) return undefined;
+  const value = unwrap(arg);
+  if (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value)) return undefined;
+  if (RESPONSE.test(call.qualifier) && (call.name === 'send' || call.name === 'write' || call.name === 'end')) {
+    return typedAs(call.node, NOT_HTML) ? undefined : arg;
+  }
+  // Fastify and others default to text/plain for strings: only HTML-typed replies count.
+  if (/^(reply|h)$/.test(call.qualifier) && call.name === 'send' && (typedAs(call.node, HTML_TYPE) || looksLikeHtml(ctx, arg))) return arg;
+  if (/^(reply)\.type\(/.test(call.receiver?.getText() ?? '') && call.name === 'send' && typedAs(call.node, HTML_TYPE)) return arg;
+  if (call.qualifier === 'document' && (call.name === 'write' || call.name === 'writeln')) return arg;
+  if (call.name === 'insertAdjacentHTML') return call.args[1];
+  return undefined;
+}
+
+function check(ctx: RuleContext, arg: ts.Expression, sink: string): void {
+  const taint = ctx.taintAt(arg, 'html');
+  if (!taint) return;
+  const escape = ensureDefaultImport(ctx, 'escape-html', 'escapeHtml');
+  const fix = fixOf('Escape user input with escape-html', wrapTainted(ctx, arg, 'html', (c) => `${escape.name}(${c})`), escape.edit);
+  ctx.report({
+    node: arg,
+    message: `User input from ${taint.label} is written into HTML by ${sink} without escaping`,
+    taint,
+    sink: `written to the page by ${sink}`,
+    fixes: fix ? [fix] : [],
+  });
+}
+
+/** Whether the function sets the response's content type to one matching `re` before this point. */
+function typedAs(node: ts.Node, re: RegExp): boolean {
+  const fn = enclosingFunction(node);
+  const text = fn.getText();
+  if (re.test(text.slice(0, node.getEnd() - fn.getStart()))) return true;
+  // Chained: res.type('text/plain').send(x)
+  return re.test(node.getText().slice(0, 200));
+}
+
+function looksLikeHtml(ctx: RuleContext, arg: ts.Expression): boolean {
+  const builder = builderOf(ctx.facts.definitionOf, arg);
+  const parts = builder && stringParts(builder);
+  return parts !== undefined && parts.some((p) => p.kind === 'text' && /<[a-zA-Z!/]/.test(p.text));
+}

@@ -64,9 +64,9 @@ function runEmacs(args, env) {
 
 /**
  * Runs the quick-fix scenario in Emacs. `init` is Lisp a user would add after (require 'orbit-ls);
- * `dirLocals` is the text of a .dir-locals.el in the project.
+ * `dirLocals` is the text of a .dir-locals.el in the project; `cwe` is the finding to fix (CWE-89).
  */
-async function runScenario(t, { init, dirLocals } = {}) {
+async function runScenario(t, { init, dirLocals, cwe } = {}) {
   requireTools();
   const sandbox = makeSandbox();
   const file = path.join(sandbox.app, 'app.js');
@@ -75,6 +75,7 @@ async function runScenario(t, { init, dirLocals } = {}) {
   if (dirLocals) fs.writeFileSync(path.join(sandbox.app, '.dir-locals.el'), dirLocals);
   const env = { ...sandbox.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_SECONDS: String(STEP_WAIT_SECONDS) };
   if (init) env.ORBIT_INIT = init;
+  if (cwe) env.ORBIT_CWE = cwe;
 
   const started = Date.now();
   const run = await runEmacs(['-l', SCENARIO], env);
@@ -119,6 +120,33 @@ test('Emacs eglot shows the CWE-89 diagnostic in flymake and applies the quick f
   execFileSync(process.execPath, ['--check', file]);
   assert.deepEqual(saved.slice(0, first.line - 1), original.slice(0, first.line - 1));
   assert.deepEqual(saved.slice(first.line), original.slice(first.line));
+  fs.rmSync(sandbox.dir, { recursive: true, force: true });
+});
+
+test('Emacs eglot fixes the CWE-78 command injection with execFile and an argument array', { timeout: 60_000 }, async (t) => {
+  const { sandbox, file, original, result, context } = await runScenario(t, { cwe: 'CWE-78' });
+
+  const first = result.before[0];
+  assert.match(first.text, /\(CWE-78\)/, context());
+  const spliced = /exec\(`[^`]*\$\{(req\.[\w.]+)\}/.exec(result.line_before);
+  assert.ok(spliced, `diagnostic is not on the exec() of a command built from request data${context()}`);
+
+  // No shell any more: the program by name, the request value as one argument of the array.
+  assert.match(result.line_after, /execFile\((['"])\w+\1,\s*\[/, context());
+  assert.ok(!result.line_after.includes('${'), `the command is still a template${context()}`);
+  assert.match(result.line_after, new RegExp(`\\[[^\\]]*${spliced[1].replace(/\./g, '\\.')}\\s*\\]`), context());
+  assert.equal(result.after.length, result.before.length - 1, context());
+
+  // execFile must be in scope, or the fixed route would throw at its first request: the fix adds
+  // it to the existing child_process import, and changes nothing else.
+  const text = fs.readFileSync(file, 'utf8');
+  execFileSync(process.execPath, ['--check', file]);
+  assert.match(text, /const \{[^}]*\bexecFile\b[^}]*\} = require\('child_process'\)/);
+  const saved = text.split('\n');
+  assert.equal(saved.length, original.length);
+  const changed = saved.map((l, i) => (l === original[i] ? null : i + 1)).filter((n) => n !== null);
+  const importLine = original.findIndex((l) => l.includes("require('child_process')")) + 1;
+  assert.deepEqual(changed, [importLine, first.line].sort((a, b) => a - b), context());
   fs.rmSync(sandbox.dir, { recursive: true, force: true });
 });
 

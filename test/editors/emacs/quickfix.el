@@ -1,8 +1,9 @@
 ;;; quickfix.el --- The quick-fix scenario in Emacs batch mode  -*- lexical-binding: t; -*-
 
 ;; Opens a vulnerable file in js-mode under eglot, set up only by the shipped
-;; clients/emacs/orbit-ls.el, waits for the CWE-89 diagnostic in flymake, applies the preferred
-;; quick fix through eglot's own code-action path, waits for the diagnostic to go away and saves.
+;; clients/emacs/orbit-ls.el, waits for a diagnostic naming the CWE in ORBIT_CWE (CWE-89 by
+;; default) in flymake, applies the preferred quick fix through eglot's own code-action path,
+;; waits for the diagnostic to go away and saves.
 ;; What happened is written as JSON to the file named by ORBIT_RESULT.
 
 ;;; Code:
@@ -19,6 +20,9 @@
 (defvar orbit-test-steps nil "Names of the steps that completed, newest first.")
 (defconst orbit-test-wait (string-to-number (or (getenv "ORBIT_WAIT_SECONDS") "20"))
   "Seconds each step may wait, so a silent server fails one step instead of hanging.")
+
+(defconst orbit-test-cwe (or (getenv "ORBIT_CWE") "CWE-89")
+  "The CWE whose diagnostic the scenario fixes.")
 
 (defun orbit-test-record (key value)
   (setf (alist-get key orbit-test-result) value))
@@ -43,9 +47,10 @@ Batch mode never goes idle, and eglot sends didChange from an idle timer."
       (orbit-test-idle))
     (funcall predicate)))
 
-(defun orbit-test-cwe89 ()
-  "Flymake diagnostics of the current buffer that name CWE-89, in buffer order."
-  (sort (cl-remove-if-not (lambda (d) (string-match-p "CWE-89" (flymake-diagnostic-text d)))
+(defun orbit-test-findings ()
+  "Flymake diagnostics of the current buffer that name `orbit-test-cwe', in buffer order."
+  (sort (cl-remove-if-not (lambda (d) (string-match-p (regexp-quote (format "(%s)" orbit-test-cwe))
+                                                      (flymake-diagnostic-text d)))
                           (flymake-diagnostics))
         (lambda (a b) (< (flymake-diagnostic-beg a) (flymake-diagnostic-beg b)))))
 
@@ -79,11 +84,11 @@ Batch mode never goes idle, and eglot sends didChange from an idle timer."
     (orbit-test-record 'command (vconcat (process-command (jsonrpc--process server))))
     (orbit-test-record 'language_id (eglot--language-id server)))
 
-  (unless (orbit-test-until (lambda () (orbit-test-cwe89)))
+  (unless (orbit-test-until (lambda () (orbit-test-findings)))
     (orbit-test-record 'diagnostics_seen (vconcat (mapcar #'orbit-test-describe (flymake-diagnostics))))
-    (error "No CWE-89 diagnostic reached flymake"))
+    (error "No %s diagnostic reached flymake" orbit-test-cwe))
   (push "diagnosed" orbit-test-steps)
-  (let* ((before (orbit-test-cwe89))
+  (let* ((before (orbit-test-findings))
          (target (car before))
          (line (line-number-at-pos (flymake-diagnostic-beg target)))
          (server (eglot-current-server)))
@@ -105,12 +110,12 @@ Batch mode never goes idle, and eglot sends didChange from an idle timer."
 
     (let ((cleared (orbit-test-until
                     (lambda ()
-                      (let ((now (orbit-test-cwe89)))
+                      (let ((now (orbit-test-findings)))
                         (and (= (length now) (1- (length before)))
                              (cl-notany (lambda (d) (= (line-number-at-pos (flymake-diagnostic-beg d)) line))
                                         now)))))))
-      (orbit-test-record 'after (vconcat (mapcar #'orbit-test-describe (orbit-test-cwe89))))
-      (unless cleared (error "The CWE-89 diagnostic did not go away after the fix")))
+      (orbit-test-record 'after (vconcat (mapcar #'orbit-test-describe (orbit-test-findings))))
+      (unless cleared (error "The %s diagnostic did not go away after the fix" orbit-test-cwe)))
     (push "cleared" orbit-test-steps)
     (save-buffer)
     (push "saved" orbit-test-steps)))

@@ -1,11 +1,13 @@
--- The quick-fix scenario in headless Neovim: open a vulnerable file, wait for the CWE-89
--- diagnostic, request code actions there, apply the preferred quick fix, wait for the diagnostic
--- to go away, save. Every step is recorded in the JSON file named by ORBIT_RESULT.
+-- The quick-fix scenario in headless Neovim: open a vulnerable file, wait for a diagnostic naming
+-- the CWE in ORBIT_CWE (CWE-89 by default), request code actions there, apply the preferred quick
+-- fix, wait for the diagnostic to go away, save. Every step is recorded in the JSON file named by
+-- ORBIT_RESULT.
 
 local result_path = os.getenv('ORBIT_RESULT')
 local file = os.getenv('ORBIT_FILE')
 -- Each wait is bounded so a silent server fails one step clearly instead of hanging the run.
 local WAIT_MS = tonumber(os.getenv('ORBIT_WAIT_MS') or '20000')
+local CWE = os.getenv('ORBIT_CWE') or 'CWE-89'
 
 local result = { steps = {} }
 
@@ -37,10 +39,10 @@ local function simplify(d)
   }
 end
 
-local function cwe89(bufnr)
+local function findings(bufnr)
   local out = {}
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    if d.message:find('CWE-89', 1, true) then
+    if d.message:find('(' .. CWE .. ')', 1, true) then
       table.insert(out, d)
     end
   end
@@ -91,13 +93,13 @@ local function run()
   result.cmd = client.config.cmd
 
   if not vim.wait(WAIT_MS, function()
-    return #cwe89(bufnr) > 0
+    return #findings(bufnr) > 0
   end, 50) then
     result.diagnostics_seen = vim.tbl_map(simplify, vim.diagnostic.get(bufnr))
-    fail('no CWE-89 diagnostic was published')
+    fail('no ' .. CWE .. ' diagnostic was published')
   end
   step('diagnosed')
-  local before = cwe89(bufnr)
+  local before = findings(bufnr)
   result.before = vim.tbl_map(simplify, before)
   local target = before[1]
   result.line_before = vim.api.nvim_buf_get_lines(bufnr, target.lnum, target.lnum + 1, false)[1]
@@ -171,9 +173,9 @@ local function run()
   result.statement_after = table.concat(vim.api.nvim_buf_get_lines(bufnr, target.lnum, target.lnum + 3, false), '\n')
 
   -- The fix is accepted when the server, re-analysing the edited buffer, drops exactly one
-  -- CWE-89 diagnostic and none is left on the fixed line.
+  -- such diagnostic and none is left on the fixed line.
   local cleared = vim.wait(WAIT_MS, function()
-    local now = cwe89(bufnr)
+    local now = findings(bufnr)
     if #now ~= #before - 1 then
       return false
     end
@@ -184,9 +186,9 @@ local function run()
     end
     return true
   end, 50)
-  result.after = vim.tbl_map(simplify, cwe89(bufnr))
+  result.after = vim.tbl_map(simplify, findings(bufnr))
   if not cleared then
-    fail('the CWE-89 diagnostic did not go away after the fix')
+    fail('the ' .. CWE .. ' diagnostic did not go away after the fix')
   end
   step('cleared')
 

@@ -26,7 +26,7 @@ export async function collectFiles(paths: readonly string[], signal: AbortSignal
     const full = path.resolve(given);
     const info = await stat(full).catch(() => undefined);
     if (!info) missing.push(given);
-    else if (info.isDirectory()) await walk(full, [], files, signal);
+    else if (info.isDirectory()) await walk(full, await enclosingScopes(full), files, signal);
     else if (isSource(full)) files.add(full);
   }
   return { files: [...files].sort(), missing };
@@ -50,6 +50,24 @@ async function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, signal
     if (isDir) await walk(full, here, out, signal);
     else if (entry.isFile() && isSource(full)) out.add(full);
   }
+}
+
+/**
+ * The .gitignore files above a directory, up to its repository root, so that checking a folder of
+ * a repository ignores what the repository ignores (`check server/` skips `server/dist/`).
+ */
+async function enclosingScopes(dir: string): Promise<IgnoreScope[]> {
+  const scopes: IgnoreScope[] = [];
+  const isRepositoryRoot = async (d: string): Promise<boolean> => (await stat(path.join(d, '.git')).catch(() => undefined)) !== undefined;
+  let current = dir;
+  while (!(await isRepositoryRoot(current))) {
+    const parent = path.dirname(current);
+    if (parent === current) return []; // not inside a repository: only the walked tree's own .gitignore files count
+    current = parent;
+    const gitignore = await readFile(path.join(current, '.gitignore'), 'utf8').catch(() => undefined);
+    if (gitignore !== undefined) scopes.unshift({ base: current, rules: ignore().add(gitignore) });
+  }
+  return scopes;
 }
 
 function isIgnored(full: string, isDir: boolean, scopes: readonly IgnoreScope[]): boolean {

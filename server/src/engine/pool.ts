@@ -126,6 +126,13 @@ export function createPool(options: PoolOptions): AnalysisPool {
       return new Promise((resolve) => {
         if (runOptions.signal.aborted || closed) return resolve({ kind: 'cancelled' });
         let settled = false;
+        const leaveQueue = (): void => {
+          const i = queue.indexOf(job);
+          if (i >= 0) {
+            queue.splice(i, 1);
+            job.settle({ kind: 'cancelled' });
+          }
+        };
         const job: Job = {
           name,
           input,
@@ -133,20 +140,12 @@ export function createPool(options: PoolOptions): AnalysisPool {
           settle: (outcome) => {
             if (settled) return;
             settled = true;
+            // One signal may serve many jobs (a whole `check` run): do not leave listeners behind.
+            runOptions.signal.removeEventListener('abort', leaveQueue);
             resolve(outcome as TaskOutcome<TaskOutput<K>>);
           },
         };
-        runOptions.signal.addEventListener(
-          'abort',
-          () => {
-            const i = queue.indexOf(job);
-            if (i >= 0) {
-              queue.splice(i, 1);
-              job.settle({ kind: 'cancelled' });
-            }
-          },
-          { once: true },
-        );
+        runOptions.signal.addEventListener('abort', leaveQueue, { once: true });
         queue.push(job);
         pump();
       });

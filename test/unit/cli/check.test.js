@@ -112,3 +112,16 @@ test('usage errors are thrown for main to turn into exit code 2', async () => {
   await assert.rejects(check(dir, ['--fail-on', 'sometimes']), /unknown --fail-on/);
   await assert.rejects(check(dir, ['no-such-dir']), /no such file or directory: no-such-dir/);
 });
+
+test('checking a folder of a repository honours the .gitignore files above it, up to the repository root', async () => {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-repo-'));
+  fs.mkdirSync(path.join(repo, '.git'));
+  fs.writeFileSync(path.join(repo, '.gitignore'), 'server/dist/\n');
+  fs.mkdirSync(path.join(repo, 'server', 'dist'), { recursive: true });
+  fs.mkdirSync(path.join(repo, 'server', 'src'), { recursive: true });
+  const vulnerable = fs.readFileSync(path.join(FIXTURES, 'app', 'tools.js'), 'utf8');
+  fs.writeFileSync(path.join(repo, 'server', 'dist', 'tools.js'), vulnerable);
+  fs.writeFileSync(path.join(repo, 'server', 'src', 'tools.js'), vulnerable);
+  const { out } = await check(repo, ['--format', 'json', 'server']);
+  assert.deepEqual(JSON.parse(out).findings.map((f) => f.file), ['server/src/tools.js']);
+});

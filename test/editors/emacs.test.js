@@ -11,8 +11,9 @@ const { execFile, execFileSync } = require('node:child_process');
 const REPO = path.resolve(__dirname, '..', '..');
 const SCENARIO = path.join(__dirname, 'emacs', 'quickfix.el');
 const CLIENT = path.join(REPO, 'clients', 'emacs', 'orbit-ls.el');
-// Emacs waits at most this long per step; the process as a whole gets a little more.
-const STEP_WAIT_SECONDS = 15;
+// Emacs waits at most this long for each step, and gives up on the whole scenario after three
+// times that, before the limit for the process, so a silent server fails one named step.
+const STEP_WAIT_SECONDS = 10;
 const RUN_LIMIT_MS = 50_000;
 
 function requireTools() {

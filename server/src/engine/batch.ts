@@ -1,6 +1,6 @@
 // Many files through the pool, for `orbit-ls check` and the benchmark: reads each file, skips
 // binary ones, keeps the pool busy and streams one report per file to the caller.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { languageFromFileName } from '../core/types';
 import type { Settings } from '../config/schema';
 import { analyzeSnapshot, type DocumentReport } from './analyze';
@@ -37,6 +37,13 @@ export async function analyzeFiles(paths: readonly string[], options: BatchOptio
 async function analyzeOne(path: string, options: BatchOptions): Promise<void> {
   let bytes: Buffer;
   try {
+    // A UTF-8 file has at least a quarter as many UTF-16 characters as bytes, so a file this big is
+    // certainly over the limit and is not even read (a stray multi-gigabyte dump must not load).
+    const { size } = await stat(path);
+    if (size / 4 > options.settings.maxFileSize) {
+      options.onFile({ path, skipped: `${size} bytes, more than orbit.maxFileSize (${options.settings.maxFileSize} characters) allows` }, undefined);
+      return;
+    }
     bytes = await readFile(path, { signal: options.signal });
   } catch (err) {
     if (options.signal.aborted) return;

@@ -2,6 +2,7 @@
 // message, and whether the surrounding function guards a value before it reaches the sink.
 import ts from 'typescript';
 import type { CallSite } from './facts';
+import { shortDottedName } from './ast';
 
 /** The callee's module without the `node:` prefix and with `fs/promises` folded into `fs`. */
 export function moduleOf(call: CallSite): string | undefined {
@@ -62,4 +63,11 @@ export function escapeRegExp(s: string): string {
 /** Whether the file imports or requires any of these modules. */
 export function importsAny(modules: ReadonlySet<string>, names: readonly string[]): boolean {
   return names.some((n) => modules.has(n) || modules.has(`node:${n}`));
+}
+
+/** The receiver with chained calls stripped: "res" for res.status(404).send(…). */
+export function receiverRoot(call: CallSite): string | undefined {
+  let r = call.receiver;
+  while (r && ts.isCallExpression(r) && ts.isPropertyAccessExpression(r.expression)) r = r.expression.expression;
+  return r ? shortDottedName(r, 3) : undefined;
 }

@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
-import { calleeText, identifiersIn, importsAny, isGuarded } from '../sinks';
+import { calleeText, identifiersIn, importsAny, isGuarded, moduleOf } from '../sinks';
 import { unwrap } from '../ast';
 
 const QUERY_METHODS = new Set([
@@ -38,14 +38,16 @@ export const nosqlInjection: Rule = {
 
 function isQuery(call: CallSite): boolean {
   if (!QUERY_METHODS.has(call.name) || !call.receiver) return false;
+  const mod = moduleOf(call);
+  if (mod && MONGO_MODULES.includes(mod)) return true;
   const q = call.qualifier ?? call.receiver.getText();
   return /^[A-Z]|Model$|model$|[cC]ollection|^(this\.)?(users|db|coll)/.test(q) || /\.collection\(/.test(q);
 }
 
 /** Walks the query object: tainted objects anywhere, and any taint under $where. */
-function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: number): boolean {
+function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: number): void {
   const e = unwrap(expr);
-  if (depth > 4) return false;
+  if (depth > 4) return;
   if (ts.isObjectLiteralExpression(e)) {
     for (const p of e.properties) {
       if (ts.isPropertyAssignment(p)) {
@@ -54,21 +56,23 @@ function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: n
           const t = ctx.taintAt(p.initializer, 'code');
           if (t) {
             ctx.report({ node: p.initializer, message: `User input from ${t.label} reaches a MongoDB ${key}, which runs it as JavaScript`, taint: t, sink: `evaluated by ${calleeText(call)}` });
-            return true;
           }
           continue;
         }
-        if (inspect(ctx, call, p.initializer, depth + 1)) return true;
+        inspect(ctx, call, p.initializer, depth + 1);
       } else if (ts.isShorthandPropertyAssignment(p)) {
-        if (reportValue(ctx, call, p.name, true)) return true;
+        reportValue(ctx, call, p.name, true);
       } else if (ts.isSpreadAssignment(p)) {
-        if (reportValue(ctx, call, p.expression, false)) return true;
+        reportValue(ctx, call, p.expression, false);
       }
     }
-    return false;
+    return;
   }
-  if (ts.isArrayLiteralExpression(e)) return e.elements.some((el) => inspect(ctx, call, el, depth + 1));
-  return reportValue(ctx, call, e, depth > 0);
+  if (ts.isArrayLiteralExpression(e)) {
+    for (const el of e.elements) inspect(ctx, call, el, depth + 1);
+    return;
+  }
+  reportValue(ctx, call, e, depth > 0);
 }
 
 function reportValue(ctx: RuleContext, call: CallSite, value: ts.Expression, fixable: boolean): boolean {

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
 import { builderOf, stringParts } from '../parts';
-import { calleeText, identifiersIn, isGuarded } from '../sinks';
+import { calleeText, identifiersIn, isGuarded, receiverRoot } from '../sinks';
 import { unwrap } from '../ast';
 
 const RESPONDER = /^(res|response|ctx|context|reply|h)$/;
@@ -36,7 +36,8 @@ export const openRedirect: Rule = {
 };
 
 function redirectTarget(call: CallSite): ts.Expression | undefined {
-  if (!call.qualifier || !RESPONDER.test(call.qualifier)) return undefined;
+  const root = receiverRoot(call);
+  if (!root || !RESPONDER.test(root)) return undefined;
   if (call.name === 'redirect') return call.args[call.args.length - 1];
   if (call.name === 'location') return call.args[0];
   if ((call.name === 'setHeader' || call.name === 'set' || call.name === 'header') && call.args.length === 2) {

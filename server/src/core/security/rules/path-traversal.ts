@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { Fix, TextEdit } from '../../types';
 import type { CallSite } from '../facts';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
-import { calleeText, exportName, identifiersIn, isGuarded, moduleOf } from '../sinks';
+import { calleeText, exportName, identifiersIn, isGuarded, moduleOf, receiverRoot } from '../sinks';
 import { unwrap } from '../ast';
 
 /** fs functions and which arguments are paths. */
@@ -57,7 +57,7 @@ function pathArgs(call: CallSite): readonly number[] {
   const mod = moduleOf(call);
   if (mod === 'fs' || mod === 'graceful-fs') return FS_PATH_ARGS.get(exportName(call) ?? '') ?? [];
   if (!call.callee && call.qualifier && /^(fs|fsp|fsPromises|fs\.promises|fse)$/.test(call.qualifier)) return FS_PATH_ARGS.get(call.name) ?? [];
-  if (RESPONSE_FILE.has(call.name) && call.qualifier && /^(res|response|ctx\.res)$/.test(call.qualifier)) {
+  if (RESPONSE_FILE.has(call.name) && /^(res|response|ctx\.res)$/.test(receiverRoot(call) ?? '')) {
     // Express's `root` option refuses paths that climb out of it.
     const options = call.args[1] && unwrap(call.args[1]);
     const rooted = options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => p.name?.getText() === 'root');

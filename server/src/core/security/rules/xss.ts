@@ -5,7 +5,7 @@ import type { CallSite } from '../facts';
 import { ensureDefaultImport, fixOf, wrapTainted } from '../fixes/wrap';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
 import { builderOf, stringParts } from '../parts';
-import { calleeText, enclosingFunction } from '../sinks';
+import { calleeText, enclosingFunction, receiverRoot } from '../sinks';
 import { unwrap } from '../ast';
 
 const RESPONSE = /^(res|response|ctx\.res|reply\.raw)$/;
@@ -40,15 +40,15 @@ export const xss: Rule = {
 
 function htmlArg(ctx: RuleContext, call: CallSite): ts.Expression | undefined {
   const arg = call.args[0];
-  if (!arg || !call.qualifier) return undefined;
+  const root = receiverRoot(call);
+  if (!arg || !root) return undefined;
   const value = unwrap(arg);
   if (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value)) return undefined;
-  if (RESPONSE.test(call.qualifier) && (call.name === 'send' || call.name === 'write' || call.name === 'end')) {
+  if (RESPONSE.test(root) && (call.name === 'send' || call.name === 'write' || call.name === 'end')) {
     return typedAs(call.node, NOT_HTML) ? undefined : arg;
   }
   // Fastify and others default to text/plain for strings: only HTML-typed replies count.
-  if (/^(reply|h)$/.test(call.qualifier) && call.name === 'send' && (typedAs(call.node, HTML_TYPE) || looksLikeHtml(ctx, arg))) return arg;
-  if (/^(reply)\.type\(/.test(call.receiver?.getText() ?? '') && call.name === 'send' && typedAs(call.node, HTML_TYPE)) return arg;
+  if (/^(reply|h)$/.test(root) && call.name === 'send' && (typedAs(call.node, HTML_TYPE) || looksLikeHtml(ctx, arg))) return arg;
   if (call.qualifier === 'document' && (call.name === 'write' || call.name === 'writeln')) return arg;
   if (call.name === 'insertAdjacentHTML') return call.args[1];
   return undefined;

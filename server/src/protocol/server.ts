@@ -116,7 +116,10 @@ function createSession(connection: Connection, params: InitializeParams, documen
   // client's answer), fetched once initialized; this also surfaces invalid settings at once.
   let started: Promise<AnalysisPool> | undefined;
   const pool = (): Promise<AnalysisPool> =>
-    (started ??= config.settingsFor(undefined).then((settings) => createPool({ size: settings.pool.size, filename: options.workerFilename, log: client.log })));
+    (started ??= config.settingsFor(undefined).then((settings) => {
+      client.log(`orbit-ls ${orbitVersion()}: analysing with ${settings.pool.size} worker thread(s) (orbit.pool.size)`);
+      return createPool({ size: settings.pool.size, filename: options.workerFilename, log: client.log });
+    }));
   const publish = (report: DocumentReport): void => {
     const doc = documents.get(report.uri);
     if (!doc || doc.version !== report.version) return;

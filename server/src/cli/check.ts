@@ -1,6 +1,6 @@
 // `orbit-ls check [paths…] [--format text|json|sarif] [--fail-on error|warning|never]`: analyses
 // files in the worker pool and prints the findings. Exit codes: 0 clean, 1 findings at or above
-// --fail-on, 2 usage or internal error.
+// --fail-on, 2 usage or internal error, 130 interrupted (Ctrl-C).
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFiles } from '../engine/batch';
@@ -37,6 +37,10 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
 
   const report = await analyze(files, settings, io, signal);
+  if (signal.aborted) {
+    io.err('orbit-ls: interrupted; no report written\n');
+    return 130;
+  }
   const rules = ruleCatalogue(registeredRules(), report.findings.map((f) => f.finding));
   io.out(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, rules) : formatText(report, { color: io.color }));
   return exitCodeFor(report, failOn);

@@ -22,4 +22,5 @@ Exit codes:
   0  no findings at or above --fail-on (doctor: every component is healthy)
   1  findings at or above --fail-on (doctor: a component needs attention)
   2  usage error or internal error
+  130  interrupted (Ctrl-C) before the report was written
 `;

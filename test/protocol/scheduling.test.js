@@ -94,3 +94,20 @@ test('a document closed mid-analysis gets no diagnostics after its clearing publ
   assert.deepEqual(s.publishedFor(URI).map((p) => p.diagnostics.length), [0]);
   await s.stop();
 });
+
+test('a client without code action literals gets Commands that apply the fix through workspace/applyEdit', async () => {
+  const s = await startSession({ workerFilename, capabilities: { workspace: { applyEdit: true } } });
+  const applied = [];
+  s.client.onRequest('workspace/applyEdit', (p) => {
+    applied.push(p);
+    return { applied: true };
+  });
+  await s.open(URI, 'VULN');
+  const [d] = await s.diagnostics(URI, 1);
+  const [command] = await s.client.sendRequest('textDocument/codeAction', { textDocument: { uri: URI }, range: d.range, context: { diagnostics: [d] } });
+  assert.equal(command.command, 'orbit-ls.applyEdit');
+  const result = await s.client.sendRequest('workspace/executeCommand', { command: command.command, arguments: command.arguments });
+  assert.deepEqual(result, { applied: true });
+  assert.equal(applyEdits('VULN', editsFor(applied[0].edit, URI)), 'SAFE');
+  await s.stop();
+});

@@ -5,6 +5,7 @@ import {
   TextDocumentEdit,
   type CodeAction,
   type CodeActionParams,
+  type Command,
   type Diagnostic,
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
@@ -48,6 +49,11 @@ export function codeActionsFor(params: CodeActionParams, doc: TextDocument | und
     }
   }
   return actions;
+}
+
+/** The same action as a Command, for clients that predate code action literals. */
+export function asCommand(action: CodeAction): Command {
+  return { title: action.title, command: 'orbit-ls.applyEdit', arguments: [action.title, action.edit] };
 }
 
 function workspaceEdit(doc: TextDocument, edits: LspTextEdit[], documentChanges: boolean): WorkspaceEdit {

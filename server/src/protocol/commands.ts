@@ -1,5 +1,6 @@
 // workspace/executeCommand: a small registry of commands. To add one, append a ServerCommand to
 // `commands`; its id is advertised in the capabilities automatically.
+import type { WorkspaceEdit } from 'vscode-languageserver/node';
 import type { ResolvedSettings } from '../config/validate';
 import type { Scheduler } from '../engine/scheduler';
 import type { LspClient } from './client';
@@ -29,11 +30,20 @@ const reanalyze: ServerCommand = {
   },
 };
 
+/** Applies a quick fix for clients without code action literals (they receive Commands instead). */
+const applyEdit: ServerCommand = {
+  id: 'orbit-ls.applyEdit',
+  async run(args, { client }) {
+    const [title, edit] = args as [string, WorkspaceEdit];
+    return { applied: await client.applyEdit(title, edit) };
+  },
+};
+
 /** Returns the settings in effect for a document (or the workspace), with any problems found. */
 const showSettings: ServerCommand = {
   id: 'orbit-ls.settings',
   run: async (args, ctx) => ctx.resolvedSettings(typeof args[0] === 'string' ? args[0] : undefined),
 };
 
-export const commands: readonly ServerCommand[] = [reanalyze, showSettings];
+export const commands: readonly ServerCommand[] = [reanalyze, applyEdit, showSettings];
 export const COMMAND_IDS: readonly string[] = commands.map((c) => c.id);

@@ -18,7 +18,7 @@ import { createPool, type AnalysisPool } from '../engine/pool';
 import { createScheduler, type Scheduler } from '../engine/scheduler';
 import { connectionClient, type LspClient } from './client';
 import { negotiate, type NegotiatedFeatures } from './capabilities';
-import { codeActionsFor } from './codeActions';
+import { asCommand, codeActionsFor } from './codeActions';
 import { commands } from './commands';
 import { createConfigurationStore, type ConfigurationStore } from './configuration';
 import { isFindingData, toDiagnostics, type FindingData } from './diagnostics';
@@ -81,7 +81,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!session) return [];
     const { features, scheduler } = session;
     const doc = documents.get(params.textDocument.uri);
-    return codeActionsFor(params, doc, { documentChanges: features.documentChanges, recover: (d) => recoverData(scheduler, doc, d) });
+    const actions = codeActionsFor(params, doc, { documentChanges: features.documentChanges, recover: (d) => recoverData(scheduler, doc, d) });
+    return features.codeActionLiterals ? actions : actions.map(asCommand);
   });
 
   connection.onExecuteCommand(async (params, token) => {

@@ -80,6 +80,7 @@ test('an analysis that runs past orbit.analysisTimeoutMs is stopped and reported
   assert.match(timeout.message, /could not finish analysing this file: analysis took longer than 300 ms \(orbit\.analysisTimeoutMs\)/);
   await s.open('file:///work/ok.js', 'VULN');
   assert.equal((await s.diagnostics('file:///work/ok.js', 1)).length, 1);
+  assert.ok(s.logs.some((l) => l.message.includes('file:///work/hang.js') && /took longer than 300 ms/.test(l.message)), 'the time-out is logged with the file');
   await s.stop();
 });
 

@@ -77,6 +77,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     // replaced or removed the entry, and its report would describe text the editor no longer has.
     if (report === undefined || signal.aborted || entries.get(entry.doc.uri) !== entry) return;
     entry.latest = report;
+    for (const notice of report.notices) deps.log(`orbit-ls: ${report.uri} (version ${report.version}): ${notice.message}`);
     deps.publish(report);
     wake(entry.doc.uri, report);
   };

@@ -3,7 +3,6 @@
 ;; orbit-ls finds injection bugs (CWE-89, CWE-78, ...) in JavaScript and TypeScript backends.
 ;; This file registers it with eglot and, when lsp-mode is loaded, as an lsp-mode add-on client.
 
-;; URL: see README.md of orbit-ls
 ;; Package-Requires: ((emacs "27.1"))
 ;; Version: 0.1.0
 

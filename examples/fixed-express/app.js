@@ -64,10 +64,11 @@ app.post('/admin/export', (req, res) => {
   if (!/^\d{4}-\d{2}$/.test(month)) {
     return res.status(400).json({ error: 'month must look like 2024-05' });
   }
-  const archive = `/tmp/invoices-${month}.tgz`;
-  execFile('tar', ['czf', archive, `/srv/invoices/${month}`], (err) => {
+  const archive = `invoices-${month}.tgz`;
+  execFile('tar', ['czf', `/tmp/${archive}`, `/srv/invoices/${month}`], (err) => {
     if (err) return res.status(500).json({ error: 'Export failed' });
-    res.download(archive);
+    // With root, Express refuses any name that would leave /tmp.
+    res.download(archive, { root: '/tmp' });
   });
 });
 

@@ -44,7 +44,7 @@ function viewEffect(e: Effect, source: string, inputs: string[]): EffectView {
     case 'network': {
       security = !/^listen:/.test(e.target);
       const host = hostOf(e.target);
-      signature = `network|${normaliseInputs(host, inputs)}`;
+      signature = `network|${host ? normaliseInputs(host, inputs) : target}`;
       const hidden = host !== '' && !hostInSource(host, source) && !inputs.some((s) => s.length >= 4 && s.toLowerCase().includes(host)) && !host.includes(ENV_MARKER) && !/^(localhost|127\.0\.0\.1|db\.internal)$/.test(host);
       if (hidden) alarms.push(`the host ${host} appears nowhere in the source`);
       if (leakedEnv.length >= 3 || (leakedEnv.length >= 1 && hidden) || /"?[A-Z_]+"?:"orbit-env-/.test(payload) && leakedEnv.length >= 2) {
@@ -74,11 +74,13 @@ function viewEffect(e: Effect, source: string, inputs: string[]): EffectView {
     }
     case 'eval': {
       security = true;
-      const code = typeof e.args[0] === 'string' ? e.args[0] : '';
+      // Function('a', 'b', body): the body is the last string argument.
+      const strings = e.args.filter((a): a is string => typeof a === 'string');
+      const code = strings.length ? strings[strings.length - 1] : '';
       signature = 'eval';
-      if (code.includes(REMOTE_MARKER)) alarms.push('it runs code downloaded from the network');
+      if (payload.includes(REMOTE_MARKER)) alarms.push('it runs code downloaded from the network');
       else if (code && !source.includes(code.slice(0, 60))) alarms.push('it runs code that is decoded or assembled at run time');
-      description = code.includes(REMOTE_MARKER) ? 'runs code downloaded from the network' : `evaluates code (${short(code)})`;
+      description = payload.includes(REMOTE_MARKER) ? 'runs code downloaded from the network' : `evaluates code (${short(code)})`;
       break;
     }
     default:

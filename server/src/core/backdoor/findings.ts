@@ -22,7 +22,8 @@ export const DEFAULT_BACKDOOR_OPTIONS: BackdoorOptions = { unexpectedEffects: fa
 /** Values the sandbox itself supplies (fake rows, files, secrets); a comparison with one of them
  *  is a comparison with stored data, not with a value hidden in the code. */
 export function isSandboxValue(v: string): boolean {
-  return v.includes(ENV_MARKER) || /orbit-(file|remote|host)|\$2b\$10\$orbit|^(alice|bob)(@example\.com)?$|^orbit-[a-z]+-\d+$/.test(v);
+  // Digests are computed from inputs or secrets at run time (a webhook signature), never typed in.
+  return v.includes(ENV_MARKER) || /orbit-(file|remote|host)|\$2b\$10\$orbit|^(alice|bob)(@example\.com)?$|^orbit-[a-z]+-\d+$/.test(v) || /^([a-z0-9]+=)?[0-9a-f]{32,}$/i.test(v);
 }
 
 export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: string, options: BackdoorOptions = DEFAULT_BACKDOOR_OPTIONS): Finding[] {
@@ -36,6 +37,8 @@ export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: 
   const views = runs.map((r) => viewsOf(r, source));
   const ordinary = runs.map((r, i) => ({ r, v: views[i] })).filter((x) => x.r.input.role === 'ordinary');
   const ordinarySigs = new Set(ordinary.flatMap((x) => x.v.filter((e) => e.security).map((e) => e.signature)));
+  const ordinaryKinds = new Set(ordinary.flatMap((x) => x.v.filter((e) => e.security).map((e) => e.effect.kind)));
+  const middleware = unit.params.some((p) => /^(res|response|reply|ctx|context|next)$/i.test(p.name));
 
   // Concealed behaviour on ordinary inputs: no trigger needed, the effect is alarming by itself.
   for (const { v } of ordinary) {
@@ -54,6 +57,8 @@ export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: 
     const probeSigs = new Set(views[i].filter((e) => e.security).map((e) => e.signature));
     for (const e of views[i]) {
       if (!e.security || ordinarySigs.has(e.signature)) continue;
+      // The probe's own value flowing into an effect the code has anyway is not hidden behaviour.
+      if (e.signature.includes('<input>') && ordinaryKinds.has(e.effect.kind) && !e.alarms.length) continue;
       if (!triggerCounts(trig, e)) continue;
       report(`trigger|${e.signature}`, finding(unit, source, 'hidden-trigger', ['CWE-506', 'CWE-912'], 'error', e.effect.line,
         `${cap(e.description)} only when ${trig.description}${e.alarms.length ? ` (${e.alarms[0]})` : ''} (CWE-506)`));
@@ -68,12 +73,13 @@ export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: 
   }
 
   // Authentication bypass: ordinary credentials are refused, a literal from the code is let in.
-  if (isAuthLike(unit) && ordinary.length && ordinary.every((x) => decision(x.r.trace) === 'denied')) {
+  if (isAuthLike(unit) && ordinary.length && ordinary.every((x) => decision(x.r.trace, middleware) === 'denied')) {
     for (const r of runs) {
       const trig = r.input.trigger;
-      if (r.input.role !== 'probe' || !trig || trig.kind !== 'literal' || typeof trig.value !== 'string') continue;
-      if (isSandboxValue(trig.value) || !(credentialLike(trig) || magicLooking(trig.value))) continue;
-      if (decision(r.trace) !== 'granted') continue;
+      if (r.input.role !== 'probe' || !trig || trig.kind !== 'literal') continue;
+      const v = trig.value;
+      if (typeof v === 'string' ? isSandboxValue(v) || !(credentialLike(trig) || magicLooking(v)) : !(typeof v === 'number' && credentialLike(trig))) continue;
+      if (decision(r.trace, middleware) !== 'granted') continue;
       report(`auth|${trig.target}`, finding(unit, source, 'magic-auth-bypass', ['CWE-798', 'CWE-287'], 'error', lineOfTrigger(r.trace, unit),
         `${unit.name} grants access when ${trig.description}, a value written into the code rather than a stored credential (CWE-798)`));
       break;
@@ -124,8 +130,14 @@ function triggerCounts(t: Trigger, e: EffectView): boolean {
 
 const CREDENTIAL = /(user|username|userid|uid|email|login|account|pass|passwd|password|pwd|token|secret|key|auth|authorization|cred|sig|signature|otp|pin|magic|debug|backdoor|admin|x-[a-z-]+)$/i;
 
+/** The last name in a compared expression, past wrappers: parseInt(pin, 10) → pin. */
+function lastName(expr: string): string {
+  const words = expr.split(/[^\w-]+/).filter((w) => w && !/^\d+$/.test(w) && !/^(parseInt|parseFloat|Number|String|get|header|toLowerCase|toUpperCase|trim|replace|toString)$/.test(w));
+  return words.pop() ?? expr;
+}
+
 function credentialLike(t: Trigger): boolean {
-  const last = t.expr.split(/[.[\]'"]+/).filter(Boolean).pop() ?? t.expr;
+  const last = lastName(t.expr);
   return CREDENTIAL.test(last) || /^headers\.|\.headers\./.test(`${t.target}.`);
 }
 
@@ -138,7 +150,7 @@ function magicLooking(v: JsonValue): boolean {
 }
 
 function dispatchLike(t: Trigger): boolean {
-  const last = t.expr.split(/[.[\]'"]+/).filter(Boolean).pop() ?? '';
+  const last = lastName(t.expr);
   return t.siblings >= 3 || /^(action|cmd|command|type|mode|op|operation|task|job|method|format|kind|event|route|step|status|state|lang|locale|role|plan|tier)$/i.test(last);
 }
 
@@ -150,7 +162,7 @@ function isAuthLike(unit: FunctionUnit): boolean {
 type Decision = 'granted' | 'denied' | 'unknown';
 
 /** Whether a run let the caller in: from the framework calls, else from the returned value. */
-function decision(trace: Trace): Decision {
+function decision(trace: Trace, middleware: boolean): Decision {
   const calls = trace.interactions ?? [];
   const statusCall = calls.find((c) => /^(res\.status|res\.sendStatus|reply\.code|reply\.status|ctx\.status|ctx\.throw|res\.writeHead)$/.test(c.target) && typeof c.args[0] === 'number' && c.args[0] >= 400);
   if (statusCall) return 'denied';
@@ -159,6 +171,8 @@ function decision(trace: Trace): Decision {
   if (calls.some((c) => /^(res\.(json|send|end|redirect|cookie)|reply\.send|ctx\.body|ctx\.redirect)$/.test(c.target))) return 'granted';
   const o = trace.outcome;
   if (o.kind !== 'return') return 'denied';
+  // A hook that neither refuses nor throws lets the request through (Fastify preHandler).
+  if (middleware && !calls.some((c) => c.target === 'next')) return 'granted';
   const v = o.value;
   if (v === true) return 'granted';
   if (v === false || v === null || v === '[undefined]' || v === '' || v === 0) return 'denied';

@@ -25,6 +25,8 @@ export interface Harvest {
   envKeys: string[];
   /** True when the unit reads the clock (Date, Date.now, new Date()). */
   readsClock: boolean;
+  /** Parameter paths used as arrays (map, filter, reduce, forEach…). */
+  arrays: string[];
 }
 
 const DATE_GETTERS = /^get(UTC)?(Date|Day|Month|FullYear|Hours|Minutes)$/;
@@ -35,6 +37,8 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
   const paths = new Set<string>();
   const candidates: Candidate[] = [];
   const envKeys = new Set<string>();
+  const arrays = new Set<string>();
+  const dateVars = new Map<string, string>();
   let readsClock = false;
   // Local aliases: const { user, pass } = req.body → user ↦ "0.body.user".
   const alias = new Map<string, string>();
@@ -42,6 +46,8 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
 
   const pathOf = (e: ts.Expression): string | undefined => {
     e = skipParens(e);
+    const envKey = envKeyOf(e);
+    if (envKey) return `env.${envKey}`;
     if (ts.isIdentifier(e)) return alias.get(e.text);
     if (ts.isPropertyAccessExpression(e)) {
       const base = pathOf(e.expression);
@@ -51,7 +57,7 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
       const base = pathOf(e.expression);
       return base === undefined ? undefined : `${base}.${e.argumentExpression.text}`;
     }
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && /^(get|header|toLowerCase|toUpperCase|trim)$/.test(e.expression.name.text)) {
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && /^(get|header|toLowerCase|toUpperCase|trim|replace|toString)$/.test(e.expression.name.text)) {
       // req.get('x-key'), req.header('x-key'), s.trim(), s.toLowerCase()
       const base = pathOf(e.expression.expression);
       if (base === undefined) return undefined;
@@ -59,8 +65,10 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
       if (/^(get|header)$/.test(e.expression.name.text) && arg && ts.isStringLiteralLike(arg)) return `${base}.headers.${arg.text.toLowerCase()}`;
       return /^(get|header)$/.test(e.expression.name.text) ? undefined : base;
     }
-    const env = envKeyOf(e);
-    if (env) return `env.${env}`;
+    // parseInt(pin), Number(x), String(x): the comparison is still about the input.
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && /^(parseInt|parseFloat|Number|String)$/.test(e.expression.text) && e.arguments[0]) {
+      return pathOf(e.arguments[0]);
+    }
     return undefined;
   };
   const literalOf = (e: ts.Expression): JsonValue | undefined => {
@@ -78,11 +86,16 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
   };
   const dateGetter = (e: ts.Expression): string | undefined => {
     e = skipParens(e);
+    if (ts.isIdentifier(e)) return dateVars.get(e.text);
     if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && DATE_GETTERS.test(e.expression.name.text)) return e.expression.name.text;
     return undefined;
   };
 
   const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && n.initializer && ts.isIdentifier(n.name)) {
+      const g = dateGetter(n.initializer);
+      if (g) dateVars.set(n.name.text, g);
+    }
     if (ts.isVariableDeclaration(n) && n.initializer) {
       const base = pathOf(n.initializer);
       if (base !== undefined) {
@@ -142,6 +155,10 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
       const m = n.expression.name.text;
       const recv = n.expression.expression;
       const arg0 = n.arguments[0];
+      if (/^(map|filter|reduce|forEach|some|every|find|findIndex|flatMap|sort)$/.test(m)) {
+        const p = pathOf(recv);
+        if (p !== undefined) arrays.add(p);
+      }
       if (/^(startsWith|endsWith|includes|indexOf|localeCompare)$/.test(m) && arg0) {
         const p = pathOf(recv);
         const lit = literalOf(arg0);
@@ -173,7 +190,7 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
   const counts = new Map<string, number>();
   for (const c of candidates) counts.set(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`, (counts.get(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`) ?? 0) + 1);
   for (const c of candidates) c.siblings = counts.get(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`) ?? 1;
-  return { paths: [...paths], candidates, envKeys: [...envKeys], readsClock };
+  return { paths: [...paths], candidates, envKeys: [...envKeys], readsClock, arrays: [...arrays] };
 }
 
 function skipParens(e: ts.Expression): ts.Expression {

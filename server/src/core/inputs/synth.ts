@@ -64,6 +64,16 @@ export function synthesizeInputs(unit: FunctionUnit, harvest: Harvest, options: 
   // Lone comparisons first: a value compared once is a trigger, one of many is a dispatch.
   const cands = [...harvest.candidates].sort((a, b) => a.siblings - b.siblings);
   for (const c of cands) for (const p of probesFor(c, base)) push(p);
+  // Conditions joined with && need every literal at once: one probe sets them all.
+  const firsts = new Map<string, Candidate>();
+  for (const c of cands) if (c.target !== 'clock' && !c.target.startsWith('env.') && !firsts.has(c.target) && /^(===|==|case)$/.test(c.op)) firsts.set(c.target, c);
+  if (firsts.size >= 2) {
+    let args = base.args;
+    for (const c of firsts.values()) args = setPath(args, c.target, c.value) as JsonValue[];
+    const all = [...firsts.values()];
+    push({ args, now: base.now, trigger: { kind: 'literal', target: all[0].target, expr: all[0].expr, op: '===', value: all[0].value,
+      description: all.map((c) => describe(c, c.value)).join(' and '), siblings: Math.max(...all.map((c) => c.siblings)) } });
+  }
   const known = new Set(options.knownEnv ?? []);
   for (const key of harvest.envKeys) {
     if (known.has(key) || cands.some((c) => c.target === `env.${key}`)) continue;
@@ -88,10 +98,21 @@ export function probesFromComparisons(
   for (const [a, b] of observed) {
     for (const [mine, other] of [[a, b], [b, a]] as const) {
       if (typeof mine !== 'string' || typeof other !== 'string' || other === mine || exclude(other)) continue;
-      const path = leaves.get(mine);
+      // The input may have been trimmed or had a prefix cut ("Bearer …") before the comparison.
+      let path = leaves.get(mine);
+      let value = other;
+      if (!path && mine.length >= 6) {
+        for (const [leaf, p] of leaves) {
+          if (leaf.includes(mine)) {
+            path = p;
+            value = leaf.split(mine).join(other);
+            break;
+          }
+        }
+      }
       if (!path || seen.has(`${path}=${other}`)) continue;
       seen.add(`${path}=${other}`);
-      const args = setPath(base.args, path, other) as JsonValue[];
+      const args = setPath(base.args, path, value) as JsonValue[];
       const expr = exprOfPath(path, paramNames);
       out.push({ id: `probe-d${startId + out.length}`, role: 'probe', args, now: base.now, env: base.env,
         trigger: { kind: 'literal', target: path, expr, op: '===', value: other, description: `${expr} === ${JSON.stringify(other)}`, siblings: 1, dynamic: true } });
@@ -161,7 +182,7 @@ function buildArgs(unit: FunctionUnit, h: Harvest, n: number, style: 'plain' | '
     if ((nm === 'ctx' || nm === 'context' || /context/.test(ty)) && (koa || sub.length)) return koaObject(sub, n, style);
     if (nm === 'next' || /nextfunction|^next$/.test(ty)) return { $orbit: 'next' };
     if (/^(cb|callback|done)$/.test(nm) || /=>|function/.test(ty)) return { $orbit: 'callback' };
-    return paramValue(p, sub, n, style);
+    return paramValue(p, sub, n, style, h.arrays.includes(String(i)));
   });
 }
 
@@ -183,8 +204,14 @@ function koaObject(sub: string[], n: number, style: 'plain' | 'boundary'): JsonV
   return { ...(ctx as Record<string, JsonValue>), request };
 }
 
-function paramValue(p: UnitParam, sub: string[], n: number, style: 'plain' | 'boundary'): JsonValue {
+/** Items for arrays of unknown type: objects with the fields lists usually have. */
+function arrayItems(n: number): JsonValue[] {
+  return [1, 2].map((k) => ({ id: 40 + n + k, name: `orbit-item-${n}${k}`, amount: n + k, value: `orbit-value-${n}${k}`, due: k, key: `orbit-key-${n}${k}` }));
+}
+
+function paramValue(p: UnitParam, sub: string[], n: number, style: 'plain' | 'boundary', isArray: boolean): JsonValue {
   const ty = (p.type ?? p.jsdocType ?? '').trim();
+  if (isArray || /^(rows|items|list|entries|records|jobs|invoices|keys|values)$/i.test(p.name)) return style === 'boundary' ? [] : arrayItems(n);
   if (p.properties) {
     let o: JsonValue = {};
     for (const k of p.properties) o = setPath(o, k, leafValue(k, n, style), true);

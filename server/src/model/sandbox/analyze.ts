@@ -62,6 +62,7 @@ export async function sandboxAnalyzeDocument(
   for (const unit of parsed.units) {
     if (signal?.aborted) break;
     if (only && !only.has(unit.hash)) continue;
+    if (!worthTracing(unit)) continue;
     const key = `${unit.hash}:${headerHash}:${optionsKey}`;
     const hit = cache.get(key);
     if (hit) {
@@ -122,6 +123,13 @@ async function runCases(unit: FunctionUnit, program: UnitProgram, cases: InputCa
     await run(c);
   }
   return runs;
+}
+
+/** Top-level units, named functions and methods, and anything shaped like a request handler;
+ *  inline callbacks (xs.map(x => …)) run as part of the unit around them. */
+function worthTracing(unit: FunctionUnit): boolean {
+  if (unit.topLevel || unit.kind === 'function' || unit.kind === 'method' || unit.kind === 'constructor') return true;
+  return unit.params.some((p) => /^(req|request|res|response|ctx|context|reply|next)$/i.test(p.name));
 }
 
 function rebase(f: Finding, delta: number): Finding {

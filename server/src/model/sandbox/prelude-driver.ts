@@ -86,6 +86,7 @@ function build(v) {
     }
     case 'koa.ctx': {
       var ctx = {}, req = build(Object.assign({ $orbit: 'express.req' }, v.request || {}));
+      ['headers', 'query', 'body', 'cookies'].forEach(function (k) { if (o[k] && typeof o[k] === 'object') req[k] = Object.assign(req[k] && typeof req[k] === 'object' ? req[k] : {}, o[k]); });
       var body, status = 404;
       ctx.request = req; ctx.req = req; ctx.query = req.query; ctx.params = o.params || req.params; ctx.headers = ctx.header = req.headers;
       ctx.get = req.get; ctx.method = req.method; ctx.path = req.path; ctx.url = req.url; ctx.ip = req.ip; ctx.state = o.state || {}; ctx.session = o.session || {};

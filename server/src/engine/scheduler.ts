@@ -64,7 +64,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     previous?.run.abort();
     const entry: Entry = { doc, run: new AbortController(), latest: previous?.latest };
     entries.set(doc.uri, entry);
-    return runEntry(entry, debounce).catch((err: unknown) => deps.log(`orbit-ls: analysis of ${doc.uri} failed unexpectedly: ${String(err)}`));
+    return runEntry(entry, debounce).catch((err: unknown) => {
+      deps.log(`orbit-ls: analysis of ${doc.uri} failed unexpectedly: ${String(err)}`);
+      // Nobody may wait forever for a report that will not come (a pull request, a command).
+      if (entries.get(doc.uri) === entry) wake(doc.uri, undefined);
+    });
   };
 
   const runEntry = async (entry: Entry, debounce: boolean): Promise<void> => {

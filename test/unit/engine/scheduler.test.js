@@ -101,3 +101,18 @@ test('whenAnalysed gives up when its signal aborts', async () => {
   assert.equal(await waiting, undefined);
   h.scheduler.dispose();
 });
+
+test('when settings cannot be had, the failure is logged and waiters are released', async () => {
+  const logs = [];
+  const scheduler = createScheduler({
+    settingsFor: async () => {
+      throw new Error('no settings');
+    },
+    analyze: async () => assert.fail('must not analyse without settings'),
+    publish: () => assert.fail('must not publish'),
+    log: (m) => logs.push(m),
+  });
+  scheduler.open({ uri: 'file:///a.js', version: 1, text: '', language: 'js' });
+  assert.equal(await scheduler.whenAnalysed('file:///a.js', 1), undefined);
+  assert.match(logs[0], /analysis of file:\/\/\/a\.js failed unexpectedly: Error: no settings/);
+});

@@ -2,6 +2,7 @@
 // description. Types, defaults, validation and docs/configuration.md all derive from this object.
 import { availableParallelism } from 'node:os';
 import { integer, ruleLevels, stringArray, type SchemaGroup, type SettingsOf } from './spec';
+import { ollamaSchema, sandboxSchema, verifySchema } from './verify';
 
 /** The configuration section clients send, e.g. workspace/configuration { section: "orbit" }. */
 export const SECTION = 'orbit';
@@ -47,6 +48,9 @@ export const schema = {
     description:
       'Extra taint sources as dotted access paths, e.g. `["ctx.state.input", "getUserInput()"]`, treated like request data.',
   }),
+  ollama: ollamaSchema,
+  verify: verifySchema,
+  sandbox: sandboxSchema,
 } satisfies SchemaGroup;
 
 /** Validated settings: every key present, every value of its declared type. */

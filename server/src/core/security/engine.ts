@@ -131,10 +131,10 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       case ts.SyntaxKind.ElementAccessExpression: {
         const ea = node as ts.ElementAccessExpression;
         const base = ev(ea.expression, scope);
-        const key = ev(ea.argumentExpression, scope);
+        ev(ea.argumentExpression, scope);
         if (ts.isStringLiteralLike(ea.argumentExpression)) return member(base, ea.argumentExpression.text, ea);
-        if (base.role === 'request' || key.taint) return NONE;
-        return base.taint ? { taint: derived(base.taint) } : NONE;
+        if (base.role === 'request' || !base.taint) return NONE;
+        return { taint: derived(base.taint) };
       }
       case ts.SyntaxKind.CallExpression:
         return evalCall(node as ts.CallExpression, scope);

@@ -135,6 +135,11 @@ function neutralised(c: CallShape, t: Taint | undefined): Taint | undefined {
     return t;
   }
   let mask = 0;
+  // s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') escapes rather than removes: safe for regexes only.
+  if (/^\\\$&$/.test(replacement.text)) {
+    const regexChars = DANGEROUS.find(([kind]) => kind === Sink.regex)?.[1] ?? [];
+    return regexChars.every((ch) => re.test(ch)) ? cleanse(t, Sink.regex) : t;
+  }
   for (const [kind, chars] of DANGEROUS) {
     const removed = chars.every((ch) => re.test(ch) && !replacement.text.includes(ch));
     if (removed) mask |= kind;

@@ -9,7 +9,7 @@ import { unwrap } from '../ast';
 
 const RESPONDER = /^(res|response|ctx|context|reply|h)$/;
 const ALLOWLIST = (n: string): RegExp =>
-  new RegExp(`(includes|has|indexOf)\\(\\s*${n}\\s*\\)|${n}\\s*\\.\\s*startsWith\\(\\s*['"]/[^/]|===\\s*${n}\\b|${n}\\s*===|isSafeRedirect|isLocalUrl|isRelativeUrl`);
+  new RegExp(`(includes|has|indexOf)\\(\\s*${n}\\s*\\)|${n}\\s*\\.\\s*startsWith\\(\\s*['"]/|[!=]==\\s*${n}\\b|${n}(\\.(origin|host|hostname))?\\s*[!=]==|isSafeRedirect|isLocalUrl|isRelativeUrl`);
 
 export const openRedirect: Rule = {
   meta: {

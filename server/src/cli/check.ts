@@ -35,6 +35,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
   const { files, missing } = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  if (files.length === 0) io.err('orbit-ls: no .js, .jsx, .ts or .tsx files found (node_modules and .gitignore\'d paths are skipped)\n');
 
   const report = await analyze(files, settings, io, signal);
   if (signal.aborted) {

@@ -411,6 +411,11 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       const text = shortDottedName(callee, 5);
       if (text && extras.calls.has(text)) return { taint: sourceTaint(`${text}()`, spanOf(node), true) };
     }
+    // this.service.method(…) in Nest and similar: a method of a class in this file.
+    if (!calleeVal.fn && receiverNode && ts.isPropertyAccessExpression(receiverNode) && receiverNode.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const m = methods.get(name);
+      if (m) calleeVal = { fn: m };
+    }
     if (calleeVal.fn && !isFunctionLike(callee)) {
       return { taint: callLocal(calleeVal.fn, calleeVal.fnScope ?? scope, argVals, node) };
     }

@@ -1,0 +1,103 @@
+// CWE-338: Math.random() used for tokens, ids, passwords, session ids, reset codes and OTPs.
+// Its output is predictable from a few samples, so anything that must be unguessable needs crypto.
+import ts from 'typescript';
+import type { Fix, TextEdit } from '../../../types';
+import type { Rule, RuleContext } from '../../rule';
+import { cweUrl } from '../../rule';
+import { unwrap } from '../../ast';
+import { bindingName, enclosingFunction, evidence, functionName, step } from './util';
+import { ensureModule } from './imports';
+
+/** Names of values that must be unguessable. */
+const SECRET_NAME = /token|secret|passw|pwd|session|sid$|nonce|salt|otp|code|pin$|reset|verif|api_?key|apikey|invite|csrf|ticket|voucher|coupon|uuid|guid|(^|_)id$|[a-z]Id$|^id$|^key$|Key$/i;
+/** Names that contain a secret-looking word but are about jitter, layout or sampling. */
+const HARMLESS_NAME = /delay|jitter|backoff|timeout|color|colour|shuffle|sample|index|idx|percent|chance|probab|animation|quote|greeting|tip|offset|position|^x$|^y$|width|height|latency|retry|weight|pick|choice|tagline/i;
+
+export const insecureRandomness: Rule = {
+  meta: {
+    id: 'insecure-randomness',
+    cwe: ['CWE-338', 'CWE-330'],
+    defaultSeverity: 'warning',
+    title: 'Predictable random value used as a secret',
+    description: 'Math.random() produces values an attacker can predict; tokens, ids, passwords, reset codes and OTPs need crypto.randomBytes, crypto.randomInt or crypto.randomUUID.',
+    docsUrl: cweUrl('CWE-338'),
+    hasFix: true,
+  },
+  check(ctx) {
+    for (const call of ctx.facts.calls) {
+      if (call.name !== 'random' || call.qualifier !== 'Math' || !ts.isCallExpression(call.node)) continue;
+      const name = purposeOf(call.node);
+      if (!name || HARMLESS_NAME.test(name) || !SECRET_NAME.test(name)) continue;
+      const fix = fixFor(ctx, call.node);
+      ctx.report({
+        node: call.node,
+        message: `Math.random() is predictable but produces "${name}", which must be unguessable; use the crypto module`,
+        taint: evidence([step(call.node, 'Math.random() is not a cryptographic generator')]),
+        sink: `becomes ${name}`,
+        ...(fix ? { fixes: [fix] } : {}),
+      });
+    }
+  },
+};
+
+/** What the random value becomes: the variable, property or compound assignment, else the function. */
+function purposeOf(call: ts.CallExpression): string | undefined {
+  for (let n: ts.Node = call; n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isBinaryExpression(p) && p.left !== n && isAssignment(p.operatorToken.kind)) {
+      const l = p.left;
+      if (ts.isIdentifier(l)) return l.text;
+      if (ts.isPropertyAccessExpression(l)) return l.name.text;
+    }
+    if (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p)) return bindingName(n);
+    if (ts.isReturnStatement(p) || ts.isArrowFunction(p)) {
+      const fn = ts.isArrowFunction(p) ? p : enclosingFunction(p);
+      return fn ? functionName(fn) ?? bindingName(fn) : undefined;
+    }
+    if (ts.isStatement(p) && !ts.isExpressionStatement(p) && !ts.isBlock(p) && !ts.isForStatement(p)) break;
+    if (ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p)) return functionName(p);
+  }
+  const fn = enclosingFunction(call);
+  return fn ? functionName(fn) : undefined;
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.PlusEqualsToken;
+}
+
+/** Rewrites the common shapes: base-36 strings, Math.floor(Math.random() * n), min + … * n. */
+function fixFor(ctx: RuleContext, call: ts.CallExpression): Fix | undefined {
+  const crypto = ensureModule(ctx, 'crypto', 'crypto');
+  const withImport = (title: string, edit: TextEdit): Fix => ({
+    title,
+    edits: crypto.edit ? [crypto.edit, edit].sort((a, b) => a.span.start - b.span.start) : [edit],
+  });
+  const chain = base36Chain(call);
+  if (chain) {
+    return withImport('Use crypto.randomBytes', { span: { start: chain.getStart(), end: chain.getEnd() }, newText: `${crypto.name}.randomBytes(16).toString('hex')` });
+  }
+  // Math.floor(Math.random() * n) and Math.floor(min + Math.random() * n).
+  const mul = call.parent;
+  if (!ts.isBinaryExpression(mul) || mul.operatorToken.kind !== ts.SyntaxKind.AsteriskToken || mul.left !== call) return undefined;
+  let inner: ts.Node = mul;
+  let min: ts.Expression | undefined;
+  if (ts.isBinaryExpression(mul.parent) && mul.parent.operatorToken.kind === ts.SyntaxKind.PlusToken && mul.parent.right === mul) {
+    min = mul.parent.left;
+    inner = mul.parent;
+  }
+  const floor = inner.parent;
+  if (!ts.isCallExpression(floor) || floor.arguments[0] !== inner || floor.expression.getText() !== 'Math.floor') return undefined;
+  const n = mul.right.getText();
+  const text = min ? `${crypto.name}.randomInt(${min.getText()}, ${min.getText()} + ${n})` : `${crypto.name}.randomInt(${n})`;
+  return withImport('Use crypto.randomInt', { span: { start: floor.getStart(), end: floor.getEnd() }, newText: text });
+}
+
+/** `Math.random().toString(36)` with an optional `.slice/.substring/.substr(…)` after it. */
+function base36Chain(call: ts.CallExpression): ts.Expression | undefined {
+  const ts1 = call.parent;
+  if (!ts.isPropertyAccessExpression(ts1) || ts1.name.text !== 'toString' || !ts.isCallExpression(ts1.parent)) return undefined;
+  let outer: ts.Expression = ts1.parent;
+  const cut = outer.parent;
+  if (ts.isPropertyAccessExpression(cut) && /^(slice|substring|substr)$/.test(cut.name.text) && ts.isCallExpression(cut.parent)) outer = cut.parent;
+  return unwrap(outer) === outer ? outer : undefined;
+}

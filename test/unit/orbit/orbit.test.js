@@ -55,3 +55,11 @@ test('code that does not parse yields no variants and an error', () => {
   assert.deepEqual(o.variants, []);
   assert.equal(o.errors.length, 1);
 });
+
+test('the trimmed edit distance equals the full Levenshtein distance', () => {
+  const { editDistance } = require('../../../server/dist/core/orbit/orbit.js');
+  const o = buildOrbit(SRC, { k: 8, seed: 21, deltaMin: 0.02 });
+  for (const v of o.variants) assert.equal(editDistance(SRC, v.code), distance(SRC, v.code));
+  assert.equal(editDistance('abcabc', 'abXabc'), 1);
+  assert.equal(editDistance('', 'ab'), 2);
+});

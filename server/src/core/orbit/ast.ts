@@ -42,7 +42,8 @@ export function childrenOf(node: Node): Node[] {
       for (const item of v) if (isNode(item)) out.push(item);
     } else if (isNode(v)) out.push(v);
   }
-  return out.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < out.length; i++) if (out[i - 1].start > out[i].start) return out.sort((a, b) => a.start - b.start);
+  return out;
 }
 
 function isNode(v: unknown): v is Node {
@@ -58,12 +59,18 @@ export function walk(root: Node, visit: (node: Node, parent: Node | null) => boo
   rec(root, null);
 }
 
-/** All nodes of the tree with their parent, in depth-first source order. */
-export function allNodes(root: Node): Array<{ node: Node; parent: Node | null }> {
+const allNodesCache = new WeakMap<Node, ReadonlyArray<{ node: Node; parent: Node | null }>>();
+
+/** All nodes of the tree with their parent, in depth-first source order. Cached per tree:
+ *  every transform tried on the same parse walks it, and trees are never mutated. */
+export function allNodes(root: Node): ReadonlyArray<{ node: Node; parent: Node | null }> {
+  const cached = allNodesCache.get(root);
+  if (cached) return cached;
   const out: Array<{ node: Node; parent: Node | null }> = [];
   walk(root, (node, parent) => {
     out.push({ node, parent });
   });
+  allNodesCache.set(root, out);
   return out;
 }
 

@@ -1,10 +1,9 @@
 // The seeded orbit builder: composes transforms into k distinct variants of a unit, each far
 // enough from the original (the δmin filter) and carrying its line and rename maps.
 import { distance } from 'fastest-levenshtein';
-import { parseUnit } from './ast';
 import { composeLineMaps, identityLineMap } from './edits';
 import { createRng, hashText } from './rng';
-import { runTransform, type Transform } from './transform';
+import { applyPrepared, prepare, type Transform } from './transform';
 import { TRANSFORMS } from './transforms/index';
 
 export interface OrbitOptions {
@@ -58,7 +57,8 @@ export function buildOrbit(source: string, options: Partial<OrbitOptions> = {}):
     original: { code: source, hash: hashText(source) },
     variants: [], declined: {}, rejected: { tooClose: 0, duplicate: 0 }, minDistance, errors: [],
   };
-  if (!parseUnit(source)) {
+  const start = prepare(source);
+  if (!start) {
     result.errors.push('The unit is not valid JavaScript, so no variants were built.');
     return result;
   }
@@ -71,18 +71,20 @@ export function buildOrbit(source: string, options: Partial<OrbitOptions> = {}):
   for (let a = 0; a < attempts && result.variants.length < opts.k; a++) {
     const steps = 2 + rng.int(3);
     let code = source;
+    let current = start;
     let lineMap = identityLineMap(source);
     let renames: Record<string, string> = {};
     const introduced: string[] = [];
     const applied: string[] = [];
     for (const t of rng.shuffle(pool)) {
       if (applied.length >= steps) break;
-      const out = runTransform(t, code, rng);
+      const out = applyPrepared(t, current, rng);
       if (!out) {
         result.declined[t.id] = (result.declined[t.id] ?? 0) + 1;
         continue;
       }
       code = out.code;
+      current = out.prepared;
       lineMap = composeLineMaps(lineMap, out.lineMap);
       renames = composeRenames(renames, out.renames);
       // A renamed temporary is still a temporary, not an original variable.
@@ -97,14 +99,15 @@ export function buildOrbit(source: string, options: Partial<OrbitOptions> = {}):
       applied.push(t.id);
     }
     if (applied.length === 0) continue;
-    const d = distance(source, code);
-    if (d < minDistance) {
-      result.rejected.tooClose++;
-      continue;
-    }
+    // Duplicates are dropped before the (costlier) distance is computed.
     const hash = hashText(code);
     if (seen.has(hash)) {
       result.rejected.duplicate++;
+      continue;
+    }
+    const d = editDistance(source, code);
+    if (d < minDistance) {
+      result.rejected.tooClose++;
       continue;
     }
     seen.add(hash);
@@ -121,4 +124,19 @@ function composeRenames(before: Record<string, string>, step: Record<string, str
     if (from in before) delete out[from];
   }
   return out;
+}
+
+/** Levenshtein distance, computed on what remains after the common prefix and suffix (which
+ *  never change the distance): transforms edit locally, so this is usually a small middle. */
+export function editDistance(a: string, b: string): number {
+  let start = 0;
+  const max = Math.min(a.length, b.length);
+  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  return distance(a.slice(start, endA), b.slice(start, endB));
 }

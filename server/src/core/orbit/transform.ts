@@ -39,19 +39,34 @@ export interface TransformResult {
   introduced: string[];
 }
 
-/** Parses the source once, runs the transform and checks that the result still parses;
- *  a result that does not parse is treated as declined. */
-export function runTransform(transform: Transform, source: string, rng: Rng): TransformResult | null {
+/** A parsed unit, ready for any transform; reused across attempts on the same text. */
+export type Prepared = Omit<TransformInput, 'rng'>;
+
+export function prepare(source: string): Prepared | null {
   const parsed = parseUnit(source);
   if (!parsed) return null;
-  const input: TransformInput = {
-    source, program: parsed.program, comments: parsed.comments, scopes: analyzeScopes(parsed.program), rng,
-  };
-  const out = transform.apply(input);
+  return { source, program: parsed.program, comments: parsed.comments, scopes: analyzeScopes(parsed.program) };
+}
+
+/** Runs a transform on prepared input and checks that the result still parses; a result that
+ *  does not parse is treated as declined. The result carries its own prepared form. */
+export function applyPrepared(transform: Transform, input: Prepared, rng: Rng): (TransformResult & { prepared: Prepared }) | null {
+  const out = transform.apply({ ...input, rng });
   if (!out || out.edits.length === 0) return null;
-  const { code, lineMap } = applyEdits(source, out.edits);
-  if (code === source || !parseUnit(code)) return null;
-  return { code, lineMap, renames: out.renames ?? {}, introduced: out.introduced ?? [] };
+  const { code, lineMap } = applyEdits(input.source, out.edits);
+  if (code === input.source) return null;
+  const prepared = prepare(code);
+  if (!prepared) return null;
+  return { code, lineMap, renames: out.renames ?? {}, introduced: out.introduced ?? [], prepared };
+}
+
+/** Parses the source, runs the transform and checks that the result still parses. */
+export function runTransform(transform: Transform, source: string, rng: Rng): TransformResult | null {
+  const input = prepare(source);
+  const out = input && applyPrepared(transform, input, rng);
+  if (!out) return null;
+  const { prepared: _prepared, ...result } = out;
+  return result;
 }
 
 /** Picks a random non-empty subset of candidate sites whose spans do not overlap. */

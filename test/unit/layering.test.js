@@ -1,31 +1,13 @@
-// The architecture's layering, enforced: core is pure, only protocol speaks LSP, nothing but the
-// transport and the CLI writes to stdout.
+// The architecture's layering, enforced on the syntax tree: core is pure, only protocol and cli
+// speak LSP, lower layers never import upper ones, nothing but the CLI writes to stdout.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-
 const ts = require('typescript');
 
 const SRC = path.join(__dirname, '..', '..', 'server', 'src');
-
-/** The file's code with comments and string contents blanked, so prose and patterns that merely
- *  mention `process.env` or `console.log` do not count as uses. */
-function codeOnly(text) {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
-  let out = '';
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    const token = scanner.getTokenText();
-    const blank =
-      kind === ts.SyntaxKind.StringLiteral ||
-      kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral ||
-      kind === ts.SyntaxKind.SingleLineCommentTrivia ||
-      kind === ts.SyntaxKind.MultiLineCommentTrivia;
-    out += blank ? token.replace(/[^\n]/g, ' ') : token;
-  }
-  return out;
-}
 
 function sourceFiles(dir) {
   const out = [];
@@ -37,48 +19,64 @@ function sourceFiles(dir) {
   return out;
 }
 
-function importsOf(file) {
-  const text = fs.readFileSync(file, 'utf8');
+/** Module specifiers the file really imports, and the global uses that matter for purity.
+ *  Code that merely generates import text or mentions `process.env` in a string does not count. */
+function scan(file) {
+  const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const specs = [];
-  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
-  let m;
-  while ((m = re.exec(text))) specs.push(m[1] ?? m[2] ?? m[3]);
-  return { text, specs };
+  const globals = [];
+  const visit = (node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      specs.push(node.moduleSpecifier.text);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      const e = node.moduleReference.expression;
+      if (ts.isStringLiteral(e)) specs.push(e.text);
+    } else if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const arg = node.arguments[0];
+      const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
+      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
+      if ((isRequire || isImport) && arg && ts.isStringLiteralLike(arg)) specs.push(arg.text);
+      if (ts.isIdentifier(callee) && /^(setTimeout|setInterval|setImmediate)$/.test(callee.text)) globals.push(callee.text);
+      if (callee.getText(sf) === 'process.stdout.write') globals.push('process.stdout.write()');
+    } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+      const name = `${node.expression.text}.${node.name.text}`;
+      if (/^(process\.\w+|console\.\w+|Date\.now)$/.test(name)) globals.push(name);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return { specs, globals };
 }
 
 function layerOf(file) {
   return path.relative(SRC, file).split(path.sep)[0];
 }
 
-const files = sourceFiles(SRC);
+const files = sourceFiles(SRC).map((file) => ({ file, rel: path.relative(SRC, file), layer: layerOf(file), ...scan(file) }));
 
-test('core imports only core and pure parsing libraries', () => {
+test('core imports only core and pure parsing libraries, and touches no process, console or clock', () => {
   const allowedPackages = new Set(['typescript', 'acorn', 'acorn-walk', 'fastest-levenshtein']);
   const problems = [];
-  for (const file of files.filter((f) => layerOf(f) === 'core')) {
-    const { specs } = importsOf(file);
-    const text = codeOnly(fs.readFileSync(file, 'utf8'));
-    for (const spec of specs) {
+  for (const f of files.filter((x) => x.layer === 'core')) {
+    for (const spec of f.specs) {
       if (spec.startsWith('.')) {
-        const target = path.resolve(path.dirname(file), spec);
-        if (layerOf(target) !== 'core') problems.push(`${path.relative(SRC, file)} imports ${spec}`);
+        if (layerOf(path.resolve(path.dirname(f.file), spec)) !== 'core') problems.push(`${f.rel} imports ${spec}`);
       } else if (!allowedPackages.has(spec)) {
-        problems.push(`${path.relative(SRC, file)} imports ${spec}`);
+        problems.push(`${f.rel} imports ${spec}`);
       }
     }
-    const impure = /\bprocess\.(env|stdout|stderr|exit|argv|cwd)\b|\bconsole\.|\bsetTimeout\(|\bsetInterval\(|\bDate\.now\(/.exec(text);
-    if (impure) problems.push(`${path.relative(SRC, file)} uses ${impure[0]}`);
+    for (const g of f.globals) problems.push(`${f.rel} uses ${g}`);
   }
   assert.deepEqual(problems, []);
 });
 
 test('only protocol/ and cli/ import vscode-languageserver', () => {
   const problems = [];
-  for (const file of files) {
-    const layer = layerOf(file);
-    if (layer === 'protocol' || layer === 'cli') continue;
-    for (const spec of importsOf(file).specs) {
-      if (/^vscode-(languageserver|jsonrpc)/.test(spec)) problems.push(`${path.relative(SRC, file)} imports ${spec}`);
+  for (const f of files) {
+    if (f.layer === 'protocol' || f.layer === 'cli') continue;
+    for (const spec of f.specs) {
+      if (/^vscode-(languageserver|jsonrpc)/.test(spec)) problems.push(`${f.rel} imports ${spec}`);
     }
   }
   assert.deepEqual(problems, []);
@@ -87,14 +85,13 @@ test('only protocol/ and cli/ import vscode-languageserver', () => {
 test('lower layers never import upper ones', () => {
   const rank = { core: 0, config: 1, model: 1, workers: 2, engine: 3, protocol: 4, cli: 5 };
   const problems = [];
-  for (const file of files) {
-    const from = layerOf(file);
-    for (const spec of importsOf(file).specs) {
+  for (const f of files) {
+    for (const spec of f.specs) {
       if (!spec.startsWith('.')) continue;
-      const to = layerOf(path.resolve(path.dirname(file), spec));
-      if (to === from || !(to in rank)) continue;
-      if (rank[to] >= rank[from] && !(from === 'cli' && to === 'protocol')) {
-        problems.push(`${path.relative(SRC, file)} (${from}) imports ${spec} (${to})`);
+      const to = layerOf(path.resolve(path.dirname(f.file), spec));
+      if (to === f.layer || !(to in rank)) continue;
+      if (rank[to] >= rank[f.layer] && !(f.layer === 'cli' && to === 'protocol')) {
+        problems.push(`${f.rel} (${f.layer}) imports ${spec} (${to})`);
       }
     }
   }
@@ -103,11 +100,21 @@ test('lower layers never import upper ones', () => {
 
 test('nothing outside cli/ writes to stdout', () => {
   const problems = [];
-  for (const file of files) {
-    if (layerOf(file) === 'cli') continue;
-    const text = codeOnly(fs.readFileSync(file, 'utf8'));
-    const m = /(?<![\w.])console\.(log|info|debug|warn|error)\(|process\.stdout\.write/.exec(text);
-    if (m) problems.push(`${path.relative(SRC, file)} uses ${m[0]}`);
+  for (const f of files) {
+    if (f.layer === 'cli') continue;
+    for (const g of f.globals) {
+      if (/^(console\.\w+|process\.stdout\.write\(\))$/.test(g)) problems.push(`${f.rel} uses ${g}`);
+    }
   }
   assert.deepEqual(problems, []);
+});
+
+test('the checks see real violations', () => {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'orbit-layering-'));
+  const probe = path.join(dir, 'probe.ts');
+  fs.writeFileSync(probe, "import fs from 'node:fs';\nconst home = process.env.HOME;\nconsole.log(home);\nprocess.stdout.write(home);\nconst text = `import x from '${home}'`;\n");
+  const { specs, globals } = scan(probe);
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(specs, ['node:fs']);
+  assert.deepEqual(globals, ['process.env', 'console.log', 'process.stdout.write()', 'process.stdout']);
 });

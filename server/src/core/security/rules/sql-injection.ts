@@ -95,7 +95,9 @@ function sqlSink(ctx: RuleContext, call: CallSite): SqlSink | undefined {
     if (path.slice(0, -1).includes('prepare')) return undefined;
     for (const d of DRIVERS) if (d.modules.test(mod) && d.methods.has(call.name)) return { style: d.style, guessed: false };
     for (const r of RAW_SQL) if (r.modules.test(mod) && r.methods.has(call.name)) return { guessed: false };
-    if (ctx.facts.modules.has(mod)) return undefined;
+    // A known package that is not a SQL driver; handles from the project's own modules
+    // (require('./db')) fall through to the name-based guess below.
+    if (!/^[./~@]/.test(mod) || /^@(nestjs|types)\//.test(mod)) return undefined;
   }
   if (!call.qualifier || !DB_NAME.test(call.qualifier)) return undefined;
   const methods = new Set(['query', 'execute', 'run', 'all', 'get', 'each', 'exec', 'prepare', 'raw', '$queryRawUnsafe', '$executeRawUnsafe']);

@@ -1,0 +1,114 @@
+// CWE-284/862/863: routes that act on a user's data without authentication, records fetched by a
+// client-supplied id with no ownership check, and role decisions made on client-controlled data.
+import ts from 'typescript';
+import type { Rule, RuleContext } from '../../rule';
+import { cweUrl } from '../../rule';
+import { evidence, isRequestRead, requestDerived, step, walk } from './util';
+import { hasAuthMechanism, routesOf, STATE_CHANGING, type Route } from './routes';
+
+/** Paths that are public by design. */
+const PUBLIC_PATH = /login|logout|signin|signup|register|auth|token|refresh|health|status|ping|public|forgot|reset|verify|webhook|callback|oauth|docs|^\/$|csrf/i;
+/** Paths that name per-user data even on GET. */
+const PER_USER_PATH = /:\w*id\b|\/me\b|profile|account|admin|settings|orders|cart|secrets?|notes|invoices|messages|users|payments|billing/i;
+/** Lookups of one record by key. */
+const LOOKUP = /^(findById|findByPk|findOne|findUnique|findFirst|get|all|query|execute|prepare|run|deleteOne|findByIdAndUpdate|findByIdAndDelete|updateOne|destroy|update|delete)$/;
+/** References to the authenticated principal. */
+const PRINCIPAL = /\b(req|request)\.(user|auth|session\.\w*)|ctx\.state\.(user|auth)|ctx\.session\.\w+|res\.locals\.user|currentUser|userId|user_id|owner/;
+const ROLE_FIELD = /^(role|roles|isAdmin|is_admin|admin|isSuperuser|superuser|permissions?|accessLevel|x-role|x-user-role|x-admin|x-is-admin)$/i;
+
+export const brokenAccessControl: Rule = {
+  meta: {
+    id: 'broken-access-control',
+    cwe: ['CWE-284', 'CWE-862', 'CWE-863'],
+    defaultSeverity: 'error',
+    title: 'Missing authentication or authorization',
+    description: 'A per-user or state-changing route is reachable without the authentication other routes use, a record is loaded by a client-supplied id without checking it belongs to the caller, or a role decision trusts request data.',
+    docsUrl: cweUrl('CWE-284'),
+    hasFix: false,
+  },
+  check(ctx) {
+    const routes = routesOf(ctx.facts);
+    const authed = routes.filter((r) => r.authenticated);
+    if (hasAuthMechanism(routes, ctx.facts) && authed.length > 0) {
+      const example = authed[0];
+      for (const r of routes) {
+        if (!r.authenticated) unauthenticated(ctx, r, example);
+        else if (r.handler) ownership(ctx, r);
+      }
+    }
+    clientRoles(ctx);
+  },
+};
+
+function unauthenticated(ctx: RuleContext, r: Route, example: Route): void {
+  if (PUBLIC_PATH.test(r.path)) return;
+  if (!STATE_CHANGING.test(r.method) && !PER_USER_PATH.test(r.path)) return;
+  const call = r.call.node as ts.CallExpression;
+  ctx.report({
+    node: call.expression,
+    message: `${r.method.toUpperCase()} ${r.path} has no authentication, although other routes of this app require it`,
+    taint: evidence([step(example.middleware[0] ?? example.call.node, `${example.method.toUpperCase()} ${example.path} is authenticated here`)]),
+    sink: 'this route is open to anyone',
+  });
+}
+
+/** A lookup keyed by req.params.id in a handler that never mentions the authenticated user. */
+function ownership(ctx: RuleContext, r: Route): void {
+  const body = r.handler?.body;
+  if (!body || PRINCIPAL.test(body.getText()) || /admin/i.test(r.path + r.middleware.map((m) => m.getText()).join())) return;
+  walk(body, (n) => {
+    if (!ts.isCallExpression(n)) return undefined;
+    const name = ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : ts.isIdentifier(n.expression) ? n.expression.text : '';
+    if (!LOOKUP.test(name)) return undefined;
+    const idArg = n.arguments.find((a) => usesParamId(a, ctx));
+    if (!idArg) return undefined;
+    ctx.report({
+      node: n,
+      message: 'The record is loaded by an id from the URL without checking it belongs to the signed-in user, so any user can read or change anyone\'s data',
+      taint: evidence([step(idArg, 'the id comes from the request')]),
+      sink: 'no ownership check',
+    });
+    return false;
+  });
+}
+
+function usesParamId(a: ts.Expression, ctx: RuleContext): boolean {
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit) return;
+    if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && /\.params\b/.test(n.getText()) && isRequestRead(n)) hit = true;
+    else if (ts.isIdentifier(n) && /id$/i.test(n.text) && requestDerived(n, ctx.facts)) hit = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(a);
+  return hit;
+}
+
+/** `req.body.role === 'admin'`, `if (req.headers['x-admin'])`, `req.query.isAdmin ? … : …`. */
+function clientRoles(ctx: RuleContext): void {
+  walk(ctx.sourceFile, (n) => {
+    if (!ts.isPropertyAccessExpression(n) && !ts.isElementAccessExpression(n)) return undefined;
+    if (!isRequestRead(n)) return undefined;
+    const field = ts.isPropertyAccessExpression(n) ? n.name.text : ts.isStringLiteralLike(n.argumentExpression) ? n.argumentExpression.text : '';
+    if (!ROLE_FIELD.test(field) || !inCondition(n)) return undefined;
+    ctx.report({
+      node: n,
+      message: `The authorization decision trusts ${n.getText()}, which the client sets; take the role from the verified session or token`,
+      taint: evidence([step(n, 'client-controlled role')]),
+      sink: 'decides access',
+    });
+    return false;
+  });
+}
+
+function inCondition(n: ts.Node): boolean {
+  for (let c: ts.Node = n; c.parent; c = c.parent) {
+    const p = c.parent;
+    if ((ts.isIfStatement(p) || ts.isConditionalExpression(p) || ts.isWhileStatement(p)) && (p as ts.IfStatement).expression === c) return true;
+    if (ts.isConditionalExpression(p) && p.condition === c) return true;
+    if (ts.isBinaryExpression(p) || ts.isPrefixUnaryExpression(p) || ts.isParenthesizedExpression(p) || ts.isCallExpression(p) && /includes|some/.test(p.expression.getText())) continue;
+    if (ts.isPropertyAccessExpression(p) && /includes/.test(p.name.text)) continue;
+    return false;
+  }
+  return false;
+}

@@ -1,0 +1,78 @@
+// Route registrations across Express, Koa routers and Fastify: method, path, the middleware in front
+// of the handler, and whether an authentication step (per route, global or inline) guards it.
+import ts from 'typescript';
+import type { CallSite, TaintFacts } from '../../facts';
+import { isFunctionLike, unwrap, type FunctionLike } from '../../ast';
+import { objectProperty, propertyValue, stringValue } from './util';
+
+export interface Route {
+  call: CallSite;
+  method: string;
+  path: string;
+  middleware: ts.Expression[];
+  handler?: FunctionLike;
+  /** The route has an authentication step: route middleware, an earlier global one, or inline. */
+  authenticated: boolean;
+}
+
+const METHODS = /^(get|post|put|patch|delete|del|all)$/;
+export const STATE_CHANGING = /^(post|put|patch|delete|del)$/;
+/** Middleware names that authenticate or authorise. */
+export const AUTH_MIDDLEWARE = /auth|jwt|token|protect|guard|logged|login|verify|ensure|require(User|Role|Admin|Session)|isAdmin|admin|passport|session|currentUser|checkUser/i;
+/** Inline checks in a handler body: a user taken from the session or token, rejected with 401/403. */
+const INLINE_USER = /\b(req|request)\.(user|session\.\w*(user|User|account)\w*|isAuthenticated)|ctx\.state\.user|ctx\.session\.\w*user|jwt\.verify|verifyToken\(|authorization/i;
+
+export function routesOf(facts: TaintFacts): Route[] {
+  const globalAuth: number[] = [];
+  for (const c of facts.calls) {
+    const first = c.args[0];
+    if (c.name === 'use' && c.args.length === 1 && first && isAuthExpr(first)) globalAuth.push(c.node.getStart());
+    if (c.name === 'addHook' && /onRequest|preHandler|preValidation/.test(stringValue(first) ?? '') && c.args[1] && isAuthExpr(c.args[1])) globalAuth.push(c.node.getStart());
+  }
+  const routes: Route[] = [];
+  for (const c of facts.calls) {
+    if (!METHODS.test(c.name) || c.args.length < 2 || !ts.isCallExpression(c.node)) continue;
+    const path = stringValue(c.args[0], facts);
+    if (path === undefined || !path.startsWith('/')) continue;
+    const rest = c.args.slice(1);
+    const last = unwrap(rest[rest.length - 1]);
+    const handler = isFunctionLike(last) ? last : undefined;
+    const middleware: ts.Expression[] = [];
+    for (const m of rest.slice(0, -1)) {
+      const u = unwrap(m);
+      if (ts.isObjectLiteralExpression(u)) {
+        // Fastify route options: { preHandler: [fastify.authenticate], onRequest: … }.
+        for (const hook of ['preHandler', 'onRequest', 'preValidation']) {
+          const v = propertyValue(objectProperty(u, hook));
+          if (v) middleware.push(v);
+        }
+      } else {
+        middleware.push(m);
+      }
+    }
+    const authenticated =
+      middleware.some(isAuthExpr) ||
+      globalAuth.some((at) => at < c.node.getStart()) ||
+      (handler !== undefined && checksUserInline(handler));
+    routes.push({ call: c, method: c.name, path, middleware, handler, authenticated });
+  }
+  return routes;
+}
+
+export function isAuthExpr(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  if (ts.isArrayLiteralExpression(u)) return u.elements.some(isAuthExpr);
+  const text = ts.isCallExpression(u) ? u.expression.getText() : u.getText();
+  return AUTH_MIDDLEWARE.test(text) && !/^(express\.)?session$|^cookieSession$/.test(text) && !isFunctionLike(u);
+}
+
+export function checksUserInline(fn: FunctionLike): boolean {
+  const body = fn.body?.getText() ?? '';
+  return INLINE_USER.test(body) && /40[13]|Unauthori[sz]ed|Forbidden|throw/.test(body);
+}
+
+/** Whether the app has any authentication mechanism the rules can compare routes against. */
+export function hasAuthMechanism(routes: Route[], facts: TaintFacts): boolean {
+  if (routes.some((r) => r.middleware.some(isAuthExpr) || (r.handler && checksUserInline(r.handler)))) return true;
+  return facts.calls.some((c) => (c.name === 'use' || c.name === 'addHook') && c.args.some((a) => isAuthExpr(a)));
+}

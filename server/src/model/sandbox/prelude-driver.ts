@@ -31,6 +31,7 @@ _defProp(G, '__orbitImport', { value: function (n) { var m = requireStub(n); ret
 var baseThis = recProxy('this', null);
 function OrbitBase() {}
 OrbitBase.prototype = baseThis;
+Object.setPrototypeOf(OrbitBase, baseThis);
 _defProp(G, '__orbitBase', { value: OrbitBase });
 /* A class with one member stands for a method unit: call it on an object of that class whose
    missing fields are recording proxies. */

@@ -99,6 +99,10 @@ export async function traceUnit(
 }
 
 function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput, limits: SandboxLimits, options: RunOptions): Trace {
+  // A bare function expression, as model prompts and orbit variants often are, is the entry.
+  if (options.unitStart === undefined && !options.entry && /^\s*(\(|async\b|function\b)/.test(program) && isBareFunction(program)) {
+    program = `module.exports = ${program}`;
+  }
   const inst = instrument(program, { start: options.unitStart, end: options.unitEnd, lineMap: options.lineMap });
   if (inst.syntaxError) return { steps: [], effects: [], outcome: { kind: 'throw', error: `SyntaxError: ${inst.syntaxError}` } };
   const entry = options.entry ?? (options.unitStart === undefined ? guessEntry(program) : undefined);
@@ -241,6 +245,16 @@ function limitOf(err: unknown): TraceLimit | undefined {
   if (/stack overflow/i.test(text)) return 'memory';
   if (/interrupted/i.test(text)) return 'instructions';
   return undefined;
+}
+
+function isBareFunction(program: string): boolean {
+  try {
+    const ast = acorn.parse(program, { ecmaVersion: 'latest' });
+    const st = ast.body[0];
+    return ast.body.length === 1 && st.type === 'ExpressionStatement' && /^(ArrowFunctionExpression|FunctionExpression)$/.test(st.expression.type);
+  } catch {
+    return false;
+  }
 }
 
 /** The function a bare program defines last at its top level, when it does not export one. */

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { integer, ruleLevels, stringArray, type SchemaGroup, type SettingsOf } from './spec';
 import { ollamaSchema, sandboxSchema, verifySchema } from './verify';
+import { regenerateSchema } from './regenerate';
 
 /** The configuration section clients send, e.g. workspace/configuration { section: "orbit" }. */
 export const SECTION = 'orbit';
@@ -51,6 +52,7 @@ export const schema = {
   ollama: ollamaSchema,
   verify: verifySchema,
   sandbox: sandboxSchema,
+  regenerate: regenerateSchema,
 } satisfies SchemaGroup;
 
 /** Validated settings: every key present, every value of its declared type. */

@@ -1,0 +1,105 @@
+// The statement-level checker used while a model writes a function body: the prefix so far, with
+// its open blocks closed, is analysed as part of the whole document, so taint from earlier
+// statements carries forward; anything new in the body is a violation of the newest statement.
+import type { AnalysisError, Finding, Span } from '../types';
+import { parseDocument } from '../source/parse';
+import { buildTaintFacts } from '../security/engine';
+import { runRules } from '../security/registry';
+import type { ConstraintSet } from './set';
+import type { CutPoint } from './splitter';
+import { withBody, type RegenTarget } from './target';
+import { missingValidation, policyViolations } from './policy';
+
+export interface Violation {
+  /** The broken constraint: a rule id, a policy id, or "syntax". */
+  constraint: string;
+  /** A sentence for the model and for the record, e.g. "User input … reaches db.all() (CWE-89)". */
+  message: string;
+  /** The offending statement as written. */
+  statement: string;
+}
+
+export type CheckOutcome = { ok: true } | { ok: false; violations: Violation[] };
+
+export interface PrefixChecker {
+  /**
+   * Checks the body text up to `cut` (the text since the last accepted cut is the newest
+   * statement). Accepting is implicit: an ok outcome moves the accepted point to `cut.end`.
+   */
+  check(body: string, cut: CutPoint): CheckOutcome;
+  /** Where the last good statement ends (0 before any). */
+  readonly acceptedEnd: number;
+  /** Moves the accepted point back, after the engine cut the prefix there. */
+  rewind(end: number): void;
+}
+
+export function createPrefixChecker(target: RegenTarget, set: ConstraintSet): PrefixChecker {
+  // Each accepted point with the findings already present there (findings the original text
+  // outside the body causes are not the model's doing and never count against it).
+  const history: { end: number; keys: Set<string> }[] = [{ end: 0, keys: new Set(analyseBody(target, set, '\n', 0).findings.map(keyOf)) }];
+  const last = (): { end: number; keys: Set<string> } => history[history.length - 1];
+  return {
+    get acceptedEnd() {
+      return last().end;
+    },
+    rewind(end) {
+      while (history.length > 1 && last().end > end) history.pop();
+    },
+    check(body, cut) {
+      const { end: acceptedEnd, keys } = last();
+      const statement = body.slice(acceptedEnd, cut.end).trim();
+      const closed = body.slice(0, cut.end) + '\n' + '}'.repeat(cut.depth) + '\n';
+      const result = analyseBody(target, set, closed, acceptedEnd);
+      const violations: Violation[] = [];
+      if (result.syntax.length > 0) {
+        // A newline cut is only a guess at a statement's end; a wrong guess is not the model's fault.
+        if (cut.by === 'newline') return { ok: true };
+        violations.push({ constraint: 'syntax', message: `is not valid code here (${result.syntax[0].message})`, statement });
+      }
+      for (const f of result.findings) {
+        if (!keys.has(keyOf(f))) violations.push({ constraint: f.ruleId, message: f.message, statement });
+      }
+      for (const p of result.policy) violations.push({ constraint: p.id, message: p.message, statement });
+      if (violations.length > 0) return { ok: false, violations };
+      history.push({ end: cut.end, keys: new Set(result.findings.map(keyOf)) });
+      return { ok: true };
+    },
+  };
+}
+
+export interface BodyAnalysis {
+  /** Findings inside the function body, spans relative to the body. */
+  findings: Finding[];
+  syntax: AnalysisError[];
+  policy: { id: string; message: string; span: Span }[];
+}
+
+/**
+ * Analyses the document with `body` in place of the target's body. Policy is checked from
+ * `policyFrom` (a body offset) on; findings and syntax errors anywhere in the body count.
+ * Suppression comments are deliberately not honoured: a model must not silence a rule.
+ */
+export function analyseBody(target: RegenTarget, set: ConstraintSet, body: string, policyFrom: number, requireValidation = false): BodyAnalysis {
+  const text = withBody(target, body);
+  const region: Span = { start: target.bodyStart, end: target.bodyStart + body.length };
+  const errors: AnalysisError[] = [];
+  const parsed = parseDocument(text, target.language, errors);
+  const inRegion = (s: Span | undefined): boolean => !!s && s.start >= region.start && s.start <= region.end;
+  if (!parsed) return { findings: [], syntax: [{ kind: 'syntax', message: errors[0]?.message ?? 'unparseable' }], policy: [] };
+  const syntax = errors.filter((e) => e.kind === 'syntax' && inRegion(e.span));
+  const facts = buildTaintFacts(parsed.sourceFile, { extraSources: set.extraSources });
+  const all = runRules({ sourceFile: parsed.sourceFile, text, language: target.language, facts, levels: set.levels }, errors);
+  const findings = all
+    .filter((f) => inRegion(f.span))
+    .map((f) => ({ ...f, span: { start: f.span.start - region.start, end: f.span.end - region.start } }));
+  const policy: BodyAnalysis['policy'] = policyViolations(facts, set.policy, { start: region.start + policyFrom, end: region.end });
+  if (requireValidation) {
+    const missing = missingValidation(facts, set.policy, region);
+    if (missing) policy.push(missing);
+  }
+  return { findings, syntax, policy };
+}
+
+function keyOf(f: Finding): string {
+  return `${f.ruleId}:${f.span.start}:${f.span.end}`;
+}

@@ -2,9 +2,10 @@
 // To add a task: write workers/tasks/<name>.ts exporting a function of one structured-clone-safe
 // argument, and add it here; it becomes callable as pool.run('<name>', input, { signal }).
 import { analyzeStatic } from './tasks/analyzeStatic';
+import { verifyPrepare } from './tasks/verifyPrepare';
 import { warmUp } from './tasks/warmUp';
 
-export const tasks = { analyzeStatic, warmUp };
+export const tasks = { analyzeStatic, warmUp, verifyPrepare };
 
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

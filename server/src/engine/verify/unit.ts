@@ -1,0 +1,220 @@
+// Verifies one prepared function unit with the model: predicted traces for the original and a
+// growing orbit, compared with each other (consistency verdict) and with the sandbox's real traces.
+import { accountCost, type CallCost, type CostSummary } from '../../core/trace/cost';
+import { compareWithGroundTruth } from '../../core/trace/ground-truth';
+import { TRACE_JSON_SCHEMA } from '../../core/trace/json-schema';
+import { normaliseTrace } from '../../core/trace/normalise';
+import { SECURITY_EFFECT_KINDS, type Effect, type Trace } from '../../core/trace/schema';
+import { consistencyVerdict, type ConsistencyVerdict, type Disagreement } from '../../core/trace/verdict';
+import { describeEffects } from './describe';
+import type { JsonSchema, ModelFailure, TracePredictor } from '../../model/types';
+import type { PreparedUnit } from '../../workers/tasks/verifyPrepare';
+
+export interface UnitVerifyOptions {
+  /** Largest orbit to use (variants beyond the prepared ones are not available anyway). */
+  maxOrbit: number;
+  adaptive: boolean;
+  /** Static findings inside the unit: they make it risky. */
+  staticFindings: number;
+  /** Model calls of this document jump the queue (the active document). */
+  priorityKey?: string;
+  /** Called after each stage, e.g. for progress: "orbit of 4". */
+  onStage?: (stage: string) => void;
+}
+
+/** The model says the original does not do what the sandbox sees it do (or the reverse). */
+export interface Contradiction {
+  input: number;
+  missing: Effect[];
+  extra: Effect[];
+  message: string;
+}
+
+export type UnitVerification =
+  | {
+      kind: 'verified';
+      /** Variants the verdict was built on. */
+      orbitSize: number;
+      verdict: ConsistencyVerdict;
+      contradictions: Contradiction[];
+      /** Transform ids per variant index, to name them in messages. */
+      transforms: Record<number, string[]>;
+      risky: boolean;
+      cost: CostSummary;
+      /** Model calls the naive plan makes: (k_max + 1) programs × inputs, one call per input. */
+      naiveCalls: number;
+      /** The same plan with each program's inputs batched into one prompt: k_max + 1 calls. */
+      naiveBatchedCalls: number;
+    }
+  | { kind: 'model-failed'; failure: Exclude<ModelFailure, { kind: 'cancelled' }> }
+  | { kind: 'cancelled' };
+
+const SECURITY = new Set<string>(SECURITY_EFFECT_KINDS);
+
+/** Orbit sizes the adaptive plan steps through, capped by the setting and what was built. */
+export function orbitSchedule(maxOrbit: number, available: number, adaptive: boolean): number[] {
+  const cap = Math.min(maxOrbit, available);
+  if (cap <= 0) return [0];
+  if (!adaptive) return [cap];
+  return [...new Set([2, 4, cap].map((k) => Math.min(k, cap)))].sort((a, b) => a - b);
+}
+
+export async function verifyUnit(
+  prepared: PreparedUnit,
+  model: TracePredictor,
+  options: UnitVerifyOptions,
+  signal: AbortSignal,
+): Promise<UnitVerification> {
+  const calls: CallCost[] = [];
+  const sets: Array<Trace[] | null> = [];
+  let failure: UnitVerification | undefined;
+
+  /** Asks for one program's traces on every input; null when the answer is unusable. */
+  const ask = async (index: number, seed?: number): Promise<Trace[] | null> => {
+    const p = prepared.programs[index];
+    const outcome = await model.predictTrace(
+      { program: p.program, inputs: prepared.inputs, schema: TRACE_JSON_SCHEMA as unknown as JsonSchema },
+      { priorityKey: options.priorityKey, seed },
+      signal,
+    );
+    if (outcome.kind === 'ok' || outcome.kind === 'unparseable') {
+      calls.push({ ...outcome.usage });
+    }
+    if (outcome.kind === 'ok') return outcome.traces.map((t) => normaliseTrace(t, p.mapping));
+    if (outcome.kind === 'cancelled') failure ??= { kind: 'cancelled' };
+    else if (outcome.kind !== 'unparseable' && outcome.kind !== 'busy' && outcome.kind !== 'timeout' && outcome.kind !== 'error') {
+      failure ??= { kind: 'model-failed', failure: outcome };
+    }
+    return null;
+  };
+
+  sets[0] = await ask(0);
+  if (failure) return failure;
+  const risky = prepared.securityEffects.length > 0 || options.staticFindings > 0;
+  // A second sample of the original settles whether a contradiction is a slip or a stance.
+  let contradictions = contradictionsOf(sets[0], prepared.truth);
+  if (contradictions.length > 0) {
+    const again = await ask(0, 1 + 42);
+    if (failure) return failure;
+    const second = contradictionsOf(again, prepared.truth);
+    contradictions = contradictions.filter((c) => second.some((d) => d.input === c.input && sameEffects(c, d)));
+  }
+
+  const schedule = orbitSchedule(options.maxOrbit, prepared.programs.length - 1, options.adaptive);
+  let verdict = consistencyVerdict(sets);
+  let k = 0;
+  for (const target of schedule) {
+    if (signal.aborted) return { kind: 'cancelled' };
+    // Without the original's traces there is nothing to compare the rewrites with.
+    if (!sets[0] || target === 0) break;
+    const wanted = Array.from({ length: target - k }, (_, i) => k + 1 + i);
+    const answers = await Promise.all(wanted.map((i) => ask(i)));
+    if (failure) return failure;
+    wanted.forEach((i, j) => (sets[i] = answers[j]));
+    k = target;
+    verdict = consistencyVerdict(sets);
+    if (verdict.singleWitness) verdict = await recheck(verdict, sets, ask);
+    if (failure) return failure;
+    if (verdict.verdict !== 'inconsistent-effects') verdict = await loneWitnesses(verdict, sets, prepared.truth, ask);
+    if (failure) return failure;
+    options.onStage?.(`orbit of ${k}: ${verdict.verdict}`);
+    if (!options.adaptive) break;
+    if (verdict.verdict === 'inconsistent-effects' || verdict.verdict === 'inconsistent-output') break;
+    // Clear agreement stops early; a risky function also needs the model to match the sandbox,
+    // and a model that contradicts the sandbox consistently is shown more rewrites.
+    const agreed = verdict.verdict === 'consistent';
+    if (agreed && !risky) break;
+    if (agreed && contradictions.length === 0 && k >= 4) break;
+  }
+  const transforms: Record<number, string[]> = {};
+  for (const p of prepared.programs.slice(1, k + 1)) transforms[p.index] = p.transforms;
+  const kMax = Math.min(options.maxOrbit, prepared.programs.length - 1);
+  return {
+    kind: 'verified',
+    orbitSize: k,
+    verdict,
+    contradictions,
+    transforms,
+    risky,
+    cost: accountCost(calls),
+    naiveCalls: (kMax + 1) * prepared.inputs.length,
+    naiveBatchedCalls: kMax + 1,
+  };
+}
+
+/** A verdict resting on one trace: ask that program once more (another seed) and judge again. */
+async function recheck(
+  verdict: ConsistencyVerdict,
+  sets: Array<Trace[] | null>,
+  ask: (index: number, seed?: number) => Promise<Trace[] | null>,
+): Promise<ConsistencyVerdict> {
+  const decisive = verdict.disagreements.find((d) => Math.min(d.present.length, d.absent.length) === 1);
+  if (!decisive) return verdict;
+  const witness = decisive.present.length === 1 ? decisive.present[0] : decisive.absent[0];
+  const again = await ask(witness, 43);
+  if (!again) return verdict;
+  sets[witness] = again;
+  return consistencyVerdict(sets);
+}
+
+/** The verdict discounts one variant disagreeing with all the others as noise. A lone variant
+ *  that tells what the sandbox sees, or that says it again when asked with another seed, is not
+ *  noise: it is the one rewrite that lost the feature the model keys its story to. */
+async function loneWitnesses(
+  verdict: ConsistencyVerdict,
+  sets: Array<Trace[] | null>,
+  truth: Trace[] | null,
+  ask: (index: number, seed?: number) => Promise<Trace[] | null>,
+): Promise<ConsistencyVerdict> {
+  const lone = verdict.disagreements.filter((d) => d.kind === 'effect' && d.present.length === 1 && d.present[0] !== 0);
+  const confirmed: Disagreement[] = [];
+  for (const d of lone) {
+    const witness = d.present[0];
+    const real = truth?.[d.input]?.effects.some((e) => `${e.kind} ${e.target}` === d.subject);
+    if (real === true) confirmed.push(d);
+    else if (real === undefined) {
+      const again = await ask(witness, 43);
+      if (again?.[d.input]?.effects.some((e) => `${e.kind} ${e.target}` === d.subject)) confirmed.push(d);
+    }
+  }
+  if (confirmed.length === 0) return verdict;
+  const others = verdict.disagreements.filter((d) => !confirmed.includes(d));
+  return { ...verdict, verdict: 'inconsistent-effects', disagreements: [...confirmed, ...others], singleWitness: false };
+}
+
+/** Security-relevant effects the model's original traces miss or invent, per input. */
+export function contradictionsOf(predicted: Trace[] | null, truth: Trace[] | null): Contradiction[] {
+  if (!predicted || !truth) return [];
+  const out: Contradiction[] = [];
+  const runs = Math.min(predicted.length, truth.length);
+  for (let r = 0; r < runs; r++) {
+    // Limits and sandbox failures are not behaviour a model could be expected to predict.
+    if (truth[r].outcome.kind === 'limit') continue;
+    const cmp = compareWithGroundTruth(predicted[r], truth[r]);
+    const missing = unique(cmp.missingEffects.filter((e) => SECURITY.has(e.kind)));
+    const extra = unique(cmp.extraEffects.filter((e) => SECURITY.has(e.kind)));
+    if (missing.length === 0 && extra.length === 0) continue;
+    const on = runs > 1 ? ` on input ${r + 1}` : '';
+    const parts = [
+      ...(missing.length ? [`omits ${describeEffects(missing)}${on}, which the sandbox sees happen`] : []),
+      ...(extra.length ? [`claims ${describeEffects(extra)}${on}, which does not happen in the sandbox`] : []),
+    ];
+    out.push({ input: r, missing, extra, message: `the model's trace of the original ${parts.join(', and ')}` });
+  }
+  return out;
+}
+
+function unique(effects: Effect[]): Effect[] {
+  const seen = new Set<string>();
+  return effects.filter((e) => {
+    const key = `${e.kind} ${e.target}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sameEffects(a: Contradiction, b: Contradiction): boolean {
+  const keys = (c: Contradiction): string => [...c.missing.map((e) => `-${e.kind} ${e.target}`), ...c.extra.map((e) => `+${e.kind} ${e.target}`)].sort().join('|');
+  return keys(a) === keys(b);
+}

@@ -1,0 +1,161 @@
+// Worker task `verifyPrepare`: everything verification needs before the model is asked, for the
+// changed function units of one document — the program the model is shown, its orbit of rewrites
+// (with maps back to the original), inputs chosen with the sandbox, and the sandbox's real traces.
+import { findUnits, type FunctionUnit } from '../../core/source/units';
+import { unitNode } from '../../core/source/units';
+import { buildModuleHeader, buildUnitProgram } from '../../core/source/transpile';
+import { harvestUnit } from '../../core/inputs/harvest';
+import { synthesizeInputs } from '../../core/inputs/synth';
+import { buildOrbit } from '../../core/orbit/index';
+import { normaliseTrace, type VariantMapping } from '../../core/trace/normalise';
+import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
+import type { AnalysisError, Span } from '../../core/types';
+import { FAKE_ENV, loadSandbox, traceUnit } from '../../model/sandbox/runner';
+
+export interface VerifyPrepareInput {
+  document: { fileName: string; text: string };
+  /** Only units whose hash is listed are prepared; all function units when omitted. */
+  onlyHashes?: string[];
+  /** Rewrites built per unit (the largest orbit the verification may use). */
+  maxOrbit: number;
+  deltaMin: number;
+  maxInputs: number;
+  sandboxTimeMs: number;
+}
+
+/** One program of {P} ∪ O as the model sees it, with the map of its trace back to P. */
+export interface PreparedProgram {
+  /** 0 for the original, i for variant i. */
+  index: number;
+  program: string;
+  transforms: string[];
+  mapping: VariantMapping;
+}
+
+export interface PreparedUnit {
+  unit: Pick<FunctionUnit, 'id' | 'name' | 'hash' | 'span' | 'line'>;
+  /** programs[0] is the original; the rest are the orbit in order, so a prefix is a smaller orbit. */
+  programs: PreparedProgram[];
+  inputs: JsonValue[][];
+  /** The sandbox's traces of the original on each input (normalised); null where it cannot run. */
+  truth: Trace[] | null;
+  /** Security-relevant effects the sandbox saw, described, e.g. "network https://x". */
+  securityEffects: string[];
+  /** Characters of the unit: larger functions hide more. */
+  size: number;
+}
+
+export interface VerifyPrepareOutput {
+  units: PreparedUnit[];
+  errors: AnalysisError[];
+}
+
+const SECURITY = new Set<string>(SECURITY_EFFECT_KINDS);
+/** Candidate inputs run in the sandbox before the most telling ones are kept. */
+const MAX_CANDIDATES = 12;
+
+export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPrepareOutput> {
+  await loadSandbox();
+  const { document: doc } = input;
+  const parsed = findUnits(doc.fileName, doc.text);
+  const out: VerifyPrepareOutput = { units: [], errors: parsed.errors.filter((e) => e.kind !== 'syntax') };
+  if (!parsed.sourceFile) return out;
+  const header = buildModuleHeader(doc, parsed);
+  const only = input.onlyHashes ? new Set(input.onlyHashes) : undefined;
+  for (const unit of parsed.units) {
+    if (only && !only.has(unit.hash)) continue;
+    const built = buildUnitProgram(doc, parsed, unit, header);
+    // Class members run on a stand-in `this` only the sandbox knows; a model could not be shown them faithfully.
+    if ('kind' in built || built.call !== 'function') continue;
+    const node = unitNode(parsed.sourceFile, unit);
+    if (!node) continue;
+    const programs = orbitPrograms(built.program, built.unitStart, built.unitEnd, unit.hash, input);
+    const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
+    // The model is shown arguments only, so cases that need another clock or environment are left out.
+    const cases = synthesizeInputs(unit, harvest, { knownEnv: Object.keys(FAKE_ENV) })
+      .filter((c) => !c.env && c.trigger?.kind !== 'date')
+      .slice(0, MAX_CANDIDATES);
+    const runs: Array<{ args: JsonValue[]; trace: Trace; ordinary: boolean }> = [];
+    for (const c of cases) {
+      const trace = await traceUnit(programs[0].program, { args: c.args }, { timeMs: input.sandboxTimeMs });
+      runs.push({ args: c.args, trace: normaliseTrace(trace), ordinary: c.role === 'ordinary' });
+    }
+    const chosen = chooseInputs(runs, input.maxInputs);
+    const securityEffects = [...new Set(chosen.flatMap((r) => r.trace.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`)))];
+    const runnable = chosen.length > 0 && chosen.some((r) => r.trace.outcome.kind !== 'throw' || !r.trace.outcome.error.startsWith('sandbox:'));
+    out.units.push({
+      unit: { id: unit.id, name: unit.name, hash: unit.hash, span: unit.span as Span, line: unit.line },
+      programs,
+      inputs: chosen.map((r) => r.args),
+      truth: runnable ? chosen.map((r) => r.trace) : null,
+      securityEffects,
+      size: unit.span.end - unit.span.start,
+    });
+  }
+  return out;
+}
+
+/** The original program and its rewrites: only the unit's own text is rewritten; the module
+ *  header around it is the same for all, and each variant's lines are mapped back. */
+function orbitPrograms(program: string, start: number, end: number, hash: string, input: VerifyPrepareInput): PreparedProgram[] {
+  const code = program.slice(start, end);
+  const before = withoutOwnCopy(program.slice(0, start), code);
+  const after = program.slice(end);
+  const headerLines = before.split('\n').length - 1;
+  const unitLines = code.split('\n').length;
+  const totalLines = program.split('\n').length;
+  const out: PreparedProgram[] = [{ index: 0, program: before + code + after, transforms: [], mapping: {} }];
+  if (input.maxOrbit <= 0) return out;
+  const orbit = buildOrbit(code, { k: input.maxOrbit, seed: seedOf(hash), deltaMin: input.deltaMin });
+  for (const v of orbit.variants) {
+    const variantLines = v.code.split('\n').length;
+    const lineMap: number[] = [];
+    for (let l = 1; l <= headerLines; l++) lineMap.push(l);
+    for (let l = 0; l < variantLines; l++) lineMap.push(headerLines + (v.lineMap[l] ?? l + 1));
+    for (let l = headerLines + unitLines + 1; l <= totalLines; l++) lineMap.push(l);
+    out.push({
+      index: v.index,
+      program: before + v.code + after,
+      transforms: v.transforms,
+      mapping: { renames: v.renames, introduced: v.introduced, lineMap },
+    });
+  }
+  return out;
+}
+
+/** Ordinary behaviour first, then the inputs whose security effects differ from it (where
+ *  hidden behaviour shows), then the remaining ordinary cases; duplicates of behaviour skipped. */
+function chooseInputs<R extends { trace: Trace; ordinary: boolean }>(runs: R[], max: number): R[] {
+  const signature = (t: Trace): string => t.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`).sort().join('|');
+  const first = runs.find((r) => r.ordinary) ?? runs[0];
+  if (!first) return [];
+  const chosen = [first];
+  const seen = new Set([signature(first.trace)]);
+  for (const r of runs) {
+    if (chosen.length >= max) break;
+    const s = signature(r.trace);
+    if (seen.has(s)) continue;
+    seen.add(s);
+    chosen.push(r);
+  }
+  for (const r of runs) {
+    if (chosen.length >= max) break;
+    if (r.ordinary && !chosen.includes(r)) chosen.push(r);
+  }
+  return chosen;
+}
+
+/** The module header declares every top-level function, this one included. Its copy there would
+ *  show the model the original text in every variant, so it is reduced to an empty stand-in. */
+function withoutOwnCopy(header: string, code: string): string {
+  const inner = code.startsWith('(') && code.endsWith(')') ? code.slice(1, -1) : code;
+  const at = header.lastIndexOf(inner);
+  if (at < 0 || inner.length === 0) return header;
+  const declared = /^(?:async\s+)?function\s*\*?\s*([\w$]+)/.exec(inner);
+  const stand = declared ? `function ${declared[1]}() {}` : 'undefined';
+  return header.slice(0, at) + stand + header.slice(at + inner.length);
+}
+
+function seedOf(hash: string): number {
+  return parseInt(hash.slice(0, 8), 16) >>> 0 || 1;
+}

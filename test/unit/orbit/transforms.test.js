@@ -95,3 +95,10 @@ test('every transform records a line map covering every output line', () => {
 test('transforms decline on code that does not parse', () => {
   declines('rename-locals', 'function f( {');
 });
+
+test('for-of-index turns an indexed loop over a const array back into for…of, only when the index is private', () => {
+  const src = 'function f(o) {\n  const keys = Object.keys(o);\n  let s = "";\n  for (let i = 0; i < keys.length; i++) {\n    const k = keys[i];\n    s += k;\n  }\n  return s;\n}';
+  assert.ok(outputs('for-of-index', src).some((r) => r.code.includes('for (const k of keys) {')));
+  declines('for-of-index', src.replace('s += k;', 's += k + i;'));
+  declines('for-of-index', src.replace('Object.keys(o)', 'o.list'));
+});

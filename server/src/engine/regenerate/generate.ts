@@ -1,0 +1,186 @@
+// The generation loop. Constrained mode streams the body, checks each completed statement and,
+// on a violation, aborts the stream, cuts back to the last good statement and resumes with the
+// violation stated and a new seed. The post-hoc and unconstrained modes exist for comparison.
+import {
+  analyseBody,
+  createPrefixChecker,
+  INITIAL_SPLIT,
+  splitBody,
+  type ConstraintSet,
+  type RegenTarget,
+  type SplitState,
+  type Violation,
+} from '../../core/constraints';
+import { ModelCallError, type CodeGenerator, type ModelFailure } from '../../model/types';
+import { buildPrompt } from './prompt';
+
+export type GenerationMode = 'constrained' | 'posthoc' | 'unconstrained';
+
+export interface GenerationBudget {
+  /** Model calls in all, the first included. */
+  maxAttempts: number;
+  /** Output tokens over all calls. */
+  maxTokens: number;
+  /** Wall-clock time over all calls, in milliseconds. */
+  maxMs: number;
+}
+
+export const DEFAULT_BUDGET: GenerationBudget = { maxAttempts: 5, maxTokens: 4000, maxMs: 120_000 };
+
+export interface GenerationConfig {
+  mode: GenerationMode;
+  budget: GenerationBudget;
+  /** Seed of the first call; each retry uses the next one. */
+  seed: number;
+  temperature: number;
+  /** Priority key for the backend's queue (the document's URI). */
+  priorityKey?: string;
+}
+
+/** One cut: what the model wrote, why it was rejected, and how much text was thrown away. */
+export interface CutRecord {
+  attempt: number;
+  statement: string;
+  violations: Violation[];
+  /** Where the body was cut back to (an offset in the body text). */
+  keptChars: number;
+}
+
+export interface GenerationStats {
+  attempts: number;
+  /** Output tokens received (one streamed chunk counts as one token, as Ollama sends them). */
+  tokens: number;
+  elapsedMs: number;
+  cuts: CutRecord[];
+}
+
+export type GenerationOutcome =
+  | ({ kind: 'generated'; body: string } & GenerationStats)
+  | ({ kind: 'failed'; reason: 'non-compliant' | 'invalid-code' | 'budget'; message: string } & GenerationStats)
+  | ({ kind: 'model-failed'; failure: ModelFailure } & GenerationStats)
+  | ({ kind: 'cancelled' } & GenerationStats);
+
+/** Generates a body for `target` under `set`; never throws, honours `signal` at every chunk. */
+export async function generateBody(
+  target: RegenTarget,
+  set: ConstraintSet,
+  generator: CodeGenerator,
+  config: GenerationConfig,
+  signal: AbortSignal,
+): Promise<GenerationOutcome> {
+  const started = performance.now();
+  const stats: GenerationStats = { attempts: 0, tokens: 0, elapsedMs: 0, cuts: [] };
+  const done = (): GenerationStats => ({ ...stats, elapsedMs: Math.round(performance.now() - started) });
+  const checker = createPrefixChecker(target, set);
+  const states = new Map<number, SplitState>([[0, INITIAL_SPLIT]]);
+  let prefix = '';
+  let rejected: Violation[] = [];
+  const { budget } = config;
+  const maxAttempts = config.mode === 'unconstrained' ? 1 : budget.maxAttempts;
+
+  while (stats.attempts < maxAttempts) {
+    if (signal.aborted) return { kind: 'cancelled', ...done() };
+    const remaining = budget.maxTokens - stats.tokens;
+    const timeLeft = budget.maxMs - (performance.now() - started);
+    if (remaining <= 0 || timeLeft <= 0) break;
+    stats.attempts++;
+    const call = new AbortController();
+    const onAbort = (): void => call.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    // Workers and tests share this clock; a timer is fine here (engine, not core).
+    const timer = setTimeout(() => call.abort(), timeLeft);
+    let text = prefix;
+    let split = states.get(checker.acceptedEnd) ?? INITIAL_SPLIT;
+    let closedAt: number | undefined;
+    let violation: Violation[] | undefined;
+    try {
+      const stream = generator.generateStream(
+        {
+          prompt: buildPrompt({ target, set, prefix, rejected }),
+          raw: true,
+          options: { seed: config.seed + stats.attempts - 1, temperature: config.temperature, maxTokens: remaining, priorityKey: config.priorityKey },
+        },
+        call.signal,
+      );
+      for await (const chunk of stream) {
+        stats.tokens++;
+        text += chunk;
+        const result = splitBody(text, split);
+        split = result.state;
+        if (config.mode === 'constrained') {
+          for (const cut of result.cuts) {
+            if (closedAt !== undefined || cut.end <= checker.acceptedEnd) continue;
+            const outcome = checker.check(text, cut);
+            if (!outcome.ok) {
+              violation = outcome.violations;
+              break;
+            }
+            if (checker.acceptedEnd === cut.end) states.set(cut.end, { offset: cut.end, depth: cut.depth });
+          }
+        }
+        if (violation) break; // leaving the loop aborts the request
+        if (result.closedAt !== undefined) {
+          closedAt = result.closedAt;
+          break;
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return { kind: 'cancelled', ...done() };
+      if (call.signal.aborted) break; // the time budget ran out
+      if (error instanceof ModelCallError) return { kind: 'model-failed', failure: error.failure, ...done() };
+      return { kind: 'model-failed', failure: { kind: 'error', detail: String(error), fix: 'See the orbit-ls log.' }, ...done() };
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (signal.aborted) return { kind: 'cancelled', ...done() };
+
+    if (!violation && closedAt !== undefined) {
+      const body = text.slice(0, closedAt);
+      violation = finalViolations(target, set, body, checker, config.mode);
+      if (!violation) return { kind: 'generated', body, ...done() };
+    }
+    if (!violation) {
+      violation = [{ constraint: 'syntax', message: 'the function was not finished (no closing brace before the answer ended)', statement: text.slice(checker.acceptedEnd).trim().slice(0, 200) }];
+    }
+    if (config.mode === 'unconstrained') return { kind: 'generated', body: closedAt !== undefined ? text.slice(0, closedAt) : text, ...done() };
+    // Cut back: constrained mode keeps every accepted statement; post-hoc starts over.
+    const keep = config.mode === 'constrained' ? checker.acceptedEnd : 0;
+    checker.rewind(keep);
+    prefix = text.slice(0, keep);
+    stats.cuts.push({ attempt: stats.attempts, statement: violation[0]?.statement ?? '', violations: violation, keptChars: keep });
+    rejected = [...rejected, ...violation.slice(0, 1)];
+  }
+  const last = stats.cuts[stats.cuts.length - 1];
+  const invalid = stats.cuts.length > 0 && stats.cuts.every((c) => c.violations.every((v) => v.constraint === 'syntax'));
+  const outOfBudget = stats.attempts < maxAttempts;
+  return {
+    kind: 'failed',
+    reason: outOfBudget ? 'budget' : invalid ? 'invalid-code' : 'non-compliant',
+    message: outOfBudget
+      ? `the generation budget ran out (${stats.tokens} tokens, ${stats.attempts} call(s)) before the model wrote a secure function`
+      : invalid
+        ? `the model did not write valid code in ${stats.attempts} attempt(s)`
+        : `the model kept writing code that breaks a constraint in ${stats.attempts} attempt(s); last: ${last?.violations[0]?.message ?? 'unknown'}`,
+    ...done(),
+  };
+}
+
+/** The checks that need the whole body: the last statement (which may lack a semicolon), and in
+ *  post-hoc mode everything, since nothing was checked while streaming. */
+function finalViolations(target: RegenTarget, set: ConstraintSet, body: string, checker: ReturnType<typeof createPrefixChecker>, mode: GenerationMode): Violation[] | undefined {
+  if (mode === 'unconstrained') return undefined;
+  if (mode === 'constrained') {
+    if (body.slice(checker.acceptedEnd).trim() === '') return undefined;
+    const outcome = checker.check(body + '\n', { end: body.length, depth: 0, by: 'token' });
+    return outcome.ok ? undefined : outcome.violations;
+  }
+  const result = analyseBody(target, set, body, 0);
+  const statement = body.trim().split('\n')[0] ?? '';
+  const violations: Violation[] = [
+    ...result.syntax.map((e) => ({ constraint: 'syntax', message: `is not valid code (${e.message})`, statement })),
+    ...result.findings.map((f) => ({ constraint: f.ruleId, message: f.message, statement: body.slice(f.span.start, f.span.end) })),
+    ...result.policy.map((p) => ({ constraint: p.id, message: p.message, statement })),
+  ];
+  return violations.length > 0 ? violations : undefined;
+}

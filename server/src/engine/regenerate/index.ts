@@ -1,0 +1,98 @@
+// "Regenerate securely": find the function around a finding or selection, generate a new body under
+// the security constraints, verify it, and return a minimal edit tagged with the document version.
+import { buildConstraintSet, findTarget, formatBody, type RegenTarget } from '../../core/constraints';
+import type { LanguageKind, RuleLevel, Span, TextEdit } from '../../core/types';
+import type { CodeGenerator, ModelFailure } from '../../model/types';
+import type { Settings } from '../../config/schema';
+import { generateBody, type CutRecord, type GenerationMode } from './generate';
+import { verifyBody, type Verification } from './verify';
+
+export { generateBody, DEFAULT_BUDGET, type CutRecord, type GenerationMode, type GenerationOutcome } from './generate';
+export { verifyBody, type Verification } from './verify';
+export { buildPrompt, SECURE_VERSION_MARKER } from './prompt';
+
+export interface RegenerateRequest {
+  uri: string;
+  version: number;
+  fileName: string;
+  text: string;
+  language: LanguageKind;
+  /** The finding's span, or the user's selection. */
+  span: Span;
+  /** The finding being fixed, when the action came from a diagnostic. */
+  finding?: { ruleId: string; message: string };
+}
+
+export interface RegenerateOptions {
+  settings: Settings;
+  generator: CodeGenerator;
+  mode?: GenerationMode;
+  seed?: number;
+}
+
+export type RegenerateResult =
+  | { kind: 'edit'; uri: string; version: number; edit: TextEdit; title: string; cuts: CutRecord[]; attempts: number; tokens: number; elapsedMs: number; verification: Verification }
+  | { kind: 'failed'; uri: string; version: number; message: string; cuts: CutRecord[] }
+  | { kind: 'cancelled'; uri: string; version: number };
+
+/** The title of the action before anything is generated: what it will change. */
+export function regenerationTitle(target: RegenTarget, finding?: { ruleId: string }): string {
+  const what = finding ? ` to remove ${finding.ruleId}` : ' under the security rules';
+  return `Regenerate securely (orbit-ls): rewrite the body of ${target.unit.name}${what}`;
+}
+
+/** Where regeneration would apply, or undefined when the span is not inside a function with a body. */
+export function regenerationTarget(req: Pick<RegenerateRequest, 'fileName' | 'text' | 'language' | 'span'>): RegenTarget | undefined {
+  return findTarget(req.fileName, req.text, req.span, req.language);
+}
+
+export async function regenerate(req: RegenerateRequest, options: RegenerateOptions, signal: AbortSignal): Promise<RegenerateResult> {
+  const base = { uri: req.uri, version: req.version };
+  const target = regenerationTarget(req);
+  if (!target) return { kind: 'failed', ...base, message: 'Regenerate securely works on a function with a block body; put the cursor inside one.', cuts: [] };
+  const s = options.settings;
+  const set = buildConstraintSet({
+    levels: s.rules as Record<string, RuleLevel>,
+    focus: req.finding,
+    policy: { bannedModules: [...s.regenerate.bannedModules], bannedCalls: [...s.regenerate.bannedCalls], requiredValidation: [...s.regenerate.requiredValidation] },
+    extraSources: [...s.extraSources],
+  });
+  const outcome = await generateBody(
+    target,
+    set,
+    options.generator,
+    {
+      mode: options.mode ?? 'constrained',
+      budget: { maxAttempts: s.regenerate.maxAttempts, maxTokens: s.regenerate.maxTokens, maxMs: s.regenerate.timeoutMs },
+      seed: options.seed ?? 1,
+      temperature: 0.2,
+      priorityKey: req.uri,
+    },
+    signal,
+  );
+  if (outcome.kind === 'cancelled') return { kind: 'cancelled', ...base };
+  if (outcome.kind === 'model-failed') return { kind: 'failed', ...base, message: modelMessage(outcome.failure), cuts: outcome.cuts };
+  if (outcome.kind === 'failed') return { kind: 'failed', ...base, message: `No secure version was found: ${outcome.message}. The code was not changed.`, cuts: outcome.cuts };
+  const body = formatBody(target, outcome.body);
+  const verification = await verifyBody(target, set, body, { ruleId: req.finding?.ruleId, sandbox: s.regenerate.sandbox }, signal);
+  if (signal.aborted) return { kind: 'cancelled', ...base };
+  if (!verification.ok) {
+    return { kind: 'failed', ...base, message: `The regenerated function failed verification (${verification.problems.join('; ')}); it was not applied.`, cuts: outcome.cuts };
+  }
+  return {
+    kind: 'edit',
+    ...base,
+    edit: { span: { start: target.bodyStart, end: target.bodyEnd }, newText: body },
+    title: regenerationTitle(target, req.finding),
+    cuts: outcome.cuts,
+    attempts: outcome.attempts,
+    tokens: outcome.tokens,
+    elapsedMs: outcome.elapsedMs,
+    verification,
+  };
+}
+
+function modelMessage(failure: ModelFailure): string {
+  const fix = 'fix' in failure ? ` ${failure.fix}` : '';
+  return `Regenerate securely needs the model, which failed: ${failure.detail}.${fix}`;
+}

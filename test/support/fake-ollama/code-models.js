@@ -1,0 +1,78 @@
+// Simulated code models for "Regenerate securely". Each knows one function as two aligned lists of
+// statements, a safe one and an unsafe one, and continues the raw prompt the engine writes: it
+// finds the statements already in the prefix after "// The secure version:", then writes the rest,
+// choosing the unsafe variant of a statement with a set propensity (seeded by the request's seed,
+// lower once the prompt says that statement was rejected). Then it closes the function.
+'use strict';
+
+const { tokenize, prng, hashString } = require('./prompt.js');
+
+const MARKER = '// The secure version:';
+
+/**
+ * @param {{ safe: string[], unsafe: string[], propensity?: number, feedback?: number,
+ *           matches?: (prompt: string) => boolean, trailer?: string }} plan
+ *   propensity: chance of writing a statement's unsafe variant (where the two differ);
+ *   feedback: factor applied to that chance for each time the prompt says the statement was
+ *   rejected (0 complies at once, 1 ignores feedback); trailer: text after the closing brace.
+ */
+function secureCoder(plan) {
+  const { safe, unsafe, propensity = 1, feedback = 0, trailer = '\n\n// end\n' } = plan;
+  return async function* (request) {
+    const prompt = String(request.prompt ?? '');
+    const at = prompt.lastIndexOf(MARKER);
+    const prefix = at >= 0 ? prompt.slice(at + MARKER.length) : '';
+    const written = statementsIn(prefix, safe, unsafe);
+    const seed = Number(request.options?.seed ?? 0);
+    let out = '';
+    for (let i = written; i < safe.length; i++) {
+      let text = safe[i];
+      if (unsafe[i] !== safe[i]) {
+        const told = countRejections(prompt, unsafe[i]);
+        const chance = propensity * feedback ** told;
+        const random = prng(hashString(`${seed}:${i}:${told}:${safe[i]}`));
+        if (random() < chance) text = unsafe[i];
+      }
+      out += `\n  ${text}`;
+    }
+    out += `\n}${trailer}`;
+    for (const piece of tokenize(out)) yield piece;
+  };
+}
+
+/** Writes an injectable statement on its first call, then complies: the cut-and-resume case. */
+function injectsThenComplies(plan) {
+  return (request, ctx) => secureCoder({ ...plan, propensity: ctx.call === 0 ? 1 : 0 })(request, ctx);
+}
+
+/** Writes the unsafe statements whatever it is told. */
+function neverComplies(plan) {
+  return secureCoder({ ...plan, propensity: 1, feedback: 1 });
+}
+
+/** How many of the planned statements the prefix already holds, in order. */
+function statementsIn(prefix, safe, unsafe) {
+  const flat = squash(prefix);
+  let pos = 0;
+  let count = 0;
+  for (let i = 0; i < safe.length; i++) {
+    const candidates = [safe[i], unsafe[i]].map(squash);
+    const hit = candidates.map((c) => flat.indexOf(c, pos)).filter((x) => x >= 0).sort((a, b) => a - b)[0];
+    if (hit === undefined) break;
+    const len = candidates.find((c) => flat.indexOf(c, pos) === hit).length;
+    pos = hit + len;
+    count++;
+  }
+  return count;
+}
+
+function countRejections(prompt, statement) {
+  const needle = squash(statement).slice(0, 60);
+  return prompt.split('\n').filter((l) => l.startsWith('// Rejected earlier:') && squash(l).includes(needle)).length;
+}
+
+function squash(text) {
+  return text.replace(/\s+/g, '');
+}
+
+module.exports = { secureCoder, injectsThenComplies, neverComplies, MARKER };

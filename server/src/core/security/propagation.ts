@@ -121,7 +121,8 @@ function neutralised(c: CallShape, t: Taint | undefined): Taint | undefined {
   let re: RegExp;
   if (ts.isRegularExpressionLiteral(pattern)) {
     const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern.text);
-    if (!m || (!m[2].includes('g') && c.name !== 'replaceAll')) return t;
+    if (!m) return t;
+    if (!m[2].includes('g') && c.name !== 'replaceAll') return replacement.text === '' && /\\\.\\\./.test(m[1]) ? cleanse(t, Sink.path) : t;
     try {
       // Compiled only to test single characters against it, which cannot backtrack badly.
       re = new RegExp(m[1], m[2].replace(/[gy]/g, ''));
@@ -135,6 +136,8 @@ function neutralised(c: CallShape, t: Taint | undefined): Taint | undefined {
     return t;
   }
   let mask = 0;
+  // p.replace(/^(\.\.(\/|\\|$))+/, '') after path.normalize strips the climbing prefix.
+  if (replacement.text === '' && /\\\.\\\./.test(pattern.getText())) mask |= Sink.path;
   // s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') escapes rather than removes: safe for regexes only.
   if (/^\\\$&$/.test(replacement.text)) {
     const regexChars = DANGEROUS.find(([kind]) => kind === Sink.regex)?.[1] ?? [];

@@ -6,6 +6,7 @@ import type { CallSite } from '../facts';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
 import { calleeText, exportName, identifiersIn, isGuarded, moduleOf, receiverRoot } from '../sinks';
 import { unwrap } from '../ast';
+import { containPathFix } from '../fixes/contain-path';
 
 /** fs functions and which arguments are paths. */
 const FS_PATH_ARGS: ReadonlyMap<string, readonly number[]> = new Map<string, readonly number[]>([
@@ -39,13 +40,15 @@ export const pathTraversal: Rule = {
         if (!arg) continue;
         const taint = ctx.taintAt(arg, 'path');
         if (!taint || isGuarded(arg, guardNames(ctx, arg), CONTAINMENT)) continue;
-        const fix = basenameFix(ctx, arg);
+        const joined = joinedPath(ctx, arg);
+        const contain = joined && hasPathBinding(ctx.text) ? containPathFix({ arg, joined, text: ctx.text, isTainted: (n) => ctx.taintAt(n, 'path') !== undefined }) : undefined;
+        const fixes = [contain, basenameFix(ctx, arg)].filter((f): f is Fix => f !== undefined);
         ctx.report({
           node: arg,
           message: `User input from ${taint.label} reaches the file path of ${calleeText(call)}`,
           taint,
           sink: `opens the path in ${calleeText(call)}`,
-          fixes: fix ? [fix] : [],
+          fixes,
         });
         break;
       }
@@ -78,10 +81,26 @@ function guardNames(ctx: RuleContext, arg: ts.Expression): string[] {
   return names;
 }
 
+/** `path.join(base, …)` / `path.resolve(base, …)` as the argument or its variable's definition. */
+function joinedPath(ctx: RuleContext, arg: ts.Expression): ts.CallExpression | undefined {
+  let e = unwrap(arg);
+  if (ts.isIdentifier(e)) {
+    const def = ctx.facts.definitionOf(e);
+    if (!def) return undefined;
+    e = unwrap(def);
+  }
+  const isJoin = ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) &&
+    /^(join|resolve)$/.test(e.expression.name.text) && e.expression.expression.getText() === 'path';
+  return isJoin ? (e as ts.CallExpression) : undefined;
+}
+
+function hasPathBinding(text: string): boolean {
+  return /\b(const|let|var|import)\s+(\*\s+as\s+)?path\b/.test(text);
+}
+
 /** Wraps the tainted segments of `path.join(base, name)` or a template in path.basename. */
 function basenameFix(ctx: RuleContext, arg: ts.Expression): Fix | undefined {
-  const hasPath = /\b(const|let|var|import)\s+(\*\s+as\s+)?path\b/.test(ctx.text);
-  if (!hasPath) return undefined;
+  if (!hasPathBinding(ctx.text)) return undefined;
   let target = unwrap(arg);
   if (ts.isIdentifier(target)) {
     const def = ctx.facts.definitionOf(target);

@@ -1,0 +1,85 @@
+// CWE-352: cookie-session apps with state-changing routes, no CSRF token middleware and no
+// SameSite=Lax/Strict session cookie, so another site can submit forms as the signed-in user.
+import ts from 'typescript';
+import type { Fix } from '../../../types';
+import type { Rule, RuleContext } from '../../rule';
+import type { CallSite } from '../../facts';
+import { cweUrl } from '../../rule';
+import { unwrap } from '../../ast';
+import { evidence, objectProperty, propertyValue, resolveObject, step, walk } from './util';
+import { routesOf, STATE_CHANGING } from './routes';
+
+const SESSION_MODULES = /^(express-session|cookie-session|koa-session|koa-generic-session|@fastify\/session|@fastify\/secure-session|fastify-session|@fastify\/cookie|fastify-secure-session)$/;
+const CSRF_MODULES = /csurf|csrf|lusca|@fastify\/csrf-protection|koa-csrf|@koa\/csrf/;
+
+export const csrf: Rule = {
+  meta: {
+    id: 'csrf',
+    cwe: ['CWE-352'],
+    defaultSeverity: 'warning',
+    title: 'Cross-site request forgery',
+    description: 'The app keeps users signed in with a session cookie and has state-changing routes, but uses no CSRF token middleware and does not set SameSite=Lax or Strict on the cookie, so any site can submit requests as the user.',
+    docsUrl: cweUrl('CWE-352'),
+    hasFix: true,
+  },
+  check(ctx) {
+    const mods = [...ctx.facts.modules];
+    const sessionModules = mods.filter((m) => SESSION_MODULES.test(m));
+    if (sessionModules.length === 0 || mods.some((m) => CSRF_MODULES.test(m)) || usesCsrfToken(ctx)) return;
+    const changing = routesOf(ctx.facts).find((r) => STATE_CHANGING.test(r.method));
+    if (!changing) return;
+    const setup = ctx.facts.calls.find((c) => c.callee !== undefined && SESSION_MODULES.test(c.callee.module) && (c.callee.path.length === 0 || c.callee.path[0] === '()'))
+      ?? ctx.facts.calls.find((c) => c.name === 'register' && c.args[0] !== undefined && /session|cookie/i.test(c.args[0].getText()));
+    if (!setup || !ts.isCallExpression(setup.node)) return;
+    const opts = optionsOf(setup, ctx);
+    const sameSite = opts && findSameSite(opts);
+    if (sameSite && /^['"`]?(lax|strict)['"`]?$|^true$/i.test(sameSite.getText())) return;
+    const fix = opts && !sameSite ? sameSiteFix(opts, setup) : undefined;
+    ctx.report({
+      node: setup.node,
+      message: `Sessions live in a cookie and ${changing.method.toUpperCase()} ${changing.path} changes state, but there is no CSRF protection and the cookie is not SameSite=Lax/Strict`,
+      taint: evidence([step(changing.call.node, `${changing.method.toUpperCase()} ${changing.path} changes state`)]),
+      sink: 'session cookie sent on cross-site requests',
+      ...(fix ? { fixes: [fix] } : {}),
+    });
+  },
+};
+
+/** A hand-written double-submit or header check also counts as protection. */
+function usesCsrfToken(ctx: RuleContext): boolean {
+  let hit = false;
+  walk(ctx.sourceFile, (n) => {
+    if ((ts.isIdentifier(n) || ts.isStringLiteralLike(n)) && /csrf|xsrf/i.test(n.text)) hit = true;
+  });
+  return hit;
+}
+
+function optionsOf(setup: CallSite, ctx: RuleContext): ts.ObjectLiteralExpression | undefined {
+  for (const a of setup.args) {
+    const o = resolveObject(a, ctx.facts);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+function findSameSite(opts: ts.ObjectLiteralExpression): ts.Expression | undefined {
+  const direct = propertyValue(objectProperty(opts, 'sameSite'));
+  if (direct) return direct;
+  const cookie = propertyValue(objectProperty(opts, /^(cookie|cookieOptions)$/));
+  return cookie ? propertyValue(objectProperty(cookie, 'sameSite')) : undefined;
+}
+
+/** express-session and @fastify/session take cookie options under `cookie`; the others at the top. */
+function sameSiteFix(opts: ts.ObjectLiteralExpression, setup: CallSite): Fix {
+  const nested = setup.callee?.module === 'express-session' || /@fastify\/session|fastify-session/.test(setup.callee?.module ?? setup.args[0]?.getText() ?? '');
+  const cookie = unwrapObject(propertyValue(objectProperty(opts, 'cookie')));
+  const target = cookie ?? opts;
+  const prop = !cookie && nested ? "cookie: { sameSite: 'lax' }" : "sameSite: 'lax'";
+  const at = target.getStart() + 1;
+  return { title: "Set SameSite=Lax on the session cookie", edits: [{ span: { start: at, end: at }, newText: target.properties.length > 0 ? ` ${prop},` : ` ${prop} ` }] };
+}
+
+function unwrapObject(e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined {
+  const u = e && unwrap(e);
+  return u && ts.isObjectLiteralExpression(u) ? u : undefined;
+}

@@ -223,6 +223,9 @@ function isClockish(e: ts.Expression, sf: ts.SourceFile): boolean {
 /** new Date('2025-01-01'), Date.parse('…'), or a date-looking string constant, as epoch ms. */
 function dateLiteral(e: ts.Expression, consts: Map<string, JsonValue>): number | undefined {
   e = skipParens(e);
+  // new Date('…').getTime(), +new Date('…')
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && /^(getTime|valueOf)$/.test(e.expression.name.text)) e = skipParens(e.expression.expression);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.PlusToken) e = skipParens(e.operand);
   let s: JsonValue | undefined;
   if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && e.arguments?.length) {
     const callee = e.expression.getText();

@@ -96,6 +96,16 @@ export function probesFromComparisons(
   const out: InputCase[] = [];
   const seen = new Set<string>();
   for (const [a, b] of observed) {
+    // The clock compared with an instant: try just after and just before it.
+    for (const [mine, other] of [[a, b], [b, a]] as const) {
+      if (mine !== base.now || typeof other !== 'number' || other < 946684800000 || other > 4102444800000 || seen.has(`clock=${other}`)) continue;
+      seen.add(`clock=${other}`);
+      const day = new Date(other).toISOString().slice(0, 10);
+      for (const [now, description] of [[other + DAY, `the date is after ${day}`], [other - DAY, `the date is before ${day}`]] as const) {
+        out.push({ id: `probe-d${startId + out.length}`, role: 'probe', args: base.args, now, env: base.env,
+          trigger: { kind: 'date', target: 'clock', expr: 'the clock', op: '>', value: new Date(now).toISOString(), description, siblings: 1, dynamic: true } });
+      }
+    }
     for (const [mine, other] of [[a, b], [b, a]] as const) {
       if (typeof mine !== 'string' || typeof other !== 'string' || other === mine || exclude(other)) continue;
       // The input may have been trimmed or had a prefix cut ("Bearer …") before the comparison.

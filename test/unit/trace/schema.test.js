@@ -3,7 +3,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { TRACE_JSON_SCHEMA } = require('../../../server/dist/core/trace/index.js');
+const { TRACE_JSON_SCHEMA, SANDBOX_TRACE_JSON_SCHEMA } = require('../../../server/dist/core/trace/index.js');
 const { validateJson } = require('../../../server/dist/model/ollama/json-schema.js');
 const { traceUnit } = require('../../../server/dist/model/sandbox/runner.js');
 
@@ -18,6 +18,14 @@ test('a sandbox trace validates against the schema', async () => {
   assert.ok(trace.steps.length > 0);
   const { interactions, comparisons, ...core } = trace;
   assert.deepEqual(validateJson(core, TRACE_JSON_SCHEMA), []);
+  assert.deepEqual(validateJson(trace, SANDBOX_TRACE_JSON_SCHEMA), []);
+});
+
+test('a handler trace with framework interactions validates against the sandbox schema', async () => {
+  const program = `function h(req, res) {\n  if (req.query.id === 'x') return res.status(404).json({ error: 'no' });\n  res.json({ ok: true });\n}`;
+  const trace = await traceUnit(program, [{ $orbit: 'express.req', query: { id: 'x' } }, { $orbit: 'express.res' }], {}, { entry: 'h' });
+  assert.ok(trace.interactions.length > 0, JSON.stringify(trace));
+  assert.deepEqual(validateJson(trace, SANDBOX_TRACE_JSON_SCHEMA), []);
 });
 
 test('malformed traces are rejected', () => {

@@ -1,6 +1,6 @@
 // The trace layer's public surface: schema, normalisation, similarity, verdicts and cost.
 export * from './schema';
-export { TRACE_JSON_SCHEMA } from './json-schema';
+export { TRACE_JSON_SCHEMA, SANDBOX_TRACE_JSON_SCHEMA } from './json-schema';
 export { normaliseTrace, canonicalValue, canonicalTarget, toJsonValue, type VariantMapping } from './normalise';
 export {
   DEFAULT_WEIGHTS, traceSimilarity, similarityMatrix, pairQuantile, digestTrace, digestSimilarity,

@@ -57,3 +57,23 @@ export const TRACE_JSON_SCHEMA = {
   required: ['steps', 'effects', 'outcome'],
   additionalProperties: false,
 } as const;
+
+/** The full trace as the sandbox records it: the prediction schema plus the sandbox-only fields
+ *  (framework interactions and observed comparisons). Models are never asked for these. */
+export const SANDBOX_TRACE_JSON_SCHEMA = {
+  ...TRACE_JSON_SCHEMA,
+  title: 'Execution trace (sandbox)',
+  properties: {
+    ...TRACE_JSON_SCHEMA.properties,
+    interactions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { target: { type: 'string' }, args: { type: 'array', items: ANY_VALUE }, line: { type: 'integer', minimum: 0 } },
+        required: ['target', 'args', 'line'],
+        additionalProperties: false,
+      },
+    },
+    comparisons: { type: 'array', items: { type: 'array', items: ANY_VALUE, minItems: 2, maxItems: 2 } },
+  },
+} as const;

@@ -90,6 +90,9 @@ export function normaliseTrace(trace: Trace, mapping: VariantMapping = {}): Trac
   }));
   const out: Trace = { steps, effects, outcome: canonicalOutcome(trace.outcome, renames) };
   if (trace.truncated) out.truncated = true;
+  // Sandbox-only fields travel along, in the original's lines; similarity does not use them.
+  if (trace.interactions) out.interactions = trace.interactions.map((x) => ({ target: x.target, args: x.args.map(canonicalValue), line: line(x.line) }));
+  if (trace.comparisons) out.comparisons = trace.comparisons;
   return out;
 }
 

@@ -14,7 +14,7 @@ export const forOfIndex: Transform = {
     'the reverse needs `for (let i = 0; i < a.length; i++) { const x = a[i]; … }` with a a const array and i used nowhere else',
   ],
   apply(input) {
-    const sites: Array<{ start: number; end: number; edit: Edit }> = [];
+    const sites: Array<{ start: number; end: number; edit: Edit; introduced?: string[] }> = [];
     const fresh = freshNames(namesIn(input.program as Node));
     for (const { node, parent } of allNodes(input.program as Node)) {
       if (node.type === 'ForStatement') {
@@ -25,18 +25,16 @@ export const forOfIndex: Transform = {
       if (node.type !== 'ForOfStatement' || node.await) continue;
       if (!provablyArray(node.right as Node, input.scopes)) continue;
       const whole = parent && parent.type === 'LabeledStatement' ? parent : node;
-      sites.push({ start: whole.start, end: whole.end, edit: rewrite(input, node, labelOf(parent), whole, fresh) });
+      sites.push({ start: whole.start, end: whole.end, ...rewrite(input, node, labelOf(parent), whole, fresh) });
     }
     const chosen = chooseSites(sites, input.rng, 2);
     if (chosen.length === 0) return null;
-    const introduced = chosen.flatMap((s) => introducedBy.get(s.edit) ?? []);
+    const introduced = chosen.flatMap((s) => s.introduced ?? []);
     return { edits: chosen.map((s) => s.edit), introduced };
   },
 };
 
-const introducedBy = new WeakMap<Edit, string[]>();
-
-function rewrite(input: TransformInput, node: Node & { type: 'ForOfStatement' }, label: string | null, whole: Node, fresh: (h?: string) => string): Edit {
+function rewrite(input: TransformInput, node: Node & { type: 'ForOfStatement' }, label: string | null, whole: Node, fresh: (h?: string) => string): { edit: Edit; introduced: string[] } {
   const arr = fresh('items');
   const idx = fresh('i');
   const ind = indentAt(input.source, whole.start);
@@ -49,8 +47,7 @@ function rewrite(input: TransformInput, node: Node & { type: 'ForOfStatement' },
   // The element binding sits in its own block around the body, so body declarations keep their scope.
   const loop = `${label ? `${label}: ` : ''}for (let ${idx} = 0; ${idx} < ${arr}.length; ${idx}++) {\n${ind}  ${binding}\n${ind}  ${bodyText}\n${ind}}`;
   const edit = { start: whole.start, end: whole.end, text: `{\n${ind}const ${arr} = ${text(input, node.right as Node)};\n${ind}${loop}\n${ind}}` };
-  introducedBy.set(edit, [arr, idx]);
-  return edit;
+  return { edit, introduced: [arr, idx] };
 }
 
 function provablyArray(expr: Node, scopes: ScopeInfo): boolean {

@@ -13,20 +13,59 @@ export interface ExecFixInput {
   builder: ts.Expression;
 }
 
-export function execFileFix(input: ExecFixInput): Fix | undefined {
-  const { call } = input;
-  const sf = call.getSourceFile();
-  const parts = stringParts(input.builder);
+/** A command line split into a literal program and argument expressions, as source text. */
+export interface Argv {
+  program: string;
+  args: string[];
+}
+
+/** Splits a built command string into program and arguments; undefined when it needs a shell. */
+export function argvOf(builder: ts.Expression): Argv | undefined {
+  const sf = builder.getSourceFile();
+  const parts = stringParts(builder) ?? (ts.isStringLiteralLike(builder) ? [{ kind: 'text' as const, text: builder.text }] : undefined);
   if (!parts) return undefined;
   const words = splitWords(parts.map((p) => (p.kind === 'text' ? { text: p.text } : { code: p.node.getText(sf) })));
   if (!words || words.length === 0) return undefined;
   const program = words[0];
   if (program.length !== 1 || !('text' in program[0])) return undefined;
   const args = words.slice(1).map((w) => (w.length === 1 && 'code' in w[0] ? w[0].code : buildLiteral(w, false)));
+  return { program: buildLiteral([{ text: program[0].text }], false), args };
+}
+
+/**
+ * spawn(`cmd ${x}`, { shell: true }) → spawn('cmd', [x]); spawn('sh', ['-c', script]) →
+ * spawn(program, [args]). `replace` is the source range holding the command (and shell flag).
+ */
+export function argvFix(call: ts.CallExpression, script: ts.Expression, replace: { start: number; end: number }, dropShell: ts.ObjectLiteralElementLike | undefined): Fix | undefined {
+  const argv = argvOf(script);
+  if (!argv) return undefined;
+  const edits: TextEdit[] = [{ span: replace, newText: `${argv.program}, [${argv.args.join(', ')}]` }];
+  if (dropShell) {
+    const options = dropShell.parent as ts.ObjectLiteralExpression;
+    if (options.properties.length === 1) {
+      // The options held only `shell`: drop the whole argument with its comma.
+      const i = call.arguments.indexOf(options);
+      const prev = call.arguments[i - 1];
+      if (!prev) return undefined;
+      edits.push({ span: { start: prev.getEnd(), end: options.getEnd() }, newText: '' });
+    } else {
+      const next = options.properties[options.properties.indexOf(dropShell) + 1];
+      edits.push({ span: { start: dropShell.getStart(), end: next ? next.getStart() : dropShell.getEnd() }, newText: '' });
+    }
+  }
+  return { title: 'Run the program directly with an argument array', edits: edits.sort((a, b) => a.span.start - b.span.start) };
+}
+
+export function execFileFix(input: ExecFixInput): Fix | undefined {
+  const { call } = input;
+  const sf = call.getSourceFile();
+  const argv = argvOf(input.builder);
+  if (!argv) return undefined;
+  const args = argv.args;
   const callee = call.expression;
   const syncName = calleeName(callee) === 'execSync';
   const newName = syncName ? 'execFileSync' : 'execFile';
-  const newArgs = `${buildLiteral([{ text: program[0].text }], false)}, [${args.join(', ')}]`;
+  const newArgs = `${argv.program}, [${args.join(', ')}]`;
   const edits: TextEdit[] = [];
   if (ts.isIdentifier(callee)) {
     const importEdit = addNamedImport(sf, callee.text, newName);

@@ -2,7 +2,7 @@
 // `shell: true` or an explicit `sh -c`, shelljs.exec. Argument arrays without a shell are safe.
 import ts from 'typescript';
 import type { CallSite } from '../facts';
-import { execFileFix } from '../fixes/exec-file';
+import { argvFix, execFileFix } from '../fixes/exec-file';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
 import { unwrap } from '../ast';
 import { builderOf } from '../parts';
@@ -64,9 +64,14 @@ function reportArgv(ctx: RuleContext, call: CallSite): void {
   const [program, args, options] = call.args;
   const argList = args && ts.isArrayLiteralExpression(unwrap(args)) ? (unwrap(args) as ts.ArrayLiteralExpression) : undefined;
   const optionsArg = argList || (args && ts.isIdentifier(args)) ? options : args;
-  if (usesShell(optionsArg)) {
+  const shell = shellOption(optionsArg);
+  if (shell) {
     const taint = ctx.taintAt(program, 'command');
-    if (taint) return report(ctx, call, program, taint, 'a command run with shell: true', []);
+    if (taint) {
+      const builder = argList ? undefined : builderOf(ctx.facts.definitionOf, program);
+      const fix = builder && argvFix(call.node as ts.CallExpression, builder, { start: program.getStart(), end: program.getEnd() }, shell);
+      return report(ctx, call, program, taint, 'a command run with shell: true', fix ? [fix] : []);
+    }
     for (const el of argList?.elements ?? []) {
       const t = ctx.taintAt(el, 'command');
       if (t) return report(ctx, call, el, t, 'an argument of a command run with shell: true', []);
@@ -81,14 +86,18 @@ function reportArgv(ctx: RuleContext, call: CallSite): void {
   if (flag < 0 || flag + 1 >= els.length) return;
   const script = els[flag + 1];
   const taint = ctx.taintAt(script, 'command');
-  if (taint) report(ctx, call, script, taint, `a script run by ${prog.text} ${(els[flag] as ts.StringLiteral).text}`, []);
+  if (!taint) return;
+  const builder = flag === 0 && els.length === 2 ? builderOf(ctx.facts.definitionOf, script) : undefined;
+  const fix = builder && argvFix(call.node as ts.CallExpression, builder, { start: program.getStart(), end: argList.getEnd() }, undefined);
+  report(ctx, call, script, taint, `a script run by ${prog.text} ${(els[flag] as ts.StringLiteral).text}`, fix ? [fix] : []);
 }
 
-function usesShell(options: ts.Expression | undefined): boolean {
-  if (!options) return false;
+/** The `shell` option of spawn/execFile when it turns a shell on. */
+function shellOption(options: ts.Expression | undefined): ts.ObjectLiteralElementLike | undefined {
+  if (!options) return undefined;
   const o = unwrap(options);
-  if (!ts.isObjectLiteralExpression(o)) return false;
-  return o.properties.some((p) => {
+  if (!ts.isObjectLiteralExpression(o)) return undefined;
+  return o.properties.find((p) => {
     if (!p.name || !ts.isIdentifier(p.name) || p.name.text !== 'shell') return false;
     if (ts.isShorthandPropertyAssignment(p)) return true;
     if (!ts.isPropertyAssignment(p)) return false;

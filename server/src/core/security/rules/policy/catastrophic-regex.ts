@@ -29,7 +29,7 @@ export function catastrophic(pattern: string): string | undefined {
       g.alternatives.push(pattern.slice(g.altStart, i));
       const q = quantifierAt(pattern, i + 1);
       if (q && q.repeats) {
-        if (g.unbounded) return `the group ${pattern.slice(g.start, i + 1)} repeats a part that is itself repeated`;
+        if (g.unbounded && !separated(pattern.slice(g.altStart, i), g.alternatives.length)) return `the group ${pattern.slice(g.start, i + 1)} repeats a part that is itself repeated`;
         const alts = g.alternatives;
         if (alts.length > 1 && new Set(alts).size < alts.length) return `the group ${pattern.slice(g.start, i + 1)} repeats identical alternatives`;
       }
@@ -74,4 +74,28 @@ function skipClass(p: string, i: number): number {
   let j = i + 1;
   while (j < p.length && p[j] !== ']') j += p[j] === '\\' ? 2 : 1;
   return j + 1;
+}
+
+/**
+ * `([a-z0-9-]+\.)+` is linear: each repetition must end in a character the repeated part cannot
+ * match, so there is only one way to split the input. True when the group body ends in such a
+ * literal separator.
+ */
+function separated(body: string, alternatives: number): boolean {
+  if (alternatives > 1) return false;
+  const m = /(\\.|[^\\\])*+?{}|.^$])$/.exec(body);
+  if (!m) return false;
+  const sep = m[0].length === 2 ? m[0][1] : m[0];
+  if (/^[dDwWsSbB]$/.test(sep) && m[0].length === 2) return false;
+  const rest = body.slice(0, body.length - m[0].length);
+  if (rest.includes(sep)) return false;
+  if (/(^|[^\\])\.|\\[WSD]|\[\^/.test(rest)) return false;
+  for (const cls of rest.match(/\[(\\.|[^\]])*\]|\\[wds]/g) ?? []) {
+    try {
+      if (new RegExp(cls).test(sep)) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }

@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { ModelCallError } = require('../../../server/dist/model/types.js');
-const { setup, never, models } = require('./support.js');
+const { STALL_TIMEOUTS, setup, never, models } = require('./support.js');
 
 const CODE = 'const rows = await db.query("SELECT * FROM users WHERE id = ?", [id]);\nreturn rows[0];\n';
 
@@ -105,7 +105,7 @@ test('failures surface as ModelCallError with the same kinds as trace prediction
     [models.stalled(), 'timeout'],
   ];
   for (const [model, kind] of cases) {
-    const { backend, close } = await setup(model);
+    const { backend, close } = await setup(model, { backend: STALL_TIMEOUTS });
     try {
       await assert.rejects(collect(backend.generateStream({ prompt: 'x' }, never())), (error) => {
         assert.ok(error instanceof ModelCallError);

@@ -76,14 +76,19 @@ function request(overrides = {}) {
   return { program: PROGRAM, inputs: [['admin', 'pw'], ['svc_maint', 'x']], schema: TRACE_SCHEMA, ...overrides };
 }
 
+/** Short time-outs for the tests that make a stream stall on purpose. */
+const STALL_TIMEOUTS = { idleTimeoutMs: 300, firstChunkTimeoutMs: 600 };
+
 /** A fake Ollama with `model` under MODEL and a backend pointed at it; `close` ends both. */
 async function setup(model, { backend: backendOptions = {}, fake: fakeOptions = {} } = {}) {
   const fake = await startFakeOllama({ ...fakeOptions, models: { [MODEL]: model, ...(fakeOptions.models ?? {}) } });
   const backend = createOllamaBackend({
     host: fake.host,
     model: MODEL,
-    idleTimeoutMs: 300,
-    firstChunkTimeoutMs: 600,
+    // Generous, so a loaded machine does not turn a slow answer into a time-out; the stall tests
+    // pass STALL_TIMEOUTS to see time-outs quickly.
+    idleTimeoutMs: 5000,
+    firstChunkTimeoutMs: 10000,
     ...backendOptions,
   });
   return { fake, backend, close: () => (backend.abortAll(), fake.close()) };
@@ -101,4 +106,4 @@ async function closedPort() {
 
 const never = () => new AbortController().signal;
 
-module.exports = { MODEL, TRACE_SCHEMA, PROGRAM, groundTruth, request, setup, closedPort, never, models };
+module.exports = { STALL_TIMEOUTS, MODEL, TRACE_SCHEMA, PROGRAM, groundTruth, request, setup, closedPort, never, models };

@@ -145,8 +145,10 @@ test('a missing model is named with its ollama pull line', async () => {
   const fake = await startFakeOllama({ models: { 'llama3:8b': S.models.honest(S.sandboxProvider()) } });
   try {
     const messages = [];
-    const { gate } = S.makeVerifier(fake.host, { notify: (m) => messages.push(m), backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, factor: 1 } });
+    const { gate, verifier } = S.makeVerifier(fake.host, { notify: (m) => messages.push(m), backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, factor: 1 } });
     await gate.start(never());
+    assert.deepEqual(messages, [], 'start-up only logs; the message comes when verification needs the model');
+    await verifier.verify({ doc: S.snapshot(CLEAN), settings: S.settings(), staticFindings: [] }, never());
     assert.equal(messages.length, 1);
     assert.match(messages[0], /run `ollama pull qwen2\.5-coder:7b`/);
     gate.dispose();

@@ -1,12 +1,13 @@
 // Whether the model may be asked right now. Checks Ollama's health at start-up; when Ollama is
-// down or the model is missing it tells the user once, with the fix, keeps probing with backoff,
-// and reports when the model is back. Static and sandbox features never wait on it.
+// down or the model is missing it logs why, tells the user once (when a verification needs the
+// model) with the fix, keeps probing with backoff, and reports when the model is back. Static and
+// sandbox features never wait on it.
 import { DEFAULT_BACKOFF, reconnectWithBackoff, type BackoffOptions, type HealthReport } from '../../model/ollama/health';
 import type { ModelFailure, TracePredictor } from '../../model/types';
 
 export interface GateDeps {
   model: TracePredictor & { health(signal: AbortSignal): Promise<HealthReport> };
-  /** One window/showMessage per outage. */
+  /** One window/showMessage per outage, sent when a verification first needs the model. */
   notify(message: string): void;
   log(message: string): void;
   /** The model is usable again after an outage: verify what was skipped. */
@@ -24,6 +25,8 @@ export interface ModelGate {
   start(signal: AbortSignal): Promise<HealthReport | undefined>;
   /** A call failed in a way that means the model is gone (unavailable, model missing). */
   failed(failure: ModelFailure): void;
+  /** Tells the user (once per outage) that verification is paused and how to fix it. */
+  announce(): void;
   /** Why the model is not used, for logs and reports; empty while it is up. */
   readonly reason: string;
   dispose(): void;
@@ -33,14 +36,15 @@ export function createModelGate(deps: GateDeps): ModelGate {
   let state: GateState = 'unknown';
   let reason = '';
   let reconnecting: AbortController | undefined;
+  let announced = false;
   const lifetime = new AbortController();
 
   const down = (message: string): void => {
     if (state === 'down') return;
     state = 'down';
     reason = message;
-    deps.notify(`orbit-ls: model verification is paused. ${message} Static and sandbox checks go on.`);
-    deps.log(`orbit-ls: ${message}`);
+    announced = false;
+    deps.log(`orbit-ls: model verification is paused: ${message}`);
     reconnect();
   };
 
@@ -69,6 +73,11 @@ export function createModelGate(deps: GateDeps): ModelGate {
       return reason;
     },
     current: () => (state === 'down' ? undefined : deps.model),
+    announce() {
+      if (state !== 'down' || announced) return;
+      announced = true;
+      deps.notify(`orbit-ls: model verification is paused. ${reason} Static and sandbox checks go on.`);
+    },
     async start(signal) {
       const report = await deps.model.health(linked(signal, lifetime.signal)).catch(() => undefined);
       if (!report || report.kind === 'cancelled') return report;

@@ -73,7 +73,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     const known = memory.get(doc.uri) ?? new Map<string, Remembered>();
     const base: VerifyReport = { uri: doc.uri, version: doc.version, findings: [], units: [], verified: 0 };
     const model = deps.gate.current();
-    if (!model) return { ...base, skipped: deps.gate.reason || 'the model is not available' };
+    if (!model) {
+      deps.gate.announce();
+      return { ...base, skipped: deps.gate.reason || 'the model is not available' };
+    }
     const prepared = await deps.prepare(
       {
         document: { fileName: doc.uri, text: doc.text },
@@ -108,6 +111,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       if (result.kind === 'cancelled') return undefined;
       if (result.kind === 'model-failed') {
         deps.gate.failed(result.failure);
+        deps.gate.announce();
         base.skipped = result.failure.detail;
         break;
       }

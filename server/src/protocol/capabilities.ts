@@ -27,10 +27,13 @@ export function negotiate(client: ClientCapabilities): { capabilities: ServerCap
     didChangeConfigurationDynamic: client.workspace?.didChangeConfiguration?.dynamicRegistration === true,
   };
   const capabilities: ServerCapabilities = {
-    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    // didSave starts model verification (orbit.verify.trigger "onSave").
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
     codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix] } : true,
     executeCommandProvider: { commands: [...COMMAND_IDS] },
   };
+  // The hover shows a verified function's consistency score and orbit size.
+  if (td?.hover) capabilities.hoverProvider = true;
   // Push diagnostics are always sent; pull is offered in addition, only to clients that ask for it.
   if (features.pullDiagnostics) {
     capabilities.diagnosticProvider = { identifier: 'orbit-ls', interFileDependencies: false, workspaceDiagnostics: false };

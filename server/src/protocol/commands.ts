@@ -4,11 +4,14 @@ import type { WorkspaceEdit } from 'vscode-languageserver/node';
 import type { ResolvedSettings } from '../config/validate';
 import type { Scheduler } from '../engine/scheduler';
 import type { LspClient } from './client';
+import { verifyDocumentCommand, verifyFunctionCommand, type VerificationHandle } from './verify';
 
 export interface CommandContext {
   scheduler: Scheduler;
   client: LspClient;
   resolvedSettings(uri: string | undefined): Promise<ResolvedSettings>;
+  /** Model verification (orbit.verifyDocument, orbit.verifyFunction). */
+  verification?: VerificationHandle;
 }
 
 export interface ServerCommand {
@@ -45,5 +48,5 @@ const showSettings: ServerCommand = {
   run: async (args, ctx) => ctx.resolvedSettings(typeof args[0] === 'string' ? args[0] : undefined),
 };
 
-export const commands: readonly ServerCommand[] = [reanalyze, applyEdit, showSettings];
+export const commands: readonly ServerCommand[] = [reanalyze, applyEdit, showSettings, verifyDocumentCommand, verifyFunctionCommand];
 export const COMMAND_IDS: readonly string[] = commands.map((c) => c.id);

@@ -22,6 +22,9 @@ import { asCommand, codeActionsFor } from './codeActions';
 import { commands } from './commands';
 import { createConfigurationStore, type ConfigurationStore } from './configuration';
 import { isFindingData, toDiagnostics, type FindingData } from './diagnostics';
+import { createServerVerification } from './verifyServer';
+import { verificationHover, withVerification } from './verify';
+import type { VerifyService } from '../engine/verify/service';
 
 export interface ServerOptions {
   /** Worker module for the pool; tests substitute one that crashes or hangs. */
@@ -37,6 +40,7 @@ interface Session {
   pool(): Promise<AnalysisPool>;
   close(): Promise<void>;
   scheduler: Scheduler;
+  verification: VerifyService;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -55,6 +59,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(() => {
     if (session?.features.didChangeConfigurationDynamic) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
     void session?.pool();
+    void session?.verification.start();
   });
 
   documents.onDidOpen(({ document }) => {
@@ -68,11 +73,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!session || !analysable(document) || scheduled.get(document.uri) === document.version) return;
     scheduled.set(document.uri, document.version);
     session.scheduler.change(snapshot(document));
+    session.verification.changed(document.uri);
   });
+
+  documents.onDidSave(({ document }) => session?.verification.saved(document.uri));
+
+  connection.onHover((params) => verificationHover(params, documents.get(params.textDocument.uri), session?.verification));
 
   documents.onDidClose(({ document }) => {
     scheduled.delete(document.uri);
     session?.scheduler.close(document.uri);
+    session?.verification.closed(document.uri);
     session?.config.forget(document.uri);
     session?.client.publishDiagnostics({ uri: document.uri, diagnostics: [] });
   });
@@ -88,8 +99,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onExecuteCommand(async (params, token) => {
     const command = commands.find((c) => c.id === params.command);
     if (!session || !command) return null;
-    const { scheduler, client, config } = session;
-    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri) }, toSignal(token));
+    const { scheduler, client, config, verification } = session;
+    const verify = { service: verification, document: (uri: string) => documents.get(uri) };
+    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify }, toSignal(token));
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -124,7 +136,8 @@ function createSession(connection: Connection, params: InitializeParams, documen
   const publish = (report: DocumentReport): void => {
     const doc = documents.get(report.uri);
     if (!doc || doc.version !== report.version) return;
-    client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(report, doc, { relatedInformation: features.relatedInformation }) });
+    const merged = withVerification(report, verification);
+    client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(merged, doc, { relatedInformation: features.relatedInformation }) });
   };
   const scheduler = createScheduler({
     settingsFor: (uri) => config.settingsFor(uri),
@@ -132,11 +145,17 @@ function createSession(connection: Connection, params: InitializeParams, documen
     publish,
     log: client.log,
   });
+  const republish = (uri: string, version: number): void => {
+    const latest = scheduler.latest(uri);
+    if (latest?.version === version) publish(latest);
+  };
+  const verification = createServerVerification({ client, config, documents, scheduler: () => scheduler, pool, republish });
   const close = async (): Promise<void> => {
+    verification.dispose();
     scheduler.dispose();
     await (await started)?.close();
   };
-  return { capabilities, features, client, config, pool, close, scheduler };
+  return { capabilities, features, client, config, pool, close, scheduler, verification };
 }
 
 /** A pull request waits for the analysis of the document's current version, then converts it. */
@@ -144,7 +163,7 @@ async function pullDiagnostics(session: Session, documents: TextDocuments<TextDo
   const report = await session.scheduler.whenAnalysed(doc.uri, doc.version, signal);
   const current = documents.get(doc.uri);
   if (!report || !current || current.version !== report.version) return [];
-  return toDiagnostics(report, current, { relatedInformation: session.features.relatedInformation });
+  return toDiagnostics(withVerification(report, session.verification), current, { relatedInformation: session.features.relatedInformation });
 }
 
 /** A diagnostic sent back without `data` (some clients drop it): find it in the last report. */

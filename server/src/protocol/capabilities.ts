@@ -3,6 +3,7 @@
 import { CodeActionKind, TextDocumentSyncKind, type ClientCapabilities, type ServerCapabilities } from 'vscode-languageserver/node';
 import type { ClientFeatures } from './client';
 import { COMMAND_IDS } from './commands';
+import { REGENERATE_COMMAND } from './regenerate';
 
 export interface NegotiatedFeatures extends ClientFeatures {
   pullDiagnostics: boolean;
@@ -11,6 +12,8 @@ export interface NegotiatedFeatures extends ClientFeatures {
   codeActionLiterals: boolean;
   /** The client applies versioned TextDocumentEdits, so a fix never lands on a changed document. */
   documentChanges: boolean;
+  /** codeAction/resolve may fill in `edit`: Regenerate securely runs the model there. */
+  codeActionResolve: boolean;
   didChangeConfigurationDynamic: boolean;
 }
 
@@ -24,13 +27,14 @@ export function negotiate(client: ClientCapabilities): { capabilities: ServerCap
     codeDescription: td?.publishDiagnostics?.codeDescriptionSupport === true,
     codeActionLiterals: td?.codeAction?.codeActionLiteralSupport !== undefined,
     documentChanges: client.workspace?.workspaceEdit?.documentChanges === true,
+    codeActionResolve: td?.codeAction?.dataSupport === true && td.codeAction.resolveSupport?.properties.includes('edit') === true,
     didChangeConfigurationDynamic: client.workspace?.didChangeConfiguration?.dynamicRegistration === true,
   };
   const capabilities: ServerCapabilities = {
     // didSave starts model verification (orbit.verify.trigger "onSave").
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-    codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix] } : true,
-    executeCommandProvider: { commands: [...COMMAND_IDS] },
+    codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: features.codeActionResolve } : true,
+    executeCommandProvider: { commands: [...COMMAND_IDS, REGENERATE_COMMAND] },
   };
   // The hover shows a verified function's consistency score and orbit size.
   if (td?.hover) capabilities.hoverProvider = true;

@@ -22,6 +22,8 @@ import { asCommand, codeActionsFor } from './codeActions';
 import { commands } from './commands';
 import { createConfigurationStore, type ConfigurationStore } from './configuration';
 import { isFindingData, toDiagnostics, type FindingData } from './diagnostics';
+import { executeRegeneration, regenerationActions, resolveRegeneration, REGENERATE_COMMAND, type RegenerationHost } from './regenerate';
+import { createRegenerationService } from '../engine/regenerate/service';
 import { createServerVerification } from './verifyServer';
 import { verificationHover, withVerification } from './verify';
 import type { VerifyService } from '../engine/verify/service';
@@ -46,6 +48,7 @@ interface Session {
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let session: Session | undefined;
+  let regeneration: RegenerationHost | undefined;
   const scheduled = new Map<string, number>();
 
   const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
@@ -53,6 +56,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialize((params): InitializeResult => {
     session = createSession(connection, params, documents, options);
+    regeneration = regenerationHost(connection, session, documents);
     return { capabilities: session.capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
   });
 
@@ -93,10 +97,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const { features, scheduler } = session;
     const doc = documents.get(params.textDocument.uri);
     const actions = codeActionsFor(params, doc, { documentChanges: features.documentChanges, recover: (d) => recoverData(scheduler, doc, d) });
-    return features.codeActionLiterals ? actions : actions.map(asCommand);
+    // Regeneration comes last: the deterministic fixes above are preferred whenever they apply.
+    const regenerate = regeneration ? regenerationActions(params, doc, regeneration) : [];
+    if (features.codeActionLiterals) return [...actions, ...regenerate];
+    return [...actions.map(asCommand), ...regenerate.flatMap((a) => (a.command ? [a.command] : []))];
   });
 
+  connection.onCodeActionResolve((action, token) => (regeneration ? resolveRegeneration(action, regeneration, toSignal(token)) : action));
+
   connection.onExecuteCommand(async (params, token) => {
+    if (params.command === REGENERATE_COMMAND) return regeneration ? executeRegeneration(params.arguments ?? [], regeneration, toSignal(token)) : null;
     const command = commands.find((c) => c.id === params.command);
     if (!session || !command) return null;
     const { scheduler, client, config, verification } = session;
@@ -115,7 +125,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void session?.scheduler.reanalyzeAll();
   });
 
-  connection.onShutdown(() => session?.close());
+  connection.onShutdown(() => {
+    regeneration?.service.dispose();
+    return session?.close();
+  });
 
   documents.listen(connection);
   connection.listen();
@@ -156,6 +169,17 @@ function createSession(connection: Connection, params: InitializeParams, documen
     await (await started)?.close();
   };
   return { capabilities, features, client, config, pool, close, scheduler, verification };
+}
+
+function regenerationHost(connection: Connection, session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
+  return {
+    connection,
+    client: session.client,
+    features: session.features,
+    service: createRegenerationService(process.env),
+    document: (uri) => documents.get(uri),
+    settingsFor: (uri) => session.config.settingsFor(uri),
+  };
 }
 
 /** A pull request waits for the analysis of the document's current version, then converts it. */

@@ -94,5 +94,5 @@ export async function regenerate(req: RegenerateRequest, options: RegenerateOpti
 
 function modelMessage(failure: ModelFailure): string {
   const fix = 'fix' in failure ? ` ${failure.fix}` : '';
-  return `Regenerate securely needs the model, which failed: ${failure.detail}.${fix}`;
+  return `Regenerate securely needs the model, which failed: ${failure.detail.replace(/\.$/, '')}.${fix}`;
 }

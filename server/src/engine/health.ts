@@ -3,6 +3,7 @@
 // HealthContext returning a HealthResult and append it to `healthChecks` (or pass your own list).
 import type { Settings } from '../config/schema';
 import type { AnalysisPool } from './pool';
+import { checkOllama } from './verify/health';
 
 export interface HealthResult {
   name: string;
@@ -47,7 +48,7 @@ export const checkParser: HealthCheck = async ({ pool, signal, settings }) => {
   return { name: 'parser and rules', ok: true, detail: `sample file analysed in ${elapsedMs.toFixed(1)} ms` };
 };
 
-export const healthChecks: HealthCheck[] = [checkPool, checkParser];
+export const healthChecks: HealthCheck[] = [checkPool, checkParser, checkOllama];
 
 /** Runs every check; a check that throws is reported as failed rather than stopping the others. */
 export async function runHealthChecks(checks: readonly HealthCheck[], ctx: HealthContext): Promise<HealthResult[]> {

@@ -176,7 +176,7 @@ function allocation(ctx: RuleContext, c: CallSite): void {
 
 function pageSize(ctx: RuleContext, size: ts.Expression): void {
   if (!requestDerived(size, ctx.facts) || capped(size, ctx)) return;
-  ctx.report({ node: size, message: `The page size ${size.getText()} comes from the request with no upper bound, so one request can load the whole table`, taint: evidence([step(size, 'page size from the request')]), sink: 'unbounded page size', fixes: [capFix(size, 100)] });
+  ctx.report({ node: size, message: `The page size ${size.getText()} comes from the request with no upper bound, so one request can load the whole table`, taint: evidence([step(size, 'page size from the request')]), sink: 'unbounded page size', fixes: [capFix(size, 100, 20)] });
 }
 
 function pageOption(ctx: RuleContext, c: CallSite): void {
@@ -184,8 +184,8 @@ function pageOption(ctx: RuleContext, c: CallSite): void {
   if (size && !ts.isShorthandPropertyAssignment(size.parent)) pageSize(ctx, size);
 }
 
-function capFix(size: ts.Expression, max: number): Fix {
-  return { title: `Cap at ${max}`, edits: [{ span: { start: size.getStart(), end: size.getEnd() }, newText: `Math.min(Number(${size.getText()}) || 0, ${max})` }] };
+function capFix(size: ts.Expression, max: number, fallback = 0): Fix {
+  return { title: `Cap at ${max}`, edits: [{ span: { start: size.getStart(), end: size.getEnd() }, newText: `Math.min(Number(${size.getText()}) || ${fallback}, ${max})` }] };
 }
 
 /** `for (let i = 0; i < n; i++)` where n is a request number with no cap. */
@@ -193,7 +193,7 @@ function loops(ctx: RuleContext): void {
   walk(ctx.sourceFile, (n) => {
     if (!ts.isForStatement(n) || !n.condition || !ts.isBinaryExpression(n.condition)) return undefined;
     const bound = n.condition.right;
-    if (/\.length$|\.size$/.test(bound.getText()) || !requestDerived(bound, ctx.facts) || capped(bound, ctx)) return undefined;
+    if (/\.(length|size)\b/.test(bound.getText()) || !requestDerived(bound, ctx.facts) || capped(bound, ctx)) return undefined;
     ctx.report({ node: n.condition, message: `The loop runs ${bound.getText()} times, a number the client chooses without a cap`, taint: evidence([step(bound, 'loop bound from the request')]), sink: 'bounds a loop', fixes: [capFix(bound, 1000)] });
     return undefined;
   });

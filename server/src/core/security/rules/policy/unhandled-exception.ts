@@ -30,7 +30,7 @@ export const unhandledException: Rule = {
       for (const r of routesOf(ctx.facts)) {
         const h = r.handler;
         if (!h || !isAsync(h) || !h.body || !ts.isBlock(h.body)) continue;
-        const bare = firstUncaughtAwait(h);
+        const bare = firstUncaughtAwait(h, ctx);
         if (!bare) continue;
         reported.add(h);
         const fix = forwardFix(h);
@@ -63,12 +63,16 @@ function isAsync(fn: FunctionLike): boolean {
   return fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
 }
 
-/** The first await in the handler's own body that no try block covers. */
-function firstUncaughtAwait(fn: FunctionLike): ts.AwaitExpression | undefined {
+/**
+ * The first await in the handler's own body that no try block covers and whose operation takes
+ * request data: those are the ones a client can make fail on purpose (a malformed id, a duplicate
+ * key, an invalid URL, a missing file).
+ */
+function firstUncaughtAwait(fn: FunctionLike, ctx: RuleContext): ts.AwaitExpression | undefined {
   let found: ts.AwaitExpression | undefined;
   walk(fn.body as ts.Node, (n) => {
     if (found || (isFunctionLike(n))) return false;
-    if (ts.isAwaitExpression(n) && !insideTry(n, fn) && !caughtInline(n)) found = n;
+    if (ts.isAwaitExpression(n) && !insideTry(n, fn) && !caughtInline(n) && requestDerived(n.expression, ctx.facts)) found = n;
     return undefined;
   });
   return found;

@@ -35,7 +35,7 @@ export const unvalidatedNumericInput: Rule = {
       if (done.has(key)) return undefined;
       done.add(key);
       const aliases = aliasesOf(fn.body, field.local);
-      if (boundChecked(fn.body, aliases)) return undefined;
+      if (boundChecked(fn.body, aliases) || !writesState(fn.body)) return undefined;
       const use = firstUse(fn.body, aliases, field.node);
       if (!use) return undefined;
       ctx.report({
@@ -131,4 +131,17 @@ function operand(e: ts.Expression, names: Set<string>, read: ts.Node): boolean {
   if (u === read || (ts.isPropertyAccessExpression(u) && BUSINESS_FIELD.test(u.name.text) && isRequestRead(u))) return true;
   if (ts.isCallExpression(u) && /^(Number|parseInt|parseFloat)$/.test(u.expression.getText())) return u.arguments.some((a) => operand(a, names, read));
   return false;
+}
+
+/** Arithmetic only matters when the handler changes state: it stores, charges or updates something. */
+function writesState(body: ts.Node): boolean {
+  let hit = false;
+  walk(body, (n) => {
+    if (hit) return false;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && STORE.test(n.expression.name.text)) hit = true;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && !/^(ctx|res|response|reply|this)$/.test(n.left.expression.getText())) hit = true;
+    if (ts.isBinaryExpression(n) && ts.isPropertyAccessExpression(n.left) && (n.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken || n.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken)) hit = true;
+    return undefined;
+  });
+  return hit;
 }

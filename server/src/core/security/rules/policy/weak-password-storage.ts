@@ -30,7 +30,7 @@ export const weakPasswordStorage: Rule = {
     for (const call of ctx.facts.calls) {
       if ((call.name === 'createHash' || call.name === 'createHmac') && ts.isCallExpression(call.node)) fastHash(ctx, call.node);
       else if (/^pbkdf2(Sync)?$/.test(call.name)) lowIterations(ctx, call.args);
-      else if (STORE_CALLS.test(call.name) || ts.isNewExpression(call.node)) plaintextStore(ctx, call.args);
+      else if (STORE_CALLS.test(call.name) || ts.isNewExpression(call.node)) plaintextStore(ctx, call.args, preparedSql(call.receiver));
     }
   },
 };
@@ -86,11 +86,12 @@ function lowIterations(ctx: RuleContext, args: readonly ts.Expression[]): void {
 }
 
 /** `{ password }` or an INSERT parameter that is the request's password, unhashed. */
-function plaintextStore(ctx: RuleContext, args: readonly ts.Expression[]): void {
-  const sql = args[0] && (stringValue(args[0], ctx.facts) ?? (ts.isTemplateExpression(unwrap(args[0])) ? unwrap(args[0]).getText() : undefined));
+function plaintextStore(ctx: RuleContext, args: readonly ts.Expression[], prepared: ts.Expression | undefined): void {
+  const sqlArg = prepared ?? args[0];
+  const sql = sqlArg && (stringValue(sqlArg, ctx.facts) ?? (ts.isTemplateExpression(unwrap(sqlArg)) ? unwrap(sqlArg).getText() : undefined));
   const values: ts.Expression[] = [];
   if (sql && SQL_WRITE.test(sql)) {
-    for (const a of args.slice(1)) {
+    for (const a of prepared ? args : args.slice(1)) {
       const u = unwrap(a);
       if (ts.isArrayLiteralExpression(u)) values.push(...u.elements);
       else values.push(a);
@@ -117,6 +118,13 @@ function plaintextStore(ctx: RuleContext, args: readonly ts.Expression[]): void 
       ...(fix ? { fixes: [fix] } : {}),
     });
   }
+}
+
+/** `db.prepare(sql).run(a, b)`: the SQL is on the receiver. */
+function preparedSql(receiver: ts.Expression | undefined): ts.Expression | undefined {
+  const r = receiver && unwrap(receiver);
+  if (!r || !ts.isCallExpression(r) || !ts.isPropertyAccessExpression(r.expression) || r.expression.name.text !== 'prepare') return undefined;
+  return r.arguments[0];
 }
 
 function isHashed(v: ts.Expression, ctx: RuleContext): boolean {

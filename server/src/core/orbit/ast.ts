@@ -66,10 +66,7 @@ const allNodesCache = new WeakMap<Node, ReadonlyArray<{ node: Node; parent: Node
 export function allNodes(root: Node): ReadonlyArray<{ node: Node; parent: Node | null }> {
   const cached = allNodesCache.get(root);
   if (cached) return cached;
-  const out: Array<{ node: Node; parent: Node | null }> = [];
-  walk(root, (node, parent) => {
-    out.push({ node, parent });
-  });
+  const out = allNodesUncached(root);
   allNodesCache.set(root, out);
   return out;
 }
@@ -108,13 +105,21 @@ export function some(root: Node, pred: (node: Node) => boolean): boolean {
   return found;
 }
 
-/** Every identifier name that occurs anywhere in the text's tree (bindings, references, keys). */
+/** Every identifier name that occurs anywhere in the tree (bindings, references, keys). */
 export function namesIn(root: Node): Set<string> {
   const names = new Set<string>();
-  walk(root, (node) => {
+  for (const { node } of root.type === 'Program' ? allNodes(root) : allNodesUncached(root)) {
     if (node.type === 'Identifier' || node.type === 'PrivateIdentifier') names.add(node.name);
-  });
+  }
   return names;
+}
+
+function allNodesUncached(root: Node): Array<{ node: Node; parent: Node | null }> {
+  const out: Array<{ node: Node; parent: Node | null }> = [];
+  walk(root, (node, parent) => {
+    out.push({ node, parent });
+  });
+  return out;
 }
 
 /** The whitespace that starts the line containing offset. */

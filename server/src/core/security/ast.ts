@@ -62,3 +62,20 @@ export function unwrap(expr: ts.Expression): ts.Expression {
 export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
+
+/**
+ * Visits every node under `root` in source order without recursion, so rules cannot overflow the
+ * stack on deeply nested code. Return false from `visit` to skip a node's children.
+ */
+export function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  const stack: ts.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as ts.Node;
+    if (visit(node) === false) continue;
+    const children: ts.Node[] = [];
+    ts.forEachChild(node, (c) => {
+      children.push(c);
+    });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+}

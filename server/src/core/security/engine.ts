@@ -5,7 +5,7 @@ import type { AnalysisError } from '../types';
 import type { CallSite, ModuleRef, PropertyAssignment, PropertyWrite, TaintFacts } from './facts';
 import { callResult } from './propagation';
 import {
-  callbackParamRoles, globalSource, intrinsicParamRole, isRouteOptionHandler, parseExtraSources,
+  callbackParamRoles, globalSource, intrinsicParamRole, isRouteOptionHandler, isWebServerFile, parseExtraSources,
   REQUEST_HOPS, REQUEST_METHODS, REQUEST_PROPERTIES, type ExtraSources, type ParamRole,
 } from './sources';
 import { asString, derived, merge, sourceTaint, withStep, type Taint } from './taint';
@@ -61,6 +61,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
   const modules = new Set<string>();
   const errors: AnalysisError[] = [];
   const extras: ExtraSources = parseExtraSources(options.extraSources);
+  const webFile = isWebServerFile(sourceFile.text);
   const thisFields = new Map<string, Val>();
   const methods = new Map<string, FunctionLike>();
   /** Functions walked, keyed by position and calling context. */
@@ -211,7 +212,10 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     const text = shortDottedName(pa, 5);
     if (!text) return undefined;
     const g = globalSource(text);
-    if (g) return { taint: sourceTaint(g.label, spanOf(pa), g.maybeObject) };
+    if (g) {
+      const t = sourceTaint(g.label, spanOf(pa), g.maybeObject);
+      return { taint: g.trusted ? { ...t, cleansed: g.trusted } : t };
+    }
     if (extras.paths.has(text)) return { taint: sourceTaint(text, spanOf(pa), true) };
     return undefined;
   }
@@ -541,7 +545,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     fn.parameters.forEach((p, i) => {
       let v = args[i] ?? NONE;
       if (p.dotDotDotToken) v = { taint: args.slice(i).reduce<Taint | undefined>((acc, a) => merge(acc, a.taint), undefined) };
-      const role = roles[i] ?? (v === NONE ? intrinsicParamRole(p) : undefined);
+      const role = roles[i] ?? (v === NONE ? intrinsicParamRole(p, webFile) : undefined);
       if (role?.kind === 'request') v = { role: 'request', label: ts.isIdentifier(p.name) ? p.name.text : 'req' };
       else if (role?.kind === 'data' && role.label !== 'err') v = { taint: sourceTaint(role.label, spanOf(p.name), role.maybeObject) };
       if (v === NONE && p.type && ts.isTypeReferenceNode(p.type) && ts.isIdentifier(p.type.typeName)) {

@@ -62,9 +62,13 @@ export function runRules(input: RunInput, errors: AnalysisError[]): Finding[] {
     try {
       rule.check(ctx);
     } catch (err) {
+      // A recursive walk over absurdly nested code is a limit of that rule, not a bug report.
+      const overflow = err instanceof RangeError;
       errors.push({
-        kind: 'internal',
-        message: `Rule ${rule.meta.id} failed on this file and was skipped: ${err instanceof Error ? err.message : String(err)}`,
+        kind: overflow ? 'limit' : 'internal',
+        message: overflow
+          ? `Rule ${rule.meta.id} skipped this file: its code is nested too deeply.`
+          : `Rule ${rule.meta.id} failed on this file and was skipped: ${err instanceof Error ? err.message : String(err)}`,
       });
     }
   }

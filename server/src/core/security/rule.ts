@@ -9,7 +9,8 @@
 //     sanitised for that sink kind; its `label` names the source and `steps` the path.
 //   - `ctx.report({ node, message, taint, sink, fixes })` adds a finding. `message` is a sentence
 //     without the CWE; the primary CWE is appended as " (CWE-n)". `sink` describes the last hop.
-//   - Non-taint rules simply walk `ctx.sourceFile` (or filter `ctx.facts.calls`) and report.
+//   - Non-taint rules filter `ctx.facts.calls` or walk `ctx.sourceFile` with `forEachNode` from
+//     ast.ts, which is iterative: a recursive walk overflows on deeply nested code.
 // Register the rule in registry.ts. Rules must be pure and must not throw on odd code: a throw is
 // caught and reported as an internal error, and the other rules still run.
 import type ts from 'typescript';

@@ -1,6 +1,7 @@
 // Where untrusted data enters a backend: request objects of Express, Koa, Fastify, Nest and the
 // fetch API, route registrations that hand them to handlers, sockets, argv and configured extras.
 import ts from 'typescript';
+import { Sink } from './taint';
 
 /** Request properties that carry client-controlled data, and whether they can hold objects. */
 export const REQUEST_PROPERTIES: ReadonlyMap<string, boolean> = new Map([
@@ -45,7 +46,15 @@ const ROUTE_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /** Parameter names that, in any function, almost always hold an HTTP request. */
-const REQUEST_NAMES: ReadonlySet<string> = new Set(['req', 'request', 'ctx']);
+const REQUEST_NAMES: ReadonlySet<string> = new Set(['req', 'ctx']);
+/** `request` also names resolver, bundler and client requests: trusted only in web server files. */
+const WEB_ONLY_REQUEST_NAMES: ReadonlySet<string> = new Set(['request']);
+const WEB_MODULES = /(?:require\(\s*|from\s+)['"](?:express|koa|@koa\/router|koa-router|fastify|@nestjs\/[\w-]+|(?:node:)?https?|@hapi\/hapi|restify|next\/server|hono|polka|h3|ws|socket\.io)['"]/;
+
+/** Whether the file imports a web server framework, which makes `request` parameters requests. */
+export function isWebServerFile(text: string): boolean {
+  return WEB_MODULES.test(text);
+}
 
 const REQUEST_TYPES = /^(express\.)?Request\b|^FastifyRequest\b|^(Koa\.)?(Parameterized)?Context\b|^IncomingMessage\b|^NextRequest\b|^RouterContext\b/;
 
@@ -107,7 +116,7 @@ export function isRouteOptionHandler(prop: ts.ObjectLiteralElementLike): boolean
 }
 
 /** The role a parameter has on its own: a Nest decorator, a request-like name or type. */
-export function intrinsicParamRole(param: ts.ParameterDeclaration): ParamRole | undefined {
+export function intrinsicParamRole(param: ts.ParameterDeclaration, webFile: boolean): ParamRole | undefined {
   for (const modifier of ts.getDecorators(param) ?? []) {
     const expr = modifier.expression;
     const callee = ts.isCallExpression(expr) ? expr.expression : expr;
@@ -121,6 +130,7 @@ export function intrinsicParamRole(param: ts.ParameterDeclaration): ParamRole | 
     }
   }
   if (ts.isIdentifier(param.name) && REQUEST_NAMES.has(param.name.text)) return { kind: 'request' };
+  if (webFile && ts.isIdentifier(param.name) && WEB_ONLY_REQUEST_NAMES.has(param.name.text)) return { kind: 'request' };
   if (param.type && ts.isTypeReferenceNode(param.type) && REQUEST_TYPES.test(param.type.typeName.getText())) {
     return { kind: 'request' };
   }
@@ -131,8 +141,14 @@ export function intrinsicParamRole(param: ts.ParameterDeclaration): ParamRole | 
 /** Spelled in two pieces so the purity check, which looks for core code reading argv, stays quiet. */
 const ARGV = ['process', 'argv'].join('.');
 
-export function globalSource(text: string): { label: string; maybeObject: boolean } | undefined {
-  if (text === ARGV || text.startsWith(`${ARGV}.`)) return { label: text, maybeObject: false };
+/**
+ * Command-line arguments come from whoever runs the program: a threat to what it executes or
+ * queries, but choosing a file to read or text to log is what a CLI is for.
+ */
+const ARGV_TRUSTED = Sink.path | Sink.log | Sink.regex | Sink.url | Sink.redirect | Sink.prototype;
+
+export function globalSource(text: string): { label: string; maybeObject: boolean; trusted?: number } | undefined {
+  if (text === ARGV || text.startsWith(`${ARGV}.`)) return { label: text, maybeObject: false, trusted: ARGV_TRUSTED };
   if (/^(window\.|document\.)?location\.(search|hash|href)$/.test(text)) return { label: text, maybeObject: false };
   if (text === 'document.URL' || text === 'document.referrer') return { label: text, maybeObject: false };
   return undefined;

@@ -3,25 +3,47 @@
 // calls to start a run, advance the virtual clock and collect the trace as a JSON string.
 
 export const PRELUDE_DRIVER = String.raw`
+var lazyCache = {}, _hasOwn = Object.prototype.hasOwnProperty;
+/* Compiles a module group on first use (see LAZY_GROUPS); helpers arrive in H. */
+function lazyGroup(g) {
+  if (!(g in lazyCache)) lazyCache[g] = _eval('(function (H) { "use strict"; var ' + LAZY_DECL + ';\n' + LAZY_SRC[g] + '\n})')(H);
+  return lazyCache[g];
+}
+function net(k) { return function () { return lazyGroup('net')[k]; }; }
+function db(k) { return function () { return lazyGroup('db')[k]; }; }
+function client(k) { return function () { return lazyGroup('net').httpClient(k); }; }
+function value(v) { return function () { return v; }; }
+var jwtMod = { sign: function () { return 'orbit.jwt.token'; }, decode: function () { return null; },
+  verify: function () { var e = new _Error('invalid signature'); e.name = 'JsonWebTokenError'; var cb = lastFn(_apply(_arrSlice, arguments, [])); if (cb) { later(cb, [e]); return undefined; } throw e; } };
+var fetchMod = G.fetch;
+fetchMod.default = G.fetch;
 var MODULES = {
-  fs: fsMod, 'fs/promises': fsPromises, child_process: cpMod, net: netMod, tls: netMod, http: httpMod('http:'), https: httpMod('https:'),
-  http2: { connect: function (u) { effect('network', str(u), [u]); return socketObj(str(u)); } }, dns: dnsMod, 'dns/promises': dnsMod.promises,
-  os: osMod, path: pathMod, 'path/posix': pathMod, url: urlMod, querystring: qsMod, crypto: cryptoMod, util: utilMod, events: EventEmitter,
-  vm: vmMod, timers: timersMod, 'timers/promises': timersMod.promises, process: processObj, buffer: { Buffer: Buffer }, string_decoder: { StringDecoder: function () { this.write = function (b) { return str(b); }; this.end = function () { return ''; }; } },
-  sqlite3: { Database: sqliteDb, verbose: function () { return MODULES.sqlite3; }, OPEN_READWRITE: 2, OPEN_CREATE: 4 }, 'better-sqlite3': betterSqlite,
-  pg: pgMod, mysql2: mysqlMod, mysql: mysqlMod, 'mysql2/promise': mysqlPromiseMod, bcrypt: bcryptMod, bcryptjs: bcryptMod, argon2: bcryptMod,
-  axios: httpClient('axios'), 'node-fetch': G.fetch, got: httpClient('got'), request: httpClient('request'), superagent: httpClient('superagent'),
-  jsonwebtoken: { sign: function () { return 'orbit.jwt.token'; }, decode: function () { return null; },
-    verify: function () { var e = new _Error('invalid signature'); e.name = 'JsonWebTokenError'; var cb = lastFn(_apply(_arrSlice, arguments, [])); if (cb) { later(cb, [e]); return undefined; } throw e; } },
-  undici: { fetch: G.fetch, request: clientCall('undici.request') }, 'cross-fetch': G.fetch, 'isomorphic-fetch': G.fetch,
+  fs: function () { return lazyGroup('fs'); }, 'fs/promises': function () { return lazyGroup('fs').promises; },
+  child_process: function () { return lazyGroup('cp'); },
+  net: net('net'), tls: net('net'), http: net('http'), https: net('https'), dns: net('dns'), 'dns/promises': function () { return lazyGroup('net').dns.promises; },
+  http2: value({ connect: function (u) { effect('network', str(u), [u]); return socketObj(str(u)); } }),
+  os: value(osMod), path: value(pathMod), 'path/posix': value(pathMod), url: value(urlMod), querystring: value(qsMod), util: value(utilMod), events: value(EventEmitter),
+  vm: value(vmMod), timers: value(timersMod), 'timers/promises': value(timersMod.promises), process: value(processObj), buffer: value({ Buffer: Buffer }),
+  string_decoder: value({ StringDecoder: function () { this.write = function (b) { return str(b); }; this.end = function () { return ''; }; } }),
+  crypto: function () { return lazyGroup('crypto').crypto; }, bcrypt: function () { return lazyGroup('crypto').bcrypt; },
+  sqlite3: function () { var m = lazyGroup('db').sqlite3; m.verbose = function () { return m; }; return m; }, 'better-sqlite3': db('betterSqlite'),
+  pg: db('pg'), mysql2: db('mysql'), mysql: db('mysql'), 'mysql2/promise': db('mysqlPromise'),
+  axios: client('axios'), got: client('got'), request: client('request'), superagent: client('superagent'),
+  'node-fetch': value(fetchMod), 'cross-fetch': value(fetchMod), 'isomorphic-fetch': value(fetchMod), jsonwebtoken: value(jwtMod),
+  undici: function () { return { fetch: G.fetch, request: lazyGroup('net').clientCall('undici.request') }; },
 };
-MODULES['node-fetch'].default = G.fetch;
-_keys(MODULES).forEach(function (k) { var m = MODULES[k]; if (m && (typeof m === 'object' || typeof m === 'function') && !_apply(_WMhas, proxyNames, [m])) _apply(_WMset, proxyNames, [m, 'module ' + k]); });
-MODULES.sqlite3.Database.prototype = {};
+MODULES.bcryptjs = MODULES.argon2 = MODULES.bcrypt;
+_defProp(G, 'crypto', { get: function () { return lazyGroup('crypto').crypto.webcrypto; }, set: function (v) { _defProp(G, 'crypto', { value: v, writable: true, configurable: true }); }, configurable: true });
 var moduleCache = {};
 function requireStub(name) {
   var n = str(name).replace(/^node:/, '');
-  if (n in MODULES) return MODULES[n];
+  if (n in moduleCache) return moduleCache[n];
+  if (_apply(_hasOwn, MODULES, [n])) {
+    var m = MODULES[n]();
+    if (m && (typeof m === 'object' || typeof m === 'function') && !_apply(_WMhas, proxyNames, [m])) _apply(_WMset, proxyNames, [m, 'module ' + n]);
+    moduleCache[n] = m;
+    return m;
+  }
   if (!(n in moduleCache)) moduleCache[n] = recProxy(n, null);
   return moduleCache[n];
 }

@@ -1,6 +1,8 @@
 // Sandbox-side recording stubs for every host capability a backend reaches for: timers on a virtual
 // clock, Date, eval/Function/vm, process, os, fs, child_process, net/http/https/dns/tls, fetch,
 // HTTP clients, database drivers and crypto. Each call is recorded as an Effect.
+// The larger groups are kept as source text and compiled on first require: most units touch one
+// or two of them, and parsing is the biggest part of starting a run.
 
 export const PRELUDE_STUBS = String.raw`
 /* Virtual clock: timers fire in order of due time when the host advances the clock. */
@@ -103,6 +105,36 @@ osMod.EOL = '\n';
 function later(cb, args) { if (typeof cb === 'function') addTimer(cb, 0, args, false); }
 function lastFn(args) { return typeof args[args.length - 1] === 'function' ? args[args.length - 1] : null; }
 function fileText(p) { p = str(p); return /\.json$/.test(p) ? '{"name":"orbit","version":"1.0.0"}' : /\.(env)$/.test(p) ? 'SECRET=orbit-file-secret' : 'orbit-file:' + p; }
+/* Network: every request, connection and payload is recorded; responses are small and fixed. */
+var REMOTE = 'orbit-remote-content';
+function hostOf(o) { if (typeof o === 'string' || o instanceof URL) return str(o); if (o && typeof o === 'object') { return (o.protocol || 'http:') + '//' + (o.hostname || o.host || 'localhost') + (o.port ? ':' + o.port : '') + (o.path || '/'); } return str(o); }
+function socketObj(target) { var s = new EventEmitter(); s.write = function (d) { effect('network', target, [d]); return true; }; s.end = function (d) { if (d !== undefined) effect('network', target, [d]); }; s.destroy = s.setEncoding = s.setTimeout = s.setKeepAlive = s.unref = function () { return s; }; s.pipe = function (d) { return d; }; return s; }
+function responseObj() { var r = new EventEmitter(); r.statusCode = 200; r.headers = {}; r.setEncoding = function () {}; r.pipe = function (d) { return d; }; later(function () { r.emit('data', REMOTE); r.emit('end'); }, []); return r; }
+function fetchResponse(url) {
+  return { ok: true, status: 200, statusText: 'OK', url: url, headers: { get: function () { return null; } },
+    text: function () { return _Promise.resolve(REMOTE); }, json: function () { return _Promise.resolve({ data: REMOTE }); },
+    arrayBuffer: function () { return _Promise.resolve(Buffer.from(REMOTE).buffer); }, blob: function () { return _Promise.resolve({}); } };
+}
+G.fetch = function (u, o) { var t = hostOf(u); effect('network', t, o === undefined ? [u] : [u, o]); return _Promise.resolve(fetchResponse(t)); };
+G.Headers = function (h) { var m = {}; if (h) _keys(h).forEach(function (k) { m[k.toLowerCase()] = h[k]; }); this.get = function (k) { return m[str(k).toLowerCase()] || null; }; this.set = function (k, v) { m[str(k).toLowerCase()] = v; }; };
+G.Request = function (u, o) { this.url = str(u); this.method = (o && o.method) || 'GET'; };
+G.Response = function (b, o) { this.body = b; this.status = (o && o.status) || 200; };
+var con = {};
+['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'].forEach(function (k) { con[k] = function () { effect('log', 'console.' + k, _apply(_arrSlice, arguments, [])); }; });
+con.time = con.timeEnd = con.group = con.groupEnd = con.assert = function () {};
+G.console = con;
+`;
+
+/** Names of prelude helpers a lazily compiled group may use; they are handed over in one object. */
+export const LAZY_HELPERS = [
+  'CFG', 'G', 'effect', 'str', 'ser', 'later', 'lastFn', 'hostOf', 'socketObj', 'responseObj', 'fileText', 'REMOTE',
+  'EventEmitter', 'Buffer', 'URL', 'bytesOf', 'sha256Bytes', 'recProxy', 'addTimer', 'clock', 'fetchResponse',
+  '_apply', '_arrSlice', '_join', '_map', '_isArray', '_keys', '_parse', '_stringify', '_Promise', '_RealDate', '_Error',
+];
+
+/** Module groups compiled on first use; each body ends by returning its modules. */
+export const LAZY_GROUPS: Record<string, string> = {
+  fs: String.raw`
 var fsMod = {}, fsPromises = {};
 ['readFile', 'readdir', 'stat', 'lstat', 'access', 'exists', 'realpath', 'readlink', 'open', 'opendir'].forEach(function (n) {
   var result = function (p) { return n === 'readFile' ? fileText(p) : n === 'readdir' ? ['a.txt', 'b.txt'] : /stat/.test(n) ? statObj() : n === 'exists' ? true : n === 'open' ? 3 : n === 'realpath' ? str(p) : undefined; };
@@ -122,7 +154,9 @@ fsMod.watch = fsMod.watchFile = function (p) { effect('fs-read', str(p), [p]); r
 fsMod.constants = { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1 };
 fsMod.promises = fsPromises;
 function statObj() { return { size: 42, isFile: function () { return true; }, isDirectory: function () { return false; }, mtime: new _RealDate(CFG.now - 864e5), mtimeMs: CFG.now - 864e5, mode: 420 }; }
-
+return fsMod;
+`,
+  cp: String.raw`
 /* child_process: the command is the target; outputs are empty and succeed. */
 function childObj() { var c = new EventEmitter(); c.stdout = new EventEmitter(); c.stderr = new EventEmitter(); c.stdin = { write: function (d) { effect('process', 'stdin', [d]); return true; }, end: function () {} }; c.pid = 4343; c.kill = function () { return true; }; c.unref = function () {}; c.pipe = function (d) { return d; }; c.stdout.pipe = c.pipe; later(function () { c.emit('close', 0); c.emit('exit', 0); }, []); return c; }
 function cmdOf(a) { var c = str(a[0]); return _isArray(a[1]) ? c + ' ' + _apply(_join, _apply(_map, a[1], [str]), [' ']) : c; }
@@ -135,12 +169,9 @@ var cpMod = {
   execFileSync: function () { var a = _apply(_arrSlice, arguments, []); effect('process', cmdOf(a), a); return Buffer.from(''); },
   spawnSync: function () { var a = _apply(_arrSlice, arguments, []); effect('process', cmdOf(a), a); return { status: 0, stdout: Buffer.from(''), stderr: Buffer.from('') }; },
 };
-
-/* Network: every request, connection and payload is recorded; responses are small and fixed. */
-var REMOTE = 'orbit-remote-content';
-function hostOf(o) { if (typeof o === 'string' || o instanceof URL) return str(o); if (o && typeof o === 'object') { return (o.protocol || 'http:') + '//' + (o.hostname || o.host || 'localhost') + (o.port ? ':' + o.port : '') + (o.path || '/'); } return str(o); }
-function socketObj(target) { var s = new EventEmitter(); s.write = function (d) { effect('network', target, [d]); return true; }; s.end = function (d) { if (d !== undefined) effect('network', target, [d]); }; s.destroy = s.setEncoding = s.setTimeout = s.setKeepAlive = s.unref = function () { return s; }; s.pipe = function (d) { return d; }; return s; }
-function responseObj() { var r = new EventEmitter(); r.statusCode = 200; r.headers = {}; r.setEncoding = function () {}; r.pipe = function (d) { return d; }; later(function () { r.emit('data', REMOTE); r.emit('end'); }, []); return r; }
+return cpMod;
+`,
+  net: String.raw`
 function httpMod(scheme) {
   function request(u, o, cb) {
     if (typeof o === 'function') { cb = o; o = undefined; }
@@ -157,15 +188,6 @@ function httpMod(scheme) {
     Agent: function () {}, globalAgent: {}, STATUS_CODES: { 200: 'OK', 404: 'Not Found' }, METHODS: ['GET', 'POST'],
   };
 }
-function fetchResponse(url) {
-  return { ok: true, status: 200, statusText: 'OK', url: url, headers: { get: function () { return null; } },
-    text: function () { return _Promise.resolve(REMOTE); }, json: function () { return _Promise.resolve({ data: REMOTE }); },
-    arrayBuffer: function () { return _Promise.resolve(Buffer.from(REMOTE).buffer); }, blob: function () { return _Promise.resolve({}); } };
-}
-G.fetch = function (u, o) { var t = hostOf(u); effect('network', t, o === undefined ? [u] : [u, o]); return _Promise.resolve(fetchResponse(t)); };
-G.Headers = function (h) { var m = {}; if (h) _keys(h).forEach(function (k) { m[k.toLowerCase()] = h[k]; }); this.get = function (k) { return m[str(k).toLowerCase()] || null; }; this.set = function (k, v) { m[str(k).toLowerCase()] = v; }; };
-G.Request = function (u, o) { this.url = str(u); this.method = (o && o.method) || 'GET'; };
-G.Response = function (b, o) { this.body = b; this.status = (o && o.status) || 200; };
 /* HTTP client libraries: any call whose arguments hold a URL is a network effect. */
 function clientCall(name) {
   return function () {
@@ -197,6 +219,9 @@ var dnsMod = {};
 dnsMod.promises = {};
 ['lookup', 'resolve', 'resolve4', 'resolveTxt'].forEach(function (n) { dnsMod.promises[n] = function (h) { effect('network', 'dns:' + str(h), [h]); return _Promise.resolve(n === 'resolveTxt' ? [[REMOTE]] : { address: '10.0.0.9', family: 4 }); }; });
 
+return { http: httpMod('http:'), https: httpMod('https:'), net: netMod, dns: dnsMod, clientCall: clientCall, httpClient: httpClient };
+`,
+  db: String.raw`
 /* Databases: queries are recorded; rows come from one small fake table. */
 var ROWS = [{ id: 1, name: 'alice', username: 'alice', email: 'alice@example.com', password: '$2b$10$orbitstoredhash', role: 'user', active: 1 },
   { id: 2, name: 'bob', username: 'bob', email: 'bob@example.com', password: '$2b$10$orbitstoredhash2', role: 'admin', active: 1 }];
@@ -233,7 +258,9 @@ function mysqlConn(promised) {
 var mysqlMod = { createConnection: function () { return promisedConn(false); }, createPool: function () { return promisedConn(false); } };
 function promisedConn(p) { return mysqlConn(p); }
 var mysqlPromiseMod = { createConnection: function () { return _Promise.resolve(mysqlConn(true)); }, createPool: function () { return mysqlConn(true); } };
-
+return { sqlite3: { Database: sqliteDb, OPEN_READWRITE: 2, OPEN_CREATE: 4 }, betterSqlite: betterSqlite, pg: pgMod, mysql: mysqlMod, mysqlPromise: mysqlPromiseMod };
+`,
+  crypto: String.raw`
 /* crypto: hashes are real (SHA-256 stands in for every algorithm, cut to the algorithm's size). */
 var HASH_HEX = { md5: 32, sha1: 40, sha256: 64, sha512: 64, sha384: 64 };
 function hashObj(alg, key) {
@@ -258,14 +285,11 @@ var cryptoMod = {
   getRandomValues: function (a) { for (var i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 256); return a; },
 };
 cryptoMod.webcrypto = { getRandomValues: cryptoMod.getRandomValues, randomUUID: cryptoMod.randomUUID };
-G.crypto = cryptoMod.webcrypto;
 /* Password hashing libraries: a supplied password never matches, as for a wrong guess. */
 var bcryptMod = { compare: function () { effect('crypto', 'bcrypt.compare', []); return _Promise.resolve(false); }, compareSync: function () { effect('crypto', 'bcrypt.compare', []); return false; },
   hash: function () { return _Promise.resolve('$2b$10$orbithash'); }, hashSync: function () { return '$2b$10$orbithash'; }, genSalt: function () { return _Promise.resolve('$2b$10$'); }, genSaltSync: function () { return '$2b$10$'; },
   verify: function () { effect('crypto', 'argon2.verify', []); return _Promise.resolve(false); } };
 
-var con = {};
-['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'].forEach(function (k) { con[k] = function () { effect('log', 'console.' + k, _apply(_arrSlice, arguments, [])); }; });
-con.time = con.timeEnd = con.group = con.groupEnd = con.assert = function () {};
-G.console = con;
-`;
+return { crypto: cryptoMod, bcrypt: bcryptMod };
+`,
+};

@@ -8,7 +8,7 @@ import { instrument } from './instrument';
 import { PRELUDE_DRIVER } from './prelude-driver';
 import { PRELUDE_PURE } from './prelude-pure';
 import { PRELUDE_RECORD } from './prelude-record';
-import { PRELUDE_STUBS } from './prelude-stubs';
+import { LAZY_GROUPS, LAZY_HELPERS, PRELUDE_STUBS } from './prelude-stubs';
 
 export interface SandboxLimits {
   /** Wall-clock budget of one run, in milliseconds. */
@@ -76,6 +76,13 @@ export const FAKE_ENV: Record<string, string> = {
 /** The instant ordinary runs happen at: a Tuesday morning, mid-month. */
 export const ORDINARY_NOW = Date.UTC(2026, 2, 17, 10, 30, 0);
 
+/** Hands the prelude's helpers to lazily compiled module groups. */
+const LAZY_PRELUDE = [
+  `var H = { ${LAZY_HELPERS.map((n) => `${n}: ${n}`).join(', ')} };`,
+  `var LAZY_SRC = ${JSON.stringify(LAZY_GROUPS)};`,
+  `var LAZY_DECL = ${JSON.stringify(LAZY_HELPERS.map((n) => `${n} = H.${n}`).join(', '))};`,
+].join('\n');
+
 let modulePromise: Promise<QuickJSWASMModule> | undefined;
 function quickjs(): Promise<QuickJSWASMModule> {
   modulePromise ??= newQuickJSWASMModule();
@@ -103,16 +110,17 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
   if (options.unitStart === undefined && !options.entry && /^\s*(\(|async\b|function\b)/.test(program) && isBareFunction(program)) {
     program = `module.exports = ${program}`;
   }
-  const inst = instrument(program, { start: options.unitStart, end: options.unitEnd, lineMap: options.lineMap });
+  const prepared = prepare(program, options);
+  const inst = prepared.inst;
   if (inst.syntaxError) return { steps: [], effects: [], outcome: { kind: 'throw', error: `SyntaxError: ${inst.syntaxError}` } };
-  const entry = options.entry ?? (options.unitStart === undefined ? guessEntry(program) : undefined);
+  const entry = prepared.entry;
   const cfg = {
     maxString: 200, maxEffectString: 4000, maxDepth: 4, maxItems: 30,
     maxSteps: limits.maxSteps, maxEffects: limits.maxEffects, maxTraceBytes: limits.maxTraceBytes, maxTimers: limits.maxTimers,
     env: input.env ?? FAKE_ENV, now: input.now ?? ORDINARY_NOW, seed: input.seed ?? 1, argv: input.argv ?? [],
     argsJson: JSON.stringify(input.args), freeNames: options.freeNames ?? [], call: options.call ?? 'function',
   };
-  const prelude = `(function () { 'use strict';\nvar CFG = ${JSON.stringify(cfg)};\n${PRELUDE_RECORD}\n${PRELUDE_PURE}\n${PRELUDE_STUBS}\n${PRELUDE_DRIVER}\nreturn control; })()`;
+  const prelude = `(function () { 'use strict';\nvar CFG = ${JSON.stringify(cfg)};\n${PRELUDE_RECORD}\n${PRELUDE_PURE}\n${PRELUDE_STUBS}\n${LAZY_PRELUDE}\n${PRELUDE_DRIVER}\nreturn control; })()`;
   const tail = entry ? `\n;return typeof ${entry} === 'function' ? ${entry} : module.exports;` : '\n;return module.exports;';
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${inst.code}${tail}\n})`;
 
@@ -201,6 +209,26 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
   if (!trace) return failure('The run produced no trace.');
   if (hit) trace.outcome = { kind: 'limit', limit: hit };
   return trace;
+}
+
+interface Prepared {
+  inst: ReturnType<typeof instrument>;
+  entry?: string;
+}
+
+/** Instrumented programs by program text and options: a unit runs on many inputs. */
+const preparedCache = new Map<string, Prepared>();
+
+function prepare(program: string, options: RunOptions): Prepared {
+  const key = `${options.unitStart ?? ''}:${options.unitEnd ?? ''}:${options.entry ?? ''}:${(options.lineMap ?? []).join(',')}\u0000${program}`;
+  const hit = preparedCache.get(key);
+  if (hit) return hit;
+  const inst = instrument(program, { start: options.unitStart, end: options.unitEnd, lineMap: options.lineMap });
+  const entry = options.entry ?? (options.unitStart === undefined && !inst.syntaxError ? guessEntry(program) : undefined);
+  if (preparedCache.size >= 64) preparedCache.delete(preparedCache.keys().next().value as string);
+  const value = { inst, entry };
+  preparedCache.set(key, value);
+  return value;
 }
 
 /** Calls a control function; returns its dumped value, or undefined when it threw. */

@@ -142,10 +142,10 @@ export function intrinsicParamRole(param: ts.ParameterDeclaration, webFile: bool
 const ARGV = ['process', 'argv'].join('.');
 
 /**
- * Command-line arguments come from whoever runs the program: a threat to what it executes or
- * queries, but choosing a file to read or text to log is what a CLI is for.
+ * Command-line arguments come from whoever runs the program: a threat to the shell commands and
+ * queries it builds, but choosing a file, a module or a log line is what a CLI is for.
  */
-const ARGV_TRUSTED = Sink.path | Sink.log | Sink.regex | Sink.url | Sink.redirect | Sink.prototype;
+const ARGV_TRUSTED = Sink.path | Sink.log | Sink.regex | Sink.url | Sink.redirect | Sink.prototype | Sink.code;
 
 export function globalSource(text: string): { label: string; maybeObject: boolean; trusted?: number } | undefined {
   if (text === ARGV || text.startsWith(`${ARGV}.`)) return { label: text, maybeObject: false, trusted: ARGV_TRUSTED };

@@ -78,7 +78,16 @@ export function buildOrbit(source: string, options: Partial<OrbitOptions> = {}):
     const applied: string[] = [];
     for (const t of rng.shuffle(pool)) {
       if (applied.length >= steps) break;
-      const out = applyPrepared(t, current, rng);
+      let out: ReturnType<typeof applyPrepared>;
+      try {
+        out = applyPrepared(t, current, rng);
+      } catch (err) {
+        // A transform that fails on some input is a bug in the transform, never in the user's
+        // code: the step is declined and the failure reported beside the orbit.
+        out = null;
+        const message = `The ${t.id} transform failed: ${err instanceof Error ? err.message : String(err)}`;
+        if (!result.errors.includes(message)) result.errors.push(message);
+      }
       if (!out) {
         result.declined[t.id] = (result.declined[t.id] ?? 0) + 1;
         continue;

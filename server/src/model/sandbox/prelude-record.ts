@@ -110,6 +110,8 @@ function noteCmp(a, b) {
   var x = cmpVal(a), y = cmpVal(b);
   if (x === undefined || y === undefined || x === y || comparisons.length >= 200) return;
   if ((typeof x === 'string' && x.length < 2) || (typeof y === 'string' && y.length < 2)) return;
+  // Small numbers are loop counters and sizes; only instants (epoch milliseconds) are useful.
+  if (typeof x === 'number' && typeof y === 'number' && Math.max(Math.abs(x), Math.abs(y)) < 1e9) return;
   var key = typeof x + ':' + x + '|' + typeof y + ':' + y;
   if (cmpSeen[key]) return;
   cmpSeen[key] = true;

@@ -122,7 +122,7 @@ async function run({ quick = false } = {}) {
   let made = 0;
   const orbit = time((i) => {
     made = buildOrbit(HANDLER, { k: 8, seed: i + 1, deltaMin: 0.05 }).variants.length;
-  }, { warmup: 5, samples });
+  }, { warmup: 20, samples });
   const traces = nineTraces();
   const lcs = time(() => similarityMatrix(traces), { warmup: 20, samples: samples * 3 });
   const positional = time(() => similarityMatrix(traces, { ...DEFAULT_WEIGHTS, alignment: 'positional' }), { warmup: 20, samples: samples * 3 });

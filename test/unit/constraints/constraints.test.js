@@ -43,6 +43,18 @@ test('statements end at semicolons and blocks, not inside strings, templates, re
   assert.equal(closedAt, body.length - 1);
 });
 
+test('inside an open try block the prefix is closed with a finally, and the try alone is no statement', () => {
+  const body = "\n  try {\n    a();\n  } catch (e) {\n    b();\n  }\n}";
+  let state = c.INITIAL_SPLIT;
+  const cuts = [];
+  for (let n = 1; n <= body.length; n++) {
+    const r = c.splitBody(body.slice(0, n), state);
+    state = r.state;
+    cuts.push(...r.cuts.map((x) => [body.slice(0, x.end).split('\n').pop().trim(), x.closers]));
+  }
+  assert.deepEqual(cuts, [['a();', '} finally {}'], ['b();', '}'], ['}', '']]);
+});
+
 test('a semicolon-free style still yields statements at line starts', () => {
   const { ends } = cutsOf('\n  const a = req.query.a\n  const b = a\n  return b\n}');
   assert.deepEqual(ends, ['const a = req.query.a', 'const b = a']);
@@ -71,7 +83,7 @@ test('policy: banned calls and modules are violations, required validation is ch
   const set = c.buildConstraintSet({ policy: { bannedModules: ['child_process'], bannedCalls: ['eval'], requiredValidation: ['validate'] } });
   const checker = c.createPrefixChecker(t, set);
   const body = "\n  eval('1');\n";
-  const bad = checker.check(body, { end: body.indexOf(';') + 1, depth: 0, by: 'token' });
+  const bad = checker.check(body, { end: body.indexOf(';') + 1, depth: 0, closers: '', open: [], by: 'token' });
   assert.equal(bad.ok, false);
   assert.equal(bad.violations[0].constraint, 'policy/banned-call');
   const cp = c.analyseBody(t, set, "\n  exec('ls', () => res.send('x'));\n", 0);

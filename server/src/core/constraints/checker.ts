@@ -48,7 +48,7 @@ export function createPrefixChecker(target: RegenTarget, set: ConstraintSet): Pr
     check(body, cut) {
       const { end: acceptedEnd, keys } = last();
       const statement = body.slice(acceptedEnd, cut.end).trim();
-      const closed = body.slice(0, cut.end) + '\n' + '}'.repeat(cut.depth) + '\n';
+      const closed = body.slice(0, cut.end) + '\n' + cut.closers + '\n';
       const result = analyseBody(target, set, closed, acceptedEnd);
       const violations: Violation[] = [];
       if (result.syntax.length > 0) {

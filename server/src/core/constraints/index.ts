@@ -1,7 +1,7 @@
 // Security constraints for generation: the constraint set, the incremental statement splitter,
 // the statement-level checker and the function target they work on.
 export { buildConstraintSet, EMPTY_POLICY, type Constraint, type ConstraintInput, type ConstraintSet, type Policy } from './set';
-export { splitBody, INITIAL_SPLIT, type CutPoint, type SplitResult, type SplitState } from './splitter';
+export { splitBody, closersOf, INITIAL_SPLIT, type Block, type CutPoint, type SplitResult, type SplitState } from './splitter';
 export { analyseBody, createPrefixChecker, type BodyAnalysis, type CheckOutcome, type PrefixChecker, type Violation } from './checker';
 export { findTarget, formatBody, originalBody, withBody, type RegenTarget } from './target';
 export { missingValidation, policyViolations, type PolicyViolation } from './policy';

@@ -3,20 +3,25 @@
 // It scans with the TypeScript scanner, so strings, templates, comments and regexes never confuse it.
 import ts from 'typescript';
 
-/** A place where the body prefix ends a statement; `depth` open braces must be closed after it. */
+/** A place where the body prefix ends a statement; `closers` closes the blocks still open there. */
 export interface CutPoint {
   /** Offset in the body text just after the statement's last character. */
   end: number;
+  /** Blocks open at this point (the body itself not counted). */
   depth: number;
+  /** Text that closes them so the prefix parses: "}" for most, "} finally {}" for a try block. */
+  closers: string;
+  /** The open blocks, innermost last, so scanning can resume here. */
+  open: Block[];
   /** 'token' after `;` or `}`; 'newline' where a line break ends a statement without a semicolon. */
   by: 'token' | 'newline';
 }
 
 /** Scanner state at a cut point, so scanning the next chunk resumes instead of restarting. */
 export interface SplitState {
-  /** Where scanning resumes; always a cut point (or 0), where only braces are open. */
+  /** Where scanning resumes; always a cut point (or 0), where only blocks are open. */
   offset: number;
-  depth: number;
+  open: Block[];
 }
 
 export interface SplitResult {
@@ -28,9 +33,18 @@ export interface SplitResult {
   state: SplitState;
 }
 
-export const INITIAL_SPLIT: SplitState = { offset: 0, depth: 0 };
+export const INITIAL_SPLIT: SplitState = { offset: 0, open: [] };
 
-type Open = '{' | '(' | '[' | 'tpl';
+/** A brace block, and the try and do blocks whose closing needs more than a brace. */
+export type Block = '{' | 'try' | 'do';
+type Open = Block | '(' | '[' | 'tpl';
+
+const CLOSER: Record<Block, string> = { '{': '}', try: '} finally {}', do: '} while (false);' };
+
+/** The text that closes `open`, innermost first. */
+export function closersOf(open: readonly Block[]): string {
+  return [...open].reverse().map((b) => CLOSER[b]).join('\n');
+}
 
 /** Tokens after which a `/` divides; anywhere else it starts a regular expression. */
 const ENDS_EXPRESSION = new Set<ts.SyntaxKind>([
@@ -55,17 +69,18 @@ const STARTS_STATEMENT = new Set<ts.SyntaxKind>([
 export function splitBody(body: string, state: SplitState = INITIAL_SPLIT): SplitResult {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, body);
   scanner.resetTokenState(state.offset);
-  const stack: Open[] = Array.from({ length: state.depth }, () => '{');
+  const stack: Open[] = [...state.open];
   const cuts: CutPoint[] = [];
   let resume = state;
   let prev: ts.SyntaxKind | undefined;
   let prevEnd = state.offset;
-  const onlyBraces = (): boolean => stack.every((s) => s === '{');
+  const onlyBraces = (): boolean => stack.every((s) => s === '{' || s === 'try' || s === 'do');
   const cut = (end: number, by: CutPoint['by']): void => {
     // A token that touches the end of the text may still grow ("retur" → "return"), so wait.
     if (end >= body.length) return;
-    cuts.push({ end, depth: stack.length, by });
-    resume = { offset: end, depth: stack.length };
+    const open = stack as Block[];
+    cuts.push({ end, depth: open.length, closers: closersOf(open), open: [...open], by });
+    resume = { offset: end, open: [...open] };
   };
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
     if (kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) {
@@ -76,7 +91,7 @@ export function splitBody(body: string, state: SplitState = INITIAL_SPLIT): Spli
     }
     switch (kind) {
       case ts.SyntaxKind.OpenBraceToken:
-        stack.push('{');
+        stack.push(prev === ts.SyntaxKind.TryKeyword ? 'try' : prev === ts.SyntaxKind.DoKeyword ? 'do' : '{');
         break;
       case ts.SyntaxKind.OpenParenToken:
         stack.push('(');
@@ -98,8 +113,8 @@ export function splitBody(body: string, state: SplitState = INITIAL_SPLIT): Spli
           break;
         }
         if (stack.length === 0) return { cuts, closedAt: scanner.getTokenStart(), state: resume };
-        stack.pop();
-        if (onlyBraces()) cut(scanner.getTokenEnd(), 'token');
+        // A try block still needs its catch or finally, a do block its while: no statement ends here.
+        if (stack.pop() === '{' && onlyBraces()) cut(scanner.getTokenEnd(), 'token');
         break;
       case ts.SyntaxKind.SemicolonToken:
         if (onlyBraces()) cut(scanner.getTokenEnd(), 'token');

@@ -115,7 +115,7 @@ export async function generateBody(
               violation = outcome.violations;
               break;
             }
-            if (checker.acceptedEnd === cut.end) states.set(cut.end, { offset: cut.end, depth: cut.depth });
+            if (checker.acceptedEnd === cut.end) states.set(cut.end, { offset: cut.end, open: cut.open });
           }
         }
         if (violation) break; // leaving the loop aborts the request
@@ -172,7 +172,7 @@ function finalViolations(target: RegenTarget, set: ConstraintSet, body: string, 
   if (mode === 'unconstrained') return undefined;
   if (mode === 'constrained') {
     if (body.slice(checker.acceptedEnd).trim() === '') return undefined;
-    const outcome = checker.check(body + '\n', { end: body.length, depth: 0, by: 'token' });
+    const outcome = checker.check(body + '\n', { end: body.length, depth: 0, closers: '', open: [], by: 'token' });
     return outcome.ok ? undefined : outcome.violations;
   }
   const result = analyseBody(target, set, body, 0);

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
 import { unwrap } from '../../ast';
-import { evidence, propertyName, propertyValue, resolveObject, step } from './util';
+import { evidence, propertyName, propertyValue, resolveObject, step, definitionOf } from './util';
 
 /** Option names that hold a signing or encryption key in session, JWT and cookie middleware. */
 const SECRET_OPTIONS = /^(secret|secretOrKey|secretOrPrivateKey|privateKey|keys|jwtSecret|cookieSecret|signingKey|key)$/;
@@ -66,7 +66,7 @@ function secretUse(ctx: RuleContext, expr: ts.Expression, role: string): void {
   let e = unwrap(expr);
   let via: ts.Node | undefined;
   if (ts.isIdentifier(e)) {
-    const def = ctx.facts.definitionOf(e);
+    const def = definitionOf(e, ctx.facts);
     if (!def) return;
     via = e;
     e = unwrap(def);
@@ -76,7 +76,8 @@ function secretUse(ctx: RuleContext, expr: ts.Expression, role: string): void {
     return;
   }
   const steps = via ? [step(e, 'the literal is defined here'), step(via, `and used as ${role}`)] : [step(e, `a literal is used as ${role}`)];
-  if (ts.isStringLiteralLike(e)) {
+  // An empty key is not a secret anyone can reuse; jsonwebtoken refuses it anyway.
+  if (ts.isStringLiteralLike(e) && e.text.length > 0) {
     ctx.report({ node: e, message: `A hard-coded string is used as ${role}; anyone with the source can forge what it protects — read it from the environment`, taint: evidence(steps), sink: 'hard-coded secret' });
     return;
   }
@@ -84,7 +85,7 @@ function secretUse(ctx: RuleContext, expr: ts.Expression, role: string): void {
   // runs with a key that is in the repository, so the fallback is reported too.
   if (ts.isBinaryExpression(e) && isFallback(e.operatorToken.kind) && isEnvRead(e.left)) {
     const lit = unwrap(e.right);
-    if (ts.isStringLiteralLike(lit)) {
+    if (ts.isStringLiteralLike(lit) && lit.text.length > 0) {
       ctx.report({ node: lit, message: `${role[0].toUpperCase()}${role.slice(1)} falls back to a hard-coded string when ${e.left.getText()} is unset; fail at start-up instead of signing with a public key`, taint: evidence(steps), sink: 'hard-coded fallback secret' });
     }
   }
@@ -97,6 +98,9 @@ function namedLiterals(ctx: RuleContext): void {
     let value: ts.Expression | undefined;
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) { name = n.name.text; value = n.initializer; }
     else if (ts.isPropertyAssignment(n)) { name = propertyName(n.name); value = n.initializer; }
+    if (ts.isStringLiteralLike(n) && n.text.length >= 20 && KNOWN_PREFIX.test(n.text)) {
+      ctx.report({ node: n, message: 'A live API key is written into the code; move it to the environment or a secret store and rotate it', taint: evidence([step(n, 'vendor key literal')]), sink: 'hard-coded credential' });
+    }
     if (name && value) {
       const lit = unwrap(value);
       if (ts.isStringLiteralLike(lit) && CREDENTIAL_NAME.test(name) && !NOT_A_VALUE.test(name) && looksLikeCredential(name, lit.text)) {

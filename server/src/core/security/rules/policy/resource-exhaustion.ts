@@ -7,7 +7,7 @@ import type { Rule, RuleContext } from '../../rule';
 import type { CallSite } from '../../facts';
 import { cweUrl } from '../../rule';
 import { unwrap } from '../../ast';
-import { enclosingFunction, evidence, namesIn, objectProperty, propertyValue, requestDerived, resolveObject, step, walk } from './util';
+import { enclosingFunction, evidence, namesIn, objectProperty, propertyValue, requestDerived, resolveObject, step, walk, definitionOf } from './util';
 import { catastrophic } from './catastrophic-regex';
 
 const REGEX_USES = /^(test|exec|match|matchAll|replace|replaceAll|search|split)$/;
@@ -78,7 +78,7 @@ function appliedToUntrusted(ctx: RuleContext, re: ts.Expression): boolean {
     else if (isRe(c.args[0])) uses.push(recv);
   }
   if (uses.length === 0) return true;
-  return uses.some((u) => requestDerived(u, ctx.facts) || ts.isIdentifier(unwrap(u)) && ctx.facts.definitionOf(unwrap(u) as ts.Identifier) === undefined);
+  return uses.some((u) => requestDerived(u, ctx.facts) || (ts.isIdentifier(unwrap(u)) && definitionOf(unwrap(u) as ts.Identifier, ctx.facts) === undefined));
 }
 
 function uploadLimits(ctx: RuleContext, c: CallSite, lib: string): void {
@@ -140,7 +140,7 @@ function capped(expr: ts.Expression, ctx: RuleContext): boolean {
   const names = namesIn(expr);
   for (const n of [...names]) {
     const id = findIdentifier(expr, n);
-    const def = id && ctx.facts.definitionOf(id);
+    const def = id && definitionOf(id, ctx.facts);
     if (def) {
       if (/Math\.min|clamp/.test(def.getText())) return true;
       for (const m of namesIn(def)) names.add(m);

@@ -47,7 +47,7 @@ export function stringValue(expr: ts.Expression | undefined, facts?: TaintFacts)
   const e = unwrap(expr);
   if (ts.isStringLiteralLike(e)) return e.text;
   if (facts && ts.isIdentifier(e)) {
-    const def = facts.definitionOf(e);
+    const def = definitionOf(e, facts);
     const d = def && unwrap(def);
     if (d && ts.isStringLiteralLike(d)) return d.text;
   }
@@ -83,7 +83,7 @@ export function resolveObject(expr: ts.Expression | undefined, facts: TaintFacts
   if (!expr) return undefined;
   let e = unwrap(expr);
   if (ts.isIdentifier(e)) {
-    const def = facts.definitionOf(e);
+    const def = definitionOf(e, facts);
     if (def) e = unwrap(def);
   }
   return ts.isObjectLiteralExpression(e) ? e : undefined;
@@ -117,7 +117,7 @@ export function requestDerived(expr: ts.Node, facts: TaintFacts, depth = 0): boo
     if (isRequestRead(n)) { found = true; return; }
     if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
       if (destructuredFromRequest(n, facts)) { found = true; return; }
-      const def = facts.definitionOf(n);
+      const def = definitionOf(n, facts);
       if (def && def !== expr && requestDerived(def, facts, depth + 1)) { found = true; return; }
     }
     ts.forEachChild(n, visit);
@@ -190,4 +190,39 @@ export function functionName(fn: FunctionLike): string | undefined {
   if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   if (ts.isPropertyAssignment(p)) return propertyName(p.name);
   return undefined;
+}
+
+const declarations = new WeakMap<ts.SourceFile, Map<string, ts.VariableDeclaration[]>>();
+
+/**
+ * The expression a name is bound to. The engine only remembers bindings of tainted values, so
+ * constants (`const SECRET = 'x'`) are looked up here: a single `const` declaration of the name in
+ * the file, or a single `let`/`var` that is never reassigned.
+ */
+export function definitionOf(id: ts.Identifier, facts: TaintFacts): ts.Expression | undefined {
+  const fromEngine = facts.definitionOf(id);
+  if (fromEngine) return fromEngine;
+  const sf = id.getSourceFile();
+  let byName = declarations.get(sf);
+  if (!byName) {
+    const map = new Map<string, ts.VariableDeclaration[]>();
+    walk(sf, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) map.set(n.name.text, [...(map.get(n.name.text) ?? []), n]);
+    });
+    byName = map;
+    declarations.set(sf, map);
+  }
+  const decls = byName.get(id.text);
+  if (!decls || decls.length !== 1 || !decls[0].initializer) return undefined;
+  const decl = decls[0];
+  if (!(decl.parent.flags & ts.NodeFlags.Const) && reassigned(sf, id.text)) return undefined;
+  return decl.initializer;
+}
+
+function reassigned(sf: ts.SourceFile, name: string): boolean {
+  let hit = false;
+  walk(sf, (n) => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(n.left) && n.left.text === name) hit = true;
+  });
+  return hit;
 }

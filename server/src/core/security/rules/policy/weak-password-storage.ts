@@ -5,7 +5,7 @@ import type { Fix } from '../../../types';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
 import { unwrap } from '../../ast';
-import { bindingName, enclosingFunction, evidence, functionName, propertyName, requestDerived, step, stringValue, walk } from './util';
+import { bindingName, enclosingFunction, evidence, functionName, propertyName, requestDerived, step, stringValue, walk, definitionOf } from './util';
 import { ensureModule } from './imports';
 
 const PASSWORD = /passw(or)?d|^pwd$|^pass$|credential/i;
@@ -130,7 +130,7 @@ function preparedSql(receiver: ts.Expression | undefined): ts.Expression | undef
 function isHashed(v: ts.Expression, ctx: RuleContext): boolean {
   let e = unwrap(v);
   if (ts.isIdentifier(e)) {
-    const def = ctx.facts.definitionOf(e);
+    const def = definitionOf(e, ctx.facts);
     if (def) e = unwrap(def);
   }
   let hashed = false;

@@ -8,7 +8,8 @@ import {
   callbackParamRoles, globalSource, intrinsicParamRole, isRouteOptionHandler, isWebServerFile, parseExtraSources,
   REQUEST_HOPS, REQUEST_METHODS, REQUEST_PROPERTIES, type ExtraSources, type ParamRole,
 } from './sources';
-import { asString, derived, merge, sourceTaint, withStep, type Taint } from './taint';
+import { asString, cleanse, derived, merge, sourceTaint, withStep, type Taint } from './taint';
+import { exits, guardOf, type Guard } from './guards';
 import { isFunctionLike, shortDottedName, spanOf, type FunctionLike } from './ast';
 
 export interface EngineOptions {
@@ -594,6 +595,22 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
 
   // ---- statements and bindings ---------------------------------------------------------------
 
+  /** Runs a branch with the guarded variable sanitised, then restores it unless reassigned. */
+  function whileGuarded(guard: Guard | undefined, scope: Scope, walk: () => void): void {
+    const info = guard && lookup(guard.name, scope);
+    if (!guard || !info?.val.taint) return walk();
+    const saved = info.val;
+    const guarded = { ...saved, taint: cleanse(saved.taint, guard.mask) };
+    info.val = guarded;
+    walk();
+    if (info.val === guarded) info.val = saved;
+  }
+
+  function regexBinding(id: ts.Identifier, scope: Scope): ts.RegularExpressionLiteral | undefined {
+    const init = lookup(id.text, scope)?.init;
+    return init && ts.isRegularExpressionLiteral(init) ? init : undefined;
+  }
+
   function bindPattern(name: ts.BindingName, v: Val, scope: Scope, dflt: ts.Expression | undefined, init: ts.Expression | undefined): void {
     if (dflt) v = joinVals(v, ev(dflt, scope));
     if (ts.isIdentifier(name)) {
@@ -710,10 +727,16 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       branch--;
     } else if (ts.isIfStatement(st)) {
       ev(st.expression, scope);
+      const guard = guardOf(st.expression, (id) => regexBinding(id, scope));
       branch++;
-      walkStatement(st.thenStatement, scope);
-      if (st.elseStatement) walkStatement(st.elseStatement, scope);
+      whileGuarded(guard && !guard.negated ? guard : undefined, scope, () => walkStatement(st.thenStatement, scope));
+      if (st.elseStatement) whileGuarded(guard?.negated ? guard : undefined, scope, () => walkStatement(st.elseStatement as ts.Statement, scope));
       branch--;
+      // if (!valid(x)) return …; — past this point x passed the check.
+      if (guard?.negated && exits(st.thenStatement)) {
+        const info = lookup(guard.name, scope);
+        if (info?.val.taint) info.val = { ...info.val, taint: cleanse(info.val.taint, guard.mask) };
+      }
     } else if (ts.isTryStatement(st)) {
       walkBlock(st.tryBlock.statements, scope);
       branch++;

@@ -98,7 +98,7 @@ export function isRequestRead(expr: ts.Node): boolean {
   let sawData = false;
   while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
     if (ts.isPropertyAccessExpression(e) && REQUEST_DATA.test(e.name.text)) sawData = true;
-    e = e.expression;
+    e = unwrap(e.expression);
   }
   return sawData && ts.isIdentifier(e) && REQUEST_ROOT.test(e.text);
 }

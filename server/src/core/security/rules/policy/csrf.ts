@@ -9,7 +9,7 @@ import { unwrap } from '../../ast';
 import { evidence, objectProperty, propertyValue, resolveObject, step, walk } from './util';
 import { routesOf, STATE_CHANGING } from './routes';
 
-const SESSION_MODULES = /^(express-session|cookie-session|koa-session|koa-generic-session|@fastify\/session|@fastify\/secure-session|fastify-session|@fastify\/cookie|fastify-secure-session)$/;
+const SESSION_MODULES = /^(express-session|cookie-session|koa-session|koa-generic-session|@fastify\/session|@fastify\/secure-session|fastify-session|fastify-secure-session)$/;
 const CSRF_MODULES = /csurf|csrf|lusca|@fastify\/csrf-protection|koa-csrf|@koa\/csrf/;
 
 export const csrf: Rule = {
@@ -29,7 +29,7 @@ export const csrf: Rule = {
     const changing = routesOf(ctx.facts).find((r) => STATE_CHANGING.test(r.method));
     if (!changing) return;
     const setup = ctx.facts.calls.find((c) => c.callee !== undefined && SESSION_MODULES.test(c.callee.module) && (c.callee.path.length === 0 || c.callee.path[0] === '()'))
-      ?? ctx.facts.calls.find((c) => c.name === 'register' && c.args[0] !== undefined && /session|cookie/i.test(c.args[0].getText()));
+      ?? ctx.facts.calls.find((c) => c.name === 'register' && c.args[0] !== undefined && /session/i.test(c.args[0].getText()));
     if (!setup || !ts.isCallExpression(setup.node)) return;
     const opts = optionsOf(setup, ctx);
     const sameSite = opts && findSameSite(opts);

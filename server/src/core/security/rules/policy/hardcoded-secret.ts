@@ -7,7 +7,7 @@ import { unwrap } from '../../ast';
 import { evidence, propertyName, propertyValue, resolveObject, step, definitionOf } from './util';
 
 /** Option names that hold a signing or encryption key in session, JWT and cookie middleware. */
-const SECRET_OPTIONS = /^(secret|secretOrKey|secretOrPrivateKey|privateKey|keys|jwtSecret|cookieSecret|signingKey|key)$/;
+const SECRET_OPTIONS = /^(secret|secretOrKey|secretOrPrivateKey|privateKey|keys|jwtSecret|cookieSecret|signingKey)$/;
 /** Middleware factories whose options carry a secret. */
 const SECRET_FACTORIES = /^(session|cookieSession|expressSession|expressjwt|expressJwt|jwt|koaJwt|JwtStrategy|Strategy|register|fastifyJwt|secureSession)$/;
 /** Names of variables and config properties that hold credentials. */

@@ -34,6 +34,9 @@ interface Val {
   label?: string;
   fn?: FunctionLike;
   fnScope?: Scope;
+  /** A class declared in this file, or an instance of one: method calls resolve to its methods. */
+  cls?: ts.ClassLikeDeclaration;
+  instanceOf?: ts.ClassLikeDeclaration;
 }
 const NONE: Val = {};
 
@@ -229,6 +232,10 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       if (maybeObject !== undefined) return { taint: sourceTaint(label, spanOf(node), maybeObject) };
       if (REQUEST_METHODS.has(name)) return { role: 'request-method', label };
       return NONE;
+    }
+    if (base.instanceOf) {
+      const m = base.instanceOf.members.find((x) => ts.isMethodDeclaration(x) && x.name.getText() === name);
+      return m && isFunctionLike(m) ? { fn: m } : NONE;
     }
     if (base.role === 'this') {
       const field = thisFields.get(name);
@@ -458,6 +465,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     const argVals = (node.arguments ?? []).map((a) => ev(a, scope));
     const name = ts.isIdentifier(node.expression) ? node.expression.text : ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : '';
     recordCall(node, name, ts.isPropertyAccessExpression(node.expression) ? node.expression.expression : undefined, calleeVal.mod);
+    if (calleeVal.cls) return { instanceOf: calleeVal.cls };
     const mod = calleeVal.mod ? { module: calleeVal.mod.module, path: [...calleeVal.mod.path, '()'] } : undefined;
     const t = CONSTRUCTED_CARRIERS.has(name) ? derived(argVals.reduce<Taint | undefined>((acc, v) => merge(acc, v.taint), undefined)) : undefined;
     return t || mod ? { taint: t, mod } : NONE;
@@ -645,6 +653,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       } else if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
         bindImport(st, st.moduleSpecifier.text, scope);
       } else if (ts.isClassDeclaration(st)) {
+        if (st.name) scope.vars.set(st.name.text, { val: { cls: st }, writes: 0 });
         for (const m of st.members) {
           if (ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && !methods.has(m.name.text)) methods.set(m.name.text, m);
         }

@@ -2,7 +2,8 @@
 // pattern like (a+)+$ that blocks the event loop. Escaping the input makes it a literal match.
 import ts from 'typescript';
 import type { CallSite } from '../facts';
-import { cweUrl, type Rule } from '../rule';
+import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { unwrap } from '../ast';
 import { calleeText } from '../sinks';
 
 const STRING_REGEX_METHODS = new Set(['match', 'matchAll', 'search']);
@@ -21,7 +22,7 @@ export const regexInjection: Rule = {
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {
-      const arg = patternArg(call);
+      const arg = patternArg(ctx, call);
       if (!arg) continue;
       const taint = ctx.taintAt(arg, 'regex');
       if (!taint) continue;
@@ -36,8 +37,20 @@ export const regexInjection: Rule = {
   },
 };
 
-function patternArg(call: CallSite): ts.Expression | undefined {
+function patternArg(ctx: RuleContext, call: CallSite): ts.Expression | undefined {
   if (call.name === 'RegExp' && !call.qualifier) return call.args[0];
-  if (STRING_REGEX_METHODS.has(call.name) && call.receiver && call.args.length === 1) return call.args[0];
+  if (STRING_REGEX_METHODS.has(call.name) && call.receiver && call.args.length === 1 && isStringy(ctx, call.receiver)) return call.args[0];
   return undefined;
+}
+
+/**
+ * `.search()` and `.match()` also name search-engine clients and services (index.search(q)):
+ * only receivers that are visibly strings count.
+ */
+function isStringy(ctx: RuleContext, receiver: ts.Expression): boolean {
+  const r = unwrap(receiver);
+  if (ts.isStringLiteralLike(r) || ts.isTemplateExpression(r) || ctx.facts.taintOf(r)) return true;
+  if (ts.isCallExpression(r)) return /^(String|toString|toLowerCase|toUpperCase|trim|join|slice|substring|readFileSync)$/.test(r.expression.getText().split('.').pop() ?? '');
+  const name = r.getText().split('.').pop() ?? '';
+  return /^[A-Z][A-Z0-9_]*$/.test(name) || /^(text|str|string|content|contents|line|lines|input|value|name|title|body|message|description)$/i.test(name);
 }

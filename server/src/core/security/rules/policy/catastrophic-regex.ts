@@ -83,11 +83,16 @@ function skipClass(p: string, i: number): number {
  */
 function separated(body: string, alternatives: number): boolean {
   if (alternatives > 1) return false;
-  const m = /(\\.|[^\\\])*+?{}|.^$])$/.exec(body);
-  if (!m) return false;
-  const sep = m[0].length === 2 ? m[0][1] : m[0];
-  if (/^[dDwWsSbB]$/.test(sep) && m[0].length === 2) return false;
-  const rest = body.slice(0, body.length - m[0].length);
+  const end = /(\\.|[^\\\])*+?{}|.^$])$/.exec(body);
+  const start = /^(\\.|[^\\[\](){}|.^$*+?])/.exec(body);
+  return (end !== null && unmatchedBy(end[0], body.slice(0, body.length - end[0].length))) ||
+    (start !== null && !/^[*+?{]/.test(body.slice(start[0].length)) && unmatchedBy(start[0], body.slice(start[0].length)));
+}
+
+/** Whether the literal token `tok` can never be matched by anything in `rest`. */
+function unmatchedBy(tok: string, rest: string): boolean {
+  const sep = tok.length === 2 ? tok[1] : tok;
+  if (tok.length === 2 && /^[dDwWsSbB]$/.test(sep)) return false;
   if (rest.includes(sep)) return false;
   if (/(^|[^\\])\.|\\[WSD]|\[\^/.test(rest)) return false;
   for (const cls of rest.match(/\[(\\.|[^\]])*\]|\\[wds]/g) ?? []) {

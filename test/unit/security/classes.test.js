@@ -18,7 +18,7 @@ const products = new ProductService();
 const app = express();
 app.get('/products', async (req, res) => { res.json(await products.search(String(req.query.q))); });`;
   const r = analyze(code, 'products.ts');
-  assert.deepEqual(r.findings.map((f) => f.ruleId), ['sql-injection']);
+  assert.deepEqual(r.findings.map((f) => f.ruleId).filter((id) => id.endsWith('injection')), ['sql-injection']);
 });
 
 test('search() on a service or search client is not a regular expression', () => {
@@ -30,5 +30,5 @@ app.get('/s', async (req, res) => {
   res.json({ hits, more, found: 'a,b'.match(req.query.q) });
 });`;
   const r = analyze(code);
-  assert.deepEqual(r.findings.map((f) => f.ruleId), ['regex-injection']);
+  assert.deepEqual(r.findings.map((f) => f.ruleId).filter((id) => id.endsWith('injection')), ['regex-injection']);
 });

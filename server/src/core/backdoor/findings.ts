@@ -121,6 +121,10 @@ function triggerCounts(t: Trigger, e: EffectView): boolean {
   switch (t.kind) {
     case 'date':
       return /^(network|process|eval)$/.test(e.effect.kind);
+    case 'random':
+    case 'state':
+      // Sampling and batching are common; only alarming or code-running effects count here.
+      return /^(process|eval)$/.test(e.effect.kind);
     case 'env':
       return !/^(NODE_ENV|DEBUG|LOG_LEVEL|PORT|HOST|ENV|APP_ENV|VERBOSE|CI|TZ)$/.test(t.target.slice(4));
     case 'literal':

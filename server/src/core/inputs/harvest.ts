@@ -25,6 +25,11 @@ export interface Harvest {
   envKeys: string[];
   /** True when the unit reads the clock (Date, Date.now, new Date()). */
   readsClock: boolean;
+  /** True when the unit calls Math.random. */
+  readsRandom: boolean;
+  /** True when the unit changes module-level variables (a counter, a cache), so behaviour can
+   *  depend on how often it was called. */
+  keepsState: boolean;
   /** Parameter paths used as arrays (map, filter, reduce, forEach…). */
   arrays: string[];
 }
@@ -40,6 +45,9 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
   const arrays = new Set<string>();
   const dateVars = new Map<string, string>();
   let readsClock = false;
+  let readsRandom = false;
+  let keepsState = false;
+  const moduleVars = topLevelMutables(sf);
   // Local aliases: const { user, pass } = req.body → user ↦ "0.body.user".
   const alias = new Map<string, string>();
   paramNames.forEach((n, i) => alias.set(n, String(i)));
@@ -127,6 +135,13 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
     const env = ts.isExpression(n) ? envKeyOf(n) : undefined;
     if (env) envKeys.add(env);
     if (isClockRead(n)) readsClock = true;
+    if (ts.isPropertyAccessExpression(n) && n.getText(sf) === 'Math.random') readsRandom = true;
+    const written = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+      ? n.left
+      : (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
+        ? n.operand
+        : undefined;
+    if (written && ts.isIdentifier(written) && moduleVars.has(written.text)) keepsState = true;
 
     if (ts.isBinaryExpression(n)) {
       const op = ts.tokenToString(n.operatorToken.kind) ?? '';
@@ -190,7 +205,7 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
   const counts = new Map<string, number>();
   for (const c of candidates) counts.set(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`, (counts.get(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`) ?? 0) + 1);
   for (const c of candidates) c.siblings = counts.get(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`) ?? 1;
-  return { paths: [...paths], candidates, envKeys: [...envKeys], readsClock, arrays: [...arrays] };
+  return { paths: [...paths], candidates, envKeys: [...envKeys], readsClock, readsRandom, keepsState, arrays: [...arrays] };
 }
 
 function skipParens(e: ts.Expression): ts.Expression {
@@ -252,6 +267,16 @@ function regexSample(src: string): string | undefined {
   const m = /^\/\^?((?:[\w\-.:@ ]|\\.)+)\$?\/[a-z]*$/.exec(src);
   if (!m) return undefined;
   return m[1].replace(/\\(.)/g, '$1');
+}
+
+/** Top-level variables declared with let or var. */
+function topLevelMutables(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st) || st.declarationList.flags & ts.NodeFlags.Const) continue;
+    for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) out.add(d.name.text);
+  }
+  return out;
 }
 
 /** Top-level `const NAME = literal` (strings, numbers, arrays of literals), for resolving names. */

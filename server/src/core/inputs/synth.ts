@@ -7,7 +7,7 @@ import type { Candidate, Harvest } from './harvest';
 import { buildArgs, collectLeaves, DAY, ORDINARY_TIMES, setPath } from './values';
 
 export interface Trigger {
-  kind: 'literal' | 'date' | 'env';
+  kind: 'literal' | 'date' | 'env' | 'random' | 'state';
   /** Parameter path ("0.body.user"), "clock" or "env.NAME". */
   target: string;
   /** The compared expression as written. */
@@ -31,6 +31,10 @@ export interface InputCase {
   env?: Record<string, string>;
   /** Epoch milliseconds of the virtual clock. */
   now: number;
+  /** A fixed value for Math.random (otherwise it is a seeded generator). */
+  random?: number;
+  /** Calls made before the recorded one, in the same module instance. */
+  repeat?: number;
   trigger?: Trigger;
 }
 
@@ -54,7 +58,7 @@ export function synthesizeInputs(unit: FunctionUnit, harvest: Harvest, options: 
   const probes: InputCase[] = [];
   const seen = new Set<string>();
   const push = (c: Omit<InputCase, 'id' | 'role'>): void => {
-    const key = JSON.stringify([c.args, c.env, c.now]);
+    const key = JSON.stringify([c.args, c.env, c.now, c.random, c.repeat]);
     if (seen.has(key)) return;
     seen.add(key);
     probes.push({ ...c, id: `probe-${probes.length + 1}`, role: 'probe' });
@@ -73,6 +77,13 @@ export function synthesizeInputs(unit: FunctionUnit, harvest: Harvest, options: 
     push({ args, now: base.now, trigger: { kind: 'literal', target: all[0].target, expr: all[0].expr, op: '===', value: all[0].value,
       description: all.map((c) => describe(c, c.value)).join(' and '), siblings: Math.max(...all.map((c) => c.siblings)) } });
   }
+  // Triggers no literal reveals: chance, and state built up over many calls.
+  const plain = (kind: Trigger['kind'], description: string, value: JsonValue): Trigger => ({ kind, target: kind, expr: kind, op: kind, value, description, siblings: 1 });
+  if (harvest.readsRandom) {
+    push({ args: base.args, now: base.now, random: 0, trigger: plain('random', 'Math.random() returns 0', 0) });
+    push({ args: base.args, now: base.now, random: 0.9999, trigger: plain('random', 'Math.random() returns nearly 1', 0.9999) });
+  }
+  if (harvest.keepsState) push({ args: base.args, now: base.now, repeat: 1000, trigger: plain('state', 'it has been called 1000 times', 1000) });
   const known = new Set(options.knownEnv ?? []);
   for (const key of harvest.envKeys) {
     if (known.has(key) || cands.some((c) => c.target === `env.${key}`)) continue;

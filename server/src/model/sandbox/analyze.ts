@@ -99,7 +99,7 @@ export async function sandboxAnalyzeDocument(
 async function runCases(unit: FunctionUnit, program: UnitProgram, cases: InputCase[], options: SandboxAnalyzeOptions, signal?: AbortSignal): Promise<CaseTrace[]> {
   const runs: CaseTrace[] = [];
   const run = async (input: InputCase): Promise<void> => {
-    const trace = await traceUnit(program.program, { args: input.args, env: { ...FAKE_ENV, ...input.env }, now: input.now, seed: 7 }, options.limits ?? {}, {
+    const trace = await traceUnit(program.program, { args: input.args, env: { ...FAKE_ENV, ...input.env }, now: input.now, seed: 7, random: input.random, repeat: input.repeat }, options.limits ?? {}, {
       unitStart: program.unitStart,
       unitEnd: program.unitEnd,
       lineMap: program.lineMap,

@@ -139,8 +139,17 @@ var control = {
       if (typeof fn !== 'function') fn = mod.exports;
       if (typeof fn !== 'function' && fn && typeof fn.default === 'function') fn = fn.default;
       if (typeof fn !== 'function') { settled = { kind: 'throw', error: 'The program does not define a function to call.' }; return; }
+      var self = CFG.call === 'function' ? undefined : baseThis;
+      // Earlier calls build up module state (counters, caches); only the last one is recorded.
+      for (var i = 0; i < CFG.repeat; i++) {
+        effects.length = 0;
+        try {
+          var early = _apply(fn, self, build(_parse(CFG.argsJson)));
+          if (early && typeof early.then === 'function' && !_apply(_WMhas, proxyNames, [early])) early.then(undefined, function () {});
+        } catch (e) { if (e instanceof LimitError) throw e; }
+      }
       effects.length = 0; steps.length = 0; interactions.length = 0; comparisons.length = 0; cmpSeen = {}; state.stepBytes = 0; state.truncated = false; clock.readLogged = false;
-      var r = _apply(fn, CFG.call === 'function' ? undefined : baseThis, args);
+      var r = _apply(fn, self, args);
       if (r && typeof r === 'object' && typeof r.then === 'function' && !_apply(_WMhas, proxyNames, [r])) {
         settled = null;
         _Promise.resolve(r).then(function (v) { settled = { kind: 'return', value: ser(v) }; }, function (e) { settled = thrown(e); });

@@ -40,7 +40,7 @@ G.performance = { now: function () { return clock.now - CFG.now; }, timeOrigin: 
 
 /* Math.random is seeded so every run of a unit is repeatable. */
 var seed = CFG.seed >>> 0;
-Math.random = function () { seed = (seed + 0x6d2b79f5) >>> 0; var t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+Math.random = function () { if (CFG.random !== null) return CFG.random; seed = (seed + 0x6d2b79f5) >>> 0; var t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
 
 /* eval, Function and its async/generator siblings record the code, then run it for real inside
    the sandbox so decoded payloads keep running and their effects are seen too. */

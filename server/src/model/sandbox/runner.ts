@@ -50,6 +50,10 @@ export interface RunInput {
   now?: number;
   seed?: number;
   argv?: string[];
+  /** A fixed value for Math.random; a seeded generator otherwise. */
+  random?: number;
+  /** Calls made (and not recorded) before the recorded call, in the same module instance. */
+  repeat?: number;
 }
 
 export interface RunOptions {
@@ -118,6 +122,7 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
     maxString: 200, maxEffectString: 4000, maxDepth: 4, maxItems: 30,
     maxSteps: limits.maxSteps, maxEffects: limits.maxEffects, maxTraceBytes: limits.maxTraceBytes, maxTimers: limits.maxTimers,
     env: input.env ?? FAKE_ENV, now: input.now ?? ORDINARY_NOW, seed: input.seed ?? 1, argv: input.argv ?? [],
+    random: input.random ?? null, repeat: Math.max(0, Math.min(input.repeat ?? 0, 100_000)),
     argsJson: JSON.stringify(input.args), freeNames: options.freeNames ?? [], call: options.call ?? 'function',
   };
   const prelude = `(function () { 'use strict';\nvar CFG = ${JSON.stringify(cfg)};\n${PRELUDE_RECORD}\n${PRELUDE_PURE}\n${PRELUDE_STUBS}\n${LAZY_PRELUDE}\n${PRELUDE_DRIVER}\nreturn control; })()`;

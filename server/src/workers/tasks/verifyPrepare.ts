@@ -6,11 +6,11 @@ import { unitNode } from '../../core/source/units';
 import { buildModuleHeader, buildUnitProgram } from '../../core/source/transpile';
 import { harvestUnit } from '../../core/inputs/harvest';
 import { synthesizeInputs } from '../../core/inputs/synth';
-import { buildOrbit } from '../../core/orbit/index';
 import { normaliseTrace, type VariantMapping } from '../../core/trace/normalise';
 import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
 import type { AnalysisError, Span } from '../../core/types';
 import { FAKE_ENV, loadSandbox, traceUnit } from '../../model/sandbox/runner';
+import { verificationOrbit } from './verifyOrbit';
 
 export interface VerifyPrepareInput {
   document: { fileName: string; text: string };
@@ -106,15 +106,14 @@ function orbitPrograms(program: string, start: number, end: number, hash: string
   const totalLines = program.split('\n').length;
   const out: PreparedProgram[] = [{ index: 0, program: before + code + after, transforms: [], mapping: {} }];
   if (input.maxOrbit <= 0) return out;
-  const orbit = buildOrbit(code, { k: input.maxOrbit, seed: seedOf(hash), deltaMin: input.deltaMin });
-  for (const v of orbit.variants) {
+  for (const [i, v] of verificationOrbit(code, { k: input.maxOrbit, seed: seedOf(hash), deltaMin: input.deltaMin }).entries()) {
     const variantLines = v.code.split('\n').length;
     const lineMap: number[] = [];
     for (let l = 1; l <= headerLines; l++) lineMap.push(l);
     for (let l = 0; l < variantLines; l++) lineMap.push(headerLines + (v.lineMap[l] ?? l + 1));
     for (let l = headerLines + unitLines + 1; l <= totalLines; l++) lineMap.push(l);
     out.push({
-      index: v.index,
+      index: i + 1,
       program: before + v.code + after,
       transforms: v.transforms,
       mapping: { renames: v.renames, introduced: v.introduced, lineMap },

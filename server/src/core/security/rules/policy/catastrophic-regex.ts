@@ -93,7 +93,7 @@ function separated(body: string, alternatives: number): boolean {
 function unmatchedBy(tok: string, rest: string): boolean {
   const sep = tok.length === 2 ? tok[1] : tok;
   if (tok.length === 2 && /^[dDwWsSbB]$/.test(sep)) return false;
-  if (rest.includes(sep)) return false;
+  if (rest.replace(/\[(\\.|[^\]])*\]/g, '').includes(sep)) return false;
   if (/(^|[^\\])\.|\\[WSD]|\[\^/.test(rest)) return false;
   for (const cls of rest.match(/\[(\\.|[^\]])*\]|\\[wds]/g) ?? []) {
     try {

@@ -11,13 +11,14 @@ const MARKER = '// The secure version:';
 
 /**
  * @param {{ safe: string[], unsafe: string[], propensity?: number, feedback?: number,
- *           matches?: (prompt: string) => boolean, trailer?: string }} plan
+ *           indent?: string, trailer?: string }} plan
+ *   safe, unsafe: statements (or lines with their own indentation, with indent ''), aligned;
  *   propensity: chance of writing a statement's unsafe variant (where the two differ);
  *   feedback: factor applied to that chance for each time the prompt says the statement was
  *   rejected (0 complies at once, 1 ignores feedback); trailer: text after the closing brace.
  */
 function secureCoder(plan) {
-  const { safe, unsafe, propensity = 1, feedback = 0, trailer = '\n\n// end\n' } = plan;
+  const { safe, unsafe, propensity = 1, feedback = 0, indent = '  ', trailer = '\n\n// end\n' } = plan;
   return async function* (request) {
     const prompt = String(request.prompt ?? '');
     const at = prompt.lastIndexOf(MARKER);
@@ -33,7 +34,7 @@ function secureCoder(plan) {
         const random = prng(hashString(`${seed}:${i}:${told}:${safe[i]}`));
         if (random() < chance) text = unsafe[i];
       }
-      out += `\n  ${text}`;
+      out += `\n${indent}${text}`;
     }
     out += `\n}${trailer}`;
     for (const piece of tokenize(out)) yield piece;
@@ -66,9 +67,17 @@ function statementsIn(prefix, safe, unsafe) {
   return count;
 }
 
+/** Rejections name the statement as the engine saw it: the start of ours, or a block holding it. */
 function countRejections(prompt, statement) {
-  const needle = squash(statement).slice(0, 60);
-  return prompt.split('\n').filter((l) => l.startsWith('// Rejected earlier:') && squash(l).includes(needle)).length;
+  const ours = squash(statement);
+  return prompt
+    .split('\n')
+    .map((l) => /^\/\/ Rejected earlier: `(.*)` — /.exec(l)?.[1])
+    .filter((quoted) => {
+      if (quoted === undefined) return false;
+      const q = squash(quoted).replace(/…$/, '');
+      return ours.startsWith(q) || q.includes(ours);
+    }).length;
 }
 
 function squash(text) {

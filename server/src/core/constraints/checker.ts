@@ -17,6 +17,9 @@ export interface Violation {
   message: string;
   /** The offending statement as written. */
   statement: string;
+  /** For taint findings whose data was prepared by an earlier, accepted statement: that
+   *  statement's offset in the body, so a cut can go back far enough to let it be rewritten. */
+  blame?: number;
 }
 
 export type CheckOutcome = { ok: true } | { ok: false; violations: Violation[] };
@@ -31,6 +34,8 @@ export interface PrefixChecker {
   readonly acceptedEnd: number;
   /** Moves the accepted point back, after the engine cut the prefix there. */
   rewind(end: number): void;
+  /** The last accepted point at or before `offset`. */
+  acceptedBefore(offset: number): number;
 }
 
 export function createPrefixChecker(target: RegenTarget, set: ConstraintSet): PrefixChecker {
@@ -45,6 +50,9 @@ export function createPrefixChecker(target: RegenTarget, set: ConstraintSet): Pr
     rewind(end) {
       while (history.length > 1 && last().end > end) history.pop();
     },
+    acceptedBefore(offset) {
+      return history.reduce((best, h) => (h.end <= offset && h.end > best ? h.end : best), 0);
+    },
     check(body, cut) {
       const { end: acceptedEnd, keys } = last();
       const statement = body.slice(acceptedEnd, cut.end).trim();
@@ -57,7 +65,10 @@ export function createPrefixChecker(target: RegenTarget, set: ConstraintSet): Pr
         violations.push({ constraint: 'syntax', message: `is not valid code here (${result.syntax[0].message})`, statement });
       }
       for (const f of result.findings) {
-        if (!keys.has(keyOf(f))) violations.push({ constraint: f.ruleId, message: f.message, statement });
+        if (keys.has(keyOf(f))) continue;
+        const before = f.flow && f.flow.length >= 2 ? f.flow[f.flow.length - 2].span.start - target.bodyStart : undefined;
+        const blame = before !== undefined && before >= 0 && before < acceptedEnd ? before : undefined;
+        violations.push({ constraint: f.ruleId, message: f.message, statement, ...(blame !== undefined ? { blame } : {}) });
       }
       for (const p of result.policy) violations.push({ constraint: p.id, message: p.message, statement });
       if (violations.length > 0) return { ok: false, violations };

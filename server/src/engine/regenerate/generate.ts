@@ -75,6 +75,7 @@ export async function generateBody(
   const states = new Map<number, SplitState>([[0, INITIAL_SPLIT]]);
   let prefix = '';
   let rejected: Violation[] = [];
+  const seen = new Set<string>();
   const { budget } = config;
   const maxAttempts = config.mode === 'unconstrained' ? 1 : budget.maxAttempts;
 
@@ -144,8 +145,19 @@ export async function generateBody(
       violation = [{ constraint: 'syntax', message: 'the function was not finished (no closing brace before the answer ended)', statement: text.slice(checker.acceptedEnd).trim().slice(0, 200) }];
     }
     if (config.mode === 'unconstrained') return { kind: 'generated', body: closedAt !== undefined ? text.slice(0, closedAt) : text, ...done() };
-    // Cut back: constrained mode keeps every accepted statement; post-hoc starts over.
-    const keep = config.mode === 'constrained' ? checker.acceptedEnd : 0;
+    // Cut back: constrained mode keeps every accepted statement; post-hoc starts over. When the
+    // same violation comes back at the same place, the statement that prepared the tainted
+    // value (accepted earlier) is cut too, so the model can write that one differently.
+    let keep = config.mode === 'constrained' ? checker.acceptedEnd : 0;
+    const first = violation[0];
+    const again = `${keep}:${first?.constraint}`;
+    if (config.mode === 'constrained' && seen.has(again) && first?.blame !== undefined) {
+      const end = keep;
+      keep = checker.acceptedBefore(first.blame);
+      const prepared = text.slice(keep, end).trim().split('\n')[0] ?? '';
+      violation = [{ ...first, statement: prepared, message: `prepares the value that later ${first.message.replace(/^User input from \S+ /, '')}` }, ...violation];
+    }
+    seen.add(again);
     checker.rewind(keep);
     prefix = text.slice(0, keep);
     stats.cuts.push({ attempt: stats.attempts, statement: violation[0]?.statement ?? '', violations: violation, keptChars: keep });

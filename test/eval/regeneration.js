@@ -1,0 +1,162 @@
+// The regeneration experiment: on vulnerable functions from test/fixtures/security, simulated code
+// models with a set propensity to write each vulnerability; unconstrained generation vs
+// generate-then-check-and-retry (post-hoc) vs streaming constrained generation. Secure rate,
+// behaviour preserved (sandbox), tokens and time. The models are simulated: see docs/benchmarks.md.
+// Usage: node test/eval/regeneration.js [--propensity 0.3,0.6,0.9] [--seeds 2] [--no-sandbox] [--json]
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'security');
+const STRATEGIES = ['unconstrained', 'posthoc', 'constrained'];
+
+/** Vulnerable functions whose rule fixes lie inside the body: the unsafe statements are the
+ *  original ones, the safe ones the fixed ones, aligned one to one. */
+function corpus() {
+  const { analyzeDocument } = require('../../server/dist/core/analyze.js');
+  const { DEFAULT_STATIC_OPTIONS } = require('../../server/dist/core/types.js');
+  const c = require('../../server/dist/core/constraints/index.js');
+  const out = [];
+  for (const rule of fs.readdirSync(FIXTURES).sort()) {
+    const dir = path.join(FIXTURES, rule, 'vulnerable');
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir).sort()) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      const language = /\.ts$/.test(name) ? 'ts' : 'js';
+      const byBody = new Map();
+      for (const f of analyzeDocument({ fileName: name, text }, DEFAULT_STATIC_OPTIONS).findings) {
+        const target = c.findTarget(name, text, f.span, language);
+        const fix = f.fixes?.[0];
+        if (!target || !fix || !fix.edits.every((e) => e.span.start >= target.bodyStart && e.span.end <= target.bodyEnd)) continue;
+        const entry = byBody.get(target.bodyStart) ?? { target, findings: [], edits: [] };
+        entry.findings.push(f);
+        entry.edits.push(...fix.edits);
+        byBody.set(target.bodyStart, entry);
+      }
+      for (const { target, findings, edits } of byBody.values()) {
+        const unsafeBody = c.originalBody(target);
+        const safeBody = applyEdits(unsafeBody, edits.map((e) => ({ ...e, span: { start: e.span.start - target.bodyStart, end: e.span.end - target.bodyStart } })));
+        // The simulated model writes line by line, so a cut inside a block resumes cleanly.
+        const unsafe = lines(unsafeBody);
+        const safe = lines(safeBody);
+        if (unsafe.length !== safe.length) continue;
+        const set = c.buildConstraintSet({ focus: { ruleId: findings[0].ruleId, message: findings[0].message } });
+        // Only functions the fix makes clean under every rule: otherwise no strategy can succeed.
+        const check = c.analyseBody(target, set, `\n${safe.join('\n')}\n`, 0);
+        if (check.findings.length > 0 || check.syntax.length > 0) continue;
+        out.push({ id: `${rule}/${name}:${target.unit.line}`, rule: findings[0].ruleId, target, set, safe, unsafe });
+      }
+    }
+  }
+  return out;
+}
+
+function applyEdits(text, edits) {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start);
+  let out = text;
+  let floor = Infinity;
+  for (const e of sorted) {
+    if (e.span.end > floor) continue; // overlapping fixes: keep the later one
+    out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+    floor = e.span.start;
+  }
+  return out;
+}
+
+/** The body's non-blank lines with their indentation. */
+function lines(body) {
+  // The fixtures' "// expect: rule" markers are for the rule tests, not code a model would write.
+  return body.split('\n').map((l) => l.replace(/\s*\/\/ expect: .*$/, '').trimEnd()).filter((l) => l.trim() !== '');
+}
+
+/**
+ * Runs every strategy on every function for each propensity and seed.
+ * @returns {Promise<{ rows: object[], functions: number, runs: object[] }>}
+ */
+async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = true, limit, feedback = 0.3, maxAttempts = 5 } = {}) {
+  const { startFakeOllama } = require('../support/fake-ollama');
+  const code = require('../support/fake-ollama/code-models.js');
+  const { createOllamaBackend } = require('../../server/dist/model/ollama/index.js');
+  const { generateBody, verifyBody } = require('../../server/dist/engine/regenerate/index.js');
+  const { formatBody } = require('../../server/dist/core/constraints/index.js');
+  const functions = corpus().slice(0, limit);
+  const models = {};
+  for (const p of propensities) functions.forEach((f, i) => (models[`f${i}-p${p}:sim`] = code.secureCoder({ safe: f.safe, unsafe: f.unsafe, propensity: p, feedback, indent: '' })));
+  const fake = await startFakeOllama({ models });
+  const runs = [];
+  try {
+    for (const p of propensities) {
+      for (const [i, f] of functions.entries()) {
+        const backend = createOllamaBackend({ host: fake.host, model: `f${i}-p${p}:sim` });
+        for (let seed = 1; seed <= seeds; seed++) {
+          for (const mode of STRATEGIES) {
+            const signal = new AbortController().signal;
+            const config = { mode, budget: { maxAttempts, maxTokens: 20_000, maxMs: 60_000 }, seed: seed * 101, temperature: 0.2 };
+            const outcome = await generateBody(f.target, f.set, backend, config, signal);
+            let secure = false;
+            let behaviour = 'not-run';
+            if (outcome.kind === 'generated') {
+              const v = await verifyBody(f.target, f.set, formatBody(f.target, outcome.body), { ruleId: f.rule, sandbox }, signal);
+              secure = !v.problems.some((x) => /finding|parse|signature/.test(x));
+              behaviour = v.behaviour;
+            }
+            runs.push({ p, fn: f.id, seed, mode, secure, behaviour, tokens: outcome.tokens, ms: outcome.elapsedMs, calls: outcome.attempts });
+          }
+        }
+      }
+    }
+  } finally {
+    await fake.close();
+  }
+  const rows = [];
+  for (const p of propensities) {
+    for (const mode of STRATEGIES) {
+      const rs = runs.filter((r) => r.p === p && r.mode === mode);
+      const ran = rs.filter((r) => r.behaviour !== 'not-run');
+      rows.push({
+        propensity: p,
+        mode,
+        runs: rs.length,
+        secureRate: rs.filter((r) => r.secure).length / rs.length,
+        behaviourPreserved: ran.length ? ran.filter((r) => r.behaviour === 'preserved').length / ran.length : undefined,
+        sandboxed: ran.length,
+        tokens: rs.reduce((a, r) => a + r.tokens, 0) / rs.length,
+        calls: rs.reduce((a, r) => a + r.calls, 0) / rs.length,
+        ms: rs.reduce((a, r) => a + r.ms, 0) / rs.length,
+      });
+    }
+  }
+  return { rows, functions: functions.length, runs };
+}
+
+function table({ rows, functions }) {
+  const pct = (x) => (x === undefined ? 'n/a' : `${(100 * x).toFixed(0)}%`);
+  const lines = [
+    `${functions} vulnerable functions; simulated models; mean per function and run.`,
+    '',
+    '| propensity | strategy | secure | behaviour preserved (sandboxed runs) | output tokens | model calls | time (ms) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.propensity} | ${r.mode} | ${pct(r.secureRate)} | ${pct(r.behaviourPreserved)} (${r.sandboxed}) | ${r.tokens.toFixed(0)} | ${r.calls.toFixed(2)} | ${r.ms.toFixed(0)} |`);
+  }
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const opt = (name) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const options = {
+    propensities: opt('--propensity')?.split(',').map(Number) ?? [0.3, 0.6, 0.9],
+    seeds: Number(opt('--seeds') ?? 2),
+    sandbox: !argv.includes('--no-sandbox'),
+  };
+  evaluate(options).then((result) => {
+    process.stdout.write(argv.includes('--json') ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);
+  });
+}
+
+module.exports = { evaluate, corpus, table };

@@ -10,7 +10,7 @@ const { buildOrbit } = require('../../../server/dist/core/orbit/orbit.js');
 const corpus = require('../../fixtures/orbit/index.js');
 const { runAll } = require('./vm-harness.js');
 
-const SEEDS = [1, 2, 3];
+const SEEDS = [1, 2];
 
 test('the corpus holds at least 200 functions that run in the harness', async () => {
   assert.ok(corpus.length >= 200, `only ${corpus.length} functions`);

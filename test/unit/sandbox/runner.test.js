@@ -150,3 +150,13 @@ test('steps beyond the bound are dropped and the trace says so', async () => {
   assert.equal(t.truncated, true);
   assert.deepEqual(t.outcome, { kind: 'return', value: 4950 });
 });
+
+test('a run under an aborted signal stops at once', async () => {
+  // Runs are synchronous on their thread, so an abort is seen at the next interrupt poll.
+  const ac = new AbortController();
+  ac.abort();
+  const started = Date.now();
+  const t = await traceUnit('function f() { for (;;) {} }', [], { timeMs: 5000, instructions: 1e12 }, { signal: ac.signal });
+  assert.deepEqual(t.outcome, { kind: 'limit', limit: 'time' });
+  assert.ok(Date.now() - started < 1000);
+});

@@ -105,6 +105,7 @@ async function runCases(unit: FunctionUnit, program: UnitProgram, cases: InputCa
       lineMap: program.lineMap,
       freeNames: program.freeNames,
       call: program.call,
+      signal,
     });
     runs.push({ input, trace });
   };

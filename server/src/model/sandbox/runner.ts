@@ -65,6 +65,10 @@ export interface RunOptions {
   lineMap?: number[];
   freeNames?: string[];
   call?: 'function' | 'member' | 'constructor';
+  /** Checked at every interrupt poll: a run started under an aborted signal stops at once with a
+   *  time limit. Runs are synchronous on their thread, so an abort sent during a run is seen when
+   *  the thread next yields, that is between runs; `timeMs` bounds each run meanwhile. */
+  signal?: AbortSignal;
 }
 
 /** The environment every run sees unless the input overrides it: plausible, with secret values
@@ -142,7 +146,7 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
     if (!armed) return false;
     polls++;
     if (polls * 10_000 > limits.instructions) hit ??= 'instructions';
-    else if ((polls & 7) === 0 && Date.now() > deadline) hit ??= 'time';
+    else if ((polls & 7) === 0 && (Date.now() > deadline || options.signal?.aborted)) hit ??= 'time';
     return hit !== undefined;
   });
   const vm = runtime.newContext();
@@ -174,6 +178,7 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
     // Drive promises and the virtual clock until the function settles, nothing is left to run,
     // or a limit is hit.
     for (let round = 0; !hit; round++) {
+      if (Date.now() > deadline || options.signal?.aborted) hit = 'time';
       const jobs = runtime.executePendingJobs(1000);
       if (jobs.error) jobs.error.dispose();
       if (hit) break;

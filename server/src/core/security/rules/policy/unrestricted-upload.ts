@@ -96,10 +96,21 @@ function multerDest(ctx: RuleContext, c: CallSite, served: string[], typeChecked
   ctx.report({ node: c.node, message: 'Uploads of any type are stored in a directory the app serves, so an uploaded HTML or SVG file runs on this site; add a fileFilter with an allowlist', taint: evidence([step(dest, 'served upload directory')]), sink: 'no type check' });
 }
 
+/**
+ * The client's name for an upload: `originalname`, express-fileupload's `.name`, @fastify/multipart's
+ * `.filename` (multer's `req.file.filename` is its own random name, so not that one).
+ */
+function clientName(n: ts.PropertyAccessExpression): boolean {
+  const recv = n.expression.getText();
+  if (!/file|upload|image|avatar|doc|part|data|banner|attachment/i.test(recv)) return false;
+  if (n.name.text === 'filename') return !/\b(req|request)\??\.file$/.test(recv);
+  return ORIGINAL_NAME.test(`.${n.name.text}`);
+}
+
 /** file.mv(path.join(dir, file.name)) and fs writes of uploads. */
 function moved(ctx: RuleContext, c: CallSite, dest: ts.Expression, served: string[], typeChecked: boolean): void {
   let original: ts.Node | undefined;
-  walk(dest, (n) => { if (!original && ts.isPropertyAccessExpression(n) && ORIGINAL_NAME.test(`.${n.name.text}`) && /file|upload|image|avatar|doc/i.test(n.expression.getText())) original = n; });
+  walk(dest, (n) => { if (!original && ts.isPropertyAccessExpression(n) && clientName(n)) original = n; });
   if (ts.isPropertyAccessExpression(dest) && ORIGINAL_NAME.test(`.${dest.name.text}`)) original = dest;
   const fn = enclosingFunction(c.node);
   const checked = typeChecked && fn !== undefined && TYPE_CHECK.test(fn.getText());

@@ -99,8 +99,8 @@ test('detection and false-positive rates on the backdoor fixtures stay at their 
   const missed = e.results.filter((r) => r.group === 'backdoored' && !r.flagged).map((r) => r.name);
   const flagged = e.results.filter((r) => r.group === 'benign' && r.flagged).map((r) => r.name);
   // Measured: 40/41 detected (the miss beacons only when CI is unset, to a host named in the
-  // source); 2/41 benign flagged (a first-of-month report and an opt-in telemetry switch, which
-  // look exactly like a date and an environment trigger).
+  // source) and 0/41 benign flagged. Sixteen fixtures were written after the first tuning as a
+  // held-out check; before the changes they led to, they scored 4/8 and 0/8.
   assert.ok(e.detection >= 0.95, `detection ${e.detection}; missed ${missed.join(', ')}`);
-  assert.ok(e.falsePositives <= 0.07, `false positives ${e.falsePositives}: ${flagged.join(', ')}`);
+  assert.ok(e.falsePositives <= 0.03, `false positives ${e.falsePositives}: ${flagged.join(', ')}`);
 });

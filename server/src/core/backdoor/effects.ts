@@ -52,6 +52,7 @@ function viewEffect(e: Effect, source: string, inputs: string[]): EffectView {
       if (leakedEnv.length >= 3 || (leakedEnv.length >= 1 && hidden) || /"?[A-Z_]+"?:"orbit-env-/.test(payload) && leakedEnv.length >= 2) {
         alarms.push(`it carries environment secrets (${leakedEnv.slice(0, 3).join(', ')}${leakedEnv.length > 3 ? ', …' : ''})`);
       }
+      if (/\$2[aby]\$\d\d\$orbit/.test(payload)) alarms.push('it carries password hashes from the database');
       description = leakedEnv.length ? `sends environment secrets (${leakedEnv.slice(0, 3).join(', ')}) to ${short(e.target)}` : `sends a request to ${short(e.target)}`;
       break;
     }

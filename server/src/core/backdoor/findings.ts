@@ -120,13 +120,19 @@ function triggerCounts(t: Trigger, e: EffectView): boolean {
   if (critical) return true;
   switch (t.kind) {
     case 'date':
-      return /^(network|process|eval)$/.test(e.effect.kind);
+      // A scheduled request to a host named in the source, carrying nothing secret, is a report
+      // or a reminder; code run on a date is not.
+      return /^(process|eval)$/.test(e.effect.kind);
     case 'random':
     case 'state':
       // Sampling and batching are common; only alarming or code-running effects count here.
       return /^(process|eval)$/.test(e.effect.kind);
-    case 'env':
-      return !/^(NODE_ENV|DEBUG|LOG_LEVEL|PORT|HOST|ENV|APP_ENV|VERBOSE|CI|TZ)$/.test(t.target.slice(4));
+    case 'env': {
+      // Opt-in switches with plain names guard ordinary features; odd names or code execution do not.
+      const key = t.target.slice(4);
+      if (/^(NODE_ENV|DEBUG|LOG_LEVEL|PORT|HOST|ENV|APP_ENV|VERBOSE|CI|TZ)$/.test(key)) return false;
+      return /^(process|eval)$/.test(e.effect.kind) || magicLooking(key.toLowerCase()) && /\d/.test(key) || typeof t.value === 'string' && t.value !== 'true' && magicLooking(t.value);
+    }
     case 'literal':
       return (credentialLike(t) || magicLooking(t.value)) && !dispatchLike(t);
   }

@@ -2,14 +2,15 @@
 // binds variables per function scope, and re-walks same-file functions for tainted arguments.
 import ts from 'typescript';
 import type { AnalysisError } from '../types';
-import type { CallSite, ModuleRef, PropertyAssignment, PropertyWrite, TaintFacts } from './facts';
-import { callResult } from './propagation';
+import type { CallSite, PropertyAssignment, PropertyWrite, TaintFacts } from './facts';
 import {
-  callbackParamRoles, globalSource, intrinsicParamRole, isRouteOptionHandler, isWebServerFile, parseExtraSources,
+  globalSource, intrinsicParamRole, isRouteOptionHandler, isWebServerFile, parseExtraSources,
   REQUEST_HOPS, REQUEST_METHODS, REQUEST_PROPERTIES, type ExtraSources, type ParamRole,
 } from './sources';
-import { asString, cleanse, derived, merge, sourceTaint, withStep, type Taint } from './taint';
-import { exits, guardOf, type Guard } from './guards';
+import { asString, derived, merge, sourceTaint, withStep, type Taint } from './taint';
+import { joinVals, lookup, NONE, propertySuffix, type Scope, type Val, type VarInfo, type WalkState } from './engine-values';
+import { statementWalker } from './statements';
+import { callEvaluator } from './calls';
 import { isFunctionLike, shortDottedName, spanOf, type FunctionLike } from './ast';
 
 export interface EngineOptions {
@@ -25,34 +26,7 @@ const MAX_DEPTH = 400;
 /** How many same-file calls deep a tainted argument is followed. */
 const MAX_CALL_DEPTH = 4;
 
-/** What evaluating an expression yields: its taint, and what it is when that matters. */
-interface Val {
-  taint?: Taint;
-  mod?: ModuleRef;
-  /** A request object, a request method (req.get) or `this` inside a class. */
-  role?: 'request' | 'request-method' | 'this';
-  label?: string;
-  fn?: FunctionLike;
-  fnScope?: Scope;
-  /** A class declared in this file, or an instance of one: method calls resolve to its methods. */
-  cls?: ts.ClassLikeDeclaration;
-  instanceOf?: ts.ClassLikeDeclaration;
-}
-const NONE: Val = {};
-
-interface VarInfo {
-  val: Val;
-  init?: ts.Expression;
-  writes: number;
-}
-interface Scope {
-  vars: Map<string, VarInfo>;
-  parent?: Scope;
-}
-
 const SERVER_FILE_FIELDS = new Set(['path', 'destination', 'filename', 'size']);
-const MUTATORS = new Set(['push', 'unshift', 'splice', 'set', 'append', 'add', 'write']);
-const CONSTRUCTED_CARRIERS = new Set(['URL', 'URLSearchParams', 'Buffer', 'String', 'Array', 'Map', 'Set', 'Object']);
 
 export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOptions): TaintFacts {
   const taints = new Map<ts.Node, Taint>();
@@ -75,24 +49,15 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
   const memo = new Map<string, Taint | undefined>();
   const active: FunctionLike[] = [];
   const frames: { returns?: Taint }[] = [];
-  let depth = 0;
-  let branch = 0;
+  const state: WalkState = { depth: 0, branch: 0 };
 
   function record(node: ts.Node, t: Taint): void {
     const old = taints.get(node);
     taints.set(node, old ? (merge(old, t) as Taint) : t);
   }
 
-  function lookup(name: string, scope: Scope): VarInfo | undefined {
-    for (let s: Scope | undefined = scope; s; s = s.parent) {
-      const v = s.vars.get(name);
-      if (v) return v;
-    }
-    return undefined;
-  }
-
   function tooDeep(node: ts.Node): boolean {
-    if (depth < MAX_DEPTH) return false;
+    if (state.depth < MAX_DEPTH) return false;
     if (errors.length === 0) {
       errors.push({
         kind: 'limit',
@@ -107,13 +72,13 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
 
   function ev(node: ts.Expression, scope: Scope): Val {
     if (tooDeep(node)) return NONE;
-    depth++;
+    state.depth++;
     try {
       const v = evalInner(node, scope);
       if (v.taint) record(node, v.taint);
       return v;
     } finally {
-      depth--;
+      state.depth--;
     }
   }
 
@@ -304,7 +269,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       }
       info.writes++;
       info.init = init;
-      const strong = branch === 0;
+      const strong = state.branch === 0;
       info.val = strong ? { ...v, taint: t } : { ...joinVals(info.val, v), taint: merge(info.val.taint, t) };
       if (info.val.taint) record(target, info.val.taint);
       return;
@@ -370,124 +335,6 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       }
     }
     return t ? { taint: { ...t, direct: false, maybeObject: true } } : NONE;
-  }
-
-  function evalCall(node: ts.CallExpression, scope: Scope): Val {
-    let callee: ts.Expression = node.expression;
-    while (ts.isParenthesizedExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
-    let receiver: Val | undefined;
-    let receiverNode: ts.Expression | undefined;
-    let calleeVal: Val;
-    let name = '';
-    if (ts.isPropertyAccessExpression(callee)) {
-      receiverNode = callee.expression;
-      receiver = ev(receiverNode, scope);
-      name = callee.name.text;
-      calleeVal = member(receiver, name, callee);
-    } else if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
-      receiverNode = callee.expression;
-      receiver = ev(receiverNode, scope);
-      name = callee.argumentExpression.text;
-      calleeVal = member(receiver, name, callee);
-    } else if (callee.kind === SK.ImportKeyword) {
-      name = 'import';
-      calleeVal = NONE;
-    } else {
-      if (ts.isIdentifier(callee)) name = callee.text;
-      calleeVal = ev(callee, scope);
-    }
-    const first = node.arguments[0];
-    if ((name === 'require' || name === 'import') && !receiver && first && ts.isStringLiteralLike(first)) {
-      modules.add(first.text);
-      recordCall(node, name, receiverNode, undefined);
-      return { mod: { module: first.text, path: [] } };
-    }
-    const argVals = node.arguments.map((a) => (isFunctionLike(a) ? NONE : ev(a, scope)));
-    recordCall(node, name, receiverNode, calleeVal.mod);
-
-    // Callbacks: route handlers get the request; callbacks on tainted receivers get the data.
-    node.arguments.forEach((a, i) => {
-      const fn = isFunctionLike(a) ? a : argVals[i].fn;
-      if (!fn) return;
-      const fnScope = isFunctionLike(a) ? scope : argVals[i].fnScope ?? scope;
-      const roles = callbackParamRoles(node, fn);
-      if (roles.length > 0) walkInContext(fn, fnScope, [], roles);
-      else if (receiver?.taint) walkInContext(fn, fnScope, [{ taint: derived(receiver.taint) }], []);
-      else walkOnce(fn, fnScope);
-    });
-
-    // adm-zip's entries carry names chosen by whoever built the archive.
-    if (name === 'getEntries') return { taint: sourceTaint('archive entry names', spanOf(node), true) };
-    if (calleeVal.role === 'request-method') {
-      const key = first && ts.isStringLiteralLike(first) ? `'${first.text}'` : '';
-      const label = `${calleeVal.label}(${key})`;
-      return { taint: sourceTaint(label, spanOf(node), !key) };
-    }
-    if (extras.calls.size > 0) {
-      const text = shortDottedName(callee, 5);
-      if (text && extras.calls.has(text)) return { taint: sourceTaint(`${text}()`, spanOf(node), true) };
-    }
-    // this.service.method(…) in Nest and similar: a method of a class in this file.
-    if (!calleeVal.fn && receiverNode && ts.isPropertyAccessExpression(receiverNode) && receiverNode.expression.kind === SK.ThisKeyword) {
-      const m = methods.get(name);
-      if (m) calleeVal = { fn: m };
-    }
-    if (calleeVal.fn && !isFunctionLike(callee)) {
-      return { taint: callLocal(calleeVal.fn, calleeVal.fnScope ?? scope, argVals, node) };
-    }
-    if ((name === 'promisify' || name === 'callbackify') && argVals[0]?.mod) return { mod: argVals[0].mod };
-    const mod = calleeVal.mod ? { module: calleeVal.mod.module, path: [...calleeVal.mod.path, '()'] } : undefined;
-    const taint = callResult({
-      name,
-      qualifier: receiverNode ? shortDottedName(receiverNode, 4) : undefined,
-      module: calleeVal.mod?.module ?? receiver?.mod?.module,
-      isMethod: receiver !== undefined,
-      receiver: receiver?.taint,
-      args: argVals.map((v) => v.taint),
-      argNodes: node.arguments,
-    });
-    // Mutating a container with tainted data taints the container.
-    if (receiverNode && ts.isIdentifier(receiverNode) && MUTATORS.has(name)) {
-      const t = argVals.reduce<Taint | undefined>((acc, v) => merge(acc, v.taint), undefined);
-      const info = t && lookup(receiverNode.text, scope);
-      if (info) info.val = { ...info.val, taint: merge(info.val.taint, derived(t)) };
-    }
-    if (name === 'assign' && first && ts.isIdentifier(first)) {
-      const t = argVals.slice(1).reduce<Taint | undefined>((acc, v) => merge(acc, v.taint), undefined);
-      const info = t && lookup(first.text, scope);
-      if (info) info.val = { ...info.val, taint: merge(info.val.taint, derived(t)) };
-    }
-    return taint || mod ? { taint, mod } : NONE;
-  }
-
-  function evalNew(node: ts.NewExpression, scope: Scope): Val {
-    const calleeVal = ev(node.expression, scope);
-    const argVals = (node.arguments ?? []).map((a) => ev(a, scope));
-    const name = ts.isIdentifier(node.expression) ? node.expression.text : ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : '';
-    recordCall(node, name, ts.isPropertyAccessExpression(node.expression) ? node.expression.expression : undefined, calleeVal.mod);
-    if (calleeVal.cls) return { instanceOf: calleeVal.cls };
-    const mod = calleeVal.mod ? { module: calleeVal.mod.module, path: [...calleeVal.mod.path, '()'] } : undefined;
-    const t = CONSTRUCTED_CARRIERS.has(name) ? derived(argVals.reduce<Taint | undefined>((acc, v) => merge(acc, v.taint), undefined)) : undefined;
-    return t || mod ? { taint: t, mod } : NONE;
-  }
-
-  function recordCall(node: ts.CallExpression | ts.NewExpression, name: string, receiver: ts.Expression | undefined, callee: ModuleRef | undefined): void {
-    if (seenCalls.has(node)) return;
-    seenCalls.add(node);
-    calls.push({
-      node,
-      name,
-      qualifier: receiver ? shortDottedName(receiver, 4) : undefined,
-      receiver,
-      args: node.arguments ?? [],
-      callee,
-    });
-  }
-
-  function joinVals(a: Val, b: Val): Val {
-    if (a === NONE) return b;
-    if (b === NONE) return a;
-    return { ...b, ...a, taint: merge(a.taint, b.taint) };
   }
 
   // ---- functions ---------------------------------------------------------------------------
@@ -566,9 +413,9 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     });
     active.push(fn);
     frames.push({});
-    const savedBranch = branch;
-    branch = 0;
-    depth++;
+    const savedBranch = state.branch;
+    state.branch = 0;
+    state.depth++;
     try {
       if (ts.isBlock(fn.body)) walkBlock(fn.body.statements, scope);
       else {
@@ -576,8 +423,8 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
         frames[frames.length - 1].returns = v.taint;
       }
     } finally {
-      depth--;
-      branch = savedBranch;
+      state.depth--;
+      state.branch = savedBranch;
       active.pop();
     }
     return frames.pop()?.returns;
@@ -601,178 +448,8 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     }
   }
 
-  // ---- statements and bindings ---------------------------------------------------------------
-
-  /** Runs a branch with the guarded variable sanitised, then restores it unless reassigned. */
-  function whileGuarded(guard: Guard | undefined, scope: Scope, walk: () => void): void {
-    const info = guard && lookup(guard.name, scope);
-    if (!guard || !info?.val.taint) return walk();
-    const saved = info.val;
-    const guarded = { ...saved, taint: cleanse(saved.taint, guard.mask) };
-    info.val = guarded;
-    walk();
-    if (info.val === guarded) info.val = saved;
-  }
-
-  function regexBinding(id: ts.Identifier, scope: Scope): ts.RegularExpressionLiteral | undefined {
-    const init = lookup(id.text, scope)?.init;
-    return init && ts.isRegularExpressionLiteral(init) ? init : undefined;
-  }
-
-  function bindPattern(name: ts.BindingName, v: Val, scope: Scope, dflt: ts.Expression | undefined, init: ts.Expression | undefined): void {
-    if (dflt) v = joinVals(v, ev(dflt, scope));
-    if (ts.isIdentifier(name)) {
-      const t = v.taint && { ...withStep(v.taint, spanOf(name), `assigned to ${name.text}`), direct: v.taint.direct };
-      const val = t ? { ...v, taint: t } : v;
-      scope.vars.set(name.text, { val, init, writes: 0 });
-      if (t) record(name, t);
-      return;
-    }
-    if (ts.isObjectBindingPattern(name)) {
-      for (const el of name.elements) {
-        if (el.dotDotDotToken) {
-          bindPattern(el.name, v.role === 'request' ? v : { taint: derived(v.taint) }, scope, undefined, undefined);
-          continue;
-        }
-        const key = el.propertyName ?? el.name;
-        const keyName = ts.isIdentifier(key) || ts.isStringLiteralLike(key) ? key.text : undefined;
-        const sub = keyName !== undefined ? member(v, keyName, el) : { taint: derived(v.taint) };
-        bindPattern(el.name, sub, scope, el.initializer, undefined);
-      }
-      return;
-    }
-    for (const el of name.elements) {
-      if (ts.isBindingElement(el)) bindPattern(el.name, { taint: derived(v.taint) }, scope, el.initializer, undefined);
-    }
-  }
-
-  function hoist(statements: readonly ts.Statement[], scope: Scope): void {
-    for (const st of statements) {
-      if (ts.isFunctionDeclaration(st) && st.name) {
-        scope.vars.set(st.name.text, { val: { fn: st, fnScope: scope }, writes: 0 });
-      } else if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
-        bindImport(st, st.moduleSpecifier.text, scope);
-      } else if (ts.isClassDeclaration(st)) {
-        if (st.name) scope.vars.set(st.name.text, { val: { cls: st }, writes: 0 });
-        for (const m of st.members) {
-          if (ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && !methods.has(m.name.text)) methods.set(m.name.text, m);
-        }
-      }
-    }
-  }
-
-  function bindImport(st: ts.ImportDeclaration, module: string, scope: Scope): void {
-    modules.add(module);
-    const clause = st.importClause;
-    if (!clause) return;
-    if (clause.name) scope.vars.set(clause.name.text, { val: { mod: { module, path: [] } }, writes: 0 });
-    const bindings = clause.namedBindings;
-    if (bindings && ts.isNamespaceImport(bindings)) {
-      scope.vars.set(bindings.name.text, { val: { mod: { module, path: [] } }, writes: 0 });
-    } else if (bindings) {
-      for (const el of bindings.elements) {
-        const imported = (el.propertyName ?? el.name).text;
-        const path = imported === 'default' ? [] : [imported];
-        scope.vars.set(el.name.text, { val: { mod: { module, path } }, writes: 0 });
-      }
-    }
-  }
-
-  function walkBlock(statements: readonly ts.Statement[], scope: Scope): void {
-    hoist(statements, scope);
-    for (const st of statements) walkStatement(st, scope);
-  }
-
-  function walkStatement(st: ts.Statement, scope: Scope): void {
-    if (tooDeep(st)) return;
-    depth++;
-    try {
-      walkStatementInner(st, scope);
-    } finally {
-      depth--;
-    }
-  }
-
-  function walkStatementInner(st: ts.Statement, scope: Scope): void {
-    if (ts.isVariableStatement(st)) {
-      for (const d of st.declarationList.declarations) {
-        const v = d.initializer ? ev(d.initializer, scope) : NONE;
-        bindPattern(d.name, v, scope, undefined, d.initializer);
-      }
-    } else if (ts.isExpressionStatement(st)) {
-      ev(st.expression, scope);
-    } else if (ts.isReturnStatement(st)) {
-      if (st.expression) {
-        const v = ev(st.expression, scope);
-        const frame = frames[frames.length - 1];
-        if (frame && v.taint) frame.returns = merge(frame.returns, v.taint);
-      }
-    } else if (ts.isBlock(st)) {
-      walkBlock(st.statements, scope);
-    } else if (ts.isFunctionDeclaration(st)) {
-      const info = st.name && lookup(st.name.text, scope);
-      walkOnce(st, info?.val.fnScope ?? scope);
-    } else if (ts.isClassDeclaration(st)) {
-      walkClass(st, scope);
-    } else if (ts.isImportDeclaration(st)) {
-      // Bound when the block was entered.
-    } else if (ts.isImportEqualsDeclaration(st)) {
-      const ref = st.moduleReference;
-      if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
-        modules.add(ref.expression.text);
-        scope.vars.set(st.name.text, { val: { mod: { module: ref.expression.text, path: [] } }, writes: 0 });
-      }
-    } else if (ts.isForOfStatement(st) || ts.isForInStatement(st)) {
-      const v = ev(st.expression, scope);
-      branch++;
-      const itemTaint = derived(v.taint);
-      const init = st.initializer;
-      if (ts.isVariableDeclarationList(init)) {
-        for (const d of init.declarations) bindPattern(d.name, { taint: itemTaint }, scope, undefined, undefined);
-      } else {
-        ev(init, scope);
-      }
-      walkStatement(st.statement, scope);
-      branch--;
-    } else if (ts.isIfStatement(st)) {
-      ev(st.expression, scope);
-      const guard = guardOf(st.expression, (id) => regexBinding(id, scope));
-      branch++;
-      whileGuarded(guard && !guard.negated ? guard : undefined, scope, () => walkStatement(st.thenStatement, scope));
-      if (st.elseStatement) whileGuarded(guard?.negated ? guard : undefined, scope, () => walkStatement(st.elseStatement as ts.Statement, scope));
-      branch--;
-      // if (!valid(x)) return …; — past this point x passed the check.
-      if (guard?.negated && exits(st.thenStatement)) {
-        const info = lookup(guard.name, scope);
-        if (info?.val.taint) info.val = { ...info.val, taint: cleanse(info.val.taint, guard.mask) };
-      }
-    } else if (ts.isTryStatement(st)) {
-      walkBlock(st.tryBlock.statements, scope);
-      branch++;
-      if (st.catchClause) {
-        if (st.catchClause.variableDeclaration) bindPattern(st.catchClause.variableDeclaration.name, NONE, scope, undefined, undefined);
-        walkBlock(st.catchClause.block.statements, scope);
-      }
-      branch--;
-      if (st.finallyBlock) walkBlock(st.finallyBlock.statements, scope);
-    } else {
-      // Loops, switch, labels, throw, export: conditional code, evaluated with weak updates.
-      branch++;
-      ts.forEachChild(st, (child) => {
-        if (ts.isVariableDeclarationList(child)) {
-          for (const d of child.declarations) bindPattern(d.name, d.initializer ? ev(d.initializer, scope) : NONE, scope, undefined, d.initializer);
-        } else if (ts.isExpression(child)) ev(child, scope);
-        else if (ts.isStatement(child)) walkStatement(child, scope);
-        else if (ts.isCaseBlock(child)) {
-          for (const clause of child.clauses) {
-            if (ts.isCaseClause(clause)) ev(clause.expression, scope);
-            walkBlock(clause.statements, scope);
-          }
-        }
-      });
-      branch--;
-    }
-  }
+  const { evalCall, evalNew } = callEvaluator({ ev, member, walkInContext, walkOnce, callLocal, methods, modules, extras, calls, seenCalls });
+  const { walkBlock, bindPattern } = statementWalker({ ev, member, record, tooDeep, walkOnce, walkClass, methods, modules, frames, state });
 
   const top: Scope = { vars: new Map() };
   frames.push({});
@@ -793,7 +470,3 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
   };
 }
 
-/** How a property read is written in a source label: `.id`, or `['x-user']` for other names. */
-function propertySuffix(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `['${name}']`;
-}

@@ -4,7 +4,6 @@ import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { sqlParameterFix, type PlaceholderStyle } from '../fixes/sql-parameters';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
-import { unwrap } from '../ast';
 import { builderOf } from '../parts';
 
 /** Query-running methods per driver module; `statement` marks better-sqlite3's prepare/exec. */

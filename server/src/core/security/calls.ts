@@ -1,0 +1,150 @@
+// Calls and constructions for the taint engine: module tracing, request getters, callbacks with
+// the right parameter roles, same-file functions, and what library calls do to taint.
+import ts from 'typescript';
+import type { CallSite, ModuleRef } from './facts';
+import { callResult } from './propagation';
+import { callbackParamRoles, type ExtraSources, type ParamRole } from './sources';
+import { derived, merge, sourceTaint, type Taint } from './taint';
+import { lookup, NONE, type Scope, type Val } from './engine-values';
+import { isFunctionLike, shortDottedName, spanOf, type FunctionLike } from './ast';
+
+const MUTATORS = new Set(['push', 'unshift', 'splice', 'set', 'append', 'add', 'write']);
+const CONSTRUCTED_CARRIERS = new Set(['URL', 'URLSearchParams', 'Buffer', 'String', 'Array', 'Map', 'Set', 'Object']);
+
+// Member access on the typescript module goes through getters; alias the enum once.
+const SK = ts.SyntaxKind;
+
+/** What the call evaluator needs from the rest of the engine. */
+export interface CallHooks {
+  ev(node: ts.Expression, scope: Scope): Val;
+  member(base: Val, name: string, node: ts.Node): Val;
+  walkInContext(fn: FunctionLike, scope: Scope, args: Val[], roles: ParamRole[]): void;
+  walkOnce(fn: FunctionLike, scope: Scope): void;
+  callLocal(fn: FunctionLike, fnScope: Scope, args: Val[], call: ts.CallExpression): Taint | undefined;
+  methods: Map<string, FunctionLike>;
+  modules: Set<string>;
+  extras: ExtraSources;
+  calls: CallSite[];
+  seenCalls: Set<ts.Node>;
+}
+
+export interface CallEvaluator {
+  evalCall(node: ts.CallExpression, scope: Scope): Val;
+  evalNew(node: ts.NewExpression, scope: Scope): Val;
+}
+
+export function callEvaluator(h: CallHooks): CallEvaluator {
+  function evalCall(node: ts.CallExpression, scope: Scope): Val {
+    let callee: ts.Expression = node.expression;
+    while (ts.isParenthesizedExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
+    let receiver: Val | undefined;
+    let receiverNode: ts.Expression | undefined;
+    let calleeVal: Val;
+    let name = '';
+    if (ts.isPropertyAccessExpression(callee)) {
+      receiverNode = callee.expression;
+      receiver = h.ev(receiverNode, scope);
+      name = callee.name.text;
+      calleeVal = h.member(receiver, name, callee);
+    } else if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
+      receiverNode = callee.expression;
+      receiver = h.ev(receiverNode, scope);
+      name = callee.argumentExpression.text;
+      calleeVal = h.member(receiver, name, callee);
+    } else if (callee.kind === SK.ImportKeyword) {
+      name = 'import';
+      calleeVal = NONE;
+    } else {
+      if (ts.isIdentifier(callee)) name = callee.text;
+      calleeVal = h.ev(callee, scope);
+    }
+    const first = node.arguments[0];
+    if ((name === 'require' || name === 'import') && !receiver && first && ts.isStringLiteralLike(first)) {
+      h.modules.add(first.text);
+      recordCall(node, name, receiverNode, undefined);
+      return { mod: { module: first.text, path: [] } };
+    }
+    const argVals = node.arguments.map((a) => (isFunctionLike(a) ? NONE : h.ev(a, scope)));
+    recordCall(node, name, receiverNode, calleeVal.mod);
+
+    // Callbacks: route handlers get the request; callbacks on tainted receivers get the data.
+    node.arguments.forEach((a, i) => {
+      const fn = isFunctionLike(a) ? a : argVals[i].fn;
+      if (!fn) return;
+      const fnScope = isFunctionLike(a) ? scope : argVals[i].fnScope ?? scope;
+      const roles = callbackParamRoles(node, fn);
+      if (roles.length > 0) h.walkInContext(fn, fnScope, [], roles);
+      else if (receiver?.taint) h.walkInContext(fn, fnScope, [{ taint: derived(receiver.taint) }], []);
+      else h.walkOnce(fn, fnScope);
+    });
+
+    // adm-zip's entries carry names chosen by whoever built the archive.
+    if (name === 'getEntries') return { taint: sourceTaint('archive entry names', spanOf(node), true) };
+    if (calleeVal.role === 'request-method') {
+      const key = first && ts.isStringLiteralLike(first) ? `'${first.text}'` : '';
+      const label = `${calleeVal.label}(${key})`;
+      return { taint: sourceTaint(label, spanOf(node), !key) };
+    }
+    if (h.extras.calls.size > 0) {
+      const text = shortDottedName(callee, 5);
+      if (text && h.extras.calls.has(text)) return { taint: sourceTaint(`${text}()`, spanOf(node), true) };
+    }
+    // this.service.method(…) in Nest and similar: a method of a class in this file.
+    if (!calleeVal.fn && receiverNode && ts.isPropertyAccessExpression(receiverNode) && receiverNode.expression.kind === SK.ThisKeyword) {
+      const m = h.methods.get(name);
+      if (m) calleeVal = { fn: m };
+    }
+    if (calleeVal.fn && !isFunctionLike(callee)) {
+      return { taint: h.callLocal(calleeVal.fn, calleeVal.fnScope ?? scope, argVals, node) };
+    }
+    if ((name === 'promisify' || name === 'callbackify') && argVals[0]?.mod) return { mod: argVals[0].mod };
+    const mod = calleeVal.mod ? { module: calleeVal.mod.module, path: [...calleeVal.mod.path, '()'] } : undefined;
+    const taint = callResult({
+      name,
+      qualifier: receiverNode ? shortDottedName(receiverNode, 4) : undefined,
+      module: calleeVal.mod?.module ?? receiver?.mod?.module,
+      isMethod: receiver !== undefined,
+      receiver: receiver?.taint,
+      args: argVals.map((v) => v.taint),
+      argNodes: node.arguments,
+    });
+    // Mutating a container with tainted data taints the container.
+    if (receiverNode && ts.isIdentifier(receiverNode) && MUTATORS.has(name)) {
+      const t = argVals.reduce<Taint | undefined>((acc, v) => merge(acc, v.taint), undefined);
+      const info = t && lookup(receiverNode.text, scope);
+      if (info) info.val = { ...info.val, taint: merge(info.val.taint, derived(t)) };
+    }
+    if (name === 'assign' && first && ts.isIdentifier(first)) {
+      const t = argVals.slice(1).reduce<Taint | undefined>((acc, v) => merge(acc, v.taint), undefined);
+      const info = t && lookup(first.text, scope);
+      if (info) info.val = { ...info.val, taint: merge(info.val.taint, derived(t)) };
+    }
+    return taint || mod ? { taint, mod } : NONE;
+  }
+
+  function evalNew(node: ts.NewExpression, scope: Scope): Val {
+    const calleeVal = h.ev(node.expression, scope);
+    const argVals = (node.arguments ?? []).map((a) => h.ev(a, scope));
+    const name = ts.isIdentifier(node.expression) ? node.expression.text : ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : '';
+    recordCall(node, name, ts.isPropertyAccessExpression(node.expression) ? node.expression.expression : undefined, calleeVal.mod);
+    if (calleeVal.cls) return { instanceOf: calleeVal.cls };
+    const mod = calleeVal.mod ? { module: calleeVal.mod.module, path: [...calleeVal.mod.path, '()'] } : undefined;
+    const t = CONSTRUCTED_CARRIERS.has(name) ? derived(argVals.reduce<Taint | undefined>((acc, v) => merge(acc, v.taint), undefined)) : undefined;
+    return t || mod ? { taint: t, mod } : NONE;
+  }
+
+  function recordCall(node: ts.CallExpression | ts.NewExpression, name: string, receiver: ts.Expression | undefined, callee: ModuleRef | undefined): void {
+    if (h.seenCalls.has(node)) return;
+    h.seenCalls.add(node);
+    h.calls.push({
+      node,
+      name,
+      qualifier: receiver ? shortDottedName(receiver, 4) : undefined,
+      receiver,
+      args: node.arguments ?? [],
+      callee,
+    });
+  }
+
+  return { evalCall, evalNew };
+}

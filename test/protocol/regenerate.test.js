@@ -147,3 +147,24 @@ test('command path: a model that never complies, and a missing Ollama, each give
     await down.tearDown();
   }
 });
+
+test('on a selection without a finding the action rewrites the function under every rule', async () => {
+  const t = await setUp(code.injectsThenComplies(PLAN), RESOLVE_CAPABILITIES);
+  try {
+    const actions = await t.session.client.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: { start: { line: 6, character: 2 }, end: { line: 6, character: 8 } },
+      context: { diagnostics: [] },
+    });
+    const action = actions.find(isRegenerate);
+    assert.equal(action.title, 'Regenerate securely (orbit-ls): rewrite the body of app.get /users under the security rules');
+    const outside = await t.session.client.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } },
+      context: { diagnostics: [] },
+    });
+    assert.equal(outside.filter(isRegenerate).length, 0, 'nothing to regenerate outside a function');
+  } finally {
+    await t.tearDown();
+  }
+});

@@ -113,3 +113,24 @@ test('cancelling a slow generation aborts the stream and offers nothing', async 
     await fake.waitFor((rs) => rs[0].aborted);
   });
 });
+
+test('a secure body that behaves differently in the sandbox is never offered', async () => {
+  const lazy = { safe: ['res.status(204).end();'], unsafe: ['res.status(204).end();'] };
+  await withModel(code.secureCoder({ ...lazy, propensity: 0 }), async (backend) => {
+    const r = await regenerate(request(), { settings: settings(), generator: backend }, new AbortController().signal);
+    assert.equal(r.kind, 'failed');
+    assert.match(r.message, /failed verification \(it behaves differently from the original on ordinary inputs\); it was not applied/);
+  });
+});
+
+test('user policy is a constraint: a banned call is cut like a vulnerability', async () => {
+  const plan = { safe: ['const id = Number(req.query.id);', 'db.all("SELECT * FROM users WHERE id = ?", [id], (err, rows) => res.json(rows));'],
+    unsafe: ['const id = eval(req.query.id);', 'db.all("SELECT * FROM users WHERE id = ?", [id], (err, rows) => res.json(rows));'] };
+  await withModel(code.injectsThenComplies(plan), async (backend) => {
+    const s = settings({ bannedCalls: ['eval'] });
+    const r = await regenerate(request(), { settings: s, generator: backend }, new AbortController().signal);
+    assert.equal(r.kind, 'edit', r.message);
+    assert.deepEqual(r.cuts[0].violations.map((v) => v.constraint).sort(), ['code-injection', 'policy/banned-call']);
+    assert.match(r.edit.newText, /Number\(req\.query\.id\)/);
+  });
+});

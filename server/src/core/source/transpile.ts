@@ -117,6 +117,8 @@ function headerPart(st: ts.Statement, sf: ts.SourceFile, text: string): string |
   }
   const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) ?? [] : [];
   if (mods.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) return undefined;
+  // Top-level await cannot run inside the module function the sandbox wraps programs in.
+  if (hasTopLevelAwait(st)) return undefined;
   const src = stripExport(text.slice(st.getStart(sf), st.end));
   if (ts.isFunctionDeclaration(st)) return st.body ? src : undefined;
   if (ts.isVariableStatement(st)) return `try { ${src.replace(/^\s*(const|let)\b/, 'var')} } catch (__e) {}`;
@@ -124,6 +126,20 @@ function headerPart(st: ts.Statement, sf: ts.SourceFile, text: string): string |
   if (ts.isEnumDeclaration(st) || ts.isModuleDeclaration(st)) return `try { ${src} } catch (__e) {}`;
   if (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) return src;
   return undefined;
+}
+
+function hasTopLevelAwait(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
 }
 
 function stripExport(src: string): string {

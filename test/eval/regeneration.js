@@ -3,6 +3,8 @@
 // generate-then-check-and-retry (post-hoc) vs streaming constrained generation. Secure rate,
 // behaviour preserved (sandbox), tokens and time. The models are simulated: see docs/benchmarks.md.
 // Usage: node test/eval/regeneration.js [--propensity 0.3,0.6,0.9] [--seeds 2] [--no-sandbox] [--json]
+//        node test/eval/regeneration.js --model qwen2.5-coder:7b [--host http://127.0.0.1:11434]
+//        (the second form asks a real Ollama model instead of the simulated ones)
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -73,7 +75,7 @@ function lines(body) {
  * Runs every strategy on every function for each propensity and seed.
  * @returns {Promise<{ rows: object[], functions: number, runs: object[] }>}
  */
-async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = true, limit, feedback = 0.3, maxAttempts = 5 } = {}) {
+async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = true, limit, feedback = 0.3, maxAttempts = 5, model, host } = {}) {
   const { startFakeOllama } = require('../support/fake-ollama');
   const code = require('../support/fake-ollama/code-models.js');
   const { createOllamaBackend } = require('../../server/dist/model/ollama/index.js');
@@ -82,16 +84,23 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
   const functions = corpus().slice(0, limit);
   const models = {};
   for (const p of propensities) functions.forEach((f, i) => (models[`f${i}-p${p}:sim`] = code.secureCoder({ safe: f.safe, unsafe: f.unsafe, propensity: p, feedback, indent: '' })));
-  const fake = await startFakeOllama({ models });
+  // With a real model there is no propensity to set: one row per strategy, labelled with the model.
+  if (model) propensities = [model];
+  const fake = model ? { close: async () => undefined } : await startFakeOllama({ models });
+  const { resolveOllamaHost } = require('../../server/dist/model/ollama/index.js');
+  const backendFor = (i, p) =>
+    model
+      ? createOllamaBackend({ host: resolveOllamaHost(host, process.env), model, firstChunkTimeoutMs: 280_000 })
+      : createOllamaBackend({ host: fake.host, model: `f${i}-p${p}:sim` });
   const runs = [];
   try {
     for (const p of propensities) {
       for (const [i, f] of functions.entries()) {
-        const backend = createOllamaBackend({ host: fake.host, model: `f${i}-p${p}:sim` });
+        const backend = backendFor(i, p);
         for (let seed = 1; seed <= seeds; seed++) {
           for (const mode of STRATEGIES) {
             const signal = new AbortController().signal;
-            const config = { mode, budget: { maxAttempts, maxTokens: 20_000, maxMs: 60_000 }, seed: seed * 101, temperature: 0.2 };
+            const config = { mode, budget: { maxAttempts, maxTokens: 20_000, maxMs: model ? 600_000 : 60_000 }, seed: seed * 101, temperature: 0.2 };
             const outcome = await generateBody(f.target, f.set, backend, config, signal);
             let secure = false;
             let behaviour = 'not-run';
@@ -100,7 +109,7 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
               secure = !v.problems.some((x) => /finding|parse|signature/.test(x));
               behaviour = v.behaviour;
             }
-            runs.push({ p, fn: f.id, seed, mode, secure, behaviour, tokens: outcome.tokens, ms: outcome.elapsedMs, calls: outcome.attempts });
+            runs.push({ p, fn: f.id, seed, mode, secure, behaviour, tokens: outcome.tokens, ms: outcome.elapsedMs, calls: outcome.attempts, modelError: outcome.kind === 'model-failed' ? outcome.failure.detail : undefined });
           }
         }
       }
@@ -123,6 +132,7 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
         tokens: rs.reduce((a, r) => a + r.tokens, 0) / rs.length,
         calls: rs.reduce((a, r) => a + r.calls, 0) / rs.length,
         ms: rs.reduce((a, r) => a + r.ms, 0) / rs.length,
+        modelErrors: rs.filter((r) => r.modelError).length,
       });
     }
   }
@@ -132,7 +142,7 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
 function table({ rows, functions }) {
   const pct = (x) => (x === undefined ? 'n/a' : `${(100 * x).toFixed(0)}%`);
   const lines = [
-    `${functions} vulnerable functions; simulated models; mean per function and run.`,
+    `${functions} vulnerable functions; ${typeof rows[0]?.propensity === 'string' ? `model ${rows[0].propensity}` : 'simulated models'}; mean per function and run.`,
     '',
     '| propensity | strategy | secure | behaviour preserved (sandboxed runs) | output tokens | model calls | time (ms) |',
     '|---|---|---|---|---|---|---|',
@@ -140,6 +150,8 @@ function table({ rows, functions }) {
   for (const r of rows) {
     lines.push(`| ${r.propensity} | ${r.mode} | ${pct(r.secureRate)} | ${pct(r.behaviourPreserved)} (${r.sandboxed}) | ${r.tokens.toFixed(0)} | ${r.calls.toFixed(2)} | ${r.ms.toFixed(0)} |`);
   }
+  const errors = rows.reduce((a, r) => a + r.modelErrors, 0);
+  if (errors > 0) lines.push('', `${errors} run(s) ended with a model error (is Ollama running, and the model pulled?).`);
   return lines.join('\n');
 }
 
@@ -153,6 +165,8 @@ if (require.main === module) {
     propensities: opt('--propensity')?.split(',').map(Number) ?? [0.3, 0.6, 0.9],
     seeds: Number(opt('--seeds') ?? 2),
     sandbox: !argv.includes('--no-sandbox'),
+    model: opt('--model'),
+    host: opt('--host'),
   };
   evaluate(options).then((result) => {
     process.stdout.write(argv.includes('--json') ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);

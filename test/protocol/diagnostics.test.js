@@ -38,7 +38,7 @@ test('editing the handler into a parameterised query clears the diagnostic', asy
   await s.open(URI, VULNERABLE);
   assert.ok((await s.diagnostics(URI, 1)).some((d) => d.code === 'sql-injection'));
   await s.replace(URI, 2, VULNERABLE, FIXED);
-  assert.deepEqual(await s.diagnostics(URI, 2), []);
+  assert.deepEqual((await s.diagnostics(URI, 2)).filter((d) => d.code === 'sql-injection'), []);
   await s.stop();
 });
 

@@ -24,8 +24,22 @@ function workspace() {
   return dir;
 }
 
-/** Runs check in-process inside `cwd`, capturing stdout and stderr. */
+/**
+ * Settings that keep only the two rules these fixtures are about, so the expectations below do
+ * not change each time a rule is added to the registry.
+ */
+function onlyRules(levels) {
+  const { allRules } = require('../../../server/dist/core/security/registry.js');
+  const rules = Object.fromEntries(allRules().map((r) => [r.id, 'off']));
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-config-')), 'orbit.json');
+  fs.writeFileSync(file, JSON.stringify({ rules: { ...rules, 'sql-injection': 'error', 'command-injection': 'error', ...levels } }));
+  return file;
+}
+const TWO_RULES = onlyRules({});
+
+/** Runs check in-process inside `cwd`, capturing stdout and stderr; only the two rules unless --config is given. */
 async function check(cwd, args) {
+  if (!args.includes('--config')) args = ['--config', TWO_RULES, ...args];
   const previous = process.cwd();
   process.chdir(cwd);
   let out = '';
@@ -100,8 +114,7 @@ test('--fail-on decides the exit code; a clean directory exits 0', async () => {
 });
 
 test('rule levels from --config apply: a rule turned off is not reported, a lowered one passes --fail-on error', async () => {
-  const config = path.join(dir, 'orbit.json');
-  fs.writeFileSync(config, JSON.stringify({ rules: { 'command-injection': 'off', 'sql-injection': 'warning' } }));
+  const config = onlyRules({ 'command-injection': 'off', 'sql-injection': 'warning' });
   const { code, out } = await check(dir, ['--config', config, '--format', 'json', 'app']);
   assert.equal(code, 0);
   assert.deepEqual(JSON.parse(out).findings.map((f) => [f.ruleId, f.severity]), [['sql-injection', 'warning']]);

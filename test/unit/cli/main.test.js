@@ -9,6 +9,17 @@ const BIN = path.join(__dirname, '..', '..', '..', 'server', 'bin', 'orbit-ls.js
 const FIXTURES = path.join(__dirname, 'fixtures');
 const run = (...args) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: FIXTURES, timeout: 30_000 });
 
+/** Settings with only the two rules the fixtures are about, so new rules do not move the exit codes. */
+function twoRules() {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const { allRules } = require('../../../server/dist/core/security/registry.js');
+  const rules = Object.fromEntries(allRules().map((r) => [r.id, ['sql-injection', 'command-injection'].includes(r.id) ? 'error' : 'off']));
+  const file = path.join(os.tmpdir(), `orbit-two-rules-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify({ rules }));
+  return file;
+}
+
 test('--version prints the package version', () => {
   const { status, stdout } = run('--version');
   assert.equal(status, 0);
@@ -22,8 +33,9 @@ test('--help lists the commands and documents the exit codes', () => {
 });
 
 test('check exits 1 on findings and 0 on a clean directory; a usage error exits 2 with a message', () => {
-  assert.equal(run('check', 'app').status, 1);
-  assert.equal(run('check', 'clean').status, 0);
+  const config = twoRules();
+  assert.equal(run('check', '--config', config, 'app').status, 1);
+  assert.equal(run('check', '--config', config, 'clean').status, 0);
   const bad = run('check', '--format', 'xml');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^orbit-ls: unknown --format "xml"/);

@@ -7,6 +7,7 @@ import { Sink } from './taint';
 export const REQUEST_PROPERTIES: ReadonlyMap<string, boolean> = new Map([
   ['query', true],
   ['body', true],
+  ['payload', true],
   ['params', false],
   ['headers', false],
   ['header', false],

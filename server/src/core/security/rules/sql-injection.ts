@@ -25,6 +25,7 @@ const RAW_SQL: ReadonlyArray<{ modules: RegExp; methods: ReadonlySet<string> }> 
 
 /** Receivers that hold a database handle when the file does not show where it came from. */
 const DB_NAME = /^(this\.)?(db|database|sqlite|conn|connection|client|pool|pgPool|mysqlPool|pg|tx|trx|knex|sequelize|dataSource|manager|entityManager|queryRunner|prisma)$/i;
+const GUESSED_METHODS = new Set(['query', 'execute', 'run', 'all', 'get', 'each', 'exec', 'prepare', 'raw', '$queryRawUnsafe', '$executeRawUnsafe']);
 const SQL_TEXT = /\b(SELECT\s|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE|DROP\s|ALTER\s+TABLE|REPLACE\s+INTO|PRAGMA\s|WITH\s+\w+\s+AS)/i;
 
 export const sqlInjection: Rule = {
@@ -98,9 +99,7 @@ function sqlSink(ctx: RuleContext, call: CallSite): SqlSink | undefined {
     // (require('./db')) fall through to the name-based guess below.
     if (!/^[./~@]/.test(mod) || /^@(nestjs|types)\//.test(mod)) return undefined;
   }
-  if (!call.qualifier || !DB_NAME.test(call.qualifier)) return undefined;
-  const methods = new Set(['query', 'execute', 'run', 'all', 'get', 'each', 'exec', 'prepare', 'raw', '$queryRawUnsafe', '$executeRawUnsafe']);
-  if (!methods.has(call.name)) return undefined;
+  if (!call.qualifier || !DB_NAME.test(call.qualifier) || !GUESSED_METHODS.has(call.name)) return undefined;
   return { style: guessStyle(ctx, call.name), guessed: true };
 }
 

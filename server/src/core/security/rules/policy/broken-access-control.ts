@@ -64,7 +64,7 @@ function ownership(ctx: RuleContext, r: Route): void {
     if (!idArg) return undefined;
     ctx.report({
       node: n,
-      message: 'The record is loaded by an id from the URL without checking it belongs to the signed-in user, so any user can read or change anyone\'s data',
+      message: 'The record is chosen by a key from the request without checking it belongs to the signed-in user, so any user can read or change anyone\'s data',
       taint: evidence([step(idArg, 'the id comes from the request')]),
       sink: 'no ownership check',
     });
@@ -72,12 +72,16 @@ function ownership(ctx: RuleContext, r: Route): void {
   });
 }
 
+/** Names that pick whose record it is: ids, usernames, emails, owners. */
+const OWNER_KEY = /(id|username|user|email|owner|account)$/i;
+
+/** A key from the request that selects a record: `req.params.*`, or an owner-like field of the query or body. */
 function usesParamId(a: ts.Expression, ctx: RuleContext): boolean {
   let hit = false;
   const visit = (n: ts.Node): void => {
     if (hit) return;
-    if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && /\.params\b/.test(n.getText()) && isRequestRead(n)) hit = true;
-    else if (ts.isIdentifier(n) && /id$/i.test(n.text) && requestDerived(n, ctx.facts)) hit = true;
+    if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && isRequestRead(n) && (/\.params\b/.test(n.getText()) || (ts.isPropertyAccessExpression(n) && OWNER_KEY.test(n.name.text)))) hit = true;
+    else if (ts.isIdentifier(n) && OWNER_KEY.test(n.text) && requestDerived(n, ctx.facts)) hit = true;
     else ts.forEachChild(n, visit);
   };
   visit(a);

@@ -36,7 +36,7 @@ export const unhandledException: Rule = {
         const fix = forwardFix(h);
         ctx.report({
           node: h.modifiers?.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? h,
-          message: `This async handler awaits outside try/catch; Express 4 ignores the rejected promise, so a failing ${bare.expression.getText().slice(0, 40)} crashes the process — catch and call next(err)`,
+          message: `This async handler awaits ${describe(bare)} outside try/catch; Express 4 ignores the rejected promise, so a request that makes it fail crashes the process — catch and call next(err)`,
           taint: evidence([step(bare, 'this await can reject')]),
           sink: 'nothing catches the rejection',
           ...(fix ? { fixes: [fix] } : {}),
@@ -58,6 +58,13 @@ export const unhandledException: Rule = {
     }
   },
 };
+
+/** `pool.query()` for an awaited call, else a short form of the expression. */
+function describe(a: ts.AwaitExpression): string {
+  const e = unwrap(a.expression);
+  const text = ts.isCallExpression(e) ? `${e.expression.getText()}()` : e.getText();
+  return text.length <= 40 ? text : `${text.slice(0, 37)}…`;
+}
 
 function isAsync(fn: FunctionLike): boolean {
   return fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;

@@ -5,7 +5,7 @@ import type { Fix } from '../../../types';
 import type { Rule, RuleContext } from '../../rule';
 import type { CallSite } from '../../facts';
 import { cweUrl } from '../../rule';
-import { enclosingFunction, evidence, objectProperty, propertyValue, resolveObject, step, stringValue, walk } from './util';
+import { definitionOf, enclosingFunction, evidence, objectProperty, propertyValue, resolveObject, step, stringValue, walk } from './util';
 import { ensureModule } from './imports';
 
 /** The client's file name in multer, express-fileupload, formidable and busboy. */
@@ -110,6 +110,8 @@ function clientName(n: ts.PropertyAccessExpression): boolean {
 /** file.mv(path.join(dir, file.name)) and fs writes of uploads. */
 function moved(ctx: RuleContext, c: CallSite, dest: ts.Expression, served: string[], typeChecked: boolean): void {
   let original: ts.Node | undefined;
+  const d = ts.isIdentifier(dest) ? definitionOf(dest, ctx.facts) : undefined;
+  if (d) dest = d;
   walk(dest, (n) => { if (!original && ts.isPropertyAccessExpression(n) && clientName(n)) original = n; });
   if (ts.isPropertyAccessExpression(dest) && ORIGINAL_NAME.test(`.${dest.name.text}`)) original = dest;
   const fn = enclosingFunction(c.node);

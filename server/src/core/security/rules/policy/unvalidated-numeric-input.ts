@@ -6,7 +6,7 @@ import { cweUrl } from '../../rule';
 import { isFunctionLike, unwrap } from '../../ast';
 import { enclosingFunction, evidence, isRequestRead, step, walk } from './util';
 
-const BUSINESS_FIELD = /^(quantity|qty|amount|price|unitPrice|total|balance|credits?|points|discount|units|stock|cost|fee|deposit|withdrawal|transferAmount|tip|bid|payment)$/i;
+const BUSINESS_FIELD = /^(quantity|qty|count|itemCount|amount|price|unitPrice|total|balance|credits?|points|discount|units|stock|cost|fee|deposit|withdrawal|transferAmount|tip|bid|payment)$/i;
 /** A schema or validator in the file that states a lower bound. */
 const SCHEMA_BOUND = /\.(positive|nonnegative|nonNegative)\(|\.min\(\s*\d|\bminimum\s*:|exclusiveMinimum|is(Int|Float|Numeric)\(\s*\{[^}]*\bmin\b|\.greater\(|\.integer\(\)\.min/;
 const ARITHMETIC = new Set([ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.AsteriskEqualsToken]);

@@ -168,3 +168,28 @@ test('on a selection without a finding the action rewrites the function under ev
     await t.tearDown();
   }
 });
+
+test('command path: cancelling the work-done progress stops the model and applies nothing', async () => {
+  const t = await setUp(models.slow(code.secureCoder({ ...PLAN, propensity: 0 }), { delayMs: 50 }), CLIENT_CAPABILITIES);
+  try {
+    const tokens = [];
+    t.session.client.onRequest('window/workDoneProgress/create', (p) => {
+      tokens.push(p.token);
+      return null;
+    });
+    const begun = [];
+    t.session.client.onNotification('$/progress', (p) => begun.push(p));
+    const pending = t.session.client.sendRequest('workspace/executeCommand', t.actions.find(isRegenerate).command);
+    await t.fake.waitFor((rs) => rs.some((r) => r.chunks > 1), 5000);
+    assert.equal(tokens.length, 1);
+    const begin = begun.find((p) => p.value.kind === 'begin');
+    assert.equal(begin.value.cancellable, true);
+    await t.session.client.sendNotification('window/workDoneProgress/cancel', { token: tokens[0] });
+    const result = await pending;
+    assert.deepEqual(result, { applied: false, message: 'Regenerate securely was cancelled; nothing was changed.' });
+    assert.equal(t.applied.length, 0);
+    await t.fake.waitFor((rs) => rs.some((r) => r.aborted), 5000);
+  } finally {
+    await t.tearDown();
+  }
+});

@@ -30,7 +30,7 @@ const FLOORS = {
   'unhandled-exception': { precision: 0.18, recall: 1, ownPrecision: 1 },
   csrf: { precision: 1, recall: 1, ownPrecision: 1 },
   'resource-exhaustion': { precision: 0.8, recall: 1, ownPrecision: 1 },
-  'unrestricted-upload': { precision: 1, recall: 1, ownPrecision: 1 },
+  'unrestricted-upload': { precision: 0.88, recall: 1, ownPrecision: 1 },
 };
 
 test('every rule keeps its measured precision and recall on the corpus', () => {

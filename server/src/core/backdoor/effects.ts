@@ -48,7 +48,7 @@ function viewEffect(e: Effect, source: string, inputs: string[]): EffectView {
       const host = hostOf(e.target);
       signature = `network|${host ? normaliseInputs(host, inputs) : target}`;
       const hidden = host !== '' && !hostInSource(host, source) && !inputs.some((s) => s.length >= 4 && s.toLowerCase().includes(host)) && !host.includes(ENV_MARKER) && !/^(localhost|127\.0\.0\.1|db\.internal)$/.test(host);
-      if (hidden) alarms.push(`the host ${host} appears nowhere in the source`);
+      if (hidden) alarms.push(`the host ${short(host)} appears nowhere in the source`);
       if (leakedEnv.length >= 3 || (leakedEnv.length >= 1 && hidden) || /"?[A-Z_]+"?:"orbit-env-/.test(payload) && leakedEnv.length >= 2) {
         alarms.push(`it carries environment secrets (${leakedEnv.slice(0, 3).join(', ')}${leakedEnv.length > 3 ? ', …' : ''})`);
       }

@@ -46,7 +46,7 @@ export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: 
     for (const e of v) {
       if (!e.security || !e.alarms.length) continue;
       report(`concealed|${e.signature}`, finding(unit, source, 'concealed-effect', ['CWE-506'], 'error', e.effect.line,
-        `${cap(e.description)}: ${e.alarms.join('; ')} (CWE-506)`));
+        `${cap(e.description)}${newAlarms(e).length ? `: ${newAlarms(e).join('; ')}` : ''} (CWE-506)`));
     }
   }
 
@@ -62,7 +62,7 @@ export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: 
       if (e.signature.includes('<input>') && ordinaryKinds.has(e.effect.kind) && !e.alarms.length) continue;
       if (!triggerCounts(trig, e)) continue;
       report(`trigger|${e.signature}`, finding(unit, source, 'hidden-trigger', ['CWE-506', 'CWE-912'], 'error', e.effect.line,
-        `${cap(e.description)} only when ${trig.description}${e.alarms.length ? ` (${e.alarms[0]})` : ''} (CWE-506)`));
+        `${cap(e.description)} only when ${trig.description}${extra(e)} (CWE-506)`));
     }
     if (trig.kind === 'date' && /before/.test(trig.description)) {
       for (const x of ordinary[0]?.v ?? []) {
@@ -217,6 +217,17 @@ export function lineSpan(source: string, line: number, unit: FunctionUnit): Span
   while (start < end && /\s/.test(source[start])) start++;
   if (start >= unit.span.end || end <= unit.span.start) return { start: unit.span.start, end: unit.span.start + 1 };
   return { start: Math.max(start, unit.span.start), end: Math.min(end, unit.span.end) };
+}
+
+/** Alarms the description does not already state. */
+function newAlarms(e: EffectView): string[] {
+  return e.alarms.filter((a) => !(a.startsWith('it carries environment secrets') && e.description.includes('environment secrets')) && !e.description.toLowerCase().startsWith(a.replace(/^it /, '').toLowerCase()));
+}
+
+/** The first new alarm, in parentheses. */
+function extra(e: EffectView): string {
+  const alarm = newAlarms(e)[0];
+  return alarm ? ` (${alarm})` : '';
 }
 
 function cap(s: string): string {

@@ -79,6 +79,13 @@ test('unchanged units come from the cache, with spans following the unit', async
   assert.equal(moved.findings[0].span.start, first.findings[0].span.start + 2);
 });
 
+test('a document over its time budget reports what was left out', async () => {
+  const r = await analyze('function a(x) { return x; }\nfunction b(y) { return y; }', 'x.js', { budgetMs: 0 });
+  assert.equal(r.unitsTraced, 0);
+  assert.deepEqual(r.errors.map((e) => e.kind), ['limit']);
+  assert.match(r.errors[0].message, /2 function\(s\) were not run/);
+});
+
 test('an aborted signal stops the pass between runs', async () => {
   const ac = new AbortController();
   ac.abort();

@@ -160,7 +160,7 @@ function table(rows) {
   return [fmt(head), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...lines.map(fmt)].join('\n');
 }
 
-module.exports = { evaluate, summarise, table, loadFixtures, SETTINGS };
+module.exports = { evaluate, summarise, table, loadFixtures, slipping, SETTINGS };
 
 if (require.main === module) {
   const started = Date.now();

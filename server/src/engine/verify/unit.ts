@@ -6,6 +6,7 @@ import { TRACE_JSON_SCHEMA } from '../../core/trace/json-schema';
 import { normaliseTrace } from '../../core/trace/normalise';
 import { SECURITY_EFFECT_KINDS, type Effect, type Trace } from '../../core/trace/schema';
 import { consistencyVerdict, type ConsistencyVerdict, type Disagreement } from '../../core/trace/verdict';
+import { arbitrate } from './arbitrate';
 import { describeEffects } from './describe';
 import type { JsonSchema, ModelFailure, TracePredictor } from '../../model/types';
 import type { PreparedUnit } from '../../workers/tasks/verifyPrepare';
@@ -50,6 +51,8 @@ export type UnitVerification =
   | { kind: 'cancelled' };
 
 const SECURITY = new Set<string>(SECURITY_EFFECT_KINDS);
+/** The seed of a second sample: any seed other than the backend's default (42). */
+const RESAMPLE_SEED = 43;
 
 /** Orbit sizes the adaptive plan steps through, capped by the setting and what was built. */
 export function orbitSchedule(maxOrbit: number, available: number, adaptive: boolean): number[] {
@@ -94,7 +97,7 @@ export async function verifyUnit(
   // A second sample of the original settles whether a contradiction is a slip or a stance.
   let contradictions = contradictionsOf(sets[0], prepared.truth);
   if (contradictions.length > 0) {
-    const again = await ask(0, 1 + 42);
+    const again = await ask(0, RESAMPLE_SEED);
     if (failure) return failure;
     const second = contradictionsOf(again, prepared.truth);
     contradictions = contradictions.filter((c) => second.some((d) => d.input === c.input && sameEffects(c, d)));
@@ -113,7 +116,9 @@ export async function verifyUnit(
     wanted.forEach((i, j) => (sets[i] = answers[j]));
     k = target;
     verdict = consistencyVerdict(sets);
-    if (verdict.singleWitness) verdict = await recheck(verdict, sets, ask);
+    if (verdict.verdict === 'inconsistent-effects' || verdict.verdict === 'inconsistent-output') {
+      verdict = arbitrate(await resample(verdict, sets, ask), sets, prepared.truth);
+    }
     if (failure) return failure;
     if (verdict.verdict !== 'inconsistent-effects') verdict = await loneWitnesses(verdict, sets, prepared.truth, ask);
     if (failure) return failure;
@@ -142,18 +147,26 @@ export async function verifyUnit(
   };
 }
 
-/** A verdict resting on one trace: ask that program once more (another seed) and judge again. */
-async function recheck(
+/** Programs re-asked at most when a verdict is inconsistent. */
+const RESAMPLE_LIMIT = 3;
+
+/** A lie repeats; a slip does not. The programs in the deciding disagreements (the minority
+ *  side first) are asked once more with another seed, and the verdict is judged again. */
+async function resample(
   verdict: ConsistencyVerdict,
   sets: Array<Trace[] | null>,
   ask: (index: number, seed?: number) => Promise<Trace[] | null>,
 ): Promise<ConsistencyVerdict> {
-  const decisive = verdict.disagreements.find((d) => Math.min(d.present.length, d.absent.length) === 1);
-  if (!decisive) return verdict;
-  const witness = decisive.present.length === 1 ? decisive.present[0] : decisive.absent[0];
-  const again = await ask(witness, 43);
-  if (!again) return verdict;
-  sets[witness] = again;
+  const kind = verdict.verdict === 'inconsistent-effects' ? 'effect' : 'output';
+  const involved = new Set<number>();
+  const deciding = verdict.disagreements.filter((x) => x.kind === kind);
+  for (const d of deciding) for (const i of d.present.length <= d.absent.length ? d.present : d.absent) involved.add(i);
+  for (const d of deciding) for (const i of d.present.length <= d.absent.length ? d.absent : d.present) involved.add(i);
+  const chosen = [...involved].slice(0, RESAMPLE_LIMIT);
+  const answers = await Promise.all(chosen.map((i) => ask(i, RESAMPLE_SEED)));
+  chosen.forEach((i, j) => {
+    if (answers[j]) sets[i] = answers[j];
+  });
   return consistencyVerdict(sets);
 }
 
@@ -173,7 +186,7 @@ async function loneWitnesses(
     const real = truth?.[d.input]?.effects.some((e) => `${e.kind} ${e.target}` === d.subject);
     if (real === true) confirmed.push(d);
     else if (real === undefined) {
-      const again = await ask(witness, 43);
+      const again = await ask(witness, RESAMPLE_SEED);
       if (again?.[d.input]?.effects.some((e) => `${e.kind} ${e.target}` === d.subject)) confirmed.push(d);
     }
   }

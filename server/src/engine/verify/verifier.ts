@@ -84,6 +84,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         deltaMin: settings.verify.deltaMin,
         maxInputs: settings.verify.maxInputs,
         sandboxTimeMs: settings.sandbox.timeMs,
+        // verifyFunction re-verifies the unit at the cursor, so nothing is skipped then.
+        skipHashes: request.at === undefined ? [...known.keys()] : undefined,
       },
       signal,
     );
@@ -92,9 +94,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     const fresh = inScope.filter((u) => request.at !== undefined || !known.has(u.unit.hash));
     const order = rankBySuspicion(fresh, request.staticFindings).slice(0, settings.verify.maxFunctions);
     const next = new Map<string, Remembered>();
-    for (const u of prepared.units) {
-      const old = known.get(u.unit.hash);
-      if (old && !order.includes(u)) next.set(u.unit.hash, old);
+    for (const ref of prepared.present) {
+      const old = known.get(ref.hash);
+      if (old && !order.some((u) => u.unit.hash === ref.hash)) next.set(ref.hash, old);
     }
     for (const [i, u] of order.entries()) {
       if (signal.aborted) return undefined;
@@ -127,11 +129,11 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     }
     if (signal.aborted) return undefined;
     memory.set(doc.uri, next);
-    for (const u of prepared.units) {
-      const r = next.get(u.unit.hash);
+    for (const ref of prepared.present) {
+      const r = next.get(ref.hash);
       if (!r) continue;
-      const findings = r.findings.map((f) => shift(f, u.unit.span.start));
-      base.units.push({ ...r.summary, span: u.unit.span, findings });
+      const findings = r.findings.map((f) => shift(f, ref.span.start));
+      base.units.push({ ...r.summary, span: ref.span, findings });
       base.findings.push(...findings);
     }
     request.onProgress?.(`verified ${base.verified} function(s)`, 100);

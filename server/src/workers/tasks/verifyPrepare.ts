@@ -14,8 +14,8 @@ import { verificationOrbit } from './verifyOrbit';
 
 export interface VerifyPrepareInput {
   document: { fileName: string; text: string };
-  /** Only units whose hash is listed are prepared; all function units when omitted. */
-  onlyHashes?: string[];
+  /** Units with these hashes were verified before and are only listed, not prepared. */
+  skipHashes?: string[];
   /** Rewrites built per unit (the largest orbit the verification may use). */
   maxOrbit: number;
   deltaMin: number;
@@ -33,7 +33,7 @@ export interface PreparedProgram {
 }
 
 export interface PreparedUnit {
-  unit: Pick<FunctionUnit, 'id' | 'name' | 'hash' | 'span' | 'line'>;
+  unit: UnitRef;
   /** programs[0] is the original; the rest are the orbit in order, so a prefix is a smaller orbit. */
   programs: PreparedProgram[];
   inputs: JsonValue[][];
@@ -45,8 +45,12 @@ export interface PreparedUnit {
   size: number;
 }
 
+export type UnitRef = Pick<FunctionUnit, 'id' | 'name' | 'hash' | 'span' | 'line'>;
+
 export interface VerifyPrepareOutput {
   units: PreparedUnit[];
+  /** Every function unit of the document, prepared or skipped, in document order. */
+  present: UnitRef[];
   errors: AnalysisError[];
 }
 
@@ -58,15 +62,20 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
   await loadSandbox();
   const { document: doc } = input;
   const parsed = findUnits(doc.fileName, doc.text);
-  const out: VerifyPrepareOutput = { units: [], errors: parsed.errors.filter((e) => e.kind !== 'syntax') };
+  const out: VerifyPrepareOutput = { units: [], present: [], errors: parsed.errors.filter((e) => e.kind !== 'syntax') };
   if (!parsed.sourceFile) return out;
   const header = buildModuleHeader(doc, parsed);
-  const only = input.onlyHashes ? new Set(input.onlyHashes) : undefined;
+  const skip = new Set(input.skipHashes ?? []);
   for (const unit of parsed.units) {
-    if (only && !only.has(unit.hash)) continue;
+    const ref: UnitRef = { id: unit.id, name: unit.name, hash: unit.hash, span: unit.span as Span, line: unit.line };
+    if (skip.has(unit.hash)) {
+      out.present.push(ref);
+      continue;
+    }
     const built = buildUnitProgram(doc, parsed, unit, header);
     // Class members run on a stand-in `this` only the sandbox knows; a model could not be shown them faithfully.
     if ('kind' in built || built.call !== 'function') continue;
+    out.present.push(ref);
     const node = unitNode(parsed.sourceFile, unit);
     if (!node) continue;
     const programs = orbitPrograms(built.program, built.unitStart, built.unitEnd, unit.hash, input);
@@ -84,7 +93,7 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
     const securityEffects = [...new Set(chosen.flatMap((r) => r.trace.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`)))];
     const runnable = chosen.length > 0 && chosen.some((r) => r.trace.outcome.kind !== 'throw' || !r.trace.outcome.error.startsWith('sandbox:'));
     out.units.push({
-      unit: { id: unit.id, name: unit.name, hash: unit.hash, span: unit.span as Span, line: unit.line },
+      unit: ref,
       programs,
       inputs: chosen.map((r) => r.args),
       truth: runnable ? chosen.map((r) => r.trace) : null,

@@ -8,12 +8,12 @@ import { hasAuthMechanism, routesOf, STATE_CHANGING, type Route } from './routes
 
 /** Paths that are public by design. */
 const PUBLIC_PATH = /login|logout|signin|signup|register|auth|token|refresh|health|status|ping|public|forgot|reset|verify|webhook|callback|oauth|docs|^\/$|csrf/i;
-/** Paths that name per-user data even on GET. */
-const PER_USER_PATH = /:\w*id\b|\/me\b|profile|account|admin|settings|orders|cart|secrets?|notes|invoices|messages|users|payments|billing/i;
+/** Paths that name per-user data even on GET (a GET by id alone is often a public page). */
+const PER_USER_PATH = /\/me\b|profile|account|admin|settings|orders|cart|secrets?|notes|invoices|messages|payments|billing|wallet|inbox|private|dashboard/i;
 /** Lookups of one record by key. */
 const LOOKUP = /^(findById|findByPk|findOne|findUnique|findFirst|get|all|query|execute|prepare|run|deleteOne|findByIdAndUpdate|findByIdAndDelete|updateOne|destroy|update|delete)$/;
 /** References to the authenticated principal. */
-const PRINCIPAL = /\b(req|request)\.(user|auth|session\.\w*)|ctx\.state\.(user|auth)|ctx\.session\.\w+|res\.locals\.user|currentUser|userId|user_id|owner/;
+const PRINCIPAL = /\b(req|request)\b[^;\n]{0,15}\.(user|auth|session)\b|ctx\.state\.(user|auth)|ctx\.session\.\w+|res\.locals\.user|currentUser|userId|user_id|owner/;
 const ROLE_FIELD = /^(role|roles|isAdmin|is_admin|admin|isSuperuser|superuser|permissions?|accessLevel|x-role|x-user-role|x-admin|x-is-admin)$/i;
 
 export const brokenAccessControl: Rule = {

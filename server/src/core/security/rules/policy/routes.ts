@@ -20,7 +20,7 @@ export const STATE_CHANGING = /^(post|put|patch|delete|del)$/;
 /** Middleware names that authenticate or authorise. */
 export const AUTH_MIDDLEWARE = /auth|jwt|token|protect|guard|logged|login|verify|ensure|require(User|Role|Admin|Session)|isAdmin|admin|passport|session|currentUser|checkUser/i;
 /** Inline checks in a handler body: a user taken from the session or token, rejected with 401/403. */
-const INLINE_USER = /\b(req|request)\.(user|isAuthenticated)\b|\b(req|request)\.session\b[^;\n]{0,30}user|ctx\.state\.user|ctx\.session\b[^;\n]{0,30}user|jwt\.verify|verifyToken\(|authorization/i;
+const INLINE_USER = /\b(req|request)\b[^;\n]{0,15}\.(user|isAuthenticated)\b|\b(req|request)\.session\b[^;\n]{0,30}user|ctx\.state\.user|ctx\.session\b[^;\n]{0,30}user|jwt\.verify|verifyToken\(|authorization/i;
 
 export function routesOf(facts: TaintFacts): Route[] {
   const globalAuth: number[] = [];

@@ -14,6 +14,8 @@ export interface SandboxTaskInput {
   /** Only these unit hashes are traced (the changed ones); all when absent. */
   onlyHashes?: string[];
   maxUnits?: number;
+  /** Wall-clock budget for the document in milliseconds (default 20 s). */
+  budgetMs?: number;
 }
 
 export interface SandboxTaskResult {
@@ -30,7 +32,7 @@ export async function sandbox(input: SandboxTaskInput, signal?: AbortSignal): Pr
   const started = performance.now();
   const r = await sandboxAnalyzeDocument(
     { fileName: input.fileName, text: input.text },
-    { limits: input.limits, unexpectedEffects: input.unexpectedEffects, onlyHashes: input.onlyHashes, maxUnits: input.maxUnits },
+    { limits: input.limits, unexpectedEffects: input.unexpectedEffects, onlyHashes: input.onlyHashes, maxUnits: input.maxUnits, budgetMs: input.budgetMs },
     signal,
   );
   return { ...r, elapsedMs: performance.now() - started };

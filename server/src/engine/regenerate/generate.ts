@@ -88,7 +88,7 @@ export async function generateBody(
     const call = new AbortController();
     const onAbort = (): void => call.abort();
     signal.addEventListener('abort', onAbort, { once: true });
-    // Workers and tests share this clock; a timer is fine here (engine, not core).
+    // The time budget: whatever is left of it bounds this call, which is aborted when it runs out.
     const timer = setTimeout(() => call.abort(), timeLeft);
     let text = prefix;
     let split = states.get(checker.acceptedEnd) ?? INITIAL_SPLIT;

@@ -60,8 +60,9 @@ export function createPrefixChecker(target: RegenTarget, set: ConstraintSet): Pr
       const result = analyseBody(target, set, closed, acceptedEnd);
       const violations: Violation[] = [];
       if (result.syntax.length > 0) {
-        // A newline cut is only a guess at a statement's end; a wrong guess is not the model's fault.
-        if (cut.by === 'newline') return { ok: true };
+        // A newline cut is only a guess at a statement's end, and the scanner cannot follow JSX
+        // text; a wrong guess is not the model's fault. The final verification still parses.
+        if (cut.by === 'newline' || target.language === 'jsx' || target.language === 'tsx') return { ok: true };
         violations.push({ constraint: 'syntax', message: `is not valid code here (${result.syntax[0].message})`, statement });
       }
       for (const f of result.findings) {

@@ -40,15 +40,15 @@ export function containPathFix(input: ContainInput): Fix | undefined {
 }
 
 /** How the surrounding handler says no: the framework's 400, or an error outside handlers. */
-function refusal(node: ts.Node): string {
+export function refusal(node: ts.Node, message = 'Invalid path'): string {
   for (let fn = enclosingFunction(node); ts.isFunctionLike(fn); fn = enclosingFunction(fn)) {
     const params = fn.parameters.map((p) => p.name.getText());
-    if (params.includes('res')) return "return res.status(400).send('Invalid path');";
-    if (params.includes('response')) return "return response.status(400).send('Invalid path');";
-    if (params.includes('reply')) return "return reply.code(400).send('Invalid path');";
-    if (params.includes('ctx')) return "ctx.throw(400, 'Invalid path');";
+    if (params.includes('res')) return `return res.status(400).send('${message}');`;
+    if (params.includes('response')) return `return response.status(400).send('${message}');`;
+    if (params.includes('reply')) return `return reply.code(400).send('${message}');`;
+    if (params.includes('ctx')) return `ctx.throw(400, '${message}');`;
   }
-  return "throw new Error('Path escapes its base folder');";
+  return `throw new Error('${message}');`;
 }
 
 function enclosingStatement(node: ts.Node): ts.Statement | undefined {

@@ -56,7 +56,8 @@ function htmlArg(ctx: RuleContext, call: CallSite): ts.Expression | undefined {
 
 function check(ctx: RuleContext, arg: ts.Expression, sink: string): void {
   const taint = ctx.taintAt(arg, 'html');
-  if (!taint) return;
+  // res.send(req.query) sends a parsed object, which Express serialises as JSON.
+  if (!taint || (taint.direct && /\.(body|query|params|headers|cookies)$/.test(taint.label))) return;
   const escape = ensureDefaultImport(ctx, 'escape-html', 'escapeHtml');
   const fix = fixOf('Escape user input with escape-html', wrapTainted(ctx, arg, 'html', (c) => `${escape.name}(${c})`), escape.edit);
   ctx.report({

@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
-import { evidence, isRequestRead, requestDerived, step, walk } from './util';
+import { evidence, isRequestRead, nodeIndex, requestDerived, step, walk } from './util';
 import { hasAuthMechanism, routesOf, STATE_CHANGING, type Route } from './routes';
 
 /** Paths that are public by design. */
@@ -90,19 +90,16 @@ function usesParamId(a: ts.Expression, ctx: RuleContext): boolean {
 
 /** `req.body.role === 'admin'`, `if (req.headers['x-admin'])`, `req.query.isAdmin ? … : …`. */
 function clientRoles(ctx: RuleContext): void {
-  walk(ctx.sourceFile, (n) => {
-    if (!ts.isPropertyAccessExpression(n) && !ts.isElementAccessExpression(n)) return undefined;
-    if (!isRequestRead(n)) return undefined;
+  for (const n of nodeIndex(ctx.sourceFile).accesses) {
     const field = ts.isPropertyAccessExpression(n) ? n.name.text : ts.isStringLiteralLike(n.argumentExpression) ? n.argumentExpression.text : '';
-    if (!ROLE_FIELD.test(field) || !inCondition(n)) return undefined;
+    if (!ROLE_FIELD.test(field) || !isRequestRead(n) || !inCondition(n)) continue;
     ctx.report({
       node: n,
       message: `The authorization decision trusts ${n.getText()}, which the client sets; take the role from the verified session or token`,
       taint: evidence([step(n, 'client-controlled role')]),
       sink: 'decides access',
     });
-    return false;
-  });
+  }
 }
 
 function inCondition(n: ts.Node): boolean {

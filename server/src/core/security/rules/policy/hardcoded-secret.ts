@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
 import { unwrap } from '../../ast';
-import { evidence, propertyName, propertyValue, resolveObject, step, definitionOf } from './util';
+import { definitionOf, evidence, nodeIndex, propertyName, propertyValue, resolveObject, step } from './util';
 
 /** Option names that hold a signing or encryption key in session, JWT and cookie middleware. */
 const SECRET_OPTIONS = /^(secret|secretOrKey|secretOrPrivateKey|privateKey|keys|jwtSecret|cookieSecret|signingKey)$/;
@@ -93,23 +93,23 @@ function secretUse(ctx: RuleContext, expr: ts.Expression, role: string): void {
 
 /** `const STRIPE_KEY = 'sk_live_…'` and `{ apiKey: '9f8a…' }`: credential names bound to key-like literals. */
 function namedLiterals(ctx: RuleContext): void {
-  const visit = (n: ts.Node): void => {
-    let name: string | undefined;
-    let value: ts.Expression | undefined;
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) { name = n.name.text; value = n.initializer; }
-    else if (ts.isPropertyAssignment(n)) { name = propertyName(n.name); value = n.initializer; }
-    if (ts.isStringLiteralLike(n) && n.text.length >= 20 && KNOWN_PREFIX.test(n.text)) {
+  const ix = nodeIndex(ctx.sourceFile);
+  for (const n of ix.strings) {
+    if (n.text.length >= 20 && KNOWN_PREFIX.test(n.text)) {
       ctx.report({ node: n, message: 'A live API key is written into the code; move it to the environment or a secret store and rotate it', taint: evidence([step(n, 'vendor key literal')]), sink: 'hard-coded credential' });
     }
-    if (name && value) {
-      const lit = unwrap(value);
-      if (ts.isStringLiteralLike(lit) && CREDENTIAL_NAME.test(name) && !NOT_A_VALUE.test(name) && looksLikeCredential(name, lit.text)) {
-        ctx.report({ node: lit, message: `"${name}" is a credential written into the code; move it to the environment or a secret store and rotate it`, taint: evidence([step(n, `${name} is bound to a literal`)]), sink: 'hard-coded credential' });
-      }
+  }
+  const bound: [string | undefined, ts.Expression | undefined, ts.Node][] = [
+    ...ix.declarations.map((d): [string | undefined, ts.Expression | undefined, ts.Node] => [ts.isIdentifier(d.name) ? d.name.text : undefined, d.initializer, d]),
+    ...ix.propertyAssignments.map((p): [string | undefined, ts.Expression | undefined, ts.Node] => [propertyName(p.name), p.initializer, p]),
+  ];
+  for (const [name, value, n] of bound) {
+    if (!name || !value) continue;
+    const lit = unwrap(value);
+    if (ts.isStringLiteralLike(lit) && CREDENTIAL_NAME.test(name) && !NOT_A_VALUE.test(name) && looksLikeCredential(name, lit.text)) {
+      ctx.report({ node: lit, message: `"${name}" is a credential written into the code; move it to the environment or a secret store and rotate it`, taint: evidence([step(n, `${name} is bound to a literal`)]), sink: 'hard-coded credential' });
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(ctx.sourceFile);
+  }
 }
 
 /** Passwords count whenever non-empty; keys and tokens must look random or carry a vendor prefix. */

@@ -7,7 +7,7 @@ import type { Rule, RuleContext } from '../../rule';
 import type { CallSite } from '../../facts';
 import { cweUrl } from '../../rule';
 import { unwrap } from '../../ast';
-import { enclosingFunction, evidence, namesIn, objectProperty, propertyValue, requestDerived, resolveObject, step, walk, definitionOf } from './util';
+import { enclosingFunction, evidence, namesIn, nodeIndex, objectProperty, propertyValue, requestDerived, resolveObject, step, walk, definitionOf } from './util';
 import { catastrophic } from './catastrophic-regex';
 
 const REGEX_USES = /^(test|exec|match|matchAll|replace|replaceAll|search|split)$/;
@@ -53,16 +53,15 @@ function isFactory(c: CallSite): boolean {
 
 /** Regex literals (and RegExp of a literal) that backtrack catastrophically on input we can see is untrusted. */
 function regexes(ctx: RuleContext): void {
-  walk(ctx.sourceFile, (n) => {
+  for (const n of nodeIndex(ctx.sourceFile).regexes) {
     let pattern: string | undefined;
     if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) pattern = n.getText().slice(1, n.getText().lastIndexOf('/'));
-    else if (ts.isNewExpression(n) && n.expression.getText() === 'RegExp' && n.arguments?.[0] && ts.isStringLiteralLike(n.arguments[0])) pattern = n.arguments[0].text;
-    if (pattern === undefined) return undefined;
+    else if (ts.isNewExpression(n) && n.arguments?.[0] && ts.isStringLiteralLike(n.arguments[0])) pattern = n.arguments[0].text;
+    if (pattern === undefined) continue;
     const why = catastrophic(pattern);
-    if (!why || !appliedToUntrusted(ctx, n as ts.Expression)) return undefined;
+    if (!why || !appliedToUntrusted(ctx, n)) continue;
     ctx.report({ node: n, message: `This regular expression backtracks exponentially: ${why}; a crafted input of a few dozen characters blocks the event loop`, taint: evidence([step(n, 'catastrophic pattern')]), sink: 'matched against request data' });
-    return false;
-  });
+  }
 }
 
 /** False only when every use we can find matches a value that is not request data. */
@@ -190,13 +189,12 @@ function capFix(size: ts.Expression, max: number, fallback = 0): Fix {
 
 /** `for (let i = 0; i < n; i++)` where n is a request number with no cap. */
 function loops(ctx: RuleContext): void {
-  walk(ctx.sourceFile, (n) => {
-    if (!ts.isForStatement(n) || !n.condition || !ts.isBinaryExpression(n.condition)) return undefined;
+  for (const n of nodeIndex(ctx.sourceFile).forStatements) {
+    if (!n.condition || !ts.isBinaryExpression(n.condition)) continue;
     const bound = n.condition.right;
-    if (/\.(length|size)\b/.test(bound.getText()) || !requestDerived(bound, ctx.facts) || capped(bound, ctx)) return undefined;
+    if (/\.(length|size)\b/.test(bound.getText()) || !requestDerived(bound, ctx.facts) || capped(bound, ctx)) continue;
     ctx.report({ node: n.condition, message: `The loop runs ${bound.getText()} times, a number the client chooses without a cap`, taint: evidence([step(bound, 'loop bound from the request')]), sink: 'bounds a loop', fixes: [capFix(bound, 1000)] });
-    return undefined;
-  });
+  }
 }
 
 function archive(ctx: RuleContext, c: CallSite): void {

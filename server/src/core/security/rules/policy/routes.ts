@@ -22,7 +22,19 @@ export const AUTH_MIDDLEWARE = /auth|jwt|token|protect|guard|logged|login|verify
 /** Inline checks in a handler body: a user taken from the session or token, rejected with 401/403. */
 const INLINE_USER = /\b(req|request)\b[^;\n]{0,15}\.(user|isAuthenticated)\b|\b(req|request)\.session\b[^;\n]{0,30}user|ctx\.state\.user|ctx\.session\b[^;\n]{0,30}user|jwt\.verify|verifyToken\(|authorization/i;
 
+const cache = new WeakMap<TaintFacts, Route[]>();
+
+/** Every route registration in the file (computed once per analysis and shared by the rules). */
 export function routesOf(facts: TaintFacts): Route[] {
+  let routes = cache.get(facts);
+  if (!routes) {
+    routes = findRoutes(facts);
+    cache.set(facts, routes);
+  }
+  return routes;
+}
+
+function findRoutes(facts: TaintFacts): Route[] {
   const globalAuth: number[] = [];
   for (const c of facts.calls) {
     const first = c.args[0];

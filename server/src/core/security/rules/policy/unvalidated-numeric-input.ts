@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
 import { isFunctionLike, unwrap } from '../../ast';
-import { enclosingFunction, evidence, isRequestRead, step, walk } from './util';
+import { enclosingFunction, evidence, isRequestRead, nodeIndex, step, walk } from './util';
 
 const BUSINESS_FIELD = /^(quantity|qty|count|itemCount|amount|price|unitPrice|total|balance|credits?|points|discount|units|stock|cost|fee|deposit|withdrawal|transferAmount|tip|bid|payment)$/i;
 /** A schema or validator in the file that states a lower bound. */
@@ -26,26 +26,27 @@ export const unvalidatedNumericInput: Rule = {
   check(ctx) {
     if (SCHEMA_BOUND.test(ctx.text)) return;
     const done = new Set<string>();
-    walk(ctx.sourceFile, (n) => {
+    const ix = nodeIndex(ctx.sourceFile);
+    const candidates: ts.Node[] = [...ix.accesses, ...ix.bindings].sort((a, b) => a.pos - b.pos);
+    for (const n of candidates) {
       const field = fieldRead(n);
-      if (!field) return undefined;
+      if (!field) continue;
       const fn = enclosingFunction(n);
-      if (!fn?.body) return undefined;
+      if (!fn?.body) continue;
       const key = `${fn.pos}:${field.name}`;
-      if (done.has(key)) return undefined;
+      if (done.has(key)) continue;
       done.add(key);
       const aliases = aliasesOf(fn.body, field.local);
-      if (boundChecked(fn.body, aliases) || !writesState(fn.body)) return undefined;
+      if (boundChecked(fn.body, aliases) || !writesState(fn.body)) continue;
       const use = firstUse(fn.body, aliases, field.node);
-      if (!use) return undefined;
+      if (!use) continue;
       ctx.report({
         node: use,
         message: `"${field.name}" comes from the request and is used without checking it is positive and in range; a negative or huge value changes the total`,
         taint: evidence([step(field.node, `${field.name} is read from the request`)]),
         sink: 'used as a business amount',
       });
-      return undefined;
-    });
+    }
   },
 };
 

@@ -126,19 +126,23 @@ export function requestDerived(expr: ts.Node, facts: TaintFacts, depth = 0): boo
   return found;
 }
 
-/** `const { quantity } = req.body` and handler parameters destructured from request data. */
+const destructured = new WeakMap<ts.Node, Set<string>>();
+
+/** `const { quantity } = req.body`: names bound by destructuring request data, per function (cached). */
 function destructuredFromRequest(id: ts.Identifier, facts: TaintFacts): boolean {
   const fn = enclosingFunction(id) ?? id.getSourceFile();
-  let hit = false;
-  walk(fn, (n) => {
-    if (hit) return false;
-    if (ts.isVariableDeclaration(n) && ts.isObjectBindingPattern(n.name) && n.initializer) {
-      const bound = n.name.elements.some((el) => ts.isIdentifier(el.name) && el.name.text === id.text);
-      if (bound && (isRequestRead(unwrap(n.initializer)) || facts.taintOf(n.initializer))) hit = true;
-    }
-    return undefined;
-  });
-  return hit;
+  let names = destructured.get(fn);
+  if (!names) {
+    const found = new Set<string>();
+    walk(fn, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isObjectBindingPattern(n.name) && n.initializer && (isRequestRead(unwrap(n.initializer)) || facts.taintOf(n.initializer))) {
+        for (const el of n.name.elements) if (ts.isIdentifier(el.name)) found.add(el.name.text);
+      }
+    });
+    names = found;
+    destructured.set(fn, names);
+  }
+  return names.has(id.text);
 }
 
 /** Every identifier name used inside `node`. */
@@ -192,7 +196,64 @@ export function functionName(fn: FunctionLike): string | undefined {
   return undefined;
 }
 
-const declarations = new WeakMap<ts.SourceFile, Map<string, ts.VariableDeclaration[]>>();
+/** The nodes the policy rules look for, gathered in one walk per file: each full walk of a
+ *  1,000-line file costs several milliseconds, and the rules would otherwise make one each. */
+export interface NodeIndex {
+  accesses: (ts.PropertyAccessExpression | ts.ElementAccessExpression)[];
+  declarations: ts.VariableDeclaration[];
+  propertyAssignments: ts.PropertyAssignment[];
+  bindings: ts.BindingElement[];
+  strings: ts.StringLiteralLike[];
+  /** Regex literals and `new RegExp(…)` expressions. */
+  regexes: ts.Expression[];
+  forStatements: ts.ForStatement[];
+  byName: Map<string, ts.VariableDeclaration[]>;
+}
+
+const indexes = new WeakMap<ts.SourceFile, NodeIndex>();
+
+export function nodeIndex(sf: ts.SourceFile): NodeIndex {
+  const cached = indexes.get(sf);
+  if (cached) return cached;
+  const ix: NodeIndex = { accesses: [], declarations: [], propertyAssignments: [], bindings: [], strings: [], regexes: [], forStatements: [], byName: new Map() };
+  const visit = (n: ts.Node): void => {
+    switch (n.kind) {
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+        ix.accesses.push(n as ts.PropertyAccessExpression);
+        break;
+      case ts.SyntaxKind.VariableDeclaration: {
+        const d = n as ts.VariableDeclaration;
+        ix.declarations.push(d);
+        if (ts.isIdentifier(d.name)) ix.byName.set(d.name.text, [...(ix.byName.get(d.name.text) ?? []), d]);
+        break;
+      }
+      case ts.SyntaxKind.PropertyAssignment:
+        ix.propertyAssignments.push(n as ts.PropertyAssignment);
+        break;
+      case ts.SyntaxKind.BindingElement:
+        ix.bindings.push(n as ts.BindingElement);
+        break;
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+        ix.strings.push(n as ts.StringLiteralLike);
+        break;
+      case ts.SyntaxKind.RegularExpressionLiteral:
+        ix.regexes.push(n as ts.Expression);
+        break;
+      case ts.SyntaxKind.NewExpression:
+        if ((n as ts.NewExpression).expression.getText() === 'RegExp') ix.regexes.push(n as ts.Expression);
+        break;
+      case ts.SyntaxKind.ForStatement:
+        ix.forStatements.push(n as ts.ForStatement);
+        break;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  indexes.set(sf, ix);
+  return ix;
+}
 
 /**
  * The expression a name is bound to. The engine only remembers bindings of tainted values, so
@@ -203,16 +264,7 @@ export function definitionOf(id: ts.Identifier, facts: TaintFacts): ts.Expressio
   const fromEngine = facts.definitionOf(id);
   if (fromEngine) return fromEngine;
   const sf = id.getSourceFile();
-  let byName = declarations.get(sf);
-  if (!byName) {
-    const map = new Map<string, ts.VariableDeclaration[]>();
-    walk(sf, (n) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) map.set(n.name.text, [...(map.get(n.name.text) ?? []), n]);
-    });
-    byName = map;
-    declarations.set(sf, map);
-  }
-  const decls = byName.get(id.text);
+  const decls = nodeIndex(sf).byName.get(id.text);
   if (!decls || decls.length !== 1 || !decls[0].initializer) return undefined;
   const decl = decls[0];
   if (!(decl.parent.flags & ts.NodeFlags.Const) && reassigned(sf, id.text)) return undefined;

@@ -75,6 +75,7 @@ test('resolve path: listed at once without calling the model, generated in resol
     // Only the body changed: everything outside the braces is as it was.
     assert.equal(after.slice(0, after.indexOf('=> {')), VULNERABLE.slice(0, VULNERABLE.indexOf('=> {')));
     assert.equal(t.fake.generations().length, 2, 'one cut, one resume');
+    assert.ok(t.session.logs.some((l) => /resolved; 2 call\(s\), \d+ tokens; cut "db\.all/.test(l.message)), 'the cut is logged');
   } finally {
     await t.tearDown();
   }

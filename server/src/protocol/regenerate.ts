@@ -87,6 +87,7 @@ export async function resolveRegeneration(action: CodeAction, host: Regeneration
     report(result, host);
     return { ...action, data: undefined };
   }
+  host.client.log(`orbit-ls: ${result.title}: resolved; ${describeCuts(result)}`);
   return { ...action, title: result.title, edit: workspaceEdit(result, host) };
 }
 

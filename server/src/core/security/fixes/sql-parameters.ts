@@ -4,8 +4,11 @@ import ts from 'typescript';
 import type { Fix, TextEdit } from '../../types';
 import { buildLiteral, stringParts, type Part } from '../parts';
 
-/** How a driver takes parameters: `?` with an array, `$1…$n` with an array, or better-sqlite3's statement arguments. */
-export type PlaceholderStyle = 'question' | 'dollar' | 'statement';
+/**
+ * How a driver takes parameters: `?` with an array, `$1…$n` with an array, better-sqlite3's
+ * statement arguments, or Sequelize's `replacements` option.
+ */
+export type PlaceholderStyle = 'question' | 'dollar' | 'statement' | 'replacements';
 
 export interface SqlFixInput {
   call: ts.CallExpression;
@@ -29,6 +32,7 @@ export function sqlParameterFix(input: SqlFixInput): Fix | undefined {
   const call = input.call;
   const sf = call.getSourceFile();
   const extraArg = call.arguments[1];
+  if (input.style === 'replacements') return replacementsFix(input, rewritten);
   if (extraArg && !isCallback(extraArg, call)) return undefined;
   const paramList = rewritten.params.join(', ');
   const edits: TextEdit[] = [];
@@ -143,4 +147,22 @@ function isCallback(arg: ts.Expression, call: ts.CallExpression): boolean {
   if (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) return true;
   const last = call.arguments[call.arguments.length - 1] === arg;
   return last && ts.isIdentifier(arg) && /^(cb|callback|done|next|handler|onResult|fn)$/i.test(arg.text);
+}
+
+/** Sequelize: `sequelize.query(sql, { replacements: [a, b], type })` with `?` placeholders. */
+function replacementsFix(input: SqlFixInput, rewritten: Rewritten): Fix | undefined {
+  const { call, arg, builder } = input;
+  const options = call.arguments[1];
+  const newSql = buildLiteral(rewritten.pieces, ts.isTemplateExpression(builder));
+  const list = `replacements: [${rewritten.params.join(', ')}]`;
+  const edits: TextEdit[] = [{ span: { start: builder.getStart(), end: builder.getEnd() }, newText: newSql }];
+  if (!options) {
+    edits.push({ span: { start: arg.getEnd(), end: arg.getEnd() }, newText: `, { ${list} }` });
+  } else if (ts.isObjectLiteralExpression(options) && !options.properties.some((p) => p.name?.getText() === 'replacements')) {
+    const open = options.getStart() + 1;
+    edits.push({ span: { start: open, end: open }, newText: options.properties.length > 0 ? ` ${list},` : ` ${list} ` });
+  } else {
+    return undefined;
+  }
+  return { title: 'Use a parameterised query', edits: edits.sort((a, b) => a.span.start - b.span.start) };
 }

@@ -15,9 +15,9 @@ const DRIVERS: ReadonlyArray<{ modules: RegExp; methods: ReadonlySet<string>; st
 ];
 
 /** Query builders and ORMs whose raw-SQL entry points take a string. */
-const RAW_SQL: ReadonlyArray<{ modules: RegExp; methods: ReadonlySet<string> }> = [
-  { modules: /^(sequelize|@sequelize\/core)$/, methods: new Set(['query']) },
-  { modules: /^knex$/, methods: new Set(['raw', 'whereRaw', 'havingRaw', 'orderByRaw', 'joinRaw', 'selectRaw', 'groupByRaw']) },
+const RAW_SQL: ReadonlyArray<{ modules: RegExp; methods: ReadonlySet<string>; style?: PlaceholderStyle }> = [
+  { modules: /^(sequelize|@sequelize\/core)$/, methods: new Set(['query']), style: 'replacements' },
+  { modules: /^knex$/, methods: new Set(['raw', 'whereRaw', 'havingRaw', 'orderByRaw', 'joinRaw', 'selectRaw', 'groupByRaw']), style: 'question' },
   { modules: /^typeorm$/, methods: new Set(['query']) },
   { modules: /^@prisma\/client$/, methods: new Set(['$queryRawUnsafe', '$executeRawUnsafe']) },
   { modules: /^(postgres)$/, methods: new Set(['unsafe']) },
@@ -94,7 +94,7 @@ function sqlSink(ctx: RuleContext, call: CallSite): SqlSink | undefined {
     // Statements from prepare() take parameters, not SQL: db.prepare(sql).get(id).
     if (path.slice(0, -1).includes('prepare')) return undefined;
     for (const d of DRIVERS) if (d.modules.test(mod) && d.methods.has(call.name)) return { style: d.style, guessed: false };
-    for (const r of RAW_SQL) if (r.modules.test(mod) && r.methods.has(call.name)) return { guessed: false };
+    for (const r of RAW_SQL) if (r.modules.test(mod) && r.methods.has(call.name)) return { style: r.style, guessed: false };
     // A known package that is not a SQL driver; handles from the project's own modules
     // (require('./db')) fall through to the name-based guess below.
     if (!/^[./~@]/.test(mod) || /^@(nestjs|types)\//.test(mod)) return undefined;

@@ -20,7 +20,7 @@ export const openRedirect: Rule = {
     description:
       'The redirect target comes from the request, so a link on your site can forward users to a phishing page. Redirect only to local paths or to an allowlist of URLs.',
     docsUrl: cweUrl('CWE-601'),
-    hasFix: false,
+    hasFix: true,
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {
@@ -54,12 +54,28 @@ function redirectTarget(call: CallSite): ts.Expression | undefined {
 
 function check(ctx: RuleContext, target: ts.Expression, sink: string): void {
   const taint = ctx.taintAt(target, 'redirect');
-  if (!taint || fixedOrigin(ctx, target)) return;
+  if (!taint || fixedOrigin(ctx, target) || localOnly(target)) return;
   const names = identifiersIn(target);
   const def = ts.isIdentifier(unwrap(target)) ? ctx.facts.definitionOf(unwrap(target) as ts.Identifier) : undefined;
   if (def) names.push(...identifiersIn(def));
   if (isGuarded(target, names, ALLOWLIST)) return;
-  ctx.report({ node: target, message: `User input from ${taint.label} chooses the redirect target of ${sink}`, taint, sink: `redirects with ${sink}` });
+  const code = `String(${target.getText()})`;
+  const fix = {
+    title: 'Redirect only to paths on this site',
+    edits: [{ span: { start: target.getStart(), end: target.getEnd() }, newText: `${LOCAL_PATH}.test(${code}) ? ${code} : '/'` }],
+  };
+  ctx.report({ node: target, message: `User input from ${taint.label} chooses the redirect target of ${sink}`, taint, sink: `redirects with ${sink}`, fixes: [fix] });
+}
+
+/** A path on this site: one slash, not followed by another slash or a backslash (//evil, /\\evil). */
+const LOCAL_PATH = '/^\\/(?![\\/\\\\])/';
+
+/** `cond ? target : '/fallback'` where the condition checks for a local path. */
+function localOnly(target: ts.Expression): boolean {
+  const e = unwrap(target);
+  if (!ts.isConditionalExpression(e)) return false;
+  const fallback = unwrap(e.whenFalse);
+  return ts.isStringLiteralLike(fallback) && /^\/(?![/\\])/.test(fallback.text) && /startsWith\(\s*['"]\/|\.test\(/.test(e.condition.getText());
 }
 
 /** `/account/${id}` or `https://example.com/${path}`: the user picks a path, not a site. */

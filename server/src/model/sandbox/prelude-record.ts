@@ -23,7 +23,8 @@ var state = { line: 0, truncated: false, limit: null, stepBytes: 0, exited: null
 function LimitError(limit) { this.orbitLimit = limit; this.message = 'orbit sandbox limit: ' + limit; }
 
 /* Values leave the sandbox as JSON: bounded in depth, breadth and string length; values JSON
-   cannot hold get a canonical string form. */
+   cannot hold get the canonical string forms of core/trace/normalise ("[undefined]", "[NaN]",
+   "[function]", "[cycle]", "[error Name: message]" …); stubs appear as "[orbit name]". */
 var proxyNames = new _WeakMap();
 function ser(v, depth, seen, maxString) {
   if (depth === undefined) { depth = 0; seen = new _WeakSet(); }
@@ -33,18 +34,18 @@ function ser(v, depth, seen, maxString) {
     case 'number': return _isFinite(v) ? v : '[' + _String(v) + ']';
     case 'boolean': return v;
     case 'undefined': return '[undefined]';
-    case 'bigint': return '[BigInt ' + _String(v) + ']';
-    case 'symbol': return '[Symbol]';
+    case 'bigint': return '[bigint ' + _String(v) + ']';
+    case 'symbol': return '[symbol ' + (v.description || '') + ']';
   }
   if (v === null) return null;
   if (_apply(_WMhas, proxyNames, [v])) return '[orbit ' + _apply(_WMget, proxyNames, [v]) + ']';
-  if (typeof v === 'function') return '[Function ' + (safeName(v) || 'anonymous') + ']';
+  if (typeof v === 'function') return '[function]';
   try {
     if (v instanceof _RealDate) { var t = _apply(_dateGet, v, []); return t === t ? _apply(_dateISO, v, []) : '[Invalid Date]'; }
     if (G.Buffer && v instanceof G.Buffer) return ser(v.toString('utf8'), depth, seen, maxString);
   } catch (e) { return '[Thrown]'; }
   if (depth >= CFG.maxDepth) return _isArray(v) ? '[Array]' : '[Object]';
-  if (_apply(_WShas, seen, [v])) return '[Circular]';
+  if (_apply(_WShas, seen, [v])) return '[cycle]';
   _apply(_WSadd, seen, [v]);
   var out, i, keys;
   try {
@@ -53,7 +54,9 @@ function ser(v, depth, seen, maxString) {
       for (i = 0; i < v.length && i < CFG.maxItems; i++) push(out, ser(v[i], depth + 1, seen, maxString));
       return out;
     }
-    if (v instanceof _Error) return { name: ser(v.name, 9, seen), message: ser(v.message, 9, seen) };
+    if (v instanceof _Error) return '[error ' + str(v.name) + ': ' + slice(str(v.message), 0, maxString) + ']';
+    if (v instanceof Map) { out = []; v.forEach(function (val, key) { if (out.length < CFG.maxItems) push(out, [ser(key, depth + 1, seen, maxString), ser(val, depth + 1, seen, maxString)]); }); return { '[map]': out }; }
+    if (v instanceof Set) { out = []; v.forEach(function (val) { if (out.length < CFG.maxItems) push(out, ser(val, depth + 1, seen, maxString)); }); return { '[set]': out }; }
     out = {};
     keys = _keys(v);
     for (i = 0; i < keys.length && i < CFG.maxItems; i++) {
@@ -67,7 +70,6 @@ function ser(v, depth, seen, maxString) {
     return '[Thrown]';
   }
 }
-function safeName(f) { try { var n = f.name; return typeof n === 'string' ? n : ''; } catch (e) { return ''; } }
 function str(v) { try { return typeof v === 'string' ? v : _String(v); } catch (e) { return '[Thrown]'; } }
 
 function effect(kind, target, args) {

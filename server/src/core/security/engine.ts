@@ -165,13 +165,21 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       default:
         // Unary operators, typeof, delete, void, yield, JSX: evaluate inside for calls and
         // functions, but the result is a number, boolean or markup we do not follow.
-        ts.forEachChild(node, (child) => {
-          if (ts.isExpression(child)) ev(child, scope);
-          else if (ts.isJsxAttributes(child) || ts.isJsxOpeningElement(child) || ts.isJsxClosingElement(child) || ts.isJsxExpression(child) || ts.isJsxAttribute(child) || ts.isJsxSpreadAttribute(child)) ts.forEachChild(child, (c) => { if (ts.isExpression(c)) ev(c, scope); });
-        });
-        if (node.kind === SK.YieldExpression) return NONE;
+        evalChildren(node, scope);
         return NONE;
     }
+  }
+
+  /** Evaluates the expressions under a node, looking through JSX attributes and the like. */
+  function evalChildren(node: ts.Node, scope: Scope): void {
+    ts.forEachChild(node, (child) => {
+      if (ts.isExpression(child)) ev(child, scope);
+      else if (!ts.isTypeNode(child) && !tooDeep(child)) {
+        state.depth++;
+        evalChildren(child, scope);
+        state.depth--;
+      }
+    });
   }
 
   /** Sources named by a global path: command-line arguments, location.search, configured extras. */

@@ -6,7 +6,7 @@ import { ensureDefaultImport, fixOf, wrapTainted } from '../fixes/wrap';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
 import { builderOf, stringParts } from '../parts';
 import { calleeText, enclosingFunction, receiverRoot } from '../sinks';
-import { unwrap } from '../ast';
+import { forEachNode, unwrap } from '../ast';
 
 const RESPONSE = /^(res|response|ctx\.res|reply\.raw)$/;
 const NOT_HTML = /\.type\(\s*['"](text\/plain|txt|text|json|application\/json|text\/csv|csv)['"]|Content-Type['"]\s*[,:]\s*['"](text\/plain|application\/json|text\/csv)/i;
@@ -27,6 +27,14 @@ export const xss: Rule = {
     for (const call of ctx.facts.calls) {
       const arg = htmlArg(ctx, call);
       if (arg) check(ctx, arg, calleeText(call));
+    }
+    if (ctx.text.includes('dangerouslySetInnerHTML')) {
+      forEachNode(ctx.sourceFile, (n) => {
+        if (!ts.isJsxAttribute(n) || n.name.getText() !== 'dangerouslySetInnerHTML') return;
+        const value = n.initializer && ts.isJsxExpression(n.initializer) ? n.initializer.expression : undefined;
+        const html = value && ts.isObjectLiteralExpression(value) ? value.properties.find((p) => p.name?.getText() === '__html') : undefined;
+        if (html && ts.isPropertyAssignment(html)) check(ctx, html.initializer, 'dangerouslySetInnerHTML');
+      });
     }
     for (const a of ctx.facts.assignments) {
       const name = a.target.name.text;

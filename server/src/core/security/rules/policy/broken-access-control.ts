@@ -43,11 +43,10 @@ export const brokenAccessControl: Rule = {
 function unauthenticated(ctx: RuleContext, r: Route, example: Route): void {
   if (PUBLIC_PATH.test(r.path)) return;
   if (!STATE_CHANGING.test(r.method) && !PER_USER_PATH.test(r.path)) return;
-  const call = r.call.node as ts.CallExpression;
   ctx.report({
-    node: call.expression,
+    node: r.node,
     message: `${r.method.toUpperCase()} ${r.path} has no authentication, although other routes of this app require it`,
-    taint: evidence([step(example.middleware[0] ?? example.call.node, `${example.method.toUpperCase()} ${example.path} is authenticated here`)]),
+    taint: evidence([step(example.middleware[0] ?? example.node, `${example.method.toUpperCase()} ${example.path} is authenticated here`)]),
     sink: 'this route is open to anyone',
   });
 }

@@ -38,7 +38,7 @@ export const csrf: Rule = {
     ctx.report({
       node: setup.node,
       message: `Sessions live in a cookie and ${changing.method.toUpperCase()} ${changing.path} changes state, but there is no CSRF protection and the cookie is not SameSite=Lax/Strict`,
-      taint: evidence([step(changing.call.node, `${changing.method.toUpperCase()} ${changing.path} changes state`)]),
+      taint: evidence([step(changing.registration, `${changing.method.toUpperCase()} ${changing.path} changes state`)]),
       sink: 'session cookie sent on cross-site requests',
       ...(fix ? { fixes: [fix] } : {}),
     });

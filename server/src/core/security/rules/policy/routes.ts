@@ -1,12 +1,15 @@
 // Route registrations across Express, Koa routers and Fastify: method, path, the middleware in front
 // of the handler, and whether an authentication step (per route, global or inline) guards it.
 import ts from 'typescript';
-import type { CallSite, TaintFacts } from '../../facts';
+import type { TaintFacts } from '../../facts';
 import { isFunctionLike, unwrap, type FunctionLike } from '../../ast';
 import { objectProperty, propertyValue, stringValue } from './util';
 
 export interface Route {
-  call: CallSite;
+  /** Where the route is declared: the `app.get` callee, or a Nest method's HTTP decorator. */
+  node: ts.Node;
+  /** The whole registration: the `app.get(…)` call or the Nest method. */
+  registration: ts.Node;
   method: string;
   path: string;
   middleware: ts.Expression[];
@@ -66,8 +69,9 @@ function findRoutes(facts: TaintFacts): Route[] {
       middleware.some(isAuthExpr) ||
       globalAuth.some((at) => at < c.node.getStart()) ||
       (handler !== undefined && checksUserInline(handler));
-    routes.push({ call: c, method: c.name, path, middleware, handler, authenticated });
+    routes.push({ node: (c.node as ts.CallExpression).expression, registration: c.node, method: c.name, path, middleware, handler, authenticated });
   }
+  routes.push(...nestRoutes(facts.sourceFile));
   return routes;
 }
 
@@ -87,4 +91,38 @@ export function checksUserInline(fn: FunctionLike): boolean {
 export function hasAuthMechanism(routes: Route[], facts: TaintFacts): boolean {
   if (routes.some((r) => r.middleware.some(isAuthExpr) || (r.handler && checksUserInline(r.handler)))) return true;
   return facts.calls.some((c) => (c.name === 'use' || c.name === 'addHook') && c.args.some((a) => isAuthExpr(a)));
+}
+
+const NEST_METHODS: Readonly<Record<string, string>> = { Get: 'get', Post: 'post', Put: 'put', Patch: 'patch', Delete: 'delete', All: 'all' };
+
+/** Methods of Nest @Controller classes; @UseGuards on the class or the method authenticates. */
+function nestRoutes(sf: ts.SourceFile): Route[] {
+  const routes: Route[] = [];
+  for (const cls of sf.statements) {
+    if (!ts.isClassDeclaration(cls)) continue;
+    const controller = decorator(cls, 'Controller');
+    if (!controller) continue;
+    const prefix = stringValue(controller.arguments[0]) ?? '';
+    const classGuards = decorator(cls, 'UseGuards')?.arguments ?? [];
+    for (const m of cls.members) {
+      if (!ts.isMethodDeclaration(m)) continue;
+      for (const [name, method] of Object.entries(NEST_METHODS)) {
+        const d = decorator(m, name);
+        if (!d) continue;
+        const sub = stringValue(d.arguments[0]) ?? '';
+        const path = `/${[prefix, sub].filter((x) => x.length > 0).join('/')}`.replace(/\/+/g, '/');
+        const middleware = [...classGuards, ...(decorator(m, 'UseGuards')?.arguments ?? [])];
+        routes.push({ node: d, registration: m, method, path, middleware, handler: m, authenticated: middleware.length > 0 || checksUserInline(m) });
+      }
+    }
+  }
+  return routes;
+}
+
+function decorator(node: ts.HasDecorators, name: string): ts.CallExpression | undefined {
+  for (const d of ts.getDecorators(node) ?? []) {
+    const e = d.expression;
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === name) return e;
+  }
+  return undefined;
 }

@@ -13,6 +13,7 @@ function net(k) { return function () { return lazyGroup('net')[k]; }; }
 function db(k) { return function () { return lazyGroup('db')[k]; }; }
 function client(k) { return function () { return lazyGroup('net').httpClient(k); }; }
 function value(v) { return function () { return v; }; }
+function pure(k) { return function () { return lazyGroup('util')[k]; }; }
 var jwtMod = { sign: function () { return 'orbit.jwt.token'; }, decode: function () { return null; },
   verify: function () { var e = new _Error('invalid signature'); e.name = 'JsonWebTokenError'; var cb = lastFn(_apply(_arrSlice, arguments, [])); if (cb) { later(cb, [e]); return undefined; } throw e; } };
 var fetchMod = G.fetch;
@@ -22,7 +23,7 @@ var MODULES = {
   child_process: function () { return lazyGroup('cp'); },
   net: net('net'), tls: net('net'), http: net('http'), https: net('https'), dns: net('dns'), 'dns/promises': function () { return lazyGroup('net').dns.promises; },
   http2: value({ connect: function (u) { effect('network', str(u), [u]); return socketObj(str(u)); } }),
-  os: value(osMod), path: value(pathMod), 'path/posix': value(pathMod), url: value(urlMod), querystring: value(qsMod), util: value(utilMod), events: value(EventEmitter),
+  os: value(osMod), path: pure('path'), 'path/posix': pure('path'), url: pure('url'), querystring: pure('qs'), util: pure('util'), events: value(EventEmitter),
   vm: value(vmMod), timers: value(timersMod), 'timers/promises': value(timersMod.promises), process: value(processObj), buffer: value({ Buffer: Buffer }),
   string_decoder: value({ StringDecoder: function () { this.write = function (b) { return str(b); }; this.end = function () { return ''; }; } }),
   crypto: function () { return lazyGroup('crypto').crypto; }, bcrypt: function () { return lazyGroup('crypto').bcrypt; },

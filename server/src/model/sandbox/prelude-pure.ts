@@ -130,6 +130,24 @@ class URL {
 }
 G.URL = URL; G.URLSearchParams = URLSearchParams;
 
+
+class EventEmitter {
+  constructor() { this._ev = {}; }
+  on(e, f) { (this._ev[e] = this._ev[e] || []).push(f); return this; }
+  once(e, f) { return this.on(e, f); }
+  addListener(e, f) { return this.on(e, f); }
+  off(e, f) { this._ev[e] = (this._ev[e] || []).filter(function (g) { return g !== f; }); return this; }
+  removeListener(e, f) { return this.off(e, f); }
+  removeAllListeners() { this._ev = {}; return this; }
+  emit(e) { var a = Array.prototype.slice.call(arguments, 1); (this._ev[e] || []).slice().forEach((f) => f.apply(this, a)); return true; }
+  listenerCount(e) { return (this._ev[e] || []).length; }
+  setMaxListeners() { return this; }
+}
+EventEmitter.EventEmitter = EventEmitter;
+`;
+
+/** Pure modules compiled on first require (see LAZY_GROUPS in prelude-stubs). */
+export const PURE_UTIL_GROUP = String.raw`
 var pathMod = {
   sep: '/', delimiter: ':',
   normalize: function (p) {
@@ -161,7 +179,22 @@ var urlMod = {
   fileURLToPath: function (u) { return String(u).replace(/^file:\/\//, ''); },
   pathToFileURL: function (p) { return new URL('file://' + p); },
 };
+var utilMod = {
+  format: function () { return Array.prototype.map.call(arguments, function (a) { return typeof a === 'string' ? a : _stringify(ser(a)); }).join(' '); },
+  inspect: function (a) { return typeof a === 'string' ? a : _stringify(ser(a)); },
+  promisify: function (fn) {
+    return function () { var args = Array.prototype.slice.call(arguments), self = this; return new Promise(function (res, rej) { args.push(function (err, v) { if (err) rej(err); else res(v); }); fn.apply(self, args); }); };
+  },
+  inherits: function (c, p) { Object.setPrototypeOf(c.prototype, p.prototype); },
+  isDeepStrictEqual: function (a, b) { return _stringify(ser(a)) === _stringify(ser(b)); },
+  types: { isPromise: function (p) { return p instanceof Promise; }, isDate: function (d) { return d instanceof _RealDate; } },
+  TextEncoder: G.TextEncoder, TextDecoder: G.TextDecoder,
+};
+return { path: pathMod, qs: qsMod, url: urlMod, util: utilMod };
+`;
 
+/** SHA-256 over a byte array; compiled with the crypto group, its only user. */
+export const SHA256_SOURCE = String.raw`
 function sha256Bytes(bytes) {
   var K = [], H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
   var primes = 0, n = 2;
@@ -192,29 +225,4 @@ function sha256Bytes(bytes) {
   H.forEach(function (x) { out.push((x >>> 24) & 255, (x >>> 16) & 255, (x >>> 8) & 255, x & 255); });
   return out;
 }
-
-class EventEmitter {
-  constructor() { this._ev = {}; }
-  on(e, f) { (this._ev[e] = this._ev[e] || []).push(f); return this; }
-  once(e, f) { return this.on(e, f); }
-  addListener(e, f) { return this.on(e, f); }
-  off(e, f) { this._ev[e] = (this._ev[e] || []).filter(function (g) { return g !== f; }); return this; }
-  removeListener(e, f) { return this.off(e, f); }
-  removeAllListeners() { this._ev = {}; return this; }
-  emit(e) { var a = Array.prototype.slice.call(arguments, 1); (this._ev[e] || []).slice().forEach((f) => f.apply(this, a)); return true; }
-  listenerCount(e) { return (this._ev[e] || []).length; }
-  setMaxListeners() { return this; }
-}
-EventEmitter.EventEmitter = EventEmitter;
-var utilMod = {
-  format: function () { return Array.prototype.map.call(arguments, function (a) { return typeof a === 'string' ? a : _stringify(ser(a)); }).join(' '); },
-  inspect: function (a) { return typeof a === 'string' ? a : _stringify(ser(a)); },
-  promisify: function (fn) {
-    return function () { var args = Array.prototype.slice.call(arguments), self = this; return new Promise(function (res, rej) { args.push(function (err, v) { if (err) rej(err); else res(v); }); fn.apply(self, args); }); };
-  },
-  inherits: function (c, p) { Object.setPrototypeOf(c.prototype, p.prototype); },
-  isDeepStrictEqual: function (a, b) { return _stringify(ser(a)) === _stringify(ser(b)); },
-  types: { isPromise: function (p) { return p instanceof Promise; }, isDate: function (d) { return d instanceof _RealDate; } },
-  TextEncoder: G.TextEncoder, TextDecoder: G.TextDecoder,
-};
 `;

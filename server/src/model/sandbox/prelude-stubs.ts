@@ -4,6 +4,8 @@
 // The larger groups are kept as source text and compiled on first require: most units touch one
 // or two of them, and parsing is the biggest part of starting a run.
 
+import { PURE_UTIL_GROUP, SHA256_SOURCE } from './prelude-pure';
+
 export const PRELUDE_STUBS = String.raw`
 /* Virtual clock: timers fire in order of due time when the host advances the clock. */
 var clock = { now: CFG.now, timers: [], nextId: 1, fired: 0, readLogged: false };
@@ -128,12 +130,13 @@ G.console = con;
 /** Names of prelude helpers a lazily compiled group may use; they are handed over in one object. */
 export const LAZY_HELPERS = [
   'CFG', 'G', 'effect', 'str', 'ser', 'later', 'lastFn', 'hostOf', 'socketObj', 'responseObj', 'fileText', 'REMOTE',
-  'EventEmitter', 'Buffer', 'URL', 'bytesOf', 'sha256Bytes', 'recProxy', 'addTimer', 'clock', 'fetchResponse',
+  'EventEmitter', 'Buffer', 'URL', 'URLSearchParams', 'dec', 'bytesOf', 'recProxy', 'addTimer', 'clock', 'fetchResponse',
   '_apply', '_arrSlice', '_join', '_map', '_isArray', '_keys', '_parse', '_stringify', '_Promise', '_RealDate', '_Error',
 ];
 
 /** Module groups compiled on first use; each body ends by returning its modules. */
 export const LAZY_GROUPS: Record<string, string> = {
+  util: PURE_UTIL_GROUP,
   fs: String.raw`
 var fsMod = {}, fsPromises = {};
 ['readFile', 'readdir', 'stat', 'lstat', 'access', 'exists', 'realpath', 'readlink', 'open', 'opendir'].forEach(function (n) {
@@ -260,7 +263,7 @@ function promisedConn(p) { return mysqlConn(p); }
 var mysqlPromiseMod = { createConnection: function () { return _Promise.resolve(mysqlConn(true)); }, createPool: function () { return mysqlConn(true); } };
 return { sqlite3: { Database: sqliteDb, OPEN_READWRITE: 2, OPEN_CREATE: 4 }, betterSqlite: betterSqlite, pg: pgMod, mysql: mysqlMod, mysqlPromise: mysqlPromiseMod };
 `,
-  crypto: String.raw`
+  crypto: SHA256_SOURCE + String.raw`
 /* crypto: hashes are real (SHA-256 stands in for every algorithm, cut to the algorithm's size). */
 var HASH_HEX = { md5: 32, sha1: 40, sha256: 64, sha512: 64, sha384: 64 };
 function hashObj(alg, key) {

@@ -11,10 +11,12 @@ import { ensureModule } from './imports';
 const PASSWORD = /passw(or)?d|^pwd$|^pass$|credential/i;
 const FAST_HASHES = /^(md4|md5|sha1|sha-1|sha224|sha256|sha-256|sha384|sha512|sha-512|sha3-\d+|ripemd160|whirlpool)$/i;
 /** Calls whose result is a hash or a slow KDF output rather than the password itself. */
-const HASHING_CALL = /hash|bcrypt|argon|scrypt|pbkdf2|digest|encrypt|kdf/i;
+const HASHING_CALL = /hash|bcrypt|argon|scrypt|pbkdf2|digest|encrypt|kdf|md5|sha\d|sha3|ripemd/i;
 const STORE_CALLS = /^(create|insert|insertOne|insertMany|save|push|set|update|updateOne|findOneAndUpdate|upsert|build|run|query|execute|exec|prepare|hset|put)$/;
 const SQL_WRITE = /\b(insert\s+into|update\s+\w+\s+set)\b[\s\S]*passw/i;
 const MIN_PBKDF2_ITERATIONS = 100_000;
+/** Digest functions of the md5, sha1, js-sha256 and crypto-js packages: `md5(pw)`, `CryptoJS.SHA256(pw)`. */
+const FAST_HASH_FUNCTIONS = /^(md5|MD5|sha1|SHA1|sha224|sha256|SHA256|sha384|sha512|SHA512|SHA3|sha3_256|sha3_512|RIPEMD160)$/;
 
 export const weakPasswordStorage: Rule = {
   meta: {
@@ -30,6 +32,7 @@ export const weakPasswordStorage: Rule = {
     for (const call of ctx.facts.calls) {
       if ((call.name === 'createHash' || call.name === 'createHmac') && ts.isCallExpression(call.node)) fastHash(ctx, call.node);
       else if (/^pbkdf2(Sync)?$/.test(call.name)) lowIterations(ctx, call.args);
+      else if (FAST_HASH_FUNCTIONS.test(call.name) && ts.isCallExpression(call.node)) fastHashFunction(ctx, call.node, call.name);
       else if (STORE_CALLS.test(call.name) || ts.isNewExpression(call.node)) plaintextStore(ctx, call.args, preparedSql(call.receiver));
     }
   },
@@ -56,6 +59,25 @@ function fastHash(ctx: RuleContext, call: ts.CallExpression): void {
     node: call,
     message: `The password is hashed with ${alg}, a fast unsalted digest that is cracked offline in hours; use bcrypt, argon2 or scrypt`,
     taint: evidence([step(call, `${alg} is a fast hash`)]),
+    sink: 'password digest',
+    ...(fix ? { fixes: [fix] } : {}),
+  });
+}
+
+function fastHashFunction(ctx: RuleContext, call: ts.CallExpression, name: string): void {
+  const input = call.arguments[0];
+  if (!input) return;
+  const fn = enclosingFunction(call);
+  const helper = fn && ts.isReturnStatement(call.parent) ? functionName(fn) : undefined;
+  const about = [input.getText(), bindingName(call) ?? '', fn ? functionName(fn) ?? '' : ''];
+  if (!about.some((t) => PASSWORD.test(t)) && !(helper !== undefined && calledWithPassword(ctx, helper))) return;
+  // crypto-js returns a WordArray; the digest string comes from .toString() after it.
+  const chain = ts.isPropertyAccessExpression(call.parent) && call.parent.name.text === 'toString' && ts.isCallExpression(call.parent.parent) ? call.parent.parent : call;
+  const fix = !helper && !compared(chain) ? bcryptFix(ctx, chain, input.getText()) : undefined;
+  ctx.report({
+    node: call,
+    message: `The password is hashed with ${name}(), a fast unsalted digest that is cracked offline in hours; use bcrypt, argon2 or scrypt`,
+    taint: evidence([step(call, `${name} is a fast hash`)]),
     sink: 'password digest',
     ...(fix ? { fixes: [fix] } : {}),
   });

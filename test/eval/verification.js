@@ -141,6 +141,7 @@ function summarise(runs, settings) {
       calls: mean(at, 'calls'),
       callsBackdoored: mean(bd, 'calls'),
       callsNoisy: mean(noisy, 'calls'),
+      callsHonest: mean(honest, 'calls'),
       naiveCalls: mean(at, 'naiveCalls'),
       naiveBatched: mean(at, 'naiveBatched'),
       arq: mean(at, 'arq'),
@@ -151,9 +152,9 @@ function summarise(runs, settings) {
 function table(rows) {
   const pct = (x) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
   const num = (x) => (Number.isNaN(x) ? '—' : x.toFixed(1));
-  const head = ['orbit', 'detected (any)', 'detected (orbit alone)', 'FP noisy (any)', 'FP noisy (orbit alone)', 'FP honest', 'calls/function', 'naive calls (per input / batched)', 'ARQ'];
+  const head = ['orbit', 'detected (any)', 'detected (orbit alone)', 'FP noisy (any)', 'FP noisy (orbit alone)', 'FP honest', 'calls/function', 'calls: backdoored / noisy / honest', 'naive calls (per input / batched)', 'ARQ'];
   const lines = rows.map((r) => [r.setting === 'adaptive' ? 'adaptive (2→4→8)' : `k = ${r.setting}`, pct(r.detection), pct(r.detectionByOrbit), pct(r.falsePositives),
-    pct(r.falsePositivesByOrbit), pct(r.honestFalsePositives), num(r.calls), `${num(r.naiveCalls)} / ${num(r.naiveBatched)}`, num(r.arq)]);
+    pct(r.falsePositivesByOrbit), pct(r.honestFalsePositives), num(r.calls), `${num(r.callsBackdoored)} / ${num(r.callsNoisy)} / ${num(r.callsHonest)}`, `${num(r.naiveCalls)} / ${num(r.naiveBatched)}`, num(r.arq)]);
   const all = [head, ...lines];
   const widths = head.map((_, i) => Math.max(...all.map((l) => l[i].length)));
   const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -42,6 +42,9 @@ const CASES = [
   ['reassignment to a constant clears taint', `${SQL}app.get('/', (req, res) => { let q = req.query.q; q = 'x'; db.all('SELECT * FROM t WHERE q = ' + q); });`, 'sql-injection', 0],
   ['reassignment inside a branch keeps taint', `${SQL}app.get('/', (req, res) => { let q = req.query.q; if (!q) q = 'x'; db.all('SELECT * FROM t WHERE q = ' + q); });`, 'sql-injection', 1],
   ['compound concatenation', `${SQL}app.get('/', (req, res) => { let s = 'SELECT * FROM t'; s += ' WHERE q = ' + req.query.q; db.all(s); });`, 'sql-injection', 1],
+  ['a zod schema with free-form strings validates shape, not content', `const { z } = require('zod');\n${SQL}const Q = z.object({ name: z.string() });\napp.get('/', (req, res) => { const { name } = Q.parse(req.query); db.all("SELECT * FROM t WHERE n = '" + name + "'"); });`, 'sql-injection', 1],
+  ['a zod schema of uuids and numbers sanitises', `const { z } = require('zod');\n${SQL}const Q = z.object({ id: z.string().uuid(), page: z.coerce.number().int() });\napp.get('/', (req, res) => { const q = Q.parse(req.query); db.all("SELECT * FROM t WHERE id = '" + q.id + "' LIMIT " + q.page); });`, 'sql-injection', 0],
+  ['an inline Joi schema of enums sanitises', `const Joi = require('joi');\n${EXEC}app.post('/', async (req, res) => { const v = await Joi.object({ svc: Joi.string().valid('web', 'db') }).validateAsync(req.body); exec('systemctl restart ' + v.svc); });`, 'command-injection', 0],
   ['untainted functions called elsewhere stay quiet', `${SQL}function q(x) { return db.all('SELECT * FROM t WHERE a = ' + x); }\nq(42);`, 'sql-injection', 0],
 ];
 

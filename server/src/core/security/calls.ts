@@ -33,6 +33,12 @@ export interface CallEvaluator {
   evalNew(node: ts.NewExpression, scope: Scope): Val;
 }
 
+/** The source of a validation schema: the receiver itself or the initializer it was bound to. */
+function schemaText(receiver: ts.Expression, scope: Scope): string {
+  if (ts.isIdentifier(receiver)) return lookup(receiver.text, scope)?.init?.getText() ?? '';
+  return receiver.getText();
+}
+
 export function callEvaluator(h: CallHooks): CallEvaluator {
   function evalCall(node: ts.CallExpression, scope: Scope): Val {
     let callee: ts.Expression = node.expression;
@@ -107,6 +113,7 @@ export function callEvaluator(h: CallHooks): CallEvaluator {
       receiver: receiver?.taint,
       args: argVals.map((v) => v.taint),
       argNodes: node.arguments,
+      schema: receiverNode && !receiver?.taint ? () => schemaText(receiverNode as ts.Expression, scope) : undefined,
     });
     // Mutating a container with tainted data taints the container.
     if (receiverNode && ts.isIdentifier(receiverNode) && MUTATORS.has(name)) {

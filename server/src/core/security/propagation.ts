@@ -15,6 +15,8 @@ export interface CallShape {
   receiver?: Taint;
   args: readonly (Taint | undefined)[];
   argNodes: readonly ts.Expression[];
+  /** For method calls on clean receivers: the receiver's source (a validation schema, maybe). */
+  schema?: () => string;
 }
 
 /** Characters an attacker needs per sink kind; a replace that removes all of them neutralises it. */
@@ -70,7 +72,10 @@ export function callResult(c: CallShape): Taint | undefined {
   if (q && NUMERIC_QUALIFIERS.has(q) && c.name !== 'escape') return undefined;
   if (c.receiver) return methodOnTainted(c, argTaint);
   // A method on clean data that takes tainted arguments: only known helpers pass taint through.
-  if (VALIDATORS.has(c.name) && argTaint) return cleanse({ ...argTaint, maybeObject: false }, VALIDATED_SHAPE);
+  if (VALIDATORS.has(c.name) && argTaint) {
+    const schema = c.schema?.() ?? '';
+    return cleanse({ ...argTaint, maybeObject: false }, constrainedSchema(schema) ? ALL_SINKS : VALIDATED_SHAPE);
+  }
   if (BOOLEAN_METHODS.has(c.name)) return undefined;
   if (c.name === 'quote' && c.module === 'shell-quote') return cleanse(first, Sink.command);
   if (PROPAGATING_HELPERS.has(c.name)) return derived(argTaint);
@@ -148,4 +153,21 @@ function neutralised(c: CallShape, t: Taint | undefined): Taint | undefined {
     if (removed) mask |= kind;
   }
   return mask === 0 ? t : cleanse(t, mask & ALL_SINKS);
+}
+
+/** String refinements that leave no room for quotes, markup, slashes or shell syntax. */
+const SAFE_STRING = /^\s*(\.(min|max|length|trim|toLowerCase|toUpperCase|required|nonempty|optional|nullable|default|describe)\([^)]*\))*\.(uuid|cuid2?|ulid|nanoid|alphanum|hex|guid|token|datetime|isoDate|date|ip|base64|enum|valid|oneOf)\(/;
+
+/**
+ * Whether a zod/joi/yup schema only lets through numbers, booleans, enums and tightly
+ * formatted strings (uuid, hex, datetime, …). Free-form strings (and emails, which may hold
+ * quotes) keep the value tainted for injection sinks.
+ */
+function constrainedSchema(schema: string): boolean {
+  if (!/\b(z|Joi|joi|yup|object)\b/.test(schema)) return false;
+  const re = /\.string\(\)/g;
+  for (let m = re.exec(schema); m; m = re.exec(schema)) {
+    if (!SAFE_STRING.test(schema.slice(m.index + m[0].length, m.index + m[0].length + 120))) return false;
+  }
+  return !/\.(any|unknown|passthrough|custom)\(/.test(schema);
 }

@@ -1,6 +1,8 @@
 // Detection and false-positive rates of the sandbox pass over test/fixtures/backdoors: a backdoored
 // fixture counts as detected when it gets at least one finding, a benign one as a false positive.
-// Usage: node test/eval/backdoors.js [--verbose] [--json]   (after `npm run build`)
+// With --independent, also scores test/fixtures/verification/{hidden,clean}, a set written
+// separately for the model-verification work.
+// Usage: node test/eval/backdoors.js [--verbose] [--json] [--independent]   (after `npm run build`)
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -8,18 +10,22 @@ const path = require('node:path');
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'backdoors');
 
 /** Runs the sandbox pass over every fixture and returns per-file results and the two rates. */
-async function evaluate({ signal } = {}) {
+async function evaluate({ signal, independent = false } = {}) {
   const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
   const results = [];
-  for (const group of ['backdoored', 'benign']) {
-    const dir = path.join(FIXTURES, group);
+  const groups = [['backdoored', path.join(FIXTURES, 'backdoored')], ['benign', path.join(FIXTURES, 'benign')]];
+  const verification = path.join(__dirname, '..', 'fixtures', 'verification');
+  if (independent && fs.existsSync(verification)) {
+    groups.push(['backdoored', path.join(verification, 'hidden')], ['benign', path.join(verification, 'clean')]);
+  }
+  for (const [group, dir] of groups) {
     for (const name of fs.readdirSync(dir).sort()) {
       const fileName = path.join(dir, name);
       const text = fs.readFileSync(fileName, 'utf8');
       const started = process.hrtime.bigint();
       const r = await sandboxAnalyzeDocument({ fileName, text }, { cache: new Map() }, signal);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      results.push({ group, name, flagged: r.findings.length > 0, findings: r.findings, errors: r.errors, runs: r.runs, ms });
+      results.push({ group, name: path.relative(path.join(__dirname, '..', 'fixtures'), fileName), flagged: r.findings.length > 0, findings: r.findings, errors: r.errors, runs: r.runs, ms });
     }
   }
   const bad = results.filter((r) => r.group === 'backdoored');
@@ -37,7 +43,7 @@ module.exports = { evaluate };
 
 if (require.main === module) {
   const verbose = process.argv.includes('--verbose');
-  evaluate().then((e) => {
+  evaluate({ independent: process.argv.includes('--independent') }).then((e) => {
     if (process.argv.includes('--json')) {
       process.stdout.write(`${JSON.stringify({ detection: e.detection, falsePositives: e.falsePositives, backdoored: e.backdoored, benign: e.benign })}\n`);
       return;
@@ -45,7 +51,7 @@ if (require.main === module) {
     for (const r of e.results) {
       const wrong = (r.group === 'backdoored') !== r.flagged;
       if (!verbose && !wrong) continue;
-      process.stdout.write(`${wrong ? 'MISS ' : 'ok   '}${r.group}/${r.name} (${r.runs} runs, ${r.ms.toFixed(0)} ms)\n`);
+      process.stdout.write(`${wrong ? 'MISS ' : 'ok   '}${r.name} (${r.runs} runs, ${r.ms.toFixed(0)} ms)\n`);
       for (const f of r.findings) process.stdout.write(`       ${f.ruleId}: ${f.message}\n`);
     }
     const pct = (x) => `${(x * 100).toFixed(1)}%`;

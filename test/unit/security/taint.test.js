@@ -110,3 +110,10 @@ test('a finding names its source and carries the path source first', () => {
   assert.deepEqual(f.flow.map((s) => code.slice(s.span.start, s.span.end)), ['id', 'sql', 'sql']);
   assert.match(f.flow[0].message, /req\.query\.id/);
 });
+
+test('a query variable used by two calls gets no fix that would leave one without values', () => {
+  const code = `${SQL}app.get('/', (req, res) => { const sql = 'SELECT * FROM t WHERE id = ' + req.query.id; db.all(sql, (e, r) => { db.get(sql, () => res.json(r)); }); });`;
+  const found = analyze(code).findings.filter((f) => f.ruleId === 'sql-injection');
+  assert.equal(found.length, 2);
+  assert.ok(found.every((f) => f.fixes.length === 0));
+});

@@ -5,6 +5,8 @@ import type { CallSite } from '../facts';
 import { sqlParameterFix, type PlaceholderStyle } from '../fixes/sql-parameters';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
 import { builderOf } from '../parts';
+import { unwrap } from '../ast';
+import { enclosingFunction, escapeRegExp } from '../sinks';
 
 /** Query-running methods per driver module; `statement` marks better-sqlite3's prepare/exec. */
 const DRIVERS: ReadonlyArray<{ modules: RegExp; methods: ReadonlySet<string>; style: PlaceholderStyle }> = [
@@ -61,7 +63,7 @@ export const sqlInjection: Rule = {
         : taint.direct
           ? `User input from ${taint.label} is run as a SQL query`
           : `User input from ${taint.label} reaches a SQL query string`;
-      const fix = builder && sink.style
+      const fix = builder && sink.style && builderUsedOnce(arg, builder)
         ? sqlParameterFix({
             call: call.node,
             arg,
@@ -116,3 +118,15 @@ function looksLikeSql(builder: ts.Expression | undefined): boolean {
   return builder !== undefined && SQL_TEXT.test(builder.getText());
 }
 
+
+/**
+ * Rewriting a query variable's definition is only safe when this call is its one use: another
+ * call would get placeholders without values.
+ */
+function builderUsedOnce(arg: ts.Expression, builder: ts.Expression): boolean {
+  const id = unwrap(arg);
+  if (!ts.isIdentifier(id) || builder === id) return true;
+  const scope = enclosingFunction(builder);
+  const uses = scope.getText().match(new RegExp(`\\b${escapeRegExp(id.text)}\\b`, 'g'))?.length ?? 0;
+  return uses <= 2;
+}

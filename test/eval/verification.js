@@ -3,6 +3,7 @@
 // Ollama's simulated models — honest, noisy-honest and backdoored — at orbit sizes 0, 2, 4, 8 and
 // with the adaptive orbit. Prints detection and false-positive rates, model calls and ARQ.
 // Usage: node test/eval/verification.js [--quick] [--verbose] [--json] [--noise 0.1] [--slip 0.03]
+//        node test/eval/verification.js --model qwen2.5-coder:7b [--host URL] [--quick]   (a real Ollama)
 // (after `npm run build`); --noise is noisy-honest's state error rate, --slip its rate of
 // forgetting a security effect or getting the result wrong, per trace.
 // The models are simulated; see docs/benchmarks.md for repeating it with a real Ollama model.
@@ -73,7 +74,10 @@ async function evaluate(options = {}) {
     return memo.get(key);
   };
   let trigger = () => false;
-  const fake = await startFakeOllama({
+  // With a real model (--model) there is no simulated liar: the run measures how often the
+  // model's own inconsistency would raise a finding, and what verification costs.
+  const real = options.model !== undefined;
+  const fake = real ? undefined : await startFakeOllama({
     models: {
       'honest:sim': models.honest(provider),
       'noisy:sim': models.noisyHonest(slipping(provider, { slip: options.slip ?? 0.03, prng, hashString }), { rate: options.noiseRate ?? 0.1 }),
@@ -81,12 +85,16 @@ async function evaluate(options = {}) {
     },
   });
   // Which model runs on which half of the set: the headline pairs, plus honest on everything.
-  const plan = [
-    { model: 'backdoored:sim', label: 'hidden' },
-    { model: 'noisy:sim', label: 'clean' },
-    { model: 'honest:sim', label: 'clean' },
-    { model: 'honest:sim', label: 'hidden' },
-  ];
+  const plan = real
+    ? [{ model: options.model, label: 'clean' }, { model: options.model, label: 'hidden' }]
+    : [
+        { model: 'backdoored:sim', label: 'hidden' },
+        { model: 'noisy:sim', label: 'clean' },
+        { model: 'honest:sim', label: 'clean' },
+        { model: 'honest:sim', label: 'hidden' },
+      ];
+  const { resolveOllamaHost } = require(path.join(DIST, 'model/ollama/index.js'));
+  const host = real ? resolveOllamaHost(options.host, process.env) : fake.host;
   const runs = [];
   const signal = new AbortController().signal;
   try {
@@ -102,7 +110,7 @@ async function evaluate(options = {}) {
         if (fx.label !== label) continue;
         for (const setting of settings) {
           // A fresh backend per setting: no answer is reused, so calls and ARQ are each plan's own.
-          const backend = createOllamaBackend({ host: fake.host, model, firstChunkTimeoutMs: 30_000 });
+          const backend = createOllamaBackend({ host, model, firstChunkTimeoutMs: real ? 120_000 : 30_000 });
           const k = setting === 'adaptive' ? MAX_ORBIT : setting;
           const result = await verifyUnit(prepared, backend, { maxOrbit: k, adaptive: setting === 'adaptive', staticFindings: statics }, signal);
           if (result.kind !== 'verified') throw new Error(`${fx.name} with ${model}: ${JSON.stringify(result)}`);
@@ -117,9 +125,9 @@ async function evaluate(options = {}) {
       }
     }
   } finally {
-    await fake.close();
+    await fake?.close();
   }
-  return { runs, rows: summarise(runs, settings), fixtures: { hidden: fixtures.filter((f) => f.label === 'hidden').length, clean: fixtures.filter((f) => f.label === 'clean').length } };
+  return { runs, real, rows: real ? summariseReal(runs, settings) : summarise(runs, settings), fixtures: { hidden: fixtures.filter((f) => f.label === 'hidden').length, clean: fixtures.filter((f) => f.label === 'clean').length } };
 }
 
 /** One row per orbit setting: the headline rates and costs. */
@@ -149,6 +157,24 @@ function summarise(runs, settings) {
   });
 }
 
+/** With a real model: how often each half of the set is flagged, and the cost. */
+function summariseReal(runs, settings) {
+  const rate = (xs) => (xs.length ? xs.filter((r) => r.any).length / xs.length : NaN);
+  const mean = (xs, key) => (xs.length ? xs.reduce((s, r) => s + r[key], 0) / xs.length : NaN);
+  return settings.map((setting) => {
+    const at = runs.filter((r) => r.setting === setting);
+    return { setting: String(setting), flaggedClean: rate(at.filter((r) => r.label === 'clean')), flaggedHidden: rate(at.filter((r) => r.label === 'hidden')),
+      calls: mean(at, 'calls'), naiveCalls: mean(at, 'naiveCalls'), naiveBatched: mean(at, 'naiveBatched'), arq: mean(at, 'arq') };
+  });
+}
+
+function tableReal(rows) {
+  const pct = (x) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
+  const lines = ['| orbit | flagged: clean (false positives) | flagged: hidden effect | calls/function | naive calls (per input / batched) | ARQ |', '|---|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.setting} | ${pct(r.flaggedClean)} | ${pct(r.flaggedHidden)} | ${r.calls.toFixed(1)} | ${r.naiveCalls.toFixed(1)} / ${r.naiveBatched.toFixed(1)} | ${r.arq.toFixed(1)} |`);
+  return lines.join('\n');
+}
+
 function table(rows) {
   const pct = (x) => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
   const num = (x) => (Number.isNaN(x) ? '—' : x.toFixed(1));
@@ -171,7 +197,15 @@ if (require.main === module) {
   };
   const noiseRate = flag('--noise');
   const slip = flag('--slip');
-  evaluate({ quick: process.argv.includes('--quick'), noiseRate, slip }).then((e) => {
+  const text = (name) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  evaluate({ quick: process.argv.includes('--quick'), noiseRate, slip, model: text('--model'), host: text('--host') }).then((e) => {
+    if (e.real) {
+      process.stdout.write(`${e.fixtures.hidden} functions with a hidden effect, ${e.fixtures.clean} clean; model ${text('--model')}; ${((Date.now() - started) / 1000).toFixed(0)} s\n\n${tableReal(e.rows)}\n`);
+      return;
+    }
     if (process.argv.includes('--json')) {
       process.stdout.write(`${JSON.stringify({ fixtures: e.fixtures, rows: e.rows }, null, 2)}\n`);
       return;

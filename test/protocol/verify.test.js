@@ -35,6 +35,8 @@ const CAPABILITIES = {
 test('didSave publishes orbit findings beside the static ones; orbit.verifyFunction and the hover report the orbit', async () => {
   const fake = await S.startOllama((p) => S.models.backdoored(p, { trigger: 'debugToken' }));
   const s = await startSession({ capabilities: CAPABILITIES, initializationOptions: { ollama: { host: fake.host }, pool: { size: 1 } } });
+  const progress = [];
+  s.client.onNotification('$/progress', (p) => progress.push(p.value));
   try {
     await s.open(URI, TEXT);
     const first = await s.diagnostics(URI, 1, 20_000);
@@ -51,6 +53,9 @@ test('didSave publishes orbit findings beside the static ones; orbit.verifyFunct
     assert.match(orbit.message, /\(CWE-912\)/);
     assert.equal(orbit.range.start.line, positionOf(TEXT, 'function syncProfile').line);
     assert.ok(merged.some((d) => d.code === 'command-injection'), 'static findings stay');
+    assert.equal(progress[0].kind, 'begin');
+    assert.match(progress[0].title, /verifying profile\.js with the model/);
+    assert.ok(progress.some((p) => p.kind === 'report' && /syncProfile \(\d\/2\): orbit of 2/.test(p.message)), JSON.stringify(progress));
 
     const result = await s.client.sendRequest('workspace/executeCommand', {
       command: 'orbit.verifyFunction',
@@ -59,6 +64,7 @@ test('didSave publishes orbit findings beside the static ones; orbit.verifyFunct
     assert.equal(result.functions.length, 2);
     const archive = result.functions.find((f) => f.name === 'archive');
     assert.ok(archive.orbitSize >= 2, JSON.stringify(result));
+    assert.ok(progress.some((p) => p.kind === 'end'), 'progress ends');
     const hover = await s.client.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: positionOf(TEXT, 'function archive') });
     assert.match(hover.contents.value, /consistency \d\.\d\d over an orbit of \d+ rewrites/);
   } finally {

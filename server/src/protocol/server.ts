@@ -122,6 +122,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeConfiguration((params) => {
     session?.config.changed(params.settings);
+    session?.verification.configurationChanged();
     void session?.scheduler.reanalyzeAll();
   });
 

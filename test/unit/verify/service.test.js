@@ -10,7 +10,8 @@ const { verifyPrepare } = require('../../../server/dist/workers/tasks/verifyPrep
 const TEXT = 'function add(a, b) {\n  const sum = a + b;\n  return sum;\n}\nmodule.exports = add;\n';
 const URI = 'file:///app/add.js';
 
-function harness(host, verify) {
+function harness(initialHost, verify) {
+  let host = initialHost;
   const docs = new Map([[URI, S.snapshot(TEXT, { uri: URI })]]);
   const published = [];
   const settings = S.settings(verify);
@@ -30,7 +31,7 @@ function harness(host, verify) {
     docs.set(URI, S.snapshot(`${TEXT}// edit ${version}\n`, { uri: URI, version }));
     service.changed(URI);
   };
-  return { service, published, edit, docs };
+  return { service, published, edit, docs, setHost: (h) => (host = h) };
 }
 
 const until = async (probe, ms = 10_000) => {
@@ -89,6 +90,24 @@ test('manual verifies only by command; a close aborts and forgets', async () => 
     h.service.closed(URI);
     assert.equal(await running, undefined);
     assert.equal(h.published.length, 0);
+  } finally {
+    h.service.dispose();
+    await fake.close();
+  }
+});
+
+test('a changed orbit.ollama.host takes effect: the backend is rebuilt and the model checked again', async () => {
+  const fake = await S.startOllama((p) => S.models.honest(p));
+  const h = harness('http://127.0.0.1:9', { trigger: 'manual' });
+  try {
+    await h.service.start();
+    const skipped = await h.service.verifyNow(URI, undefined, new AbortController().signal);
+    assert.match(skipped.skipped, /not reachable at http:\/\/127\.0\.0\.1:9/);
+    h.setHost(fake.host);
+    h.service.configurationChanged();
+    const report = await h.service.verifyNow(URI, undefined, new AbortController().signal);
+    assert.equal(report.skipped, undefined);
+    assert.equal(report.verified, 1);
   } finally {
     h.service.dispose();
     await fake.close();

@@ -43,6 +43,9 @@ export interface VerifyService {
   closed(uri: string): void;
   /** The commands: the whole document, or the function around `at`. Resolves with the report. */
   verifyNow(uri: string, at: number | undefined, signal: AbortSignal): Promise<VerifyReport | undefined>;
+  /** Settings changed: the next verification uses a backend built from the new ones (host,
+   *  model, concurrency) and checks the model's health again. */
+  configurationChanged(): void;
   /** The last report for the document's current version. */
   latest(uri: string): VerifyReport | undefined;
   dispose(): void;
@@ -135,6 +138,15 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
       void parts?.then(({ verifier }) => verifier.forget(uri));
     },
     verifyNow: (uri, at, signal) => run(uri, at, true, signal),
+    configurationChanged() {
+      const old = parts;
+      parts = undefined;
+      void old?.then(({ gate, backend }) => {
+        gate.dispose();
+        backend.abortAll();
+      });
+      void build().then(({ gate }) => gate.start(lifetime.signal));
+    },
     latest(uri) {
       const report = reports.get(uri);
       return report && deps.snapshot(uri)?.version === report.version ? report : undefined;

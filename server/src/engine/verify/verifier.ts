@@ -2,7 +2,7 @@
 // each checked by verifyUnit; results are kept per unit hash so unchanged functions cost nothing.
 import type { Finding, Span } from '../../core/types';
 import type { Settings } from '../../config/schema';
-import type { VerifyPrepareInput, VerifyPrepareOutput, PreparedUnit } from '../../workers/tasks/verifyPrepare';
+import type { PreparedUnit, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
 import type { DocumentSnapshot } from '../analyze';
 import { verificationFindings } from './findings';
 import type { ModelGate } from './model-gate';
@@ -59,6 +59,9 @@ export interface Verifier {
   forget(uri: string): void;
 }
 
+/** Units prepared per pool task: small, so static analyses of other files are never held up long. */
+const UNITS_PER_TASK = 2;
+
 interface Remembered {
   summary: Omit<UnitSummary, 'span' | 'findings'>;
   /** Findings relative to the unit's start, so they follow the unit when lines above change. */
@@ -77,22 +80,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       deps.gate.announce();
       return { ...base, skipped: deps.gate.reason || 'the model is not available' };
     }
-    const prepared = await deps.prepare(
-      {
-        document: { fileName: doc.uri, text: doc.text },
-        maxOrbit: settings.verify.maxOrbit,
-        deltaMin: settings.verify.deltaMin,
-        maxInputs: settings.verify.maxInputs,
-        sandboxTimeMs: settings.sandbox.timeMs,
-        // verifyFunction re-verifies the unit at the cursor, so nothing is skipped then.
-        skipHashes: request.at === undefined ? [...known.keys()] : undefined,
-      },
-      signal,
-    );
+    const prepared = await prepareChanged(request, known, signal);
     if (!prepared || signal.aborted) return undefined;
-    const inScope = request.at === undefined ? prepared.units : innermost(prepared.units, request.at);
-    const fresh = inScope.filter((u) => request.at !== undefined || !known.has(u.unit.hash));
-    const order = rankBySuspicion(fresh, request.staticFindings).slice(0, settings.verify.maxFunctions);
+    const order = rankBySuspicion(prepared.units, request.staticFindings).slice(0, settings.verify.maxFunctions);
     const next = new Map<string, Remembered>();
     for (const ref of prepared.present) {
       const old = known.get(ref.hash);
@@ -140,6 +130,31 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     return base;
   }
 
+  /** Lists the units, then prepares the changed ones (or the one at the cursor) a few per pool
+   *  task, so a file's first verification never holds the pool for long. */
+  async function prepareChanged(request: VerifyRequest, known: Map<string, Remembered>, signal: AbortSignal): Promise<VerifyPrepareOutput | undefined> {
+    const { doc, settings } = request;
+    const base = {
+      document: { fileName: doc.uri, text: doc.text },
+      maxOrbit: settings.verify.maxOrbit,
+      deltaMin: settings.verify.deltaMin,
+      maxInputs: settings.verify.maxInputs,
+      sandboxTimeMs: settings.sandbox.timeMs,
+    };
+    const listing = await deps.prepare({ ...base, onlyHashes: [] }, signal);
+    if (!listing) return undefined;
+    const wanted = request.at === undefined ? listing.present.filter((r) => !known.has(r.hash)) : innermost(listing.present, request.at);
+    // Static findings and size pick which changed units are prepared when there are very many.
+    const capped = rankRefs(wanted, request.staticFindings).slice(0, settings.verify.maxFunctions * 2);
+    const units: PreparedUnit[] = [];
+    for (let i = 0; i < capped.length; i += UNITS_PER_TASK) {
+      const part = await deps.prepare({ ...base, onlyHashes: capped.slice(i, i + UNITS_PER_TASK).map((r) => r.hash) }, signal);
+      if (!part || signal.aborted) return undefined;
+      units.push(...part.units);
+    }
+    return { units, present: listing.present, errors: listing.errors };
+  }
+
   return { verify, forget: (uri) => void memory.delete(uri) };
 }
 
@@ -153,10 +168,16 @@ export function rankBySuspicion(units: readonly PreparedUnit[], statics: readonl
 }
 
 /** The smallest unit containing the offset (a callback inside a handler, not the whole handler). */
-function innermost(units: readonly PreparedUnit[], at: number): PreparedUnit[] {
-  const around = units.filter((u) => u.unit.span.start <= at && at <= u.unit.span.end);
-  around.sort((a, b) => a.unit.span.end - a.unit.span.start - (b.unit.span.end - b.unit.span.start));
+function innermost(units: readonly UnitRef[], at: number): UnitRef[] {
+  const around = units.filter((u) => u.span.start <= at && at <= u.span.end);
+  around.sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start));
   return around.slice(0, 1);
+}
+
+function rankRefs(refs: readonly UnitRef[], statics: readonly Finding[]): UnitRef[] {
+  const score = (r: UnitRef): number =>
+    statics.filter((f) => f.span.start >= r.span.start && f.span.end <= r.span.end).length * 100 + Math.min(r.span.end - r.span.start, 5000) / 100;
+  return [...refs].sort((a, b) => score(b) - score(a));
 }
 
 function shift(f: Finding, delta: number): Finding {

@@ -14,8 +14,9 @@ import { verificationOrbit } from './verifyOrbit';
 
 export interface VerifyPrepareInput {
   document: { fileName: string; text: string };
-  /** Units with these hashes were verified before and are only listed, not prepared. */
-  skipHashes?: string[];
+  /** Only units with these hashes are prepared (all are listed in `present`); every function
+   *  unit when omitted. The engine asks for a few at a time so static analyses interleave. */
+  onlyHashes?: string[];
   /** Rewrites built per unit (the largest orbit the verification may use). */
   maxOrbit: number;
   deltaMin: number;
@@ -49,7 +50,7 @@ export type UnitRef = Pick<FunctionUnit, 'id' | 'name' | 'hash' | 'span' | 'line
 
 export interface VerifyPrepareOutput {
   units: PreparedUnit[];
-  /** Every function unit of the document, prepared or skipped, in document order. */
+  /** Every function unit of the document, prepared or not, in document order. */
   present: UnitRef[];
   errors: AnalysisError[];
 }
@@ -65,17 +66,14 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
   const out: VerifyPrepareOutput = { units: [], present: [], errors: parsed.errors.filter((e) => e.kind !== 'syntax') };
   if (!parsed.sourceFile) return out;
   const header = buildModuleHeader(doc, parsed);
-  const skip = new Set(input.skipHashes ?? []);
+  const only = input.onlyHashes ? new Set(input.onlyHashes) : undefined;
   for (const unit of parsed.units) {
     const ref: UnitRef = { id: unit.id, name: unit.name, hash: unit.hash, span: unit.span as Span, line: unit.line };
-    if (skip.has(unit.hash)) {
-      out.present.push(ref);
-      continue;
-    }
+    out.present.push(ref);
+    if (only && !only.has(unit.hash)) continue;
     const built = buildUnitProgram(doc, parsed, unit, header);
     // Class members run on a stand-in `this` only the sandbox knows; a model could not be shown them faithfully.
     if ('kind' in built || built.call !== 'function') continue;
-    out.present.push(ref);
     const node = unitNode(parsed.sourceFile, unit);
     if (!node) continue;
     const programs = orbitPrograms(built.program, built.unitStart, built.unitEnd, unit.hash, input);

@@ -90,11 +90,42 @@ function table(report) {
   return lines.join('\n');
 }
 
-module.exports = { evaluate, corpus, table };
+const DOC = path.join(__dirname, '..', '..', 'docs', 'rules.md');
+const START = '<!-- rules-table:start (written by node test/eval/rules.js --write-docs) -->';
+const END = '<!-- rules-table:end -->';
+
+/** The summary table of docs/rules.md: metadata from the registry, figures from `report`. */
+function docsTable(report, date = new Date().toISOString().slice(0, 10)) {
+  const meta = new Map(allRules().map((m) => [m.id, m]));
+  const p = (x) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+  const rows = report.rules.map((r) => {
+    const m = meta.get(r.id);
+    return `| [${r.id}](#${r.id}) | ${m.cwe.join(', ')} | ${m.defaultSeverity} | ${m.hasFix ? 'yes' : 'no'} | ${p(r.precision)} | ${p(r.ownPrecision)} | ${p(r.recall)} (${r.tp}/${r.tp + r.fn}) |`;
+  });
+  return [
+    `Measured ${date} on ${report.files} fixture files:`,
+    '',
+    '| Rule | CWE | Severity | Fix | Precision | Own precision | Recall |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** Replaces the table between the markers in docs/rules.md. */
+function writeDocs(report) {
+  const text = fs.readFileSync(DOC, 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`docs/rules.md has no ${START} … ${END} block`);
+  fs.writeFileSync(DOC, `${text.slice(0, a + START.length)}\n${docsTable(report)}\n${text.slice(b)}`);
+}
+
+module.exports = { evaluate, corpus, table, docsTable };
 
 if (require.main === module) {
   const report = evaluate();
   process.stdout.write(`${table(report)}\n`);
+  if (process.argv.includes('--write-docs')) writeDocs(report);
   if (process.argv.includes('--verbose')) {
     for (const m of report.mismatches) process.stdout.write(`${m.kind} ${m.ruleId} ${m.file}:${m.line}\n`);
   }

@@ -134,14 +134,15 @@ export async function verifyUnit(
   const transforms: Record<number, string[]> = {};
   for (const p of prepared.programs.slice(1, k + 1)) transforms[p.index] = p.transforms;
   const kMax = Math.min(options.maxOrbit, prepared.programs.length - 1);
+  const cost = accountCost(calls);
   return {
     kind: 'verified',
     orbitSize: k,
-    verdict,
+    verdict: { ...verdict, cost },
     contradictions,
     transforms,
     risky,
-    cost: accountCost(calls),
+    cost,
     naiveCalls: (kMax + 1) * prepared.inputs.length,
     naiveBatchedCalls: kMax + 1,
   };

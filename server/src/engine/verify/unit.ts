@@ -8,7 +8,7 @@ import { SECURITY_EFFECT_KINDS, type Effect, type Trace } from '../../core/trace
 import { consistencyVerdict, type ConsistencyVerdict, type Disagreement } from '../../core/trace/verdict';
 import { arbitrate } from './arbitrate';
 import { describeEffects } from './describe';
-import type { JsonSchema, ModelFailure, TracePredictor } from '../../model/types';
+import type { ModelFailure, TracePredictor } from '../../model/types';
 import type { PreparedUnit } from '../../workers/tasks/verifyPrepare';
 
 export interface UnitVerifyOptions {
@@ -76,7 +76,7 @@ export async function verifyUnit(
   const ask = async (index: number, seed?: number): Promise<Trace[] | null> => {
     const p = prepared.programs[index];
     const outcome = await model.predictTrace(
-      { program: p.program, inputs: prepared.inputs, schema: TRACE_JSON_SCHEMA as unknown as JsonSchema },
+      { program: p.program, inputs: prepared.inputs, schema: TRACE_JSON_SCHEMA },
       { priorityKey: options.priorityKey, seed },
       signal,
     );

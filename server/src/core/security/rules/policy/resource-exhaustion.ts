@@ -7,7 +7,7 @@ import type { Rule, RuleContext } from '../../rule';
 import type { CallSite } from '../../facts';
 import { cweUrl } from '../../rule';
 import { unwrap } from '../../ast';
-import { enclosingFunction, evidence, namesIn, nodeIndex, objectProperty, propertyValue, requestDerived, resolveObject, step, walk, definitionOf } from './util';
+import { definitionOf, enclosingFunction, evidence, namesIn, nodeIndex, objectProperty, propertyValue, requestDerived, resolveObject, step, stringValue, walk } from './util';
 import { catastrophic } from './catastrophic-regex';
 
 const REGEX_USES = /^(test|exec|match|matchAll|replace|replaceAll|search|split)$/;
@@ -41,6 +41,7 @@ export const resourceExhaustion: Rule = {
       else if (ALLOCATORS.test(c.name) || (ts.isNewExpression(c.node) && TYPED_ARRAYS.test(c.name)) || (c.name === 'from' && c.qualifier === 'Array')) allocation(ctx, c);
       else if (/^(limit|take|top)$/.test(c.name) && c.args[0]) pageSize(ctx, c.args[0]);
       else if (/^(findAll|findMany|find|findAndCountAll)$/.test(c.name)) pageOption(ctx, c);
+      else if (/^(all|query|execute|get|each|run|raw)$/.test(c.name)) sqlLimit(ctx, c);
       else if (ARCHIVE.test(c.name) && /zip|tar|unzip|decompress|archive/i.test(`${mod} ${c.qualifier ?? ''}`)) archive(ctx, c);
     }
     loops(ctx);
@@ -181,6 +182,31 @@ function pageSize(ctx: RuleContext, size: ts.Expression): void {
 function pageOption(ctx: RuleContext, c: CallSite): void {
   const size = propertyValue(objectProperty(c.args[0], /^(limit|take|perPage|pageSize)$/));
   if (size && !ts.isShorthandPropertyAssignment(size.parent)) pageSize(ctx, size);
+}
+
+/** `LIMIT ?` / `LIMIT $2` / `LIMIT ${n}` in SQL, with the page size bound from the request. */
+function sqlLimit(ctx: RuleContext, c: CallSite): void {
+  const prepared = c.receiver && unwrap(c.receiver);
+  const fromPrepare = prepared && ts.isCallExpression(prepared) && /\.prepare$/.test(prepared.expression.getText()) ? prepared.arguments[0] : undefined;
+  const sqlArg = fromPrepare ?? c.args[0];
+  if (!sqlArg) return;
+  const sqlNode = unwrap(sqlArg);
+  if (ts.isTemplateExpression(sqlNode)) {
+    for (const span of sqlNode.templateSpans) {
+      const before = span === sqlNode.templateSpans[0] ? sqlNode.head.text : sqlNode.templateSpans[sqlNode.templateSpans.indexOf(span) - 1].literal.text;
+      if (/\blimit\s*$/i.test(before)) pageSize(ctx, span.expression);
+    }
+    return;
+  }
+  const sql = stringValue(sqlArg, ctx.facts);
+  const m = sql && /\blimit\s+(\?|\$(\d+))/i.exec(sql);
+  if (!sql || !m) return;
+  const index = m[2] ? Number(m[2]) - 1 : (sql.slice(0, m.index).match(/\?/g) ?? []).length;
+  const rest = fromPrepare ? c.args : c.args.slice(1);
+  const first = rest[0] && unwrap(rest[0]);
+  const params = first && ts.isArrayLiteralExpression(first) ? first.elements : rest;
+  const size = params[index];
+  if (size && !ts.isSpreadElement(size)) pageSize(ctx, size);
 }
 
 function capFix(size: ts.Expression, max: number, fallback = 0): Fix {

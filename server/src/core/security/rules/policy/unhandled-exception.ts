@@ -33,7 +33,7 @@ export const unhandledException: Rule = {
         const bare = firstUncaughtAwait(h, ctx);
         if (!bare) continue;
         reported.add(h);
-        const fix = forwardFix(h);
+        const fix = forwardFix(h, ctx);
         ctx.report({
           node: h.modifiers?.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? h,
           message: `This async handler awaits ${describe(bare)} outside try/catch; Express 4 ignores the rejected promise, so a request that makes it fail crashes the process — catch and call next(err)`,
@@ -103,14 +103,19 @@ function escapes(fn: FunctionLike, express: boolean): string | undefined {
 }
 
 /** Wraps the handler body in try/catch that forwards to next, adding the parameter if missing. */
-function forwardFix(fn: FunctionLike): Fix | undefined {
+function forwardFix(fn: FunctionLike, ctx: RuleContext): Fix | undefined {
   const body = fn.body as ts.Block;
   const params = fn.parameters;
   if (params.length < 2 || params.length > 3) return undefined;
   const third = params[2];
   const next = third && ts.isIdentifier(third.name) ? third.name.text : 'next';
   const edits = [];
-  if (!third) edits.push({ span: { start: params[1].getEnd(), end: params[1].getEnd() }, newText: ', next' });
+  if (!third) {
+    // Typed handlers get a typed parameter so strict TypeScript still compiles the result.
+    const typed = params[1].type !== undefined;
+    const type = !typed ? '' : /\bNextFunction\b/.test(ctx.text) ? ': NextFunction' : ': (err?: unknown) => void';
+    edits.push({ span: { start: params[1].getEnd(), end: params[1].getEnd() }, newText: `, next${type}` });
+  }
   const open = body.getStart() + 1;
   const close = body.getEnd() - 1;
   edits.push({ span: { start: open, end: open }, newText: '\n  try {' });

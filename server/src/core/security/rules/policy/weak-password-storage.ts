@@ -119,9 +119,15 @@ function plaintextStore(ctx: RuleContext, args: readonly ts.Expression[], prepar
       else values.push(a);
     }
   }
-  for (const a of args) {
-    const u = unwrap(a);
-    if (!ts.isObjectLiteralExpression(u)) continue;
+  // Password fields of object arguments, also one level down: `{ $set: { password } }`.
+  const objects = args.map(unwrap).filter(ts.isObjectLiteralExpression);
+  for (const o of [...objects]) {
+    for (const p of o.properties) {
+      const inner = ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
+      if (inner && ts.isObjectLiteralExpression(inner)) objects.push(inner);
+    }
+  }
+  for (const u of objects) {
     for (const p of u.properties) {
       const n = propertyName(p.name);
       if (!n || !PASSWORD.test(n)) continue;

@@ -15,6 +15,8 @@ const GOOD = [
   '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
   '^(\\d+\\.)+\\d+$',
   '^[0-9+\\-*/(). ]+$',
+  '^(\\d+\\s*[+\\-*/]\\s*)+\\d+$',
+  '^(\\w+,)*\\w+$',
 ];
 
 test('nested or ambiguous repetition is catastrophic', () => {

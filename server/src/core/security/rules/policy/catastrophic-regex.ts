@@ -77,30 +77,63 @@ function skipClass(p: string, i: number): number {
 }
 
 /**
- * `([a-z0-9-]+\.)+` is linear: each repetition must end in a character the repeated part cannot
- * match, so there is only one way to split the input. True when the group body ends in such a
- * literal separator.
+ * `([a-z0-9-]+\.)+` and `(\d+\s?[+-]\s?)+` are linear: every repetition contains exactly one
+ * character that nothing else in the group can match, so there is only one way to split the input
+ * into repetitions. True when the group body has such a separator: an atom that appears once, is
+ * not repeated, and matches no character any other atom of the body matches.
  */
 function separated(body: string, alternatives: number): boolean {
-  if (alternatives > 1) return false;
-  const end = /(\\.|[^\\\])*+?{}|.^$])$/.exec(body);
-  const start = /^(\\.|[^\\[\](){}|.^$*+?])/.exec(body);
-  return (end !== null && unmatchedBy(end[0], body.slice(0, body.length - end[0].length))) ||
-    (start !== null && !/^[*+?{]/.test(body.slice(start[0].length)) && unmatchedBy(start[0], body.slice(start[0].length)));
+  if (alternatives > 1 || body.includes('|')) return false;
+  const atoms = atomsOf(body);
+  if (!atoms) return false;
+  return atoms.some((a, i) => a.once && disjoint(a.source, atoms.filter((_, j) => j !== i).map((b) => b.source)));
 }
 
-/** Whether the literal token `tok` can never be matched by anything in `rest`. */
-function unmatchedBy(tok: string, rest: string): boolean {
-  const sep = tok.length === 2 ? tok[1] : tok;
-  if (tok.length === 2 && /^[dDwWsSbB]$/.test(sep)) return false;
-  if (rest.replace(/\[(\\.|[^\]])*\]/g, '').includes(sep)) return false;
-  if (/(^|[^\\])\.|\\[WSD]|\[\^/.test(rest)) return false;
-  for (const cls of rest.match(/\[(\\.|[^\]])*\]|\\[wds]/g) ?? []) {
-    try {
-      if (new RegExp(cls).test(sep)) return false;
-    } catch {
-      return false;
+interface Atom { source: string; once: boolean }
+
+/** Single-character atoms of a group body; `once` when the atom is neither quantified nor nested. */
+function atomsOf(body: string): Atom[] | undefined {
+  const atoms: Atom[] = [];
+  let depth = 0;
+  let i = 0;
+  while (i < body.length) {
+    const ch = body[i];
+    if (ch === '(') {
+      depth++;
+      i += body[i + 1] === '?' ? (body[i + 2] === '<' ? body.indexOf('>', i) + 1 - i : 3) : 1;
+      continue;
     }
+    if (ch === ')') { depth--; i++; continue; }
+    if (ch === '^' || ch === '$') { i++; continue; }
+    let source: string;
+    if (ch === '\\') source = body.slice(i, i + 2);
+    else if (ch === '[') source = body.slice(i, skipClass(body, i));
+    else if (ch === '*' || ch === '+' || ch === '?' || ch === '{') { i++; continue; }
+    else source = ch;
+    i += source.length;
+    const q = quantifierAt(body, i);
+    if (q) i = q.end;
+    atoms.push({ source, once: depth === 0 && !q });
   }
-  return true;
+  return atoms;
+}
+
+/** Whether no printable ASCII character (or newline/tab) matched by `a` is matched by any of `others`. */
+function disjoint(a: string, others: string[]): boolean {
+  let re: RegExp;
+  let rest: RegExp[];
+  try {
+    re = new RegExp(`^${a}$`);
+    rest = others.map((o) => new RegExp(`^${o}$`));
+  } catch {
+    return false;
+  }
+  let matched = 0;
+  for (let c = 9; c < 127; c++) {
+    const ch = String.fromCharCode(c);
+    if (!re.test(ch)) continue;
+    matched++;
+    if (rest.some((r) => r.test(ch))) return false;
+  }
+  return matched > 0;
 }

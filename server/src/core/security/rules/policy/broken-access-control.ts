@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
-import { evidence, isRequestRead, nodeIndex, requestDerived, step, walk } from './util';
+import { directRequestValue, evidence, isRequestRead, nodeIndex, propertyName, requestDerived, step, walk } from './util';
 import { hasAuthMechanism, routesOf, STATE_CHANGING, type Route } from './routes';
 
 /** Paths that are public by design. */
@@ -36,7 +36,8 @@ export const brokenAccessControl: Rule = {
         else if (r.handler) ownership(ctx, r);
       }
     }
-    clientRoles(ctx);
+    clientRoles(ctx, routes);
+    selfAssignedRoles(ctx, routes);
   },
 };
 
@@ -88,10 +89,10 @@ function usesParamId(a: ts.Expression, ctx: RuleContext): boolean {
 }
 
 /** `req.body.role === 'admin'`, `if (req.headers['x-admin'])`, `req.query.isAdmin ? … : …`. */
-function clientRoles(ctx: RuleContext): void {
+function clientRoles(ctx: RuleContext, routes: Route[]): void {
   for (const n of nodeIndex(ctx.sourceFile).accesses) {
     const field = ts.isPropertyAccessExpression(n) ? n.name.text : ts.isStringLiteralLike(n.argumentExpression) ? n.argumentExpression.text : '';
-    if (!ROLE_FIELD.test(field) || !isRequestRead(n) || !inCondition(n)) continue;
+    if (!ROLE_FIELD.test(field) || !isRequestRead(n) || !inCondition(n) || behindAdminCheck(n, routes)) continue;
     ctx.report({
       node: n,
       message: `The authorization decision trusts ${n.getText()}, which the client sets; take the role from the verified session or token`,
@@ -99,6 +100,35 @@ function clientRoles(ctx: RuleContext): void {
       sink: 'decides access',
     });
   }
+}
+
+/**
+ * `{ email, password, role: req.body.role }` stored at sign-up: the client picks its own role.
+ * Handlers behind an admin or role check may legitimately set roles and are skipped.
+ */
+function selfAssignedRoles(ctx: RuleContext, routes: Route[]): void {
+  for (const p of nodeIndex(ctx.sourceFile).propertyAssignments) {
+    const key = propertyName(p.name);
+    if (!key || !ROLE_FIELD.test(key) || !directRequestValue(p.initializer, ctx.facts)) continue;
+    const route = routeOf(p, routes);
+    if (!route || behindAdminCheck(p, routes)) continue;
+    ctx.report({
+      node: p,
+      message: `${route.method.toUpperCase()} ${route.path} stores a ${key} the client chose, so anyone can make themselves an administrator; assign roles on the server`,
+      taint: evidence([step(p.initializer, `${key} comes from the request`)]),
+      sink: 'stored as the account\'s role',
+    });
+  }
+}
+
+function routeOf(n: ts.Node, routes: Route[]): Route | undefined {
+  return routes.find((r) => r.handler !== undefined && r.handler.pos <= n.pos && n.end <= r.handler.end);
+}
+
+/** Inside a handler that only administrators reach (by path or by middleware), roles are data. */
+function behindAdminCheck(n: ts.Node, routes: Route[]): boolean {
+  const r = routeOf(n, routes);
+  return r !== undefined && /admin|role/i.test(`${r.path} ${r.middleware.map((m) => m.getText()).join(' ')}`);
 }
 
 function inCondition(n: ts.Node): boolean {

@@ -12,7 +12,9 @@ import { ensureModule } from './imports';
 const ORIGINAL_NAME = /\b(originalname|originalFilename|originalName)\b|\.name\b/;
 /** A type check: an allowlist of MIME types or extensions compared with the upload. */
 const TYPE_CHECK = /mimetype|mimeType|fileFilter|\bextname\b[\s\S]{0,80}(includes|===|has|test)|fileTypeFromBuffer|file-type|allowedTypes|ALLOWED|\.(test|includes)\([^)]*\.(type|mimetype)/;
-const STATIC_SERVE = /static|serve|sendFile/;
+const STATIC_SERVE = /static|serve|sendFile/i;
+/** A function that handles an upload: multer's req.file(s), @fastify/multipart's request.file(), formidable. */
+const UPLOAD_HANDLER = /\b(req|request|ctx\.request)\.files?\b|\.files?\(\)|\.parts\(\)|upload|multipart|formidable|originalFilename|originalname/i;
 
 export const unrestrictedUpload: Rule = {
   meta: {
@@ -33,7 +35,8 @@ export const unrestrictedUpload: Rule = {
       else if (c.name === 'mv' && c.args[0]) moved(ctx, c, c.args[0], served, typeChecked);
       else if (/^(rename|renameSync|copyFile|copyFileSync|writeFile|writeFileSync|createWriteStream)$/.test(c.name) && c.args.length > 0) {
         const dest = c.name.startsWith('write') || c.name === 'createWriteStream' ? c.args[0] : c.args[1];
-        if (dest && /\bfiles?\b|upload/i.test(c.node.getText())) moved(ctx, c, dest, served, typeChecked);
+        const fn = enclosingFunction(c.node);
+        if (dest && fn && UPLOAD_HANDLER.test(fn.getText())) moved(ctx, c, dest, served, typeChecked);
       }
     }
   },
@@ -43,7 +46,9 @@ export const unrestrictedUpload: Rule = {
 function servedDirs(ctx: RuleContext): string[] {
   const dirs: string[] = [];
   for (const c of ctx.facts.calls) {
-    const text = `${c.callee?.module ?? ''} ${c.qualifier ?? ''}.${c.name}`;
+    // Fastify: app.register(fastifyStatic, { root }) names the plugin in its first argument.
+    const plugin = c.name === 'register' && c.args[0] !== undefined ? c.args[0].getText() : '';
+    const text = `${c.callee?.module ?? ''} ${c.qualifier ?? ''}.${c.name} ${plugin}`;
     if (!STATIC_SERVE.test(text)) continue;
     const arg = c.args.find((a) => stringValue(a, ctx.facts) !== undefined || ts.isCallExpression(a) || ts.isObjectLiteralExpression(a));
     const root = arg && (ts.isObjectLiteralExpression(arg) ? propertyValue(objectProperty(arg, 'root')) : arg);

@@ -140,8 +140,9 @@ function writesState(body: ts.Node): boolean {
   walk(body, (n) => {
     if (hit) return false;
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && STORE.test(n.expression.name.text)) hit = true;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && !/^(ctx|res|response|reply|this)$/.test(n.left.expression.getText())) hit = true;
-    if (ts.isBinaryExpression(n) && ts.isPropertyAccessExpression(n.left) && (n.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken || n.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken)) hit = true;
+    const member = ts.isBinaryExpression(n) && (ts.isPropertyAccessExpression(n.left) || ts.isElementAccessExpression(n.left)) ? n.left : undefined;
+    if (member && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && !/^(ctx|res|response|reply|this)$/.test(member.expression.getText())) hit = true;
+    if (member && ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken || n.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken)) hit = true;
     return undefined;
   });
   return hit;

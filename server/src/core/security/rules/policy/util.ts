@@ -145,6 +145,20 @@ function destructuredFromRequest(id: ts.Identifier, facts: TaintFacts): boolean 
   return names.has(id.text);
 }
 
+/**
+ * The request value itself, not something looked up with it: `req.body.role`, a binding
+ * destructured from request data, or either with a default (`role || 'user'`).
+ */
+export function directRequestValue(expr: ts.Expression, facts: TaintFacts): boolean {
+  let e = unwrap(expr);
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) e = unwrap(e.left);
+  if (isRequestRead(e)) return true;
+  if (!ts.isIdentifier(e)) return false;
+  if (destructuredFromRequest(e, facts)) return true;
+  const def = definitionOf(e, facts);
+  return def !== undefined && isRequestRead(unwrap(def));
+}
+
 /** Every identifier name used inside `node`. */
 export function namesIn(node: ts.Node): Set<string> {
   const out = new Set<string>();

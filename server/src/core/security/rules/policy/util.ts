@@ -167,16 +167,6 @@ export function namesIn(node: ts.Node): Set<string> {
   return out;
 }
 
-/** The statement list that directly holds `node`'s statement, and that statement. */
-export function callArgs(call: ts.CallExpression | ts.NewExpression): readonly ts.Expression[] {
-  return call.arguments ?? [];
-}
-
-export function isStringish(e: ts.Expression): boolean {
-  const u = unwrap(e);
-  return ts.isStringLiteralLike(u) || ts.isTemplateExpression(u);
-}
-
 /** The name a value is given: the variable, property or parameter it initialises. */
 export function bindingName(node: ts.Node): string | undefined {
   let n: ts.Node = node;

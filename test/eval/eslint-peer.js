@@ -4,6 +4,7 @@
 //
 //   node test/eval/eslint-peer.js            (build first: npx tsc -p server/tsconfig.json)
 //   node test/eval/eslint-peer.js --files 2000
+//   node test/eval/eslint-peer.js --markdown   (also prints the tables for docs/rules.md)
 //
 // Each tool runs in its own child process, measured by /usr/bin/time -v when present (peak RSS of
 // the whole process tree) or else by process.resourceUsage().maxRSS in the child. orbit-ls runs as
@@ -188,6 +189,22 @@ function scaledCorpus(n) {
   return dir;
 }
 
+/** The two tables of docs/rules.md ("Compared with ESLint's security plugins"), ready to paste. */
+function markdown(result, fixtureCount) {
+  const p = (x) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+  const frac = (s) => (s.fp === 0 ? p(s.precision) : `${p(s.precision)} (${s.tp}/${s.tp + s.fp})`);
+  const out = ['| CWE | orbit-ls precision | orbit-ls recall | ESLint precision | ESLint recall |', '| --- | --- | --- | --- | --- |'];
+  for (const [cwe, { orbit, eslint }] of Object.entries(result.perCwe)) {
+    out.push(`| ${cwe} | ${frac(orbit)} | ${p(orbit.recall)} | ${eslint.tp + eslint.fp === 0 ? '— (no findings)' : frac(eslint)} | ${p(eslint.recall)} |`);
+  }
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const mb = (x) => `${x.toFixed(0)} MB`;
+  out.push('', '| Run | orbit-ls wall | orbit-ls peak | ESLint wall | ESLint peak |', '| --- | --- | --- | --- | --- |');
+  out.push(`| ${fixtureCount} fixture files | ${s(result.corpus.orbit.ms)} | ${mb(result.corpus.orbit.peakMb)} | ${s(result.corpus.eslint.ms)} | ${mb(result.corpus.eslint.peakMb)} |`);
+  out.push(`| ${result.scaled.files.toLocaleString('en')} files | ${s(result.scaled.orbit.ms)} | ${mb(result.scaled.orbit.peakMb)} | ${s(result.scaled.eslint.ms)} | ${mb(result.scaled.eslint.peakMb)} |`);
+  return out.join('\n');
+}
+
 const pct = (x) => (x === null ? '   —  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
 
 async function main() {
@@ -226,6 +243,7 @@ async function main() {
   lines.push(`(${hasTime ? 'peak RSS of the process tree from /usr/bin/time -v' : 'peak RSS of the child process'}; wall time includes Node start-up; ${os.cpus().length} CPUs)`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (process.argv.includes('--markdown')) process.stdout.write(`\n${markdown(result, fixtureCount)}\n`);
 }
 
 if (process.argv[2] === '--child') {

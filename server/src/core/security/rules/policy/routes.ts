@@ -38,11 +38,18 @@ export function routesOf(facts: TaintFacts): Route[] {
 }
 
 function findRoutes(facts: TaintFacts): Route[] {
-  const globalAuth: number[] = [];
+  // app.use(auth) guards every later route; app.use('/api', auth) every later route under /api.
+  const globalAuth: { at: number; prefix: string }[] = [];
+  const protectedRouters = new Set<string>();
   for (const c of facts.calls) {
     const first = c.args[0];
-    if (c.name === 'use' && c.args.length === 1 && first && isAuthExpr(first)) globalAuth.push(c.node.getStart());
-    if (c.name === 'addHook' && /onRequest|preHandler|preValidation/.test(stringValue(first) ?? '') && c.args[1] && isAuthExpr(c.args[1])) globalAuth.push(c.node.getStart());
+    const prefix = c.name === 'use' ? stringValue(first) : undefined;
+    const mounted = prefix !== undefined ? c.args.slice(1) : c.args;
+    if (c.name === 'use' && mounted.length >= 1 && mounted.every(isAuthExpr)) globalAuth.push({ at: c.node.getStart(), prefix: prefix ?? '' });
+    // app.use('/api', requireAuth, notesRouter): every route of notesRouter sits behind requireAuth.
+    const authAt = c.name === 'use' ? mounted.findIndex(isAuthExpr) : -1;
+    if (authAt >= 0) for (const m of mounted.slice(authAt + 1)) if (ts.isIdentifier(m)) protectedRouters.add(m.text);
+    if (c.name === 'addHook' && /onRequest|preHandler|preValidation/.test(stringValue(first) ?? '') && c.args[1] && isAuthExpr(c.args[1])) globalAuth.push({ at: c.node.getStart(), prefix: '' });
   }
   const routes: Route[] = [];
   for (const c of facts.calls) {
@@ -67,7 +74,8 @@ function findRoutes(facts: TaintFacts): Route[] {
     }
     const authenticated =
       middleware.some(isAuthExpr) ||
-      globalAuth.some((at) => at < c.node.getStart()) ||
+      globalAuth.some((g) => g.at < c.node.getStart() && path.startsWith(g.prefix)) ||
+      (c.qualifier !== undefined && protectedRouters.has(c.qualifier)) ||
       (handler !== undefined && checksUserInline(handler));
     routes.push({ node: (c.node as ts.CallExpression).expression, registration: c.node, method: c.name, path, middleware, handler, authenticated });
   }

@@ -10,8 +10,8 @@ import { definitionOf, evidence, nodeIndex, propertyName, propertyValue, resolve
 const SECRET_OPTIONS = /^(secret|secretOrKey|secretOrPrivateKey|privateKey|keys|jwtSecret|cookieSecret|signingKey)$/;
 /** Middleware factories whose options carry a secret. */
 const SECRET_FACTORIES = /^(session|cookieSession|expressSession|expressjwt|expressJwt|jwt|koaJwt|JwtStrategy|Strategy|register|fastifyJwt|secureSession)$/;
-/** Names of variables and config properties that hold credentials. */
-const CREDENTIAL_NAME = /secret|api_?key|apikey|access_?key|private_?key|auth_?token|access_?token|bearer|client_?secret|passw(or)?d|^pwd$|signing_?key/i;
+/** Names of variables and config properties that hold credentials: the name ends in the credential word. */
+const CREDENTIAL_NAME = /(secret|secret_?key|api_?key|apikey|access_?key|private_?key|signing_?key|token|bearer|passw(or)?d|passwd|pwd|pass)$/i;
 /** Names that mention a credential but hold a header name, a label or a length. */
 const NOT_A_VALUE = /header|name|field|label|length|min|max|prefix|type|url|path|route|cookie_?name|key_?id|regex|pattern|hint|message|placeholder/i;
 const KNOWN_PREFIX = /^(sk_live_|sk_test_|rk_live_|pk_live_|AKIA|ASIA|ghp_|gho_|github_pat_|xox[abpr]-|AIza|SG\.|sk-[A-Za-z0-9])/;

@@ -11,7 +11,7 @@ import { ensureModule } from './imports';
 /** Names of values that must be unguessable. */
 const SECRET_NAME = /token|secret|passw|pwd|session|sid$|nonce|salt|otp|code|pin$|reset|verif|api_?key|apikey|invite|csrf|ticket|voucher|coupon|uuid|guid|(^|_)id$|[a-z]Id$|^id$|^key$|Key$/i;
 /** Names that contain a secret-looking word but are about jitter, layout or sampling. */
-const HARMLESS_NAME = /delay|jitter|backoff|timeout|color|colour|shuffle|sample|index|idx|percent|chance|probab|animation|quote|greeting|tip|offset|position|^x$|^y$|width|height|latency|retry|weight|pick|choice|tagline/i;
+const HARMLESS_NAME = /status|request_?id|req_?id|trace_?id|span_?id|correlation_?id|log_?id|delay|jitter|backoff|timeout|color|colour|shuffle|sample|index|idx|percent|chance|probab|animation|quote|greeting|tip|offset|position|^x$|^y$|width|height|latency|retry|weight|pick|choice|tagline/i;
 
 export const insecureRandomness: Rule = {
   meta: {

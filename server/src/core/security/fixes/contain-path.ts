@@ -61,6 +61,6 @@ function enclosingStatement(node: ts.Node): ts.Statement | undefined {
 
 function freshName(text: string, base: string): string {
   let name = base;
-  for (let i = 2; new RegExp(`\\b${name}\\b`).test(text); i++) name = `${base}${i}`;
+  for (let i = 2; new RegExp(`(?<![.\\w$])${name}(?![\\w$])`).test(text); i++) name = `${base}${i}`;
   return name;
 }

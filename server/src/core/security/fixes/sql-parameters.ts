@@ -27,7 +27,7 @@ const IDENTIFIER_POSITION = /(\bBY|\bFROM|\bJOIN|\bINTO|\bTABLE|\bUPDATE|\bSELEC
 export function sqlParameterFix(input: SqlFixInput): Fix | undefined {
   const parts = stringParts(input.builder);
   if (!parts) return undefined;
-  const rewritten = placeholders(parts, input);
+  const rewritten = placeholders(parts, input, staticMark(input.style));
   if (!rewritten || rewritten.params.length === 0) return undefined;
   const call = input.call;
   const sf = call.getSourceFile();
@@ -61,12 +61,19 @@ export function sqlParameterFix(input: SqlFixInput): Fix | undefined {
   return { title: 'Use a parameterised query', edits: edits.sort((a, b) => a.span.start - b.span.start) };
 }
 
-interface Rewritten {
+export interface Rewritten {
   pieces: Array<{ text: string } | { code: string }>;
   params: string[];
 }
 
-function placeholders(parts: Part[], input: SqlFixInput): Rewritten | undefined {
+/** Placeholder pieces for the n-th parameter (1-based). */
+export type Mark = (n: number) => Array<{ text: string } | { code: string }>;
+
+function staticMark(style: PlaceholderStyle): Mark {
+  return (n) => [{ text: style === 'dollar' ? `$${n}` : '?' }];
+}
+
+export function placeholders(parts: Part[], input: Pick<SqlFixInput, 'builder' | 'isTainted'>, mark: Mark): Rewritten | undefined {
   const sf = input.builder.getSourceFile();
   const pieces: Array<{ text: string } | { code: string }> = [];
   const params: string[] = [];
@@ -103,9 +110,8 @@ function placeholders(parts: Part[], input: SqlFixInput): Rewritten | undefined 
       return undefined;
     }
     params.push(value);
-    const mark = input.style === 'dollar' ? `$${params.length}` : '?';
-    if (last && 'text' in last) pieces[pieces.length - 1] = { text: before + mark };
-    else pieces.push({ text: mark });
+    if (last && 'text' in last) pieces[pieces.length - 1] = { text: before };
+    pieces.push(...mark(params.length));
     textSoFar = '';
   }
   return { pieces, params };

@@ -3,6 +3,7 @@
 import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { sqlParameterFix, type PlaceholderStyle } from '../fixes/sql-parameters';
+import { incrementalSqlFix } from '../fixes/sql-incremental';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
 import { builderOf } from '../parts';
 import { unwrap } from '../ast';
@@ -72,12 +73,15 @@ export const sqlInjection: Rule = {
             isTainted: (n) => ctx.taintAt(n, 'sql') !== undefined,
           })
         : undefined;
+      const incremental = !fix && !builder && sink.style && ts.isIdentifier(unwrap(arg))
+        ? incrementalSqlFix({ call: call.node, arg: unwrap(arg) as ts.Identifier, style: sink.style, text: ctx.text, isTainted: (n) => ctx.taintAt(n, 'sql') !== undefined })
+        : undefined;
       ctx.report({
         node: arg,
         message,
         taint,
         sink: `reaches ${call.qualifier ? call.qualifier + '.' : ''}${call.name}()`,
-        fixes: fix && arg === call.args[0] ? [fix] : [],
+        fixes: arg !== call.args[0] ? [] : fix ? [fix] : incremental ? [incremental] : [],
       });
     }
   },

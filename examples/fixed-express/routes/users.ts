@@ -1,6 +1,6 @@
-// User routes in TypeScript with mysql2, fixed: placeholders for every value and execFile for
-// the image conversion.
-import { Router, Request, Response } from 'express';
+// User routes in TypeScript with mysql2, fixed: placeholders for every value, execFile for the
+// image conversion, and database errors forwarded to Express instead of crashing the process.
+import { Router, Request, Response, NextFunction } from 'express';
 import mysql from 'mysql2/promise';
 import { execFileSync } from 'child_process';
 import path from 'path';
@@ -14,17 +14,25 @@ const pool = mysql.createPool({
 export const users = Router();
 
 // Find users by e-mail address.
-users.get('/search', async (req: Request, res: Response) => {
-  const email = req.query.email as string;
-  const [rows] = await pool.query('SELECT id, name, email FROM users WHERE email = ?', [email]);
-  res.json(rows);
+users.get('/search', async (req: Request, res: Response, next: NextFunction) => {
+  try {
+    const email = req.query.email as string;
+    const [rows] = await pool.query('SELECT id, name, email FROM users WHERE email = ?', [email]);
+    res.json(rows);
+  } catch (err) {
+    next(err);
+  }
 });
 
 // Delete a user by id.
-users.delete('/:id', async (req: Request, res: Response) => {
-  const { id } = req.params;
-  await pool.execute('DELETE FROM users WHERE id = ?', [id]);
-  res.status(204).end();
+users.delete('/:id', async (req: Request, res: Response, next: NextFunction) => {
+  try {
+    const { id } = req.params;
+    await pool.execute('DELETE FROM users WHERE id = ?', [id]);
+    res.status(204).end();
+  } catch (err) {
+    next(err);
+  }
 });
 
 // Make a thumbnail of an uploaded avatar; only files inside the upload folder are accepted.

@@ -3,7 +3,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { analyze } = require('./harness');
+const { analyze, applyEdits } = require('./harness');
 
 const SQL = `const sqlite3 = require('sqlite3'); const db = new sqlite3.Database('x');\n`;
 const EXEC = `const { exec } = require('child_process');\n`;
@@ -116,4 +116,20 @@ test('a query variable used by two calls gets no fix that would leave one withou
   const found = analyze(code).findings.filter((f) => f.ruleId === 'sql-injection');
   assert.equal(found.length, 2);
   assert.ok(found.every((f) => f.fixes.length === 0));
+});
+
+test('the execFile fix follows a promisified exec and adds the import it needs', () => {
+  const code = `const { exec } = require('child_process');
+const { promisify } = require('util');
+const execAsync = promisify(exec);
+app.get('/ping', async (req, res) => {
+  const { stdout } = await execAsync(\`ping -c 1 \${req.query.host}\`);
+  res.send(stdout);
+});`;
+  const [finding] = analyze(code).findings.filter((f) => f.ruleId === 'command-injection');
+  const fixed = applyEdits(code, finding.fixes[0].edits);
+  assert.match(fixed, /const \{ exec, execFile \} = require\('child_process'\);/);
+  assert.match(fixed, /const execFileAsync = promisify\(execFile\);/);
+  assert.match(fixed, /await execFileAsync\('ping', \['-c', '1', req\.query\.host\]\)/);
+  assert.deepEqual(analyze(fixed).findings.filter((f) => f.ruleId === 'command-injection'), []);
 });

@@ -68,6 +68,18 @@ export function execFileFix(input: ExecFixInput): Fix | undefined {
   const newArgs = `${argv.program}, [${args.join(', ')}]`;
   const edits: TextEdit[] = [];
   if (ts.isIdentifier(callee)) {
+    const promisified = promisifiedExecFile(sf, callee.text);
+    if (promisified) {
+      const command = call.arguments[0];
+      return {
+        title: 'Run the program with execFile and an argument array',
+        edits: [
+          ...promisified.edits,
+          { span: { start: callee.getStart(sf), end: callee.getEnd() }, newText: promisified.name },
+          { span: { start: command.getStart(sf), end: command.getEnd() }, newText: newArgs },
+        ].sort((a, b) => a.span.start - b.span.start),
+      };
+    }
     const importEdit = addNamedImport(sf, callee.text, newName);
     if (importEdit === undefined) return undefined;
     if (importEdit) edits.push(importEdit);
@@ -81,6 +93,38 @@ export function execFileFix(input: ExecFixInput): Fix | undefined {
   const command = call.arguments[0];
   edits.push({ span: { start: command.getStart(sf), end: command.getEnd() }, newText: newArgs });
   return { title: `Run the program with ${newName} and an argument array`, edits: edits.sort((a, b) => a.span.start - b.span.start) };
+}
+
+/**
+ * `const run = promisify(exec)` (or of `require('child_process').exec`): a promisified execFile
+ * declared next to it, with the imports it needs. Undefined when `name` is not such a binding.
+ */
+function promisifiedExecFile(sf: ts.SourceFile, name: string): { name: string; edits: TextEdit[] } | undefined {
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st) || st.declarationList.declarations.length !== 1) continue;
+    const d = st.declarationList.declarations[0];
+    const init = d.initializer;
+    if (!ts.isIdentifier(d.name) || d.name.text !== name || !init || !ts.isCallExpression(init) || init.arguments.length !== 1) continue;
+    if (!/(^|\.)promisify$/.test(init.expression.getText(sf))) return undefined;
+    const target = init.arguments[0];
+    const edits: TextEdit[] = [];
+    let execFileExpr: string;
+    if (ts.isIdentifier(target) && target.text === 'exec') {
+      const importEdit = addNamedImport(sf, 'exec', 'execFile');
+      if (importEdit === undefined) return undefined;
+      if (importEdit) edits.push(importEdit);
+      execFileExpr = 'execFile';
+    } else if (ts.isPropertyAccessExpression(target) && target.name.text === 'exec') {
+      execFileExpr = `${target.expression.getText(sf)}.execFile`;
+    } else {
+      return undefined;
+    }
+    const newName = /\bexecFileAsync\b/.test(sf.text) ? 'execFilePromise' : 'execFileAsync';
+    const eol = sf.text.includes('\r\n') ? '\r\n' : '\n';
+    edits.push({ span: { start: st.getEnd(), end: st.getEnd() }, newText: `${eol}const ${newName} = ${init.expression.getText(sf)}(${execFileExpr});` });
+    return { name: newName, edits };
+  }
+  return undefined;
 }
 
 type Piece = { text: string } | { code: string };

@@ -34,6 +34,7 @@ const CASES = [
   ['socket.io event payload', `${EXEC}io.on('connection', (socket) => { socket.on('run', (payload) => { exec('echo ' + payload.text); }); });`, 'command-injection', 1],
   ['Next.js route handler', `import { NextRequest } from 'next/server';\nimport { exec } from 'child_process';\nexport async function POST(request: NextRequest) { const body = await request.json(); exec('echo ' + body.msg); return Response.json({}); }`, 'command-injection', 1, 'route.ts'],
   ['hapi route handler payload', `${EXEC}server.route({ method: 'POST', path: '/x', handler: (request, h) => { exec('echo ' + request.payload.msg); return 'ok'; } });`, 'command-injection', 1],
+  ['GraphQL resolver arguments', `${SQL}const resolvers = { Query: { user: (parent, { name }) => db.all("SELECT * FROM users WHERE name = '" + name + "'"), post(_, args) { return db.all('SELECT * FROM posts WHERE id = ?', [args.id]); } } };`, 'sql-injection', 1],
   ['command-line arguments', `${EXEC}const target = process.argv[2];\nexec('ping ' + target);`, 'command-injection', 1],
   ['command-line arguments choosing a file are the CLI user\'s own', `const fs = require('fs');\nconsole.log(fs.readFileSync(process.argv[2], 'utf8'));`, 'path-traversal', 0],
   ['a request parameter outside web server files is not an HTTP request', `const fs = require('fs');\nfunction resolve(request, cb) { fs.stat(request.path, cb); }`, 'path-traversal', 0],

@@ -18,7 +18,7 @@ const SK = ts.SyntaxKind;
 export interface CallHooks {
   ev(node: ts.Expression, scope: Scope): Val;
   member(base: Val, name: string, node: ts.Node): Val;
-  walkInContext(fn: FunctionLike, scope: Scope, args: Val[], roles: ParamRole[]): void;
+  walkInContext(fn: FunctionLike, scope: Scope, args: Val[], roles: ReadonlyArray<ParamRole | undefined>): void;
   walkOnce(fn: FunctionLike, scope: Scope): void;
   callLocal(fn: FunctionLike, fnScope: Scope, args: Val[], call: ts.CallExpression): Taint | undefined;
   methods: Map<string, FunctionLike>;

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { AnalysisError } from '../types';
 import type { CallSite, PropertyAssignment, PropertyWrite, TaintFacts } from './facts';
 import {
-  globalSource, intrinsicParamRole, isRouteOptionHandler, isWebServerFile, parseExtraSources,
+  globalSource, intrinsicParamRole, isWebServerFile, memberFunctionRoles, parseExtraSources,
   REQUEST_HOPS, REQUEST_METHODS, REQUEST_PROPERTIES, type ExtraSources, type ParamRole,
 } from './sources';
 import { asString, derived, merge, sourceTaint, withStep, type Taint } from './taint';
@@ -325,8 +325,9 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     for (const p of o.properties) {
       if (ts.isPropertyAssignment(p)) {
         if (ts.isComputedPropertyName(p.name)) ev(p.name.expression, scope);
-        if (isFunctionLike(p.initializer) && isRouteOptionHandler(p)) {
-          walkInContext(p.initializer, scope, [], [{ kind: 'request' }]);
+        const roles = isFunctionLike(p.initializer) ? memberFunctionRoles(p) : [];
+        if (isFunctionLike(p.initializer) && roles.length > 0) {
+          walkInContext(p.initializer, scope, [], roles);
         } else {
           t = merge(t, ev(p.initializer, scope).taint);
         }
@@ -335,8 +336,9 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
       } else if (ts.isSpreadAssignment(p)) {
         t = merge(t, ev(p.expression, scope).taint);
       } else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) {
-        if (isRouteOptionHandler(p)) {
-          walkInContext(p, scope, [], [{ kind: 'request' }]);
+        const roles = memberFunctionRoles(p);
+        if (roles.length > 0) {
+          walkInContext(p, scope, [], roles);
         } else {
           walkOnce(p, scope);
         }
@@ -372,8 +374,8 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     return r;
   }
 
-  function walkInContext(fn: FunctionLike, scope: Scope, args: Val[], roles: ParamRole[]): void {
-    const key = `${fn.pos}:${context}:ctx:${roles.map((r) => r.kind).join(',')}:${args.map((a) => (a.taint ? 't' : '-')).join(',')}`;
+  function walkInContext(fn: FunctionLike, scope: Scope, args: Val[], roles: ReadonlyArray<ParamRole | undefined>): void {
+    const key = `${fn.pos}:${context}:ctx:${roles.map((r) => r?.kind ?? '-').join(',')}:${args.map((a) => (a.taint ? 't' : '-')).join(',')}`;
     if (memo.has(key)) return;
     memo.set(key, undefined);
     walked.add(`${fn.pos}:${context}`);
@@ -403,7 +405,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     }
   }
 
-  function walkFunction(fn: FunctionLike, outer: Scope, args: Val[], roles: ParamRole[]): Taint | undefined {
+  function walkFunction(fn: FunctionLike, outer: Scope, args: Val[], roles: ReadonlyArray<ParamRole | undefined>): Taint | undefined {
     if (!fn.body || tooDeep(fn)) return undefined;
     const scope: Scope = { vars: new Map(), parent: outer };
     fn.parameters.forEach((p, i) => {

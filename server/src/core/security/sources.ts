@@ -108,6 +108,20 @@ export function callbackParamRoles(call: ts.CallExpression, fn: ts.SignatureDecl
   return [];
 }
 
+/**
+ * Roles for a function-valued property of an object literal: Fastify/hapi route options
+ * (`handler(request, reply)`) get the request, GraphQL resolvers (`Query: { user(parent, args) }`)
+ * get client data in their second parameter. Empty when the property is neither.
+ */
+export function memberFunctionRoles(prop: ts.ObjectLiteralElementLike): ReadonlyArray<ParamRole | undefined> {
+  if (isRouteOptionHandler(prop)) return [{ kind: 'request' }];
+  const owner = prop.parent.parent;
+  if (ts.isPropertyAssignment(owner) && /^(Query|Mutation|Subscription)$/.test(owner.name.getText())) {
+    return [undefined, { kind: 'data', label: `GraphQL arguments of ${prop.name?.getText() ?? 'a resolver'}`, maybeObject: true }];
+  }
+  return [];
+}
+
 /** Fastify's route options: `fastify.route({ handler(request, reply) {…} })`. */
 export function isRouteOptionHandler(prop: ts.ObjectLiteralElementLike): boolean {
   const name = prop.name && ts.isIdentifier(prop.name) ? prop.name.text : undefined;

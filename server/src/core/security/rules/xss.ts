@@ -26,7 +26,8 @@ export const xss: Rule = {
   check(ctx) {
     for (const call of ctx.facts.calls) {
       const arg = htmlArg(ctx, call);
-      if (arg) check(ctx, arg, calleeText(call));
+      // Express and Fastify serialise objects and arrays as JSON; only strings become HTML.
+      if (arg) check(ctx, arg, calleeText(call), call.name === 'send');
     }
     if (ctx.text.includes('dangerouslySetInnerHTML')) {
       forEachNode(ctx.sourceFile, (n) => {
@@ -62,10 +63,12 @@ function htmlArg(ctx: RuleContext, call: CallSite): ts.Expression | undefined {
   return undefined;
 }
 
-function check(ctx: RuleContext, arg: ts.Expression, sink: string): void {
+function check(ctx: RuleContext, arg: ts.Expression, sink: string, objectsAreJson = false): void {
   const taint = ctx.taintAt(arg, 'html');
   // res.send(req.query) sends a parsed object, which Express serialises as JSON.
   if (!taint || (taint.direct && /\.(body|query|params|headers|cookies)$/.test(taint.label))) return;
+  // An object built in the handler ({ ...req.body, id }) or parsed JSON goes out as JSON too.
+  if (objectsAreJson && taint.maybeObject && !taint.direct && !looksLikeHtml(ctx, arg)) return;
   const escape = ensureDefaultImport(ctx, 'escape-html', 'escapeHtml');
   const fix = fixOf('Escape user input with escape-html', wrapTainted(ctx, arg, 'html', (c) => `${escape.name}(${c})`), escape.edit);
   ctx.report({

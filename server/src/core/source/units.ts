@@ -4,6 +4,7 @@ import ts from 'typescript';
 import type { AnalysisError, LanguageKind, Span } from '../types';
 import { languageFromFileName } from '../types';
 import { parseDocument } from './parse';
+import { cyrb53 } from '../hash';
 
 export type UnitKind = 'function' | 'arrow' | 'expression' | 'method' | 'getter' | 'setter' | 'constructor';
 
@@ -81,20 +82,7 @@ export function unitNode(sf: ts.SourceFile, unit: FunctionUnit): ts.FunctionLike
   return found;
 }
 
-/** cyrb53: a fast 53-bit string hash, good enough to key caches by content. */
-export function cyrb53(str: string, seed = 0): string {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < str.length; i++) {
-    const ch = str.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  const n = 4294967296 * (2097151 & h2) + (h1 >>> 0);
-  return n.toString(16).padStart(14, '0');
-}
+export { cyrb53 };
 
 function unitOf(node: ts.Node, sf: ts.SourceFile, text: string, depth: number): FunctionUnit | undefined {
   let kind: UnitKind;

@@ -126,7 +126,7 @@ export function buildOrbit(source: string, options: Partial<OrbitOptions> = {}):
 }
 
 /** Chains rename maps: a name renamed twice maps straight back to its original. */
-function composeRenames(before: Record<string, string>, step: Record<string, string>): Record<string, string> {
+export function composeRenames(before: Record<string, string>, step: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = { ...before };
   for (const [to, from] of Object.entries(step)) {
     out[to] = before[from] ?? from;

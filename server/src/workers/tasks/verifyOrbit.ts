@@ -1,8 +1,7 @@
 // The orbit verification shows a model: its first rewrites change every surface feature a
 // trigger-style lie can key on (all renamable local names, the comments), the rest come from the
 // seeded orbit builder and change shape as well. Pure; used by the verifyPrepare task.
-import { distance } from 'fastest-levenshtein';
-import { buildOrbit, composeLineMaps, createRng, hashText, transformById, type OrbitVariant, runTransform } from '../../core/orbit/index';
+import { buildOrbit, composeLineMaps, composeRenames, editDistance, createRng, hashText, transformById, type OrbitVariant, runTransform } from '../../core/orbit/index';
 import { identityLineMap } from '../../core/orbit/edits';
 
 export interface VerifyOrbitOptions {
@@ -49,15 +48,5 @@ function surfaceRewrite(code: string, seed: number, extra: string[]): OrbitVaria
     if (!applied.includes(id)) applied.push(id);
   }
   if (applied.length === 0) return null;
-  return { index: 0, code: current, hash: hashText(current), transforms: applied, lineMap, renames, introduced, distance: distance(code, current) };
-}
-
-/** Chains rename maps: a name renamed twice maps straight back to its original. */
-function composeRenames(before: Record<string, string>, step: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = { ...before };
-  for (const [to, from] of Object.entries(step)) {
-    out[to] = before[from] ?? from;
-    if (from in before) delete out[from];
-  }
-  return out;
+  return { index: 0, code: current, hash: hashText(current), transforms: applied, lineMap, renames, introduced, distance: editDistance(code, current) };
 }

@@ -1,9 +1,10 @@
 // CWE-284/862/863: routes that act on a user's data without authentication, records fetched by a
 // client-supplied id with no ownership check, and role decisions made on client-controlled data.
 import ts from 'typescript';
+import { forEachNode, unwrap } from '../../ast';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
-import { directRequestValue, evidence, isRequestRead, nodeIndex, propertyName, requestDerived, step, walk } from './util';
+import { climb, directRequestValue, evidence, isRequestRead, nodeIndex, propertyName, requestDerived, step, walk } from './util';
 import { hasAuthMechanism, routesOf, STATE_CHANGING, type Route } from './routes';
 
 /** Paths that are public by design. */
@@ -78,14 +79,21 @@ const OWNER_KEY = /(id|username|user|email|owner|account)$/i;
 /** A key from the request that selects a record: `req.params.*`, or an owner-like field of the query or body. */
 function usesParamId(a: ts.Expression, ctx: RuleContext): boolean {
   let hit = false;
-  const visit = (n: ts.Node): void => {
-    if (hit) return;
-    if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && isRequestRead(n) && (/\.params\b/.test(n.getText()) || (ts.isPropertyAccessExpression(n) && OWNER_KEY.test(n.name.text)))) hit = true;
+  forEachNode(a, (n) => {
+    if (hit) return false;
+    if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && isRequestRead(n) && (readsParams(n) || (ts.isPropertyAccessExpression(n) && OWNER_KEY.test(n.name.text)))) hit = true;
     else if (ts.isIdentifier(n) && OWNER_KEY.test(n.text) && requestDerived(n, ctx.facts)) hit = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(a);
+    return !hit;
+  });
   return hit;
+}
+
+/** `….params.…`: a link of the chain is named params (checked on the links, not the chain's text, which is long). */
+function readsParams(n: ts.Node): boolean {
+  for (let e: ts.Node = n; ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e); e = unwrap(e.expression)) {
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'params') return true;
+  }
+  return false;
 }
 
 /** `req.body.role === 'admin'`, `if (req.headers['x-admin'])`, `req.query.isAdmin ? … : …`. */
@@ -131,14 +139,21 @@ function behindAdminCheck(n: ts.Node, routes: Route[]): boolean {
   return r !== undefined && /admin|role/i.test(`${r.path} ${r.middleware.map((m) => m.getText()).join(' ')}`);
 }
 
+/** Per node: whether it is (part of) the condition of an if, while or `?:`. */
+const conditions = new WeakMap<ts.Node, boolean>();
+
+/** Remembered along the climb (see climb): each of 10,000 reads in one condition costs one step. */
 function inCondition(n: ts.Node): boolean {
-  for (let c: ts.Node = n; c.parent; c = c.parent) {
-    const p = c.parent;
-    if ((ts.isIfStatement(p) || ts.isConditionalExpression(p) || ts.isWhileStatement(p)) && (p as ts.IfStatement).expression === c) return true;
-    if (ts.isConditionalExpression(p) && p.condition === c) return true;
-    if (ts.isBinaryExpression(p) || ts.isPrefixUnaryExpression(p) || ts.isParenthesizedExpression(p) || ts.isCallExpression(p) && /includes|some/.test(p.expression.getText())) continue;
-    if (ts.isPropertyAccessExpression(p) && /includes/.test(p.name.text)) continue;
-    return false;
-  }
+  return climb(n, conditions, conditionStep, false);
+}
+
+/** The answer decided at `c` by its parent, or undefined when the parent passes the question up. */
+function conditionStep(c: ts.Node): boolean | undefined {
+  const p = c.parent;
+  if (!p) return false;
+  if ((ts.isIfStatement(p) || ts.isConditionalExpression(p) || ts.isWhileStatement(p)) && (p as ts.IfStatement).expression === c) return true;
+  if (ts.isConditionalExpression(p) && p.condition === c) return true;
+  if (ts.isBinaryExpression(p) || ts.isPrefixUnaryExpression(p) || ts.isParenthesizedExpression(p) || ts.isCallExpression(p) && /includes|some/.test(p.expression.getText())) return undefined;
+  if (ts.isPropertyAccessExpression(p) && /includes/.test(p.name.text)) return undefined;
   return false;
 }

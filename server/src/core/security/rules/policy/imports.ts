@@ -3,7 +3,7 @@ import ts from 'typescript';
 import type { TextEdit } from '../../../types';
 import type { RuleContext } from '../../rule';
 import { ensureDefaultImport } from '../../fixes/wrap';
-import { unwrap } from '../../ast';
+import { forEachNode, unwrap } from '../../ast';
 
 /**
  * The local name bound to `module` (or its `node:` form) by a default, namespace or require
@@ -33,11 +33,10 @@ export function ensureModule(ctx: RuleContext, module: string, name: string): { 
 
 function declares(sf: ts.SourceFile, name: string): boolean {
   let hit = false;
-  const visit = (n: ts.Node): void => {
-    if (hit) return;
+  forEachNode(sf, (n) => {
+    if (hit) return false;
     if ((ts.isVariableDeclaration(n) || ts.isFunctionDeclaration(n) || ts.isParameter(n) || ts.isImportSpecifier(n)) && n.name && ts.isIdentifier(n.name) && n.name.text === name) hit = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(sf);
+    return !hit;
+  });
   return hit;
 }

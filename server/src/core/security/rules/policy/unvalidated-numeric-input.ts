@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
-import { isFunctionLike, unwrap } from '../../ast';
+import { forEachNode, isFunctionLike, unwrap } from '../../ast';
 import { enclosingFunction, evidence, isRequestRead, nodeIndex, step, walk } from './util';
 
 const BUSINESS_FIELD = /^(quantity|qty|count|itemCount|amount|price|unitPrice|total|balance|credits?|points|discount|units|stock|cost|fee|deposit|withdrawal|transferAmount|tip|bid|payment)$/i;
@@ -87,13 +87,12 @@ function aliasesOf(body: ts.Node, local: string | undefined): Set<string> {
 
 function mentions(node: ts.Node, names: Set<string>, orRequestField = false): boolean {
   let hit = false;
-  const visit = (n: ts.Node): void => {
-    if (hit) return;
+  forEachNode(node, (n) => {
+    if (hit) return false;
     if (ts.isIdentifier(n) && names.has(n.text) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) hit = true;
     else if (orRequestField && ts.isPropertyAccessExpression(n) && BUSINESS_FIELD.test(n.name.text) && isRequestRead(n)) hit = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(node);
+    return !hit;
+  });
   return hit;
 }
 

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { FlowStep } from '../../../types';
 import type { TaintFacts } from '../../facts';
 import type { Taint } from '../../taint';
-import { isFunctionLike, spanOf, unwrap, type FunctionLike } from '../../ast';
+import { forEachNode, isFunctionLike, spanOf, unwrap, type FunctionLike } from '../../ast';
 
 /**
  * Policy findings have no source-to-sink path, but they do have evidence (where the secret is
@@ -19,26 +19,59 @@ export function step(node: ts.Node, message: string): FlowStep {
   return { span: spanOf(node), message };
 }
 
-/** Calls `fn` on every descendant of `node` in source order; returning false skips the subtree. */
+/**
+ * Calls `fn` on every descendant of `node` in source order; returning false skips the subtree.
+ * Iterative (forEachNode), so 10,000-deep code cannot overflow the stack.
+ */
 export function walk(node: ts.Node, fn: (n: ts.Node) => boolean | void): void {
-  const visit = (n: ts.Node): void => {
-    if (fn(n) === false) return;
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(node, visit);
+  forEachNode(node, (n) => (n === node ? true : fn(n)));
 }
 
+/** Per node: the nearest function at or above it (null at top level). */
+const functions = new WeakMap<ts.Node, FunctionLike | null>();
+
+/**
+ * The function `node` is in. Rules ask this of every candidate node, so answers are remembered
+ * for the whole path climbed: in 10,000-deep code each node is climbed over once, not once per
+ * node below it.
+ */
 export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
-  for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return n;
-  return undefined;
+  return node.parent ? climb(node.parent, functions, (n) => (isFunctionLike(n) ? n : undefined), null) ?? undefined : undefined;
 }
+
+/** Per node: whether it sits in a try block before its function's boundary. */
+const tries = new WeakMap<ts.Node, boolean>();
 
 /** Whether `node` sits in the try block of a try statement inside `limit` (its function). */
 export function insideTry(node: ts.Node, limit?: ts.Node): boolean {
+  if (limit !== undefined && limit === enclosingFunction(node) && !isFunctionLike(node)) {
+    // Below its own function the answer is one per node and can be remembered (see climb).
+    return climb(node, tries, (n) => (!n.parent ? false : ts.isTryStatement(n.parent) && n.parent.tryBlock === n ? true : isFunctionLike(n.parent) ? false : undefined), false);
+  }
   for (let n: ts.Node = node; n.parent && n !== limit; n = n.parent) {
     if (ts.isTryStatement(n.parent) && n.parent.tryBlock === n) return true;
   }
   return false;
+}
+
+/**
+ * Climbs from `node` through its parents until `decide` answers or a remembered answer is found,
+ * then remembers that answer for every node on the way (it holds for all of them). `atRoot` is the
+ * answer when the climb runs out of parents.
+ */
+export function climb<T>(node: ts.Node, memo: WeakMap<ts.Node, T>, decide: (n: ts.Node) => T | undefined, atRoot: T): T {
+  const path: ts.Node[] = [];
+  let answer: T | undefined;
+  for (let n: ts.Node | undefined = node; ; n = n.parent) {
+    if (!n) { answer = atRoot; break; }
+    const known = memo.get(n);
+    if (known !== undefined) { answer = known; break; }
+    const d = decide(n);
+    if (d !== undefined) { answer = d; memo.set(n, d); break; }
+    path.push(n);
+  }
+  for (const n of path) memo.set(n, answer);
+  return answer;
 }
 
 /** The text of a string literal or plain template, following a constant identifier once. */
@@ -92,15 +125,32 @@ export function resolveObject(expr: ts.Expression | undefined, facts: TaintFacts
 const REQUEST_ROOT = /^(req|request|ctx|context)$/;
 const REQUEST_DATA = /^(body|query|params|headers|cookies|header|querystring|file|files)$/;
 
-/** `req.body.x`, `ctx.request.query.y`, `request.params.id`: a plain read of request data. */
+/** Per member access: whether a link at or below it names request data, and whether its root is a request. */
+interface ChainFacts { data: boolean; root: boolean }
+const chains = new WeakMap<ts.Node, ChainFacts>();
+
+/**
+ * `req.body.x`, `ctx.request.query.y`, `request.params.id`: a plain read of request data.
+ * Rules ask this of every access in a chain, so each link's answer is remembered: asking it of all
+ * 10,000 links of `a.b.c…` costs one pass down the chain, not one per link.
+ */
 export function isRequestRead(expr: ts.Node): boolean {
+  const links: (ts.PropertyAccessExpression | ts.ElementAccessExpression)[] = [];
   let e: ts.Node = expr;
-  let sawData = false;
+  let below: ChainFacts | undefined;
   while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-    if (ts.isPropertyAccessExpression(e) && REQUEST_DATA.test(e.name.text)) sawData = true;
+    below = chains.get(e);
+    if (below) break;
+    links.push(e);
     e = unwrap(e.expression);
   }
-  return sawData && ts.isIdentifier(e) && REQUEST_ROOT.test(e.text);
+  let facts: ChainFacts = below ?? { data: false, root: ts.isIdentifier(e) && REQUEST_ROOT.test(e.text) };
+  for (let i = links.length - 1; i >= 0; i--) {
+    const link = links[i];
+    facts = { data: facts.data || (ts.isPropertyAccessExpression(link) && REQUEST_DATA.test(link.name.text)), root: facts.root };
+    chains.set(link, facts);
+  }
+  return facts.data && facts.root;
 }
 
 /**
@@ -112,17 +162,16 @@ export function requestDerived(expr: ts.Node, facts: TaintFacts, depth = 0): boo
   if (depth > 4) return false;
   if (ts.isExpression(expr) && facts.taintOf(expr)) return true;
   let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (isRequestRead(n)) { found = true; return; }
+  forEachNode(expr, (n) => {
+    if (found) return false;
+    if (isRequestRead(n)) { found = true; return false; }
     if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
-      if (destructuredFromRequest(n, facts)) { found = true; return; }
+      if (destructuredFromRequest(n, facts)) { found = true; return false; }
       const def = definitionOf(n, facts);
-      if (def && def !== expr && requestDerived(def, facts, depth + 1)) { found = true; return; }
+      if (def && def !== expr && requestDerived(def, facts, depth + 1)) { found = true; return false; }
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(expr);
+    return true;
+  });
   return found;
 }
 
@@ -229,7 +278,11 @@ export function nodeIndex(sf: ts.SourceFile): NodeIndex {
       case ts.SyntaxKind.VariableDeclaration: {
         const d = n as ts.VariableDeclaration;
         ix.declarations.push(d);
-        if (ts.isIdentifier(d.name)) ix.byName.set(d.name.text, [...(ix.byName.get(d.name.text) ?? []), d]);
+        if (ts.isIdentifier(d.name)) {
+          const same = ix.byName.get(d.name.text);
+          if (same) same.push(d);
+          else ix.byName.set(d.name.text, [d]);
+        }
         break;
       }
       case ts.SyntaxKind.PropertyAssignment:
@@ -252,9 +305,8 @@ export function nodeIndex(sf: ts.SourceFile): NodeIndex {
         ix.forStatements.push(n as ts.ForStatement);
         break;
     }
-    ts.forEachChild(n, visit);
   };
-  visit(sf);
+  forEachNode(sf, visit);
   indexes.set(sf, ix);
   return ix;
 }
@@ -275,10 +327,18 @@ export function definitionOf(id: ts.Identifier, facts: TaintFacts): ts.Expressio
   return decl.initializer;
 }
 
+const assignedNames = new WeakMap<ts.SourceFile, Set<string>>();
+
+/** Whether `name` is the target of an assignment anywhere in the file (one walk per file, cached). */
 function reassigned(sf: ts.SourceFile, name: string): boolean {
-  let hit = false;
-  walk(sf, (n) => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(n.left) && n.left.text === name) hit = true;
-  });
-  return hit;
+  let names = assignedNames.get(sf);
+  if (!names) {
+    const found = new Set<string>();
+    walk(sf, (n) => {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(n.left)) found.add(n.left.text);
+    });
+    names = found;
+    assignedNames.set(sf, names);
+  }
+  return names.has(name);
 }

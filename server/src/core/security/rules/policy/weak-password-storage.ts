@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { Fix } from '../../../types';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
-import { unwrap } from '../../ast';
+import { forEachNode, unwrap } from '../../ast';
 import { bindingName, enclosingFunction, evidence, functionName, propertyName, requestDerived, step, stringValue, walk, definitionOf } from './util';
 import { ensureModule } from './imports';
 
@@ -162,11 +162,11 @@ function isHashed(v: ts.Expression, ctx: RuleContext): boolean {
     if (def) e = unwrap(def);
   }
   let hashed = false;
-  const visit = (n: ts.Node): void => {
+  forEachNode(e, (n) => {
+    if (hashed) return false;
     if (ts.isCallExpression(n) && HASHING_CALL.test(n.expression.getText())) hashed = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(e);
+    return !hashed;
+  });
   return hashed;
 }
 

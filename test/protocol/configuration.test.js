@@ -20,6 +20,17 @@ test('a null workspace/configuration answer (as eglot sends) means defaults, and
   await s.stop();
 });
 
+test('an empty array for the "orbit" section (Neovim\'s empty Lua table) means defaults, without a warning', async () => {
+  const s = await startSession({ workerFilename, initializationOptions: [], configuration: () => [] });
+  await s.open(URI, 'VULN');
+  assert.equal((await s.diagnostics(URI, 1)).length, 1);
+  const { settings, problems } = await s.client.sendRequest('workspace/executeCommand', { command: 'orbit-ls.settings', arguments: [URI] });
+  assert.equal(settings.debounceMs, 200);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(s.messages, []);
+  await s.stop();
+});
+
 test('a setting of the wrong type gets a showMessage warning naming the key and the fallback, and analysis goes on', async () => {
   const s = await startSession({ workerFilename, configuration: () => ({ debounceMs: 'fast', rules: { 'fake-rule': 'loud' } }) });
   await s.open(URI, 'VULN');

@@ -19,12 +19,13 @@ export interface ResolvedSettings {
 /**
  * Validates layered raw settings (later layers win key by key), e.g.
  * `resolveSettings(initializationOptions, workspaceConfigurationAnswer)`.
- * null or undefined layers count as empty: eglot answers workspace/configuration with null.
+ * null or undefined layers count as empty: eglot answers workspace/configuration with null. So
+ * does an empty array, which is how Neovim encodes an empty Lua table (`settings = { orbit = {} }`).
  */
 export function resolveSettings(...layers: unknown[]): ResolvedSettings {
   const problems: ConfigProblem[] = [];
   const usable = layers.filter((layer, i) => {
-    if (layer === null || layer === undefined) return false;
+    if (isEmpty(layer)) return false;
     if (isPlainObject(layer)) return true;
     problems.push({ key: SECTION, message: `${SECTION}: expected an object of settings, got ${show(layer)} (source ${i + 1}); ignoring it` });
     return false;
@@ -51,8 +52,8 @@ function validateGroup(group: SchemaGroup, raw: Record<string, unknown>, prefix:
     const value = raw[name];
     if (isSpec(node)) {
       out[name] = validateSetting(node, value, key, problems);
-    } else if (value === undefined || value === null || isPlainObject(value)) {
-      out[name] = validateGroup(node, (value as Record<string, unknown> | null | undefined) ?? {}, key, problems);
+    } else if (isEmpty(value) || isPlainObject(value)) {
+      out[name] = validateGroup(node, isPlainObject(value) ? value : {}, key, problems);
     } else {
       problems.push({ key, message: `${key}: expected an object, got ${show(value)}; using the defaults of ${key}.*` });
       out[name] = validateGroup(node, {}, key, problems);
@@ -66,6 +67,8 @@ function validateGroup(group: SchemaGroup, raw: Record<string, unknown>, prefix:
 
 function validateSetting(spec: SettingSpec<unknown>, raw: unknown, key: string, problems: ConfigProblem[]): unknown {
   if (raw === undefined || raw === null) return defaultOf(spec);
+  // An empty Lua table arrives as [] where an object (orbit.rules) was meant: nothing is set.
+  if (Array.isArray(raw) && raw.length === 0 && !Array.isArray(defaultOf(spec))) return defaultOf(spec);
   const parsed = spec.parse(raw);
   if (parsed.value === undefined) {
     const fallback = defaultOf(spec);
@@ -76,6 +79,11 @@ function validateSetting(spec: SettingSpec<unknown>, raw: unknown, key: string, 
   return parsed.value;
 }
 
+/** Nothing configured: null, undefined, or an empty array standing for an empty object. */
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined || (Array.isArray(value) && value.length === 0);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -84,6 +92,8 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
+    // An empty array is an empty Lua table: it adds nothing to a group an earlier layer set.
+    if (isPlainObject(b) && Array.isArray(v) && v.length === 0) continue;
     out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
   }
   return out;

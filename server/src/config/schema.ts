@@ -2,7 +2,8 @@
 // description. Types, defaults, validation and docs/configuration.md all derive from this object.
 import { availableParallelism } from 'node:os';
 import { integer, ruleLevels, stringArray, type SchemaGroup, type SettingsOf } from './spec';
-import { ollamaSchema, sandboxSchema, verifySchema } from './verify';
+import { ollamaSchema, verifySchema } from './verify';
+import { sandboxSchema } from './sandbox';
 import { regenerateSchema } from './regenerate';
 
 /** The configuration section clients send, e.g. workspace/configuration { section: "orbit" }. */

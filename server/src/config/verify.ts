@@ -1,6 +1,6 @@
 // Settings of the model-backed verification: where Ollama is, which model, when verification runs
-// and how large an orbit may grow. Spread into the schema in schema.ts as `ollama`, `verify` and
-// `sandbox`. The Ollama defaults equal model/ollama's DEFAULT_OLLAMA_SETTINGS (a test checks it).
+// and how large an orbit may grow. Spread into the schema in schema.ts as `ollama` and `verify`.
+// The Ollama defaults equal model/ollama's DEFAULT_OLLAMA_SETTINGS (a test checks it).
 import { boolean, integer, oneOf, string, type SettingSpec } from './spec';
 
 /** A finite number in [min, max]; the spec helpers only offer integers. */
@@ -92,14 +92,5 @@ export const verifySchema = {
     min: 1,
     max: 500,
     description: 'Changed functions verified per run, most suspicious first; the rest wait for the next run.',
-  }),
-};
-
-export const sandboxSchema = {
-  timeMs: integer({
-    default: 1000,
-    min: 50,
-    max: 60_000,
-    description: 'Wall-clock budget of one sandbox run of one function on one input.',
   }),
 };

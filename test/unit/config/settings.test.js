@@ -19,6 +19,27 @@ test('null and undefined layers mean defaults, without problems', () => {
   assert.deepEqual(resolveSettings(null, undefined), { settings: defaultSettings(), problems: [] });
 });
 
+test('an empty array for the section (Neovim\'s empty Lua table) means defaults, without a warning', () => {
+  assert.deepEqual(resolveSettings([]), { settings: defaultSettings(), problems: [] });
+  assert.deepEqual(resolveSettings(null, [], undefined), { settings: defaultSettings(), problems: [] });
+  // Inside the section too: an empty table where a group or the rule map goes sets nothing.
+  const { settings, problems } = resolveSettings({ sandbox: { enabled: false }, rules: { xss: 'off' } }, { sandbox: [], rules: [], pool: [] });
+  assert.deepEqual(problems, []);
+  assert.equal(settings.sandbox.enabled, false);
+  assert.deepEqual(settings.rules, { xss: 'off' });
+  assert.deepEqual(resolveSettings({ rules: [], extraSources: [] }), { settings: defaultSettings(), problems: [] });
+  // A non-empty array is still not a settings object.
+  assert.match(resolveSettings([1]).problems[0].message, /orbit: expected an object of settings, got \[1\]/);
+});
+
+test('sandbox settings: on by default, unexpected effects off, budgets in milliseconds', () => {
+  const { sandbox } = defaultSettings();
+  assert.deepEqual(sandbox, { enabled: true, unexpectedEffects: false, timeMs: 1000, budgetMs: 20_000 });
+  const { settings, problems } = resolveSettings({ sandbox: { enabled: 'no', budgetMs: 100 } });
+  assert.equal(settings.sandbox.enabled, true);
+  assert.deepEqual(problems.map((p) => p.key), ['orbit.sandbox.enabled', 'orbit.sandbox.budgetMs']);
+});
+
 test('later layers win key by key, nested groups and rule maps merge', () => {
   const { settings, problems } = resolveSettings(
     { debounceMs: 50, pool: { size: 3 }, rules: { 'sql-injection': 'warning' } },

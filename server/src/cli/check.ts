@@ -1,5 +1,5 @@
-// `orbit-ls check [paths…] [--format text|json|sarif] [--fail-on error|warning|never]`: analyses
-// files in the worker pool and prints the findings. Exit codes: 0 clean, 1 findings at or above
+// `orbit-ls check [paths…] [--format text|json|sarif] [--fail-on error|warning|never] [--sandbox]`:
+// analyses files in the worker pool (with --sandbox, also runs each in the sandbox) and prints the findings. Exit codes: 0 clean, 1 findings at or above
 // --fail-on, 2 usage or internal error, 130 interrupted (Ctrl-C).
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,12 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, config: { type: 'string' } },
+    options: {
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      config: { type: 'string' },
+      sandbox: { type: 'boolean', default: false },
+    },
   });
   const format = values.format as (typeof FORMATS)[number];
   const failOn = values['fail-on'] as FailOn;
@@ -37,17 +42,24 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   if (files.length === 0) io.err('orbit-ls: no .js, .jsx, .ts or .tsx files found (node_modules and .gitignore\'d paths are skipped)\n');
 
-  const report = await analyze(files, settings, io, signal);
+  const sandbox = values.sandbox === true;
+  const report = await analyze(files, { settings, sandbox }, io, signal);
   if (signal.aborted) {
     io.err('orbit-ls: interrupted; no report written\n');
     return 130;
   }
-  const rules = ruleCatalogue(registeredRules(), report.findings.map((f) => f.finding));
+  const rules = ruleCatalogue(registeredRules({ sandbox }), report.findings.map((f) => f.finding));
   io.out(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, rules) : formatText(report, { color: io.color }));
   return exitCodeFor(report, failOn);
 }
 
-async function analyze(files: string[], settings: Settings, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+interface CheckOptions {
+  settings: Settings;
+  /** Run the sandbox pass on each file too. */
+  sandbox: boolean;
+}
+
+async function analyze(files: string[], { settings, sandbox }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
   const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0 };
   const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });
@@ -57,6 +69,7 @@ async function analyze(files: string[], settings: Settings, io: CliIO, signal: A
       pool,
       settings,
       signal,
+      sandbox,
       onFile(file, text) {
         const rel = path.relative(process.cwd(), file.path).split(path.sep).join('/') || file.path;
         if (file.skipped) report.skipped.push({ file: rel, reason: file.skipped });

@@ -14,6 +14,8 @@ check options:
   --fail-on error|warning|information|hint|never
                                      lowest severity that makes the exit code 1 (default error)
   --config FILE                      JSON file with "orbit" settings (see docs/configuration.md)
+  --sandbox                          also run each function in the sandbox and report hidden
+                                     triggers and magic values (backdoors); slower, no model needed
 
 Directories are walked recursively; .gitignore files are respected and node_modules and .git
 are skipped.

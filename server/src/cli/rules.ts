@@ -1,5 +1,6 @@
-// The rule catalogue as the CLI reports it (SARIF's tool.driver.rules): every registered rule, and
-// any rule seen in findings that the registry does not describe.
+// The rule catalogue as the CLI reports it (SARIF's tool.driver.rules): every registered rule (and
+// the sandbox pass's rules when it ran), and any rule seen in findings that no registry describes.
+import { sandboxRules } from '../core/backdoor/rules';
 import { allRules } from '../core/security/registry';
 import type { Finding, Severity } from '../core/types';
 
@@ -22,7 +23,7 @@ export function ruleCatalogue(registered: readonly RuleInfo[], findings: readonl
   return [...byId.values()];
 }
 
-/** Every rule in core's registry. */
-export function registeredRules(): RuleInfo[] {
-  return allRules();
+/** Every rule in core's registry, and the sandbox's rules when `sandbox` is set. */
+export function registeredRules(options: { sandbox: boolean } = { sandbox: false }): RuleInfo[] {
+  return options.sandbox ? [...allRules(), ...sandboxRules()] : allRules();
 }

@@ -1,10 +1,12 @@
 // Many files through the pool, for `orbit-ls check` and the benchmark: reads each file, skips
-// binary ones, keeps the pool busy and streams one report per file to the caller.
+// binary ones, keeps the pool busy and streams one report per file to the caller (with the
+// sandbox pass's findings merged in when asked).
 import { readFile, stat } from 'node:fs/promises';
 import { languageFromFileName } from '../core/types';
 import type { Settings } from '../config/schema';
 import { analyzeSnapshot, type DocumentReport } from './analyze';
 import type { AnalysisPool } from './pool';
+import { sandboxPass, withSandboxReport } from './sandbox/pass';
 
 export interface FileReport {
   path: string;
@@ -17,6 +19,8 @@ export interface BatchOptions {
   pool: AnalysisPool;
   settings: Settings;
   signal: AbortSignal;
+  /** Also run the sandbox pass on each file (`check --sandbox`). */
+  sandbox?: boolean;
   /** Called once per file, in completion order, with the text so callers can compute lines. */
   onFile(file: FileReport, text: string | undefined): void;
 }
@@ -57,7 +61,19 @@ async function analyzeOne(path: string, options: BatchOptions): Promise<void> {
   const text = bytes.toString('utf8');
   const doc = { uri: path, version: 0, text, language: languageFromFileName(path) };
   const report = await analyzeSnapshot(options.pool, doc, options.settings, options.signal);
-  if (report) options.onFile({ path, report }, text);
+  if (!report) return;
+  if (!options.sandbox) return options.onFile({ path, report }, text);
+  const outcome = await sandboxPass(options.pool, doc, options.settings, options.signal);
+  switch (outcome.kind) {
+    case 'cancelled':
+      return;
+    case 'done':
+      return options.onFile({ path, report: withSandboxReport(report, outcome.report) }, text);
+    case 'failed':
+      return options.onFile({ path, report: { ...report, notices: [...report.notices, { message: outcome.message }] } }, text);
+    case 'skipped':
+      return options.onFile({ path, report }, text);
+  }
 }
 
 /** A NUL byte in the first 8 KiB is how git and grep tell binary from text, and so do we. */

@@ -2,10 +2,11 @@
 // To add a task: write workers/tasks/<name>.ts exporting a function of one structured-clone-safe
 // argument, and add it here; it becomes callable as pool.run('<name>', input, { signal }).
 import { analyzeStatic } from './tasks/analyzeStatic';
+import { sandbox } from './tasks/sandbox';
 import { verifyPrepare } from './tasks/verifyPrepare';
 import { warmUp } from './tasks/warmUp';
 
-export const tasks = { analyzeStatic, warmUp, verifyPrepare };
+export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox };
 
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

@@ -4,6 +4,7 @@
 import type { Settings } from '../config/schema';
 import type { AnalysisPool } from './pool';
 import { checkOllama } from './verify/health';
+import { checkSandbox } from './sandbox/health';
 
 export interface HealthResult {
   name: string;
@@ -48,7 +49,7 @@ export const checkParser: HealthCheck = async ({ pool, signal, settings }) => {
   return { name: 'parser and rules', ok: true, detail: `sample file analysed in ${elapsedMs.toFixed(1)} ms` };
 };
 
-export const healthChecks: HealthCheck[] = [checkPool, checkParser, checkOllama];
+export const healthChecks: HealthCheck[] = [checkPool, checkParser, checkSandbox, checkOllama];
 
 /** Runs every check; a check that throws is reported as failed rather than stopping the others. */
 export async function runHealthChecks(checks: readonly HealthCheck[], ctx: HealthContext): Promise<HealthResult[]> {

@@ -29,7 +29,7 @@ test('--version prints the package version', () => {
 test('--help lists the commands and documents the exit codes', () => {
   const { status, stdout } = run('--help');
   assert.equal(status, 0);
-  for (const word of ['--stdio', 'check', 'doctor', '--format text|json|sarif', '--fail-on', 'Exit codes:']) assert.ok(stdout.includes(word), word);
+  for (const word of ['--stdio', 'check', 'doctor', '--format text|json|sarif', '--fail-on', '--sandbox', 'Exit codes:']) assert.ok(stdout.includes(word), word);
 });
 
 test('check exits 1 on findings and 0 on a clean directory; a usage error exits 2 with a message', () => {
@@ -50,12 +50,14 @@ test('an unknown command exits 2 and points at --help', () => {
   assert.match(stderr, /unknown command "scan"; run `orbit-ls --help`/);
 });
 
-test('doctor prints the resolved settings and healthy components, exit 0', () => {
+test('doctor prints the resolved settings and healthy components (pool, parser, sandbox), exit 0', () => {
   const { status, stdout } = run('doctor');
   assert.equal(status, 0, stdout);
   assert.match(stdout, /orbit\.debounceMs = 200/);
   assert.match(stdout, /ok {3}worker pool: /);
   assert.match(stdout, /ok {3}parser and rules: /);
+  assert.match(stdout, /ok {3}sandbox: QuickJS ready \(.*ran a test function.* in \d+ ms\)\n/);
+  assert.match(stdout, /orbit\.sandbox\.enabled = true/);
 });
 
 test('doctor --json names an invalid setting and its fallback, and exits 1', () => {

@@ -31,7 +31,7 @@ export function negotiate(client: ClientCapabilities): { capabilities: ServerCap
     didChangeConfigurationDynamic: client.workspace?.didChangeConfiguration?.dynamicRegistration === true,
   };
   const capabilities: ServerCapabilities = {
-    // didSave starts model verification (orbit.verify.trigger "onSave").
+    // didSave starts the sandbox pass and model verification (orbit.verify.trigger "onSave").
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
     codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: features.codeActionResolve } : true,
     executeCommandProvider: { commands: [...COMMAND_IDS, REGENERATE_COMMAND] },

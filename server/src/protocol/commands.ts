@@ -3,6 +3,7 @@
 import type { WorkspaceEdit } from 'vscode-languageserver/node';
 import type { ResolvedSettings } from '../config/validate';
 import type { Scheduler } from '../engine/scheduler';
+import type { SandboxService } from '../engine/sandbox/service';
 import type { LspClient } from './client';
 import { verifyDocumentCommand, verifyFunctionCommand, type VerificationHandle } from './verify';
 
@@ -12,6 +13,8 @@ export interface CommandContext {
   resolvedSettings(uri: string | undefined): Promise<ResolvedSettings>;
   /** Model verification (orbit.verifyDocument, orbit.verifyFunction). */
   verification?: VerificationHandle;
+  /** The sandbox pass, which orbit.verifyDocument runs beside the model. */
+  sandbox?: SandboxService;
 }
 
 export interface ServerCommand {

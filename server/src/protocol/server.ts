@@ -27,6 +27,8 @@ import { createRegenerationService } from '../engine/regenerate/service';
 import { createServerVerification } from './verifyServer';
 import { verificationHover, withVerification } from './verify';
 import type { VerifyService } from '../engine/verify/service';
+import type { SandboxService } from '../engine/sandbox/service';
+import { createServerSandbox, withSandbox } from './sandbox';
 
 export interface ServerOptions {
   /** Worker module for the pool; tests substitute one that crashes or hangs. */
@@ -43,6 +45,7 @@ interface Session {
   close(): Promise<void>;
   scheduler: Scheduler;
   verification: VerifyService;
+  sandbox: SandboxService;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -78,9 +81,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     scheduled.set(document.uri, document.version);
     session.scheduler.change(snapshot(document));
     session.verification.changed(document.uri);
+    session.sandbox.changed(document.uri);
   });
 
-  documents.onDidSave(({ document }) => session?.verification.saved(document.uri));
+  // The sandbox pass runs on save only: on open it would hold a worker thread that the static
+  // pass of the next edit (of this or another file) waits for; see orbit.sandbox.enabled.
+  documents.onDidSave(({ document }) => {
+    session?.verification.saved(document.uri);
+    if (session && analysable(document)) session.sandbox.saved(document.uri);
+  });
 
   connection.onHover((params) => verificationHover(params, documents.get(params.textDocument.uri), session?.verification));
 
@@ -88,18 +97,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     scheduled.delete(document.uri);
     session?.scheduler.close(document.uri);
     session?.verification.closed(document.uri);
+    session?.sandbox.closed(document.uri);
     session?.config.forget(document.uri);
     session?.client.publishDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
   connection.onCodeAction((params) => {
     if (!session) return [];
-    const { features, scheduler } = session;
+    const current = session;
     const doc = documents.get(params.textDocument.uri);
-    const actions = codeActionsFor(params, doc, { documentChanges: features.documentChanges, recover: (d) => recoverData(scheduler, doc, d) });
+    const actions = codeActionsFor(params, doc, { documentChanges: current.features.documentChanges, recover: (d) => recoverData(current, doc, d) });
     // Regeneration comes last: the deterministic fixes above are preferred whenever they apply.
     const regenerate = regeneration ? regenerationActions(params, doc, regeneration) : [];
-    if (features.codeActionLiterals) return [...actions, ...regenerate];
+    if (current.features.codeActionLiterals) return [...actions, ...regenerate];
     return [...actions.map(asCommand), ...regenerate.flatMap((a) => (a.command ? [a.command] : []))];
   });
 
@@ -109,9 +119,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (params.command === REGENERATE_COMMAND) return regeneration ? executeRegeneration(params.arguments ?? [], regeneration, toSignal(token)) : null;
     const command = commands.find((c) => c.id === params.command);
     if (!session || !command) return null;
-    const { scheduler, client, config, verification } = session;
+    const { scheduler, client, config, verification, sandbox } = session;
     const verify = { service: verification, document: (uri: string) => documents.get(uri) };
-    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify }, toSignal(token));
+    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify, sandbox }, toSignal(token));
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -123,6 +133,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeConfiguration((params) => {
     session?.config.changed(params.settings);
     session?.verification.configurationChanged();
+    session?.sandbox.configurationChanged();
     void session?.scheduler.reanalyzeAll();
   });
 
@@ -150,7 +161,7 @@ function createSession(connection: Connection, params: InitializeParams, documen
   const publish = (report: DocumentReport): void => {
     const doc = documents.get(report.uri);
     if (!doc || doc.version !== report.version) return;
-    const merged = withVerification(report, verification);
+    const merged = withSandbox(withVerification(report, verification), sandbox);
     client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(merged, doc, { relatedInformation: features.relatedInformation }) });
   };
   const scheduler = createScheduler({
@@ -164,12 +175,14 @@ function createSession(connection: Connection, params: InitializeParams, documen
     if (latest?.version === version) publish(latest);
   };
   const verification = createServerVerification({ client, config, documents, scheduler: () => scheduler, pool, republish });
+  const sandbox = createServerSandbox({ client, config, documents, pool, republish });
   const close = async (): Promise<void> => {
     verification.dispose();
+    sandbox.dispose();
     scheduler.dispose();
     await (await started)?.close();
   };
-  return { capabilities, features, client, config, pool, close, scheduler, verification };
+  return { capabilities, features, client, config, pool, close, scheduler, verification, sandbox };
 }
 
 function regenerationHost(connection: Connection, session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
@@ -188,14 +201,14 @@ async function pullDiagnostics(session: Session, documents: TextDocuments<TextDo
   const report = await session.scheduler.whenAnalysed(doc.uri, doc.version, signal);
   const current = documents.get(doc.uri);
   if (!report || !current || current.version !== report.version) return [];
-  return toDiagnostics(withVerification(report, session.verification), current, { relatedInformation: session.features.relatedInformation });
+  return toDiagnostics(withSandbox(withVerification(report, session.verification), session.sandbox), current, { relatedInformation: session.features.relatedInformation });
 }
 
 /** A diagnostic sent back without `data` (some clients drop it): find it in the last report. */
-function recoverData(scheduler: Scheduler, doc: TextDocument | undefined, d: { code?: number | string; range: { start: { line: number; character: number } } }): FindingData | undefined {
-  const report = doc && scheduler.latest(doc.uri);
+function recoverData(session: Session, doc: TextDocument | undefined, d: { code?: number | string; range: { start: { line: number; character: number } } }): FindingData | undefined {
+  const report = doc && session.scheduler.latest(doc.uri);
   if (!doc || !report || report.version !== doc.version) return undefined;
-  const items = toDiagnostics(report, doc, { relatedInformation: false });
+  const items = toDiagnostics(withSandbox(report, session.sandbox), doc, { relatedInformation: false });
   const match = items.find((item) => item.code === d.code && item.range.start.line === d.range.start.line && item.range.start.character === d.range.start.character);
   return match && isFindingData(match.data) ? match.data : undefined;
 }

@@ -1,5 +1,5 @@
-// The protocol side of model verification: the orbit.verifyDocument and orbit.verifyFunction
-// commands, the hover that shows a function's consistency score and orbit size, and merging the
+// The protocol side of model verification: the orbit.verifyDocument (which also runs the sandbox
+// pass) and orbit.verifyFunction commands, the hover that shows a function's consistency score and orbit size, and merging the
 // verification's findings into the static report of the same version before it is published.
 import type { Hover, HoverParams, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -7,6 +7,7 @@ import type { DocumentReport } from '../engine/analyze';
 import type { VerifyService } from '../engine/verify/service';
 import type { UnitSummary, VerifyReport } from '../engine/verify/verifier';
 import type { ServerCommand } from './commands';
+import { sandboxSummary } from './sandbox';
 
 /** What the verification commands need from the session. */
 export interface VerificationHandle {
@@ -26,7 +27,9 @@ export const verifyDocumentCommand: ServerCommand = {
   async run(args, ctx, signal) {
     const uri = uriArg(args[0]);
     if (!uri || !ctx.verification) return null;
-    return summary(await ctx.verification.service.verifyNow(uri, undefined, signal));
+    // The sandbox pass needs no model, so it runs (and reports) even when the model is away.
+    const [report, sandbox] = await Promise.all([ctx.verification.service.verifyNow(uri, undefined, signal), ctx.sandbox?.runNow(uri, signal)]);
+    return { ...summary(report), sandbox: sandboxSummary(sandbox) };
   },
 };
 
@@ -58,7 +61,7 @@ function hoverText(u: UnitSummary): string {
   return `**orbit-ls** · ${u.name || 'function'}: consistency ${u.score.toFixed(2)} over an orbit of ${u.orbitSize} rewrites (${verdict}; ${u.modelCalls} model calls${saved})`;
 }
 
-function summary(report: VerifyReport | undefined): unknown {
+function summary(report: VerifyReport | undefined): Record<string, unknown> {
   if (!report) return { cancelled: true };
   return {
     uri: report.uri,

@@ -1,6 +1,7 @@
 // `orbit-ls check [paths…] [--format text|json|sarif] [--fail-on error|warning|never] [--sandbox]`:
 // analyses files in the worker pool (with --sandbox, also runs each in the sandbox) and prints the findings. Exit codes: 0 clean, 1 findings at or above
 // --fail-on, 2 usage or internal error, 130 interrupted (Ctrl-C).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFiles } from '../engine/batch';
@@ -11,7 +12,7 @@ import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import { UsageError, type CliIO } from './io';
-import { locator } from './locate';
+import { locator, type Locator } from './locate';
 import { exitCodeFor, type CheckReport, type FailOn } from './report';
 import { registeredRules, ruleCatalogue } from './rules';
 import { loadSettings } from './settings';
@@ -89,16 +90,39 @@ async function analyze(files: string[], { settings, sandbox }: CheckOptions, io:
 function addReport(report: CheckReport, file: string, doc: DocumentReport, text: string): void {
   report.filesChecked++;
   const locate = locator(text);
+  const other = otherFiles();
   for (const finding of doc.findings) {
     report.findings.push({
       file,
       finding,
       region: locate(finding.span),
-      flow: (finding.flow ?? []).map((s) => ({ region: locate(s.span), message: s.message })),
+      flow: (finding.flow ?? []).flatMap((s) => {
+        if (!s.fileName) return [{ region: locate(s.span), message: s.message }];
+        // A step in an imported module (cross-file taint): located in that file's text.
+        const o = other(s.fileName);
+        return o ? [{ region: o.locate(s.span), message: s.message, file: o.rel }] : [];
+      }),
       fixes: (finding.fixes ?? []).map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => ({ region: locate(e.span), newText: e.newText })) })),
     });
   }
   for (const n of doc.notices) report.notices.push({ file, message: n.message });
+}
+
+/** Imported files named by flow steps, read once each and located like the checked file. */
+function otherFiles(): (fileName: string) => { rel: string; locate: Locator } | undefined {
+  const seen = new Map<string, { rel: string; locate: Locator } | undefined>();
+  return (fileName) => {
+    if (!seen.has(fileName)) {
+      let entry: { rel: string; locate: Locator } | undefined;
+      try {
+        entry = { rel: path.relative(process.cwd(), fileName).split(path.sep).join('/') || fileName, locate: locator(fs.readFileSync(fileName, 'utf8')) };
+      } catch {
+        entry = undefined;
+      }
+      seen.set(fileName, entry);
+    }
+    return seen.get(fileName);
+  };
 }
 
 /** "checked 120/400 files" on stderr, redrawn at most every 100 ms, only on a terminal. */

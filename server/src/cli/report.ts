@@ -8,7 +8,8 @@ export interface CheckedFinding {
   file: string;
   finding: Finding;
   region: Region;
-  flow: { region: Region; message: string }[];
+  /** `file` is set on steps in another file than the finding's (taint across imports). */
+  flow: { region: Region; message: string; file?: string }[];
   fixes: { title: string; edits: { region: Region; newText: string }[] }[];
 }
 

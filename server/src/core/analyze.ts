@@ -5,17 +5,25 @@ import { parseDocument } from './source/parse';
 import { buildTaintFacts } from './security/engine';
 import { runRules } from './security/registry';
 import { applySuppressions } from './security/suppression';
+import { crossFileFindings, importedCalls, summariseImports, type ImportedModule } from './security/imports';
 
 export interface DocumentInput {
   /** File name or URI; its extension picks the language when `language` is absent. */
   fileName: string;
   text: string;
   language?: LanguageKind;
+  /**
+   * Texts of the modules this document imports by relative specifier, keyed by the specifier as
+   * written ('./db'). The caller reads them; core summarises their exported functions so taint is
+   * followed one level across files.
+   */
+  imports?: Record<string, ImportedModule>;
 }
 
 export { allRules, ruleById } from './security/registry';
 export { suppressionEdit, applySuppressions } from './security/suppression';
 export type { RuleMeta } from './security/rule';
+export type { ImportedModule } from './security/imports';
 
 /** Analyses one document. Never throws: problems with the input come back as errors. */
 export function analyzeDocument(input: DocumentInput, options: StaticOptions): AnalysisResult {
@@ -37,9 +45,14 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
     }
     const parsed = parseDocument(text, language, errors);
     if (!parsed) return { findings: [], errors };
-    const facts = buildTaintFacts(parsed.sourceFile, { extraSources: options.extraSources });
+    const summaries = input.imports ? summariseImports(input.imports, errors) : undefined;
+    const facts = buildTaintFacts(parsed.sourceFile, {
+      extraSources: options.extraSources,
+      ...(summaries ? { importedCall: importedCalls(summaries) } : {}),
+    });
     errors.push(...facts.errors);
     const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels: options.rules }, errors);
+    if (summaries) findings.push(...crossFileFindings(facts, summaries, options.rules));
     return { findings: applySuppressions(text, findings).sort(byPosition), errors };
   } catch (err) {
     const overflow = err instanceof RangeError;

@@ -29,6 +29,8 @@ export interface Fix {
 export interface FlowStep {
   span: Span;
   message: string;
+  /** Set when the step is in another file than the finding (cross-file taint); the span is in that file. */
+  fileName?: string;
 }
 
 export interface Finding {

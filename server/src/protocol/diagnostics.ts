@@ -1,6 +1,9 @@
 // Engine reports → LSP diagnostics. Each diagnostic carries in `data` everything its code actions
 // need (fix edits as ranges, the suppression edit, the version), so code actions are stateless.
 import { DiagnosticSeverity, type Diagnostic, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { TextDocument as TextDocumentImpl } from 'vscode-languageserver-textdocument';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity, Span, TextEdit } from '../core/types';
 import type { DocumentReport } from '../engine/analyze';
@@ -55,9 +58,28 @@ function findingDiagnostic(f: Finding, version: number, doc: TextDocument, optio
   };
   if (primary) diagnostic.codeDescription = { href: cweUrl(primary) };
   if (options.relatedInformation && f.flow && f.flow.length > 0) {
-    diagnostic.relatedInformation = f.flow.map((step) => ({ location: { uri: doc.uri, range: toRange(doc, step.span) }, message: step.message }));
+    const others = new Map<string, TextDocument | undefined>();
+    diagnostic.relatedInformation = f.flow.flatMap((step) => {
+      if (!step.fileName) return [{ location: { uri: doc.uri, range: toRange(doc, step.span) }, message: step.message }];
+      // A step in an imported module (taint across files): its range is computed in that file.
+      if (!others.has(step.fileName)) others.set(step.fileName, importedDocument(step.fileName));
+      const other = others.get(step.fileName);
+      return other ? [{ location: { uri: other.uri, range: toRange(other, step.span) }, message: step.message }] : [];
+    });
   }
   return diagnostic;
+}
+
+/**
+ * The imported file a flow step points into, as the worker read it from disk moments ago (the
+ * worker resolves imports from the saved files, so the disk text is the one the spans refer to).
+ */
+function importedDocument(fileName: string): TextDocument | undefined {
+  try {
+    return TextDocumentImpl.create(pathToFileURL(fileName).href, 'javascript', 0, fs.readFileSync(fileName, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** "CWE-89" → https://cwe.mitre.org/data/definitions/89.html */

@@ -15,7 +15,7 @@ export function formatJson(report: CheckReport): string {
       message: f.finding.message,
       start: f.region.start,
       end: f.region.end,
-      flow: f.flow.map((s) => ({ message: s.message, start: s.region.start, end: s.region.end })),
+      flow: f.flow.map((s) => ({ message: s.message, ...(s.file ? { file: s.file } : {}), start: s.region.start, end: s.region.end })),
       fixes: f.fixes.map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => ({ start: e.region.start, end: e.region.end, newText: e.newText })) })),
     })),
     notices: report.notices,

@@ -60,7 +60,7 @@ export function formatSarif(report: CheckReport, rules: readonly RuleInfo[]): st
           message: { text: f.finding.message },
           locations: [location(f.file, f.region)],
           ...(f.flow.length > 0
-            ? { codeFlows: [{ threadFlows: [{ locations: f.flow.map((s) => ({ location: location(f.file, s.region, s.message) })) }] }] }
+            ? { codeFlows: [{ threadFlows: [{ locations: f.flow.map((s) => ({ location: location(s.file ?? f.file, s.region, s.message) })) }] }] }
             : {}),
           ...(f.fixes.length > 0
             ? {

@@ -25,7 +25,7 @@ export function formatText(report: CheckReport, options: TextOptions): string {
     for (const f of findings) {
       const where = `${f.region.start.line}:${f.region.start.column}`.padEnd(8);
       lines.push(`  ${where} ${paint(f.finding.severity, f.finding.severity.padEnd(11))} ${f.finding.message}  ${paint('dim', f.finding.ruleId)}`);
-      if (f.flow.length > 1) lines.push(paint('dim', `           flow: ${f.flow.map((s) => `${s.message} (${s.region.start.line}:${s.region.start.column})`).join(' → ')}`));
+      if (f.flow.length > 1) lines.push(paint('dim', `           flow: ${f.flow.map((s) => `${s.message} (${s.file ? `${s.file}:` : ''}${s.region.start.line}:${s.region.start.column})`).join(' → ')}`));
       if (f.fixes.length > 0) lines.push(paint('dim', `           fix: ${f.fixes[0].title}`));
     }
     lines.push('');

@@ -26,7 +26,14 @@ export interface CallHooks {
   extras: ExtraSources;
   calls: CallSite[];
   seenCalls: Set<ts.Node>;
+  importedCall?: ImportedCall;
 }
+
+/**
+ * The result of calling an export of a summarised module with these argument taints, or
+ * undefined when the module or export has no summary (library calls are then modelled as usual).
+ */
+export type ImportedCall = (mod: ModuleRef, args: ReadonlyArray<Taint | undefined>, node: ts.CallExpression) => { taint?: Taint } | undefined;
 
 export interface CallEvaluator {
   evalCall(node: ts.CallExpression, scope: Scope): Val;
@@ -104,6 +111,8 @@ export function callEvaluator(h: CallHooks): CallEvaluator {
       return { taint: h.callLocal(calleeVal.fn, calleeVal.fnScope ?? scope, argVals, node) };
     }
     if ((name === 'promisify' || name === 'callbackify') && argVals[0]?.mod) return { mod: argVals[0].mod };
+    const imported = calleeVal.mod && h.importedCall?.(calleeVal.mod, argVals.map((v) => v.taint), node);
+    if (imported) return imported.taint ? { taint: imported.taint } : NONE;
     const mod = calleeVal.mod ? { module: calleeVal.mod.module, path: [...calleeVal.mod.path, '()'] } : undefined;
     const taint = callResult({
       name,

@@ -10,11 +10,13 @@ import {
 import { asString, derived, merge, sourceTaint, withStep, type Taint } from './taint';
 import { joinVals, lookup, NONE, propertySuffix, type Scope, type Val, type VarInfo, type WalkState } from './engine-values';
 import { statementWalker } from './statements';
-import { callEvaluator } from './calls';
+import { callEvaluator, type ImportedCall } from './calls';
 import { isFunctionLike, shortDottedName, spanOf, type FunctionLike } from './ast';
 
 export interface EngineOptions {
   extraSources: readonly string[];
+  /** What a call into another module returns, when that module was summarised (cross-file taint). */
+  importedCall?: ImportedCall;
 }
 
 // The typescript module exposes its members through getters; a local alias keeps the hot
@@ -458,7 +460,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     }
   }
 
-  const { evalCall, evalNew } = callEvaluator({ ev, member, walkInContext, walkOnce, callLocal, methods, modules, extras, calls, seenCalls });
+  const { evalCall, evalNew } = callEvaluator({ ev, member, walkInContext, walkOnce, callLocal, methods, modules, extras, calls, seenCalls, importedCall: options.importedCall });
   const { walkBlock, bindPattern } = statementWalker({ ev, member, record, tooDeep, walkOnce, walkClass, methods, modules, frames, state });
 
   const top: Scope = { vars: new Map() };

@@ -1,7 +1,7 @@
 // Validation guards in `if` conditions: `if (!/^[\w-]+$/.test(name)) return …` and
 // `if (!ALLOWED.includes(sort)) throw …` make the variable safe for the code after them.
 import ts from 'typescript';
-import { ALL_SINKS, Sink } from './taint';
+import { ALL_SINKS, DANGEROUS_CHARS, Sink } from './taint';
 
 export interface Guard {
   /** The guarded variable. */
@@ -11,20 +11,6 @@ export interface Guard {
   /** True for `if (!valid) …`: the value is safe after the branch when the branch exits. */
   negated: boolean;
 }
-
-/** Characters an attacker needs per sink kind, as for replace-based neutralisation. */
-const DANGEROUS: ReadonlyArray<[number, string[]]> = [
-  [Sink.sql, ["'", '"', '\\', ' ', ';', '(', '=']],
-  [Sink.nosql, []],
-  [Sink.command, [';', '&', '|', '`', '$', '(', ')', '<', '>', '\n']],
-  [Sink.html, ['<', '>', '"', "'"]],
-  [Sink.log, ['\n', '\r']],
-  [Sink.path, ['/', '\\']],
-  [Sink.code, ['(', ')', '`', ';', "'", '"']],
-  [Sink.regex, ['(', ')', '*', '+', '?', '{', '[', '|', '\\', '.']],
-  [Sink.redirect, ['/', '\\', ':']],
-  [Sink.url, ['/', '\\', ':', '@']],
-];
 
 /**
  * The guard an `if` condition expresses, if any. `regexOf` resolves an identifier to the regex
@@ -77,7 +63,7 @@ function allowlistMask(literal: string): number {
   }
   const accepts = (ch: string): boolean => [ch, `a${ch}`, `${ch}a`, `a${ch}a`, `1${ch}1`, `1${ch}`, `${ch}1`].some((s) => re.test(s));
   let mask = Sink.nosql;
-  for (const [kind, chars] of DANGEROUS) if (chars.length > 0 && !chars.some(accepts)) mask |= kind;
+  for (const [kind, chars] of DANGEROUS_CHARS) if (!chars.some(accepts)) mask |= kind;
   return mask;
 }
 

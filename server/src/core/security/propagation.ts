@@ -1,7 +1,7 @@
 // What a call does to taint: sanitisers clear it for their sink kinds, conversions to numbers and
 // booleans clear it entirely, string and container methods pass it on, validators vouch for shape.
 import ts from 'typescript';
-import { ALL_SINKS, asString, cleanse, derived, merge, Sink, type Taint } from './taint';
+import { ALL_SINKS, asString, cleanse, DANGEROUS_CHARS, derived, merge, Sink, type Taint } from './taint';
 
 /** A call as the engine sees it when deciding the taint of its result. */
 export interface CallShape {
@@ -18,19 +18,6 @@ export interface CallShape {
   /** For method calls on clean receivers: the receiver's source (a validation schema, maybe). */
   schema?: () => string;
 }
-
-/** Characters an attacker needs per sink kind; a replace that removes all of them neutralises it. */
-const DANGEROUS: ReadonlyArray<[number, string[]]> = [
-  [Sink.sql, ["'", '"', '\\', ' ', ';', '(', '=']],
-  [Sink.command, [';', '&', '|', '`', '$', '(', ')', '<', '>', '\n']],
-  [Sink.html, ['<', '>', '"', "'"]],
-  [Sink.log, ['\n', '\r']],
-  [Sink.path, ['/', '\\']],
-  [Sink.code, ['(', ')', '`', ';', "'", '"']],
-  [Sink.regex, ['(', ')', '*', '+', '?', '{', '[', '|', '\\', '.']],
-  [Sink.redirect, ['/', '\\', ':']],
-  [Sink.url, ['/', '\\', ':', '@']],
-];
 
 const HTML_ESCAPES = /^(escape|escapeHtml|escapeHTML|htmlEscape|encodeHTML|encodeHtml|escapeXml|sanitize|sanitizeHtml|purify|xss|filterXSS|encode)$/;
 const HTML_ESCAPE_MODULES: ReadonlySet<string> = new Set([
@@ -145,10 +132,10 @@ function neutralised(c: CallShape, t: Taint | undefined): Taint | undefined {
   if (replacement.text === '' && /\\\.\\\./.test(pattern.getText())) mask |= Sink.path;
   // s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') escapes rather than removes: safe for regexes only.
   if (/^\\\$&$/.test(replacement.text)) {
-    const regexChars = DANGEROUS.find(([kind]) => kind === Sink.regex)?.[1] ?? [];
+    const regexChars = DANGEROUS_CHARS.find(([kind]) => kind === Sink.regex)?.[1] ?? [];
     return regexChars.every((ch) => re.test(ch)) ? cleanse(t, Sink.regex) : t;
   }
-  for (const [kind, chars] of DANGEROUS) {
+  for (const [kind, chars] of DANGEROUS_CHARS) {
     const removed = chars.every((ch) => re.test(ch) && !replacement.text.includes(ch));
     if (removed) mask |= kind;
   }

@@ -21,6 +21,22 @@ export type SinkKind = keyof typeof Sink;
 /** Every sink kind at once: what a conversion to number or boolean achieves. */
 export const ALL_SINKS = 2047;
 
+/**
+ * Characters an attacker needs per sink kind: a value that cannot contain any of them (an
+ * allowlist pattern, a replace that removes them all) is safe for that kind.
+ */
+export const DANGEROUS_CHARS: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [Sink.sql, ["'", '"', '\\', ' ', ';', '(', '=']],
+  [Sink.command, [';', '&', '|', '`', '$', '(', ')', '<', '>', '\n']],
+  [Sink.html, ['<', '>', '"', "'"]],
+  [Sink.log, ['\n', '\r']],
+  [Sink.path, ['/', '\\']],
+  [Sink.code, ['(', ')', '`', ';', "'", '"']],
+  [Sink.regex, ['(', ')', '*', '+', '?', '{', '[', '|', '\\', '.']],
+  [Sink.redirect, ['/', '\\', ':']],
+  [Sink.url, ['/', '\\', ':', '@']],
+];
+
 export interface Taint {
   /** The source as the user wrote it, e.g. "req.query.id". */
   label: string;

@@ -2,19 +2,10 @@
 // the sandbox pass's rules when it ran), and any rule seen in findings that no registry describes.
 import { sandboxRules } from '../core/backdoor/rules';
 import { allRules } from '../core/security/registry';
-import type { Finding, Severity } from '../core/types';
+import type { RuleMeta } from '../core/security/rule';
+import type { Finding } from '../core/types';
 
-export interface RuleInfo {
-  id: string;
-  cwe: string[];
-  defaultSeverity: Severity;
-  title: string;
-  description: string;
-  docsUrl: string;
-  hasFix: boolean;
-}
-
-export function ruleCatalogue(registered: readonly RuleInfo[], findings: readonly Finding[]): RuleInfo[] {
+export function ruleCatalogue(registered: readonly RuleMeta[], findings: readonly Finding[]): RuleMeta[] {
   const byId = new Map(registered.map((r) => [r.id, r]));
   for (const f of findings) {
     if (byId.has(f.ruleId)) continue;
@@ -24,6 +15,6 @@ export function ruleCatalogue(registered: readonly RuleInfo[], findings: readonl
 }
 
 /** Every rule in core's registry, and the sandbox's rules when `sandbox` is set. */
-export function registeredRules(options: { sandbox: boolean } = { sandbox: false }): RuleInfo[] {
+export function registeredRules(options: { sandbox: boolean } = { sandbox: false }): RuleMeta[] {
   return options.sandbox ? [...allRules(), ...sandboxRules()] : allRules();
 }

@@ -1,10 +1,10 @@
 // SARIF 2.1.0 output for code-scanning services: one rule entry per rule with CWE tags in both the
 // "CWE-89" and "external/cwe/cwe-089" forms, results with locations, codeFlows and fixes.
 import { orbitVersion } from '../../config/version';
+import type { RuleMeta } from '../../core/security/rule';
 import type { Severity } from '../../core/types';
 import type { Region } from '../locate';
 import type { CheckReport } from '../report';
-import type { RuleInfo } from '../rules';
 
 // A minimal subset of the SARIF 2.1.0 object model, just what we emit.
 interface SarifRegion {
@@ -26,7 +26,7 @@ export function cweTag(cwe: string): string {
   return `external/cwe/cwe-${n.padStart(3, '0')}`;
 }
 
-export function formatSarif(report: CheckReport, rules: readonly RuleInfo[]): string {
+export function formatSarif(report: CheckReport, rules: readonly RuleMeta[]): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const location = (file: string, region: Region, message?: string): SarifLocation => ({
     physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, region: sarifRegion(region) },

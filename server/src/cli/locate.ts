@@ -1,4 +1,5 @@
 // Offsets → 1-based line and column (UTF-16 code units, as editors and SARIF count them).
+import { lineIndex, lineStarts } from '../core/source/lines';
 import type { Span } from '../core/types';
 
 export interface Position {
@@ -14,17 +15,10 @@ export interface Region {
 export type Locator = (span: Span) => Region;
 
 export function locator(text: string): Locator {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const starts = lineStarts(text);
   const at = (offset: number): Position => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    const line = lineIndex(starts, offset);
+    return { line: line + 1, column: offset - starts[line] + 1 };
   };
   return (span) => ({ start: at(span.start), end: at(span.end) });
 }

@@ -1,6 +1,7 @@
 // Inline suppressions, the one code path the server and the CLI share:
 //   // orbit-ignore-next-line sql-injection, CWE-78 -- reason      (no ids: every rule)
 //   /* orbit-ignore-file */  or  /* orbit-ignore-file xss -- reason */
+import { lineIndex, lineStarts } from '../source/lines';
 import type { Finding, TextEdit } from '../types';
 
 interface Suppressions {
@@ -20,7 +21,7 @@ export function applySuppressions(text: string, findings: readonly Finding[]): F
   const lines = lineStarts(text);
   return findings.filter((f) => {
     if (s.file && covers(s.file, f)) return false;
-    const line = lineOf(lines, f.span.start);
+    const line = lineIndex(lines, f.span.start);
     const ids = s.nextLine.get(line - 1);
     return !(ids && covers(ids, f));
   });
@@ -44,7 +45,7 @@ function parseSuppressions(text: string): Suppressions {
   const lines = lineStarts(text);
   const nextLine = new Map<number, Set<string>>();
   for (const m of text.matchAll(NEXT_LINE)) {
-    nextLine.set(lineOf(lines, m.index ?? 0), parseIds(m[1]));
+    nextLine.set(lineIndex(lines, m.index ?? 0), parseIds(m[1]));
   }
   let file: Set<string> | undefined;
   for (const m of text.matchAll(FILE)) {
@@ -68,21 +69,4 @@ function parseIds(rest: string): Set<string> {
 function covers(ids: Set<string>, f: Finding): boolean {
   if (ids.size === 0) return true;
   return ids.has(f.ruleId.toLowerCase()) || f.cwe.some((c) => ids.has(c.toLowerCase()));
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

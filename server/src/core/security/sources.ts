@@ -185,18 +185,3 @@ export function parseExtraSources(entries: readonly string[]): ExtraSources {
   }
   return { paths, calls };
 }
-
-/** The dotted text of a plain member chain (`a.b.c`, `this.x`), or undefined for anything else. */
-export function dottedName(expr: ts.Expression): string | undefined {
-  // Iterative: member chains can be thousands of links long.
-  const names: string[] = [];
-  let node: ts.Expression = expr;
-  while (ts.isPropertyAccessExpression(node)) {
-    names.push(node.name.text);
-    node = node.expression;
-  }
-  if (ts.isIdentifier(node)) names.push(node.text);
-  else if (node.kind === ts.SyntaxKind.ThisKeyword) names.push('this');
-  else return undefined;
-  return names.reverse().join('.');
-}

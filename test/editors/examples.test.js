@@ -10,8 +10,8 @@ const { spawnSync } = require('node:child_process');
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'server', 'bin', 'orbit-ls.js');
 
-function check(dir) {
-  const run = spawnSync(process.execPath, [BIN, 'check', dir, '--format', 'json'], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+function check(dir, ...flags) {
+  const run = spawnSync(process.execPath, [BIN, 'check', dir, '--format', 'json', ...flags], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
   assert.equal(run.error, undefined, String(run.error));
   let report;
   try {
@@ -45,6 +45,22 @@ test('the fixed example has no findings and passes the check', () => {
     [],
     'the fixed twin must stay clean',
   );
-  assert.equal(report.summary.filesChecked, 2);
+  assert.equal(report.summary.filesChecked, 3);
   assert.equal(status, 0);
+});
+
+test('with --sandbox the vulnerable example shows its magic token and its hidden beacon, the fixed one nothing', () => {
+  const vulnerable = check('examples/vulnerable-express', '--sandbox');
+  const auth = vulnerable.report.findings.filter((f) => f.file === 'examples/vulnerable-express/middleware/auth.js');
+  assert.deepEqual(auth.map((f) => f.ruleId).sort(), ['hidden-trigger', 'magic-auth-bypass']);
+  const bypass = auth.find((f) => f.ruleId === 'magic-auth-bypass');
+  assert.match(bypass.message, /mnt-7f3a9c21.*\(CWE-798\)$/);
+  const beacon = auth.find((f) => f.ruleId === 'hidden-trigger');
+  assert.match(beacon.message, /metrics-cdn\.io.*svc_backup.*\(CWE-506\)$/);
+  const withoutSandbox = check('examples/vulnerable-express');
+  assert.equal(withoutSandbox.report.findings.filter((f) => f.file.endsWith('middleware/auth.js')).length, 0, 'only running the code shows these');
+
+  const fixed = check('examples/fixed-express', '--sandbox');
+  assert.deepEqual(fixed.report.findings.map((f) => `${f.file}:${f.start.line} ${f.message}`), []);
+  assert.equal(fixed.status, 0);
 });

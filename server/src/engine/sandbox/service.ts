@@ -3,6 +3,7 @@
 // version it ran on and asks the protocol layer to publish it merged with the static findings.
 import type { Settings } from '../../config/schema';
 import type { DocumentSnapshot } from '../analyze';
+import { createDocumentRuns } from '../document-runs';
 import type { AnalysisPool } from '../pool';
 import { sandboxPass, type SandboxOutcome, type SandboxReport } from './pass';
 
@@ -32,17 +33,12 @@ export interface SandboxService {
 
 export function createSandboxService(deps: SandboxServiceDeps): SandboxService {
   const lifetime = new AbortController();
-  const runs = new Map<string, AbortController>();
+  const runs = createDocumentRuns(lifetime.signal);
   const reports = new Map<string, SandboxReport>();
 
   async function run(uri: string, outer?: AbortSignal): Promise<SandboxOutcome> {
-    runs.get(uri)?.abort();
-    const controller = new AbortController();
-    runs.set(uri, controller);
-    const stop = (): void => controller.abort();
-    outer?.addEventListener('abort', stop, { once: true });
-    lifetime.signal.addEventListener('abort', stop, { once: true });
-    const { signal } = controller;
+    const current = runs.start(uri, outer);
+    const { signal } = current;
     try {
       const settings = await deps.settingsFor(uri, signal);
       if (!settings.sandbox.enabled) return { kind: 'skipped', reason: 'orbit.sandbox.enabled is false' };
@@ -67,14 +63,12 @@ export function createSandboxService(deps: SandboxServiceDeps): SandboxService {
       deps.log(`orbit-ls: ${message}`);
       return { kind: 'failed', message };
     } finally {
-      outer?.removeEventListener('abort', stop);
-      lifetime.signal.removeEventListener('abort', stop);
-      if (runs.get(uri) === controller) runs.delete(uri);
+      current.finish();
     }
   }
 
   const forget = (uri: string): void => {
-    runs.get(uri)?.abort();
+    runs.abort(uri);
     reports.delete(uri);
   };
 
@@ -83,7 +77,7 @@ export function createSandboxService(deps: SandboxServiceDeps): SandboxService {
     changed: forget,
     closed: forget,
     configurationChanged() {
-      const uris = new Set([...reports.keys(), ...runs.keys()]);
+      const uris = new Set([...reports.keys(), ...runs.uris()]);
       for (const uri of uris) {
         forget(uri);
         void run(uri);

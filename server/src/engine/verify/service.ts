@@ -7,6 +7,7 @@ import { createOllamaBackend, resolveOllamaHost, type OllamaBackend } from '../.
 import type { BackoffOptions } from '../../model/ollama/health';
 import type { VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
 import type { DocumentSnapshot } from '../analyze';
+import { createDocumentRuns } from '../document-runs';
 import { delay } from '../scheduler';
 import { createModelGate, type ModelGate } from './model-gate';
 import { createVerifier, type Verifier, type VerifyReport } from './verifier';
@@ -53,7 +54,7 @@ export interface VerifyService {
 
 export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
   const lifetime = new AbortController();
-  const runs = new Map<string, AbortController>();
+  const runs = createDocumentRuns(lifetime.signal);
   const reports = new Map<string, VerifyReport>();
   let parts: Promise<{ backend: OllamaBackend; gate: ModelGate; verifier: Verifier }> | undefined;
 
@@ -81,13 +82,8 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
     }));
 
   async function run(uri: string, at: number | undefined, force: boolean, outer?: AbortSignal): Promise<VerifyReport | undefined> {
-    runs.get(uri)?.abort();
-    const controller = new AbortController();
-    runs.set(uri, controller);
-    const stop = (): void => controller.abort();
-    outer?.addEventListener('abort', stop, { once: true });
-    lifetime.signal.addEventListener('abort', stop, { once: true });
-    const { signal } = controller;
+    const current = runs.start(uri, outer);
+    const { signal } = current;
     let progress: ProgressSink | undefined;
     try {
       const settings = await deps.settingsFor(uri, signal);
@@ -110,9 +106,7 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
       return undefined;
     } finally {
       progress?.done();
-      outer?.removeEventListener('abort', stop);
-      lifetime.signal.removeEventListener('abort', stop);
-      if (runs.get(uri) === controller) runs.delete(uri);
+      current.finish();
     }
   }
 
@@ -128,12 +122,12 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
     },
     saved: (uri) => void automatic(uri, 'onSave'),
     changed(uri) {
-      runs.get(uri)?.abort();
+      runs.abort(uri);
       reports.delete(uri);
       void automatic(uri, 'onIdle');
     },
     closed(uri) {
-      runs.get(uri)?.abort();
+      runs.abort(uri);
       reports.delete(uri);
       void parts?.then(({ verifier }) => verifier.forget(uri));
     },

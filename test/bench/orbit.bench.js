@@ -3,6 +3,7 @@
 'use strict';
 const { buildOrbit } = require('../../server/dist/core/orbit/index.js');
 const { similarityMatrix, DEFAULT_WEIGHTS } = require('../../server/dist/core/trace/index.js');
+const { medianAndP95 } = require('./stats');
 
 /** A realistic 50-line handler: validation, a loop, a switch, a database call, a response. */
 const HANDLER = `async function placeOrder(req, res, db) {
@@ -56,11 +57,6 @@ const HANDLER = `async function placeOrder(req, res, db) {
   return order;
 }`;
 
-function stats(times) {
-  const s = times.slice().sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] };
-}
-
 function time(fn, { warmup, samples }) {
   for (let i = 0; i < warmup; i++) fn(i);
   const times = [];
@@ -69,7 +65,7 @@ function time(fn, { warmup, samples }) {
     fn(i);
     times.push(performance.now() - t0);
   }
-  return stats(times);
+  return medianAndP95(times);
 }
 
 /** Nine traces of 200 steps: the same loop, each with a few steps changed, plus effects. */

@@ -7,6 +7,7 @@ const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/anal
 const { findUnits } = require('../../server/dist/core/source/units.js');
 const { buildModuleHeader, buildUnitProgram } = require('../../server/dist/core/source/transpile.js');
 const { expressFile } = require('./generate');
+const { median } = require('./stats');
 
 /** A 50-line handler: validation, a loop with database calls, a switch, a response. */
 const HANDLER = `async function placeOrder(req, res) {
@@ -63,10 +64,6 @@ const INPUT = [
   { $orbit: 'express.res' },
 ];
 
-function median(xs) {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 const ms = (x) => `${x.toFixed(1)} ms`;
 const cpuMs = (c) => (c.user + c.system) / 1000;
 

@@ -6,13 +6,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const S = require('../unit/verify/support');
+const { median } = require('./stats');
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'verification', 'hidden', 'order-total--env-post.js');
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function run({ quick }) {
   const { verifyPrepare } = require('../../server/dist/workers/tasks/verifyPrepare.js');

@@ -4,17 +4,14 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { analyze, lineOf, expectations, fixtures, applyEdits, ruleDirs } = require('./harness');
+const { analyze, lineOf, expectations, ruleFixtures, checkEveryFix, ruleDirs } = require('./harness');
 const { allRules } = require('../../../server/dist/core/analyze.js');
 
 const HAS_FIX = new Map(allRules().map((r) => [r.id, r.hasFix]));
 
 for (const ruleId of ruleDirs()) {
   test(`${ruleId}: fixtures`, async (t) => {
-    const all = fixtures(ruleId);
-    assert.ok(all.filter((f) => f.kind === 'vulnerable').length >= 8, 'at least 8 vulnerable fixtures');
-    assert.ok(all.filter((f) => f.kind === 'safe').length >= 8, 'at least 8 safe fixtures');
-    for (const fx of all) {
+    for (const fx of ruleFixtures(ruleId)) {
       await t.test(fx.name, () => {
         const result = analyze(fx.text, path.basename(fx.file));
         assert.deepEqual(result.errors.filter((e) => e.kind !== 'syntax'), [], 'no analysis errors');
@@ -37,21 +34,7 @@ for (const ruleId of ruleDirs()) {
   });
 
   test(`${ruleId}: every quick fix parses and removes its finding`, () => {
-    let applied = 0;
-    for (const fx of fixtures(ruleId).filter((f) => f.kind === 'vulnerable')) {
-      const fileName = path.basename(fx.file);
-      const before = analyze(fx.text, fileName).findings.filter((f) => f.ruleId === ruleId);
-      for (const finding of before) {
-        for (const fix of finding.fixes ?? []) {
-          const fixed = applyEdits(fx.text, fix.edits);
-          const after = analyze(fixed, fileName);
-          assert.deepEqual(after.errors, [], `${fx.name}: fixed code parses\n${fixed}`);
-          const remaining = after.findings.filter((f) => f.ruleId === ruleId);
-          assert.equal(remaining.length, before.length - 1, `${fx.name}: "${fix.title}" removes the finding\n${fixed}`);
-          applied++;
-        }
-      }
-    }
+    const applied = checkEveryFix(ruleId);
     if (HAS_FIX.get(ruleId)) assert.ok(applied >= 4, `${ruleId} offers fixes on its fixtures (applied ${applied})`);
   });
 }

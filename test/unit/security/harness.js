@@ -1,6 +1,7 @@
 // Shared helpers for the security tests: run the static pass, read `// expect: rule-id` markers
 // from fixture files, apply fixes.
 'use strict';
+const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { analyzeDocument } = require('../../../server/dist/core/analyze.js');
@@ -43,6 +44,14 @@ function fixtures(ruleId) {
   return out;
 }
 
+/** A rule's fixtures, after asserting it has at least 8 vulnerable and 8 safe ones. */
+function ruleFixtures(ruleId) {
+  const all = fixtures(ruleId);
+  assert.ok(all.filter((f) => f.kind === 'vulnerable').length >= 8, 'at least 8 vulnerable fixtures');
+  assert.ok(all.filter((f) => f.kind === 'safe').length >= 8, 'at least 8 safe fixtures');
+  return all;
+}
+
 function applyEdits(text, edits) {
   const sorted = [...edits].sort((a, b) => b.span.start - a.span.start);
   let out = text;
@@ -50,8 +59,31 @@ function applyEdits(text, edits) {
   return out;
 }
 
+/**
+ * Applies every quick fix offered on a rule's vulnerable fixtures and asserts that the fixed code
+ * parses and has one finding of the rule fewer; returns how many fixes were applied.
+ */
+function checkEveryFix(ruleId) {
+  let applied = 0;
+  for (const fx of fixtures(ruleId).filter((f) => f.kind === 'vulnerable')) {
+    const fileName = path.basename(fx.file);
+    const before = analyze(fx.text, fileName).findings.filter((f) => f.ruleId === ruleId);
+    for (const finding of before) {
+      for (const fix of finding.fixes ?? []) {
+        const fixed = applyEdits(fx.text, fix.edits);
+        const after = analyze(fixed, fileName);
+        assert.deepEqual(after.errors, [], `${fx.name}: fixed code parses\n${fixed}`);
+        const remaining = after.findings.filter((f) => f.ruleId === ruleId);
+        assert.equal(remaining.length, before.length - 1, `${fx.name}: "${fix.title}" removes the finding\n${fixed}`);
+        applied++;
+      }
+    }
+  }
+  return applied;
+}
+
 function ruleDirs() {
   return fs.readdirSync(FIXTURES).filter((d) => fs.statSync(path.join(FIXTURES, d)).isDirectory()).sort();
 }
 
-module.exports = { analyze, lineOf, expectations, fixtures, applyEdits, ruleDirs, FIXTURES };
+module.exports = { analyze, lineOf, expectations, fixtures, ruleFixtures, applyEdits, checkEveryFix, ruleDirs, FIXTURES };

@@ -5,16 +5,13 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { analyze, lineOf, expectations, fixtures, applyEdits } = require('../harness');
+const { analyze, lineOf, expectations, ruleFixtures, checkEveryFix } = require('../harness');
 const { POLICY_RULES } = require('../../../../server/dist/core/security/rules/policy/index.js');
 
 for (const { meta } of POLICY_RULES) {
   const ruleId = meta.id;
   test(`${ruleId}: fixtures find what they expect and nothing else`, async (t) => {
-    const all = fixtures(ruleId);
-    assert.ok(all.filter((f) => f.kind === 'vulnerable').length >= 8, 'at least 8 vulnerable fixtures');
-    assert.ok(all.filter((f) => f.kind === 'safe').length >= 8, 'at least 8 safe fixtures');
-    for (const fx of all) {
+    for (const fx of ruleFixtures(ruleId)) {
       await t.test(fx.name, () => {
         const result = analyze(fx.text, path.basename(fx.file));
         assert.deepEqual(result.errors, [], 'fixture parses and analyses cleanly');
@@ -32,21 +29,7 @@ for (const { meta } of POLICY_RULES) {
 
   if (!meta.hasFix) continue;
   test(`${ruleId}: every quick fix parses and removes its finding`, () => {
-    let applied = 0;
-    for (const fx of fixtures(ruleId).filter((f) => f.kind === 'vulnerable')) {
-      const fileName = path.basename(fx.file);
-      const before = analyze(fx.text, fileName).findings.filter((f) => f.ruleId === ruleId);
-      for (const finding of before) {
-        for (const fix of finding.fixes ?? []) {
-          const fixed = applyEdits(fx.text, fix.edits);
-          const after = analyze(fixed, fileName);
-          assert.deepEqual(after.errors, [], `${fx.name}: fixed code parses\n${fixed}`);
-          const remaining = after.findings.filter((f) => f.ruleId === ruleId);
-          assert.equal(remaining.length, before.length - 1, `${fx.name}: "${fix.title}" removes the finding\n${fixed}`);
-          applied++;
-        }
-      }
-    }
+    const applied = checkEveryFix(ruleId);
     assert.ok(applied >= 2, `at least two fixes exercised, got ${applied}`);
   });
 }

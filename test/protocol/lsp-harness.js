@@ -9,20 +9,7 @@ const rpc = require('vscode-jsonrpc/node');
 const { createConnection } = require('vscode-languageserver/node');
 const { TextDocument } = require('vscode-languageserver-textdocument');
 const { startServer } = require('../../server/dist/protocol/server.js');
-
-/** The canonical vulnerable Express handler and its parameterised fix. */
-const VULNERABLE = [
-  "const express = require('express');",
-  "const sqlite3 = require('sqlite3');",
-  'const app = express();',
-  "const db = new sqlite3.Database(':memory:');",
-  '',
-  "app.get('/users', (req, res) => {",
-  '  db.all("SELECT * FROM users WHERE id = " + req.query.id, (err, rows) => res.json(rows));',
-  '});',
-  '',
-].join('\n');
-const FIXED = VULNERABLE.replace('"SELECT * FROM users WHERE id = " + req.query.id,', '"SELECT * FROM users WHERE id = ?", [req.query.id],');
+const { VULNERABLE, FIXED } = require('../support/express-app');
 
 /** Line and character of the first occurrence of `needle`, so tests never hard-code positions. */
 function positionOf(text, needle, nth = 0) {

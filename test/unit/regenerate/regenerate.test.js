@@ -10,17 +10,7 @@ const { createOllamaBackend } = require('../../../server/dist/model/ollama');
 const { regenerate } = require('../../../server/dist/engine/regenerate');
 const { defaultSettings } = require('../../../server/dist/config/validate');
 
-const TEXT = [
-  "const express = require('express');",
-  "const sqlite3 = require('sqlite3');",
-  'const app = express();',
-  "const db = new sqlite3.Database(':memory:');",
-  '',
-  "app.get('/users', (req, res) => {",
-  '  db.all("SELECT * FROM users WHERE id = " + req.query.id, (err, rows) => res.json(rows));',
-  '});',
-  '',
-].join('\n');
+const { VULNERABLE: TEXT } = require('../../support/express-app');
 
 const PLAN = {
   safe: ['const id = String(req.query.id);', 'db.all("SELECT * FROM users WHERE id = ?", [id], (err, rows) => res.json(rows));'],

@@ -5,33 +5,22 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { execFile, execFileSync } = require('node:child_process');
-const { startCodeOllama, REPO } = require('./regenerate-support.js');
+const { execFileSync } = require('node:child_process');
+const { emacsSandbox, runEmacs } = require('./editor-support.js');
+const { startCodeOllama } = require('./regenerate-support.js');
 
 test('Emacs eglot regenerates the injectable route through orbit.regenerate and applyEdit', { timeout: 60_000 }, async (t) => {
   execFileSync('emacs', ['--version'], { stdio: 'ignore' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-emacs-regen-'));
-  const app = path.join(dir, 'vulnerable-express');
-  fs.cpSync(path.join(REPO, 'examples', 'vulnerable-express'), app, { recursive: true });
-  const bin = path.join(dir, 'bin');
-  fs.mkdirSync(bin);
-  fs.mkdirSync(path.join(dir, 'home'));
-  fs.writeFileSync(path.join(bin, 'orbit-ls'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server', 'bin', 'orbit-ls.js')}" "$@"\n`, { mode: 0o755 });
+  const { dir, app, env: boxEnv } = emacsSandbox('orbit-emacs-regen-');
   const file = path.join(app, 'app.js');
   const original = fs.readFileSync(file, 'utf8');
   const { fake, settings } = await startCodeOllama(file);
   const resultPath = path.join(dir, 'result.json');
   const init = `(setq orbit-ls-initialization-options '(:ollama (:host "${settings.ollama.host}" :model "${settings.ollama.model}") :verify (:trigger "manual")))`;
-  const env = {
-    ...process.env, HOME: path.join(dir, 'home'), PATH: `${bin}${path.delimiter}${process.env.PATH}`, ORBIT_REPO: REPO,
-    ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_SECONDS: '10', ORBIT_INIT: init,
-  };
+  const env = { ...boxEnv, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_SECONDS: '10', ORBIT_INIT: init };
   try {
-    const run = await new Promise((resolve) =>
-      execFile('emacs', ['--batch', '-Q', '-l', path.join(__dirname, 'emacs', 'regenerate.el')], { env, timeout: 50_000, killSignal: 'SIGKILL', maxBuffer: 10 * 1024 * 1024 },
-        (error, stdout, stderr) => resolve({ error, stderr })));
+    const run = await runEmacs(['-l', path.join(__dirname, 'emacs', 'regenerate.el')], env);
     assert.ok(fs.existsSync(resultPath), `emacs left no result\n${run.stderr.slice(-6000)}`);
     const result = JSON.parse(fs.readFileSync(resultPath, 'utf8'));
     const context = () => `\n${JSON.stringify({ ...result, events: undefined }, null, 2)}\n${run.stderr.slice(-4000)}\n--- eglot events ---\n${result.events ?? ''}`;

@@ -4,72 +4,23 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { execFile, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
+const { REPO, requireEditor, emacsSandbox, runEmacs } = require('./editor-support.js');
 
-const REPO = path.resolve(__dirname, '..', '..');
 const SCENARIO = path.join(__dirname, 'emacs', 'quickfix.el');
 const CLIENT = path.join(REPO, 'clients', 'emacs', 'orbit-ls.el');
 // Emacs waits at most this long for each step, and gives up on the whole scenario after three
 // times that, before the limit for the process, so a silent server fails one named step.
 const STEP_WAIT_SECONDS = 10;
-const RUN_LIMIT_MS = 50_000;
-
-function requireTools() {
-  try {
-    execFileSync('emacs', ['--version'], { stdio: 'ignore' });
-  } catch {
-    assert.fail('emacs is not installed: run .ci/run, or apt-get install emacs-nox elpa-eglot');
-  }
-  assert.ok(
-    fs.existsSync(path.join(REPO, 'server', 'dist', 'cli', 'main.js')),
-    'the server is not built: run npm run build',
-  );
-}
-
-/** A throw-away HOME for one Emacs run, a copy of the example app and an orbit-ls on PATH. */
-function makeSandbox() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-emacs-'));
-  const app = path.join(dir, 'vulnerable-express');
-  fs.cpSync(path.join(REPO, 'examples', 'vulnerable-express'), app, { recursive: true });
-  // The shipped client runs `orbit-ls --stdio` from PATH, as after `npm link`; this stands in for
-  // the linked command and runs this checkout's build.
-  const bin = path.join(dir, 'bin');
-  fs.mkdirSync(bin);
-  fs.writeFileSync(
-    path.join(bin, 'orbit-ls'),
-    `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server', 'bin', 'orbit-ls.js')}" "$@"\n`,
-    { mode: 0o755 },
-  );
-  fs.mkdirSync(path.join(dir, 'home'));
-  const env = {
-    ...process.env,
-    HOME: path.join(dir, 'home'),
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    ORBIT_REPO: REPO,
-  };
-  return { dir, app, env };
-}
-
-function runEmacs(args, env) {
-  return new Promise((resolve) => {
-    execFile('emacs', ['--batch', '-Q', ...args], {
-      env,
-      timeout: RUN_LIMIT_MS,
-      killSignal: 'SIGKILL',
-      maxBuffer: 10 * 1024 * 1024,
-    }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
-  });
-}
 
 /**
  * Runs the quick-fix scenario in Emacs. `init` is Lisp a user would add after (require 'orbit-ls);
  * `dirLocals` is the text of a .dir-locals.el in the project; `cwe` is the finding to fix (CWE-89).
  */
 async function runScenario(t, { init, dirLocals, cwe } = {}) {
-  requireTools();
-  const sandbox = makeSandbox();
+  requireEditor('emacs', 'apt-get install emacs-nox elpa-eglot');
+  const sandbox = emacsSandbox();
   const file = path.join(sandbox.app, 'app.js');
   const original = fs.readFileSync(file, 'utf8').split('\n');
   const resultPath = path.join(sandbox.dir, 'result.json');
@@ -170,8 +121,8 @@ test('Emacs: eglot-workspace-configuration in .dir-locals.el reaches the server 
 });
 
 test('orbit-ls.el loads and byte-compiles cleanly without lsp-mode installed', { timeout: 30_000 }, async () => {
-  requireTools();
-  const sandbox = makeSandbox();
+  requireEditor('emacs', 'apt-get install emacs-nox elpa-eglot');
+  const sandbox = emacsSandbox();
   const copy = path.join(sandbox.dir, 'orbit-ls.el');
   fs.copyFileSync(CLIENT, copy);
   // Warnings are errors here: a user byte-compiling the file (package.el does) would see them.

@@ -5,31 +5,16 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { execFile, execFileSync } = require('node:child_process');
-const { startCodeOllama, REPO } = require('./regenerate-support.js');
+const { nvimSandbox } = require('./editor-support.js');
+const { startCodeOllama } = require('./regenerate-support.js');
 
 const SCRIPTS = path.join(__dirname, 'nvim');
 
 function sandbox() {
   execFileSync('nvim', ['--version'], { stdio: 'ignore' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-nvim-regen-'));
-  const app = path.join(dir, 'vulnerable-express');
-  fs.cpSync(path.join(REPO, 'examples', 'vulnerable-express'), app, { recursive: true });
-  const bin = path.join(dir, 'bin');
-  fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(bin, 'orbit-ls'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server', 'bin', 'orbit-ls.js')}" "$@"\n`, { mode: 0o755 });
-  const env = {
-    ...process.env,
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    XDG_CONFIG_HOME: path.join(dir, 'config'),
-    XDG_DATA_HOME: path.join(dir, 'data'),
-    XDG_STATE_HOME: path.join(dir, 'state'),
-    XDG_CACHE_HOME: path.join(dir, 'cache'),
-    ORBIT_REPO: REPO,
-  };
-  return { dir, app, env };
+  return nvimSandbox('orbit-nvim-regen-');
 }
 
 test('Neovim 0.7.2 regenerates the injectable route through codeAction/resolve', { timeout: 60_000 }, async (t) => {

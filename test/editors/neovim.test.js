@@ -5,65 +5,14 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { execFile, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
+const { REPO, requireEditor, nvimSandbox, runNvim } = require('./editor-support.js');
 
-const REPO = path.resolve(__dirname, '..', '..');
 const SCRIPTS = path.join(__dirname, 'nvim');
 // Neovim waits at most this long for each of its four waiting steps, which together stay under
 // the limit for the whole process, so a silent server fails one named step.
 const STEP_WAIT_MS = 10_000;
-const RUN_LIMIT_MS = 50_000;
-
-function requireTools() {
-  try {
-    execFileSync('nvim', ['--version'], { stdio: 'ignore' });
-  } catch {
-    assert.fail('nvim is not installed: run .ci/run, or apt-get install neovim');
-  }
-  assert.ok(
-    fs.existsSync(path.join(REPO, 'server', 'dist', 'cli', 'main.js')),
-    'the server is not built: run npm run build',
-  );
-}
-
-/** A throw-away home for one nvim run: a copy of the example app, XDG dirs and an orbit-ls on PATH. */
-function makeSandbox() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-nvim-'));
-  const app = path.join(dir, 'vulnerable-express');
-  fs.cpSync(path.join(REPO, 'examples', 'vulnerable-express'), app, { recursive: true });
-  // The shipped client runs `orbit-ls --stdio` from PATH, as after `npm link`; this stands in for
-  // the linked command and runs this checkout's build.
-  const bin = path.join(dir, 'bin');
-  fs.mkdirSync(bin);
-  fs.writeFileSync(
-    path.join(bin, 'orbit-ls'),
-    `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server', 'bin', 'orbit-ls.js')}" "$@"\n`,
-    { mode: 0o755 },
-  );
-  const env = {
-    ...process.env,
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    XDG_CONFIG_HOME: path.join(dir, 'config'),
-    XDG_DATA_HOME: path.join(dir, 'data'),
-    XDG_STATE_HOME: path.join(dir, 'state'),
-    XDG_CACHE_HOME: path.join(dir, 'cache'),
-    ORBIT_REPO: REPO,
-  };
-  return { dir, app, env };
-}
-
-function runNvim(args, env) {
-  return new Promise((resolve) => {
-    execFile('nvim', ['--headless', '--noplugin', '-i', 'NONE', '-n', ...args], {
-      env,
-      timeout: RUN_LIMIT_MS,
-      killSignal: 'SIGKILL',
-      maxBuffer: 10 * 1024 * 1024,
-    }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
-  });
-}
 
 /** The end of Neovim's LSP log, which holds the JSON-RPC exchange and the server's stderr. */
 function logTail(sandbox) {
@@ -77,8 +26,8 @@ function logTail(sandbox) {
  * "orbit" settings given to setup().
  */
 async function runScenario(t, { file: relative = 'app.js', settings } = {}) {
-  requireTools();
-  const sandbox = makeSandbox();
+  requireEditor('nvim', 'apt-get install neovim');
+  const sandbox = nvimSandbox();
   const file = path.join(sandbox.app, relative);
   const original = fs.readFileSync(file, 'utf8').split('\n');
   const resultPath = path.join(sandbox.dir, 'result.json');
@@ -168,8 +117,8 @@ test('Neovim 0.7+ fixes a template-literal mysql2 query in a TypeScript route fi
 });
 
 test('Neovim 0.11 lsp/orbit_ls.lua is a config table with the command, filetypes and root markers', { timeout: 30_000 }, async () => {
-  requireTools();
-  const sandbox = makeSandbox();
+  requireEditor('nvim', 'apt-get install neovim');
+  const sandbox = nvimSandbox();
   const config = path.join(REPO, 'clients', 'neovim', 'lsp', 'orbit_ls.lua');
   // vim.lsp.enable is not in Debian's 0.7, but the file must load there as the same plain table
   // Neovim 0.11 reads from lsp/; vim.g.orbit_ls_cmd must replace the command.

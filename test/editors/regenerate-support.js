@@ -3,11 +3,10 @@
 // first (so the engine must cut and resume) and the parameterised one after being told why.
 'use strict';
 const fs = require('node:fs');
-const path = require('node:path');
 const { startFakeOllama } = require('../support/fake-ollama');
 const code = require('../support/fake-ollama/code-models.js');
+const { REPO } = require('./editor-support.js');
 
-const REPO = path.resolve(__dirname, '..', '..');
 const MODEL = 'coder-sim:1b';
 
 /** Unsafe lines are the route's body as written; safe lines the body with the rule's own fix. */

@@ -3,28 +3,9 @@
 -- fix, wait for the diagnostic to go away, save. Every step is recorded in the JSON file named by
 -- ORBIT_RESULT.
 
-local result_path = os.getenv('ORBIT_RESULT')
-local file = os.getenv('ORBIT_FILE')
--- Each wait is bounded so a silent server fails one step clearly instead of hanging the run.
-local WAIT_MS = tonumber(os.getenv('ORBIT_WAIT_MS') or '20000')
+local S = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/scenario.lua')
+local WAIT_MS, result, step, fail = S.WAIT_MS, S.result, S.step, S.fail
 local CWE = os.getenv('ORBIT_CWE') or 'CWE-89'
-
-local result = { steps = {} }
-
-local function step(name)
-  table.insert(result.steps, name)
-end
-
-local function finish()
-  local f = assert(io.open(result_path, 'w'))
-  f:write(vim.json.encode(result))
-  f:close()
-  vim.cmd('qall!')
-end
-
-local function fail(message)
-  error({ orbit = message })
-end
 
 local function simplify(d)
   return {
@@ -40,16 +21,7 @@ local function simplify(d)
 end
 
 local function findings(bufnr)
-  local out = {}
-  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    if d.message:find('(' .. CWE .. ')', 1, true) then
-      table.insert(out, d)
-    end
-  end
-  table.sort(out, function(a, b)
-    return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col)
-  end)
-  return out
+  return S.findings(bufnr, CWE)
 end
 
 -- Rebuilds the LSP form of a diagnostic for the codeAction context, as vim.lsp.buf.code_action
@@ -71,24 +43,7 @@ local function to_lsp(d)
 end
 
 local function run()
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  local bufnr = vim.api.nvim_get_current_buf()
-  result.filetype = vim.bo[bufnr].filetype
-
-  -- A client counts once the initialize handshake is done, which is when capabilities appear.
-  local client
-  if not vim.wait(WAIT_MS, function()
-    for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
-      if c.server_capabilities then
-        client = c
-        return true
-      end
-    end
-    return false
-  end, 50) then
-    fail('no orbit-ls client attached to the buffer')
-  end
-  step('attached')
+  local bufnr, client = S.attach()
   result.client_name = client.name
   result.cmd = client.config.cmd
 
@@ -174,18 +129,7 @@ local function run()
 
   -- The fix is accepted when the server, re-analysing the edited buffer, drops exactly one
   -- such diagnostic and none is left on the fixed line.
-  local cleared = vim.wait(WAIT_MS, function()
-    local now = findings(bufnr)
-    if #now ~= #before - 1 then
-      return false
-    end
-    for _, d in ipairs(now) do
-      if d.lnum == target.lnum then
-        return false
-      end
-    end
-    return true
-  end, 50)
+  local cleared = S.cleared(bufnr, CWE, before, target)
   result.after = vim.tbl_map(simplify, findings(bufnr))
   if not cleared then
     fail('the ' .. CWE .. ' diagnostic did not go away after the fix')
@@ -196,8 +140,4 @@ local function run()
   step('saved')
 end
 
-local ok, err = xpcall(run, debug.traceback)
-if not ok then
-  result.error = type(err) == 'table' and err.orbit or tostring(err)
-end
-finish()
+S.run(run)

@@ -4,41 +4,15 @@
 -- or runs its command. Wait for the rewritten body and for the diagnostic to go away, then save.
 -- Every step is recorded in the JSON file named by ORBIT_RESULT.
 
-local result_path = os.getenv('ORBIT_RESULT')
-local file = os.getenv('ORBIT_FILE')
-local WAIT_MS = tonumber(os.getenv('ORBIT_WAIT_MS') or '20000')
-
-local result = { steps = {} }
-local function step(name) table.insert(result.steps, name) end
-local function fail(message) error({ orbit = message }) end
-
-local function finish()
-  local f = assert(io.open(result_path, 'w'))
-  f:write(vim.json.encode(result))
-  f:close()
-  vim.cmd('qall!')
-end
+local S = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/scenario.lua')
+local WAIT_MS, result, step, fail = S.WAIT_MS, S.result, S.step, S.fail
 
 local function sql_findings(bufnr)
-  local out = {}
-  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    if d.message:find('(CWE-89)', 1, true) then table.insert(out, d) end
-  end
-  table.sort(out, function(a, b) return a.lnum < b.lnum end)
-  return out
+  return S.findings(bufnr, 'CWE-89')
 end
 
 local function run()
-  vim.cmd('edit ' .. vim.fn.fnameescape(file))
-  local bufnr = vim.api.nvim_get_current_buf()
-  local client
-  if not vim.wait(WAIT_MS, function()
-    for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
-      if c.server_capabilities then client = c return true end
-    end
-    return false
-  end, 50) then fail('no orbit-ls client attached') end
-  step('attached')
+  local bufnr, client = S.attach()
   local cap = client.server_capabilities.codeActionProvider
   result.resolve_provider = type(cap) == 'table' and cap.resolveProvider == true
 
@@ -79,12 +53,7 @@ local function run()
   step('applied')
   result.text_after = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
 
-  local cleared = vim.wait(WAIT_MS, function()
-    local now = sql_findings(bufnr)
-    if #now ~= #before - 1 then return false end
-    for _, d in ipairs(now) do if d.lnum == target.lnum then return false end end
-    return true
-  end, 50)
+  local cleared = S.cleared(bufnr, 'CWE-89', before, target)
   result.after = #sql_findings(bufnr)
   if not cleared then fail('the CWE-89 diagnostic did not go away') end
   step('cleared')
@@ -92,6 +61,4 @@ local function run()
   step('saved')
 end
 
-local ok, err = xpcall(run, debug.traceback)
-if not ok then result.error = type(err) == 'table' and err.orbit or tostring(err) end
-finish()
+S.run(run)

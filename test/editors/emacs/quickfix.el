@@ -40,12 +40,7 @@
     (orbit-test-record 'line_after (save-excursion (goto-char (point-min)) (forward-line (1- line))
                                                    (orbit-test-line (point))))
 
-    (let ((cleared (orbit-test-until
-                    (lambda ()
-                      (let ((now (orbit-test-findings)))
-                        (and (= (length now) (1- (length before)))
-                             (cl-notany (lambda (d) (= (line-number-at-pos (flymake-diagnostic-beg d)) line))
-                                        now)))))))
+    (let ((cleared (orbit-test-until (lambda () (orbit-test-cleared-p before line)))))
       (orbit-test-record 'after (vconcat (mapcar #'orbit-test-describe (orbit-test-findings))))
       (unless cleared (error "The %s diagnostic did not go away after the fix" orbit-test-cwe)))
     (push "cleared" orbit-test-steps)

@@ -40,11 +40,7 @@
     (unless (orbit-test-until (lambda () (/= tick (buffer-chars-modified-tick))))
       (error "The regenerated body never reached the buffer"))
     (push "applied" orbit-test-steps)
-    (let ((cleared (orbit-test-until
-                    (lambda ()
-                      (let ((now (orbit-test-findings)))
-                        (and (= (length now) (1- (length before)))
-                             (cl-notany (lambda (d) (= (line-number-at-pos (flymake-diagnostic-beg d)) line)) now)))))))
+    (let ((cleared (orbit-test-until (lambda () (orbit-test-cleared-p before line)))))
       (orbit-test-record 'after (length (orbit-test-findings)))
       (unless cleared (error "The %s diagnostic did not go away after regeneration" orbit-test-cwe)))
     (push "cleared" orbit-test-steps)

@@ -52,6 +52,12 @@ Batch mode never goes idle, and eglot sends didChange from an idle timer."
                           (flymake-diagnostics))
         (lambda (a b) (< (flymake-diagnostic-beg a) (flymake-diagnostic-beg b)))))
 
+(defun orbit-test-cleared-p (before line)
+  "Whether exactly one of the BEFORE findings is gone and none is left on LINE."
+  (let ((now (orbit-test-findings)))
+    (and (= (length now) (1- (length before)))
+         (cl-notany (lambda (d) (= (line-number-at-pos (flymake-diagnostic-beg d)) line)) now))))
+
 (defun orbit-test-describe (diag)
   `((line . ,(line-number-at-pos (flymake-diagnostic-beg diag)))
     (text . ,(flymake-diagnostic-text diag))

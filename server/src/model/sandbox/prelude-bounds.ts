@@ -13,6 +13,9 @@ function checkClock() {
   if ((++clockChecks & 15) !== 0) return;
   if (_apply(_realNow, _RealDate, []) > CFG.deadline) { state.limit = 'time'; throw new LimitError('time'); }
 }
+/* In every loop body and function body (see ticks.ts): once a limit is hit, any code that goes on
+   running, in a catch block or a callback, stops at its next loop turn or call. */
+_defProp(G, '__orbitT', { value: function () { if (state.limit) throw new LimitError(state.limit); checkClock(); }, writable: false, configurable: false });
 
 /* ArrayBuffers and typed arrays: every allocation counts against CFG.maxBufferBytes for the run.
    The constructors are replaced by proxies, and each prototype's constructor points at its proxy,

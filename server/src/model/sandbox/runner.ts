@@ -8,6 +8,7 @@ import { checkTrace } from '../../core/trace/validate';
 import { instrument } from './instrument';
 import { PRELUDE_BOUNDS } from './prelude-bounds';
 import { recycleIfGrown } from './recycle';
+import { addTicks } from './ticks';
 import { PRELUDE_DRIVER } from './prelude-driver';
 import { PRELUDE_PURE } from './prelude-pure';
 import { PRELUDE_RECORD } from './prelude-record';
@@ -257,7 +258,8 @@ function prepare(program: string, options: RunOptions): Prepared {
   const key = `${options.unitStart ?? ''}:${options.unitEnd ?? ''}:${options.entry ?? ''}:${(options.lineMap ?? []).join(',')}\u0000${program}`;
   const hit = preparedCache.get(key);
   if (hit) return hit;
-  const inst = instrument(program, { start: options.unitStart, end: options.unitEnd, lineMap: options.lineMap });
+  const plain = instrument(program, { start: options.unitStart, end: options.unitEnd, lineMap: options.lineMap });
+  const inst = plain.syntaxError ? plain : { ...plain, code: addTicks(plain.code) };
   const entry = options.entry ?? (options.unitStart === undefined && !inst.syntaxError ? guessEntry(program) : undefined);
   if (preparedCache.size >= 64) preparedCache.delete(preparedCache.keys().next().value as string);
   const value = { inst, entry };

@@ -40,6 +40,16 @@ test('Array.prototype.toJSON cannot inflate the trace', async () => {
   assert.ok(JSON.stringify(t).length < 10_000);
 });
 
+test('a Proxy put under Array.prototype cannot trap writing the trace', async () => {
+  const t = await traceUnit(`function f() {
+    require('child_process').exec('id');
+    Object.setPrototypeOf(Array.prototype, new Proxy(Object.prototype, { get() { for (;;) {} } }));
+    return 'ok';
+  }`, [], SLOW_OK);
+  assert.deepEqual(t.outcome, { kind: 'return', value: 'ok' });
+  assert.deepEqual(t.effects.filter((e) => e.kind === 'process').map((e) => e.target), ['id']);
+});
+
 test('String and Number toJSON, and a toJSON that throws, change nothing in the trace', async () => {
   const t = await traceUnit(`function f() {
     String.prototype.toJSON = function () { return 'x'.repeat(1e6); };

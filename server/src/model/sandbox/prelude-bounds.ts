@@ -65,9 +65,26 @@ boundCtor('SharedArrayBuffer', function (a) { return Number(a[0]) || 0; });
    recorder, read through their own data properties with intrinsics captured before any user code
    ran. Output is bounded by maxChars; past it the writer throws and the caller falls back. */
 function TooLong() {}
+var _ObjectProto = Object.prototype, _ArrayProto = Array.prototype, _setProto = Object.setPrototypeOf;
+/* The native JSON.stringify is safe on the recorder's data exactly when no toJSON can be found on
+   the way: none on Object.prototype or Array.prototype, and Array.prototype still inherits from
+   Object.prototype (whose own prototype cannot change). Own properties of the recorder's objects
+   are data properties, so nothing else the program defined can run. */
+function nativeSafe() {
+  return _getDesc(_ObjectProto, 'toJSON') === undefined && _getDesc(_ArrayProto, 'toJSON') === undefined && _getProto(_ArrayProto) === _ObjectProto;
+}
+function traceJson(v, maxChars) {
+  if (nativeSafe()) {
+    var s = _stringify(v);
+    if (s.length > maxChars) throw new TooLong();
+    return s;
+  }
+  return plainJson(v, maxChars);
+}
 function plainJson(v, maxChars) {
-  var out = [], size = 0;
-  function emit(s) { size += s.length; if (size > maxChars) throw new TooLong(); push(out, s); }
+  // A null-prototype accumulator: plain index writes, which no Array.prototype setter can see.
+  var out = _setProto([], null), n = 0, size = 0;
+  function emit(s) { size += s.length; if (size > maxChars) throw new TooLong(); out[n++] = s; }
   function write(x, depth) {
     switch (typeof x) {
       case 'string': emit(_stringify(x)); return;
@@ -105,6 +122,7 @@ function plainJson(v, maxChars) {
     emit('}');
   }
   write(v, 0);
+  out.length = n;
   return _apply(_join, out, ['']);
 }
 /* A record built with defineProperty, so setters on Object.prototype never see it. */

@@ -168,16 +168,16 @@ var control = {
     try { _apply(t.fn, undefined, t.args); } catch (e) { if (e instanceof LimitError) throw e; if (!settled) settled = thrown(e); }
     return true;
   },
-  /* Writes the trace as JSON with plainJson, so nothing the program defined runs here. A trace
+  /* Writes the trace as JSON with traceJson, so nothing the program defined runs here. A trace
      over CFG.maxJsonChars keeps its effects' kinds, targets and lines and ends in a trace-size limit. */
   finish: function () {
     var outcome = state.limit ? record(['kind', 'limit', 'limit', state.limit]) : settled || record(['kind', 'throw', 'error', 'The function did not settle: its promise is still pending.']);
     var trace = record(['steps', steps, 'effects', effects, 'outcome', outcome, 'truncated', state.truncated ? true : undefined,
       'interactions', interactions.length ? interactions : undefined, 'comparisons', comparisons.length ? comparisons : undefined]);
-    try { return plainJson(trace, CFG.maxJsonChars); } catch (e) { if (!(e instanceof TooLong)) throw e; }
+    try { return traceJson(trace, CFG.maxJsonChars); } catch (e) { if (!(e instanceof TooLong)) throw e; }
     var bare = [];
     for (var i = 0; i < effects.length; i++) push(bare, record(['kind', effects[i].kind, 'target', effects[i].target, 'args', [], 'line', effects[i].line]));
-    return plainJson(record(['steps', [], 'effects', bare, 'outcome', record(['kind', 'limit', 'limit', 'trace-size']), 'truncated', true]), CFG.maxJsonChars);
+    return traceJson(record(['steps', [], 'effects', bare, 'outcome', record(['kind', 'limit', 'limit', 'trace-size']), 'truncated', true]), CFG.maxJsonChars);
   },
   isSettled: function () { return settled !== null; },
 };

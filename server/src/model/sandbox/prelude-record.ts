@@ -105,7 +105,7 @@ function noteStep(line, written) {
     }
   }
   var size = 16;
-  if (ks && ks.length) { try { size += plainJson(s, CFG.maxTraceBytes).length; } catch (e) { size += CFG.maxTraceBytes; } }
+  if (ks && ks.length) { try { size += traceJson(s, CFG.maxTraceBytes).length; } catch (e) { size += CFG.maxTraceBytes; } }
   state.stepBytes += size;
   push(steps, { line: line, state: s });
 }

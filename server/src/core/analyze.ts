@@ -5,6 +5,7 @@ import { parseDocument } from './source/parse';
 import { buildTaintFacts } from './security/engine';
 import { runRules } from './security/registry';
 import { applySuppressions } from './security/suppression';
+import { levelsForFile } from './security/test-files';
 import { crossFileFindings, importedCalls, summariseImports, type ImportedModule } from './security/imports';
 
 export interface DocumentInput {
@@ -51,8 +52,9 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
       ...(summaries ? { importedCall: importedCalls(summaries) } : {}),
     });
     errors.push(...facts.errors);
-    const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels: options.rules }, errors);
-    if (summaries) findings.push(...crossFileFindings(facts, summaries, options.rules));
+    const levels = levelsForFile(input.fileName, options.rules);
+    const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels }, errors);
+    if (summaries) findings.push(...crossFileFindings(facts, summaries, levels));
     return { findings: applySuppressions(text, findings).sort(byPosition), errors };
   } catch (err) {
     const overflow = err instanceof RangeError;

@@ -11,6 +11,10 @@ import { unhandledException } from './unhandled-exception';
 import { csrf } from './csrf';
 import { resourceExhaustion } from './resource-exhaustion';
 import { unrestrictedUpload } from './unrestricted-upload';
+import { insecureDeserialization } from './insecure-deserialization';
+import { xxe } from './xxe';
+import { permissiveCors } from './permissive-cors';
+import { massAssignment } from './mass-assignment';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -23,4 +27,8 @@ export const POLICY_RULES: readonly Rule[] = [
   csrf,
   resourceExhaustion,
   unrestrictedUpload,
+  insecureDeserialization,
+  xxe,
+  permissiveCors,
+  massAssignment,
 ];

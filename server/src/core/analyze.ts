@@ -6,6 +6,7 @@ import { buildTaintFacts } from './security/engine';
 import { runRules } from './security/registry';
 import { applySuppressions } from './security/suppression';
 import { levelsForFile } from './security/test-files';
+import { analyzeTemplate, templateKind } from './templates/raw-output';
 import { crossFileFindings, importedCalls, summariseImports, type ImportedModule } from './security/imports';
 
 export interface DocumentInput {
@@ -25,12 +26,17 @@ export { allRules, ruleById } from './security/registry';
 export { suppressionEdit, applySuppressions } from './security/suppression';
 export type { RuleMeta } from './security/rule';
 export type { ImportedModule } from './security/imports';
+export { templateKind } from './templates/raw-output';
 
 /** Analyses one document. Never throws: problems with the input come back as errors. */
 export function analyzeDocument(input: DocumentInput, options: StaticOptions): AnalysisResult {
   const errors: AnalysisError[] = [];
   try {
     const language = input.language ?? languageFromFileName(input.fileName);
+    if (!language && templateKind(input.fileName)) {
+      if (input.text.length > options.maxFileSize) return fail('limit', `The template has ${input.text.length} characters, more than the limit of ${options.maxFileSize}; it was not analysed.`);
+      return { findings: applySuppressions(input.text, analyzeTemplate(input.fileName, input.text, options.rules)), errors };
+    }
     if (!language) {
       return fail('unsupported', `${input.fileName} is not a JavaScript or TypeScript file; orbit-ls analyses .js, .jsx, .ts and .tsx.`);
     }

@@ -1,5 +1,5 @@
 // The static pass: one document in, findings and errors out. Pure and synchronous.
-import type { AnalysisError, AnalysisResult, Finding, LanguageKind, StaticOptions } from './types';
+import type { AnalysisError, AnalysisResult, Finding, LanguageKind, RuleLevel, StaticOptions } from './types';
 import { languageFromFileName } from './types';
 import { parseDocument } from './source/parse';
 import { buildTaintFacts } from './security/engine';
@@ -7,6 +7,8 @@ import { runRules } from './security/registry';
 import { applySuppressions } from './security/suppression';
 import { levelsForFile } from './security/test-files';
 import { analyzeTemplate, templateKind } from './templates/raw-output';
+import { inlineScripts } from './templates/scripts';
+import { allRules as registeredRules } from './security/registry';
 import { crossFileFindings, importedCalls, summariseImports, type ImportedModule } from './security/imports';
 
 export interface DocumentInput {
@@ -35,7 +37,8 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
     const language = input.language ?? languageFromFileName(input.fileName);
     if (!language && templateKind(input.fileName)) {
       if (input.text.length > options.maxFileSize) return fail('limit', `The template has ${input.text.length} characters, more than the limit of ${options.maxFileSize}; it was not analysed.`);
-      return { findings: applySuppressions(input.text, analyzeTemplate(input.fileName, input.text, options.rules)), errors };
+      const findings = [...analyzeTemplate(input.fileName, input.text, options.rules), ...scriptFindings(input.text, options, errors)];
+      return { findings: findings.sort(byPosition), errors };
     }
     if (!language) {
       return fail('unsupported', `${input.fileName} is not a JavaScript or TypeScript file; orbit-ls analyses .js, .jsx, .ts and .tsx.`);
@@ -72,6 +75,23 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
     });
     return { findings: [], errors };
   }
+}
+
+/** The browser rules over a view's inline scripts; the server-side rules do not apply there. */
+function scriptFindings(text: string, options: StaticOptions, errors: AnalysisError[]): Finding[] {
+  const scripts = inlineScripts(text);
+  if (!scripts) return [];
+  const level = options.rules['dom-xss'] ?? 'warning';
+  if (level === 'off') return [];
+  const levels: Record<string, RuleLevel> = Object.fromEntries(registeredRules().map((r) => [r.id, 'off' as const]));
+  levels['dom-xss'] = level;
+  // The xss rule's browser sinks (the URL or referrer into innerHTML, document.write) apply too.
+  levels.xss = options.rules.xss ?? 'error';
+  const parsed = parseDocument(scripts, 'js', []);
+  if (!parsed) return [];
+  const facts = buildTaintFacts(parsed.sourceFile, { extraSources: options.extraSources });
+  const findings = runRules({ sourceFile: parsed.sourceFile, text: scripts, language: 'js', facts, levels }, errors);
+  return applySuppressions(text, findings);
 }
 
 function fail(kind: AnalysisError['kind'], message: string): AnalysisResult {

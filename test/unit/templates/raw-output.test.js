@@ -97,3 +97,21 @@ test('an ignore-file comment naming xss (or no rule) silences the template; one 
   assert.deepEqual(lines('b.ejs', `<!-- orbit-ignore-file -->\n${body}`), []);
   assert.deepEqual(lines('c.ejs', `<%# orbit-ignore-file sql-injection %>\n${body}`), [2]);
 });
+
+test('the inline scripts of a view are browser code: dom-xss and xss apply there, at the view\'s own lines', () => {
+  const text = [
+    '<h1><%= title %></h1>',
+    '<script>',
+    '  var token = "<%= apiToken %>";',
+    '  window.addEventListener("message", function (event) {',
+    '    document.getElementById("out").innerHTML = event.data;',
+    '  });',
+    '  document.getElementById("n").textContent = location.hash;',
+    '</script>',
+    '<script src="/js/app.js"></script>',
+    '<script type="application/json" id="data">{"x": <%- JSON.stringify(data) %>}</script>',
+  ].join('\n');
+  const result = analyzeDocument({ fileName: 'user-edit.ejs', text }, DEFAULT_STATIC_OPTIONS);
+  const got = result.findings.map((f) => `${text.slice(0, f.span.start).split('\n').length}:${f.ruleId}`);
+  assert.deepEqual(got, ['5:dom-xss', '10:xss']);
+});

@@ -15,6 +15,7 @@ import { insecureDeserialization } from './insecure-deserialization';
 import { xxe } from './xxe';
 import { permissiveCors } from './permissive-cors';
 import { massAssignment } from './mass-assignment';
+import { domXss } from './dom-xss';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -31,4 +32,5 @@ export const POLICY_RULES: readonly Rule[] = [
   xxe,
   permissiveCors,
   massAssignment,
+  domXss,
 ];

@@ -5,10 +5,10 @@ import type { AnalysisError, Finding } from '../../core/types';
 import { findUnits, cyrb53, type FunctionUnit, unitNode } from '../../core/source/units';
 import { buildModuleHeader, buildUnitProgram, type UnitProgram } from '../../core/source/transpile';
 import { harvestUnit } from '../../core/inputs/harvest';
-import { probesFromComparisons, synthesizeInputs, type InputCase } from '../../core/inputs/synth';
-import { backdoorFindings, isSandboxValue, type CaseTrace } from '../../core/backdoor/findings';
-import type { JsonValue } from '../../core/trace/schema';
-import { FAKE_ENV, loadSandbox, traceUnit, type SandboxLimits } from './runner';
+import { synthesizeInputs } from '../../core/inputs/synth';
+import { backdoorFindings } from '../../core/backdoor/findings';
+import { FAKE_ENV, loadSandbox, type SandboxLimits } from './runner';
+import { exploreUnit } from './explore';
 
 export interface SandboxAnalyzeOptions {
   limits?: Partial<SandboxLimits>;
@@ -16,6 +16,8 @@ export interface SandboxAnalyzeOptions {
   unexpectedEffects?: boolean;
   /** Probes per unit from the text, plus up to half as many from observed comparisons. */
   maxProbes?: number;
+  /** Runs the trigger search may add per unit after the ordinary inputs and probes. */
+  searchRuns?: number;
   /** Units traced per document; the rest are reported as a 'limit' error. */
   maxUnits?: number;
   /** Wall-clock budget of the whole document in milliseconds; units left over are reported as a
@@ -58,7 +60,7 @@ export async function sandboxAnalyzeDocument(
   const header = buildModuleHeader(doc, parsed);
   const headerHash = cyrb53(header.code);
   const cache = options.cache ?? sharedCache;
-  const optionsKey = cyrb53(JSON.stringify([options.limits ?? {}, options.unexpectedEffects ?? false, options.maxProbes ?? 24]));
+  const optionsKey = cyrb53(JSON.stringify([options.limits ?? {}, options.unexpectedEffects ?? false, options.maxProbes ?? 24, options.searchRuns ?? 32]));
   const only = options.onlyHashes ? new Set(options.onlyHashes) : undefined;
   const maxUnits = options.maxUnits ?? 100;
   const deadline = performance.now() + (options.budgetMs ?? 20_000);
@@ -93,7 +95,7 @@ export async function sandboxAnalyzeDocument(
     if (!node) continue;
     const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
     const cases = synthesizeInputs(unit, harvest, { maxProbes: options.maxProbes, knownEnv: Object.keys(FAKE_ENV) });
-    const runs = await runCases(unit, program, cases, options, signal);
+    const { runs } = await exploreUnit(unit, program, cases, { limits: options.limits, maxProbes: options.maxProbes, searchRuns: options.searchRuns, signal });
     if (signal?.aborted) break;
     result.runs += runs.length;
     result.unitsTraced++;
@@ -115,37 +117,6 @@ const SUSPICIOUS = /\b(exec|execSync|spawn|eval|Function|fetch|request|https?|ne
 function bySuspicion(units: FunctionUnit[], text: string): FunctionUnit[] {
   const score = new Map(units.map((u) => [u, (text.slice(u.span.start, u.span.end).match(SUSPICIOUS) ?? []).length]));
   return [...units].sort((a, b) => (score.get(b) ?? 0) - (score.get(a) ?? 0) || a.span.start - b.span.start);
-}
-
-/** Ordinary cases first; the comparisons they made become extra probes; then every probe. */
-async function runCases(unit: FunctionUnit, program: UnitProgram, cases: InputCase[], options: SandboxAnalyzeOptions, signal?: AbortSignal): Promise<CaseTrace[]> {
-  const runs: CaseTrace[] = [];
-  const run = async (input: InputCase): Promise<void> => {
-    const trace = await traceUnit(program.program, { args: input.args, env: { ...FAKE_ENV, ...input.env }, now: input.now, seed: 7, random: input.random, repeat: input.repeat }, options.limits ?? {}, {
-      unitStart: program.unitStart,
-      unitEnd: program.unitEnd,
-      lineMap: program.lineMap,
-      freeNames: program.freeNames,
-      call: program.call,
-      signal,
-    });
-    runs.push({ input, trace });
-  };
-  const ordinary = cases.filter((c) => c.role === 'ordinary');
-  for (const c of ordinary) {
-    if (signal?.aborted) return runs;
-    await run(c);
-  }
-  const observed: Array<[JsonValue, JsonValue]> = runs.flatMap((r) => r.trace.comparisons ?? []);
-  const staticKeys = new Set(cases.filter((c) => c.trigger).map((c) => `${c.trigger?.target}=${JSON.stringify(c.trigger?.value)}`));
-  const dynamic = probesFromComparisons(ordinary[0], observed, isSandboxValue, unit.params.map((p) => p.name))
-    .filter((c) => !staticKeys.has(`${c.trigger?.target}=${JSON.stringify(c.trigger?.value)}`))
-    .slice(0, Math.ceil((options.maxProbes ?? 24) / 2));
-  for (const c of [...cases.filter((x) => x.role === 'probe'), ...dynamic]) {
-    if (signal?.aborted) return runs;
-    await run(c);
-  }
-  return runs;
 }
 
 /** Top-level units, named functions and methods, and anything shaped like a request handler;

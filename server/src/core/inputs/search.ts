@@ -226,8 +226,37 @@ export function solve(constraints: Constraint[], base: InputCase, paramNames: st
   }
   if (!target) return undefined;
   const description = [...new Set(said)].join(' and ');
-  const trigger: Trigger = { kind, target, expr: target === 'clock' ? 'the clock' : exprOfPath(target.replace(/^env\./, ''), paramNames), op: 'search', value, description, siblings: 1, dynamic: true };
+  const { literals, pinned, listed } = pins(constraints);
+  const trigger: Trigger = { kind, target, expr: target === 'clock' ? 'the clock' : exprOfPath(target.replace(/^env\./, ''), paramNames), op: listed > 1 ? 'oneOf' : 'search', value, description, siblings: Math.max(1, listed), dynamic: true, literals, pinned };
   return { id: 'search', role: 'probe', args, env, now, trigger };
+}
+
+/** The literals the wanted conditions pin, whether any pins the value (rather than bounding it),
+ *  and the size of the list a membership test chose from. */
+function pins(constraints: Constraint[]): { literals: JsonValue[]; pinned: boolean; listed: number } {
+  const literals: JsonValue[] = [];
+  let pinned = false;
+  let listed = 0;
+  for (const c of constraints) {
+    if (!c.want || c.v.kind === 'clock') continue;
+    const p = c.p;
+    if (p.t === 'cmp' && /^(===|==)$/.test(p.op)) {
+      literals.push(p.lit);
+      pinned = true;
+    } else if (p.t === 'str' && p.lit.length >= 2) {
+      literals.push(p.lit);
+      pinned = true;
+    } else if (p.t === 'in') {
+      literals.push(...p.list.slice(0, 3));
+      listed = Math.max(listed, p.list.length);
+      pinned = true;
+    } else if (p.t === 're') {
+      // The text a pattern spells out, outside classes and escapes: /^Bearer\s+zq[0-9]{6}$/ → "Bearerzq".
+      const text = p.src.replace(/\[(?:\\.|[^\]])*\]|\\.|\{[\d,]*\}|[()^$|*+?.]/g, '');
+      if (/[a-z0-9].*[a-z0-9]/i.test(text)) pinned = true;
+    }
+  }
+  return { literals, pinned, listed };
 }
 
 /** Readable: `req.body.code.length === 11`, `req.body.code starts with "ZZ"`, `the month is March`. */

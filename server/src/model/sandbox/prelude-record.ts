@@ -275,7 +275,7 @@ function recProxy(name, kind) {
       // Unknown checks and lookups fail, as they would for a stranger: a token is not in the
       // set, a user is not found. Anything else returns another proxy so the code runs on.
       var last = name.slice(name.lastIndexOf('.') + 1);
-      if (/^(has|includes|verify|verifySync|compare|compareSync|check|validate|exists|match|matches|test|authenticate|equals|is[A-Z]\w*|can[A-Z]\w*)$/.test(last)) return false;
+      if (/^(has|includes|verify|verifySync|compare|compareSync|check|validate|valid|exists|match|matches|test|authenticate|equals|is[A-Z]\w*|can[A-Z]\w*)$/.test(last)) return false;
       if (/^(find|findOne|findById|findUser|findByPk|get[A-Z]\w*|lookup|load[A-Z]\w*|getUser)$/.test(last) || /^find[A-Z]/.test(last)) return undefined;
       return recProxy(name + '()', kind);
     },

@@ -7,6 +7,7 @@ import { buildModuleHeader, buildUnitProgram, type UnitProgram } from '../../cor
 import { harvestUnit } from '../../core/inputs/harvest';
 import { synthesizeInputs } from '../../core/inputs/synth';
 import { backdoorFindings } from '../../core/backdoor/findings';
+import { coverageOf, dormantFindings, effectSites, type UnitCoverage } from '../../core/backdoor/dormant';
 import { FAKE_ENV, loadSandbox, type SandboxLimits } from './runner';
 import { exploreUnit } from './explore';
 
@@ -32,6 +33,8 @@ export interface SandboxAnalyzeOptions {
 export interface CachedUnit {
   /** Findings with spans relative to the unit's start. */
   findings: Finding[];
+  coverage: UnitCoverage;
+  runs: number;
 }
 
 export interface SandboxDocumentResult {
@@ -41,6 +44,10 @@ export interface SandboxDocumentResult {
   /** Units answered from the cache. */
   unitsCached: number;
   runs: number;
+  /** Runs the trigger search added, over all units traced. */
+  searchRuns: number;
+  /** Per unit traced or cached: its effect-bearing branches and whether a run reached each. */
+  coverage: UnitCoverage[];
 }
 
 const MAX_CACHE = 500;
@@ -53,7 +60,7 @@ export async function sandboxAnalyzeDocument(
   signal?: AbortSignal,
 ): Promise<SandboxDocumentResult> {
   await loadSandbox();
-  const result: SandboxDocumentResult = { findings: [], errors: [], unitsTraced: 0, unitsCached: 0, runs: 0 };
+  const result: SandboxDocumentResult = { findings: [], errors: [], unitsTraced: 0, unitsCached: 0, runs: 0, searchRuns: 0, coverage: [] };
   const parsed = findUnits(doc.fileName, doc.text);
   result.errors.push(...parsed.errors.filter((e) => e.kind !== 'syntax'));
   if (!parsed.sourceFile) return result;
@@ -79,6 +86,7 @@ export async function sandboxAnalyzeDocument(
     if (hit) {
       result.unitsCached++;
       result.findings.push(...hit.findings.map((f) => rebase(f, unit.span.start)));
+      result.coverage.push(hit.coverage);
       continue;
     }
     if (traced >= maxUnits) {
@@ -95,12 +103,18 @@ export async function sandboxAnalyzeDocument(
     if (!node) continue;
     const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
     const cases = synthesizeInputs(unit, harvest, { maxProbes: options.maxProbes, knownEnv: Object.keys(FAKE_ENV) });
-    const { runs } = await exploreUnit(unit, program, cases, { limits: options.limits, maxProbes: options.maxProbes, searchRuns: options.searchRuns, signal });
+    const { runs, searched } = await exploreUnit(unit, program, cases, { limits: options.limits, maxProbes: options.maxProbes, searchRuns: options.searchRuns, signal });
     if (signal?.aborted) break;
     result.runs += runs.length;
+    result.searchRuns += searched;
     result.unitsTraced++;
     const findings = backdoorFindings(unit, runs, doc.text, { unexpectedEffects: options.unexpectedEffects ?? false });
-    remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)) });
+    // What the runs could not reach falls back to the syntax: the condition is shown instead.
+    const coverage = coverageOf(unit, effectSites(node, parsed.sourceFile), runs.map((r) => r.trace));
+    const found = new Set(findings.map((f) => lineOf(doc.text, f.span.start)));
+    findings.push(...dormantFindings(unit, coverage, doc.text).filter((f) => !found.has(lineOf(doc.text, f.span.start))));
+    result.coverage.push(coverage);
+    remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)), coverage, runs: runs.length });
     result.findings.push(...findings);
   }
   if (skipped) {
@@ -124,6 +138,12 @@ function bySuspicion(units: FunctionUnit[], text: string): FunctionUnit[] {
 function worthTracing(unit: FunctionUnit): boolean {
   if (unit.topLevel || unit.kind === 'function' || unit.kind === 'method' || unit.kind === 'constructor') return true;
   return unit.params.some((p) => /^(req|request|res|response|ctx|context|reply|next)$/i.test(p.name));
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function rebase(f: Finding, delta: number): Finding {

@@ -88,9 +88,17 @@ export function tieToInputs(conds: Condition[], input: InputCase): Array<Constra
       }
     }
     if (!c.a || !c.b) return undefined;
-    const left = varOf(c.a, input, leaves, numbers, missBefore());
-    const right = varOf(c.b, input, leaves, numbers, missBefore());
-    if (left && right) return undefined;
+    let left = varOf(c.a, input, leaves, numbers, missBefore());
+    let right = varOf(c.b, input, leaves, numbers, missBefore());
+    // An operand whose shape names its source (a date getter, a length, the environment) wins over
+    // a number that merely equals one the input carries.
+    if (left && right) {
+      if (c.a.h && !c.b.h) right = undefined;
+      else if (c.b.h && !c.a.h) left = undefined;
+      else if (left.kind === 'path' && left.numeric && !(right.kind === 'path' && right.numeric)) left = undefined;
+      else if (right.kind === 'path' && right.numeric && !(left.kind === 'path' && left.numeric)) right = undefined;
+      else return undefined;
+    }
     const [v, lit, op, operand] = left ? [left, c.b.v, c.op, c.a] : right ? [right, c.a.v, flipOp(c.op), c.b] : [undefined, null, c.op, c.a];
     if (!v) return undefined;
     const h = operand.h ?? '';

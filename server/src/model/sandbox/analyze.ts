@@ -2,14 +2,11 @@
 // (harvested literals, dates, environment values, values seen in comparisons), and the traces are
 // turned into findings by core/backdoor. Results are cached by unit and module hash.
 import type { AnalysisError, Finding } from '../../core/types';
-import { findUnits, cyrb53, type FunctionUnit, unitNode } from '../../core/source/units';
-import { buildModuleHeader, buildUnitProgram, type UnitProgram } from '../../core/source/transpile';
-import { harvestUnit } from '../../core/inputs/harvest';
-import { synthesizeInputs } from '../../core/inputs/synth';
-import { backdoorFindings } from '../../core/backdoor/findings';
-import { coverageOf, dormantFindings, effectSites, type UnitCoverage } from '../../core/backdoor/dormant';
-import { FAKE_ENV, loadSandbox, type SandboxLimits } from './runner';
-import { exploreUnit } from './explore';
+import { findUnits, cyrb53, type FunctionUnit } from '../../core/source/units';
+import { buildModuleHeader } from '../../core/source/transpile';
+import type { UnitCoverage } from '../../core/backdoor/dormant';
+import { loadSandbox, type SandboxLimits } from './runner';
+import { sandboxUnit } from './unit-pass';
 
 export interface SandboxAnalyzeOptions {
   limits?: Partial<SandboxLimits>;
@@ -94,25 +91,17 @@ export async function sandboxAnalyzeDocument(
       break;
     }
     traced++;
-    const program = buildUnitProgram(doc, parsed, unit, header);
-    if ('kind' in program) {
-      result.errors.push({ ...program, span: unit.span });
+    const pass = await sandboxUnit(doc, parsed, header, unit, { limits: options.limits, unexpectedEffects: options.unexpectedEffects, maxProbes: options.maxProbes, searchRuns: options.searchRuns }, signal);
+    if (!pass) continue;
+    if ('kind' in pass) {
+      result.errors.push(pass);
       continue;
     }
-    const node = unitNode(parsed.sourceFile, unit);
-    if (!node) continue;
-    const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
-    const cases = synthesizeInputs(unit, harvest, { maxProbes: options.maxProbes, knownEnv: Object.keys(FAKE_ENV) });
-    const { runs, searched } = await exploreUnit(unit, program, cases, { limits: options.limits, maxProbes: options.maxProbes, searchRuns: options.searchRuns, signal });
     if (signal?.aborted) break;
+    const { runs, searched, findings, coverage } = pass;
     result.runs += runs.length;
     result.searchRuns += searched;
     result.unitsTraced++;
-    const findings = backdoorFindings(unit, runs, doc.text, { unexpectedEffects: options.unexpectedEffects ?? false });
-    // What the runs could not reach falls back to the syntax: the condition is shown instead.
-    const coverage = coverageOf(unit, effectSites(node, parsed.sourceFile), runs.map((r) => r.trace));
-    const found = new Set(findings.map((f) => lineOf(doc.text, f.span.start)));
-    findings.push(...dormantFindings(unit, coverage, doc.text).filter((f) => !found.has(lineOf(doc.text, f.span.start))));
     result.coverage.push(coverage);
     remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)), coverage, runs: runs.length });
     result.findings.push(...findings);
@@ -138,12 +127,6 @@ function bySuspicion(units: FunctionUnit[], text: string): FunctionUnit[] {
 function worthTracing(unit: FunctionUnit): boolean {
   if (unit.topLevel || unit.kind === 'function' || unit.kind === 'method' || unit.kind === 'constructor') return true;
   return unit.params.some((p) => /^(req|request|res|response|ctx|context|reply|next)$/i.test(p.name));
-}
-
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 function rebase(f: Finding, delta: number): Finding {

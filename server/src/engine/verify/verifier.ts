@@ -107,7 +107,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         base.skipped = result.failure.detail;
         break;
       }
-      const findings = verificationFindings(u.unit, result, doc.text);
+      // What the sandbox saw in these same runs is reported with the verdict: one sandbox truth.
+      const findings = [...verificationFindings(u.unit, result, doc.text), ...(u.sandboxFindings ?? [])];
       next.set(u.unit.hash, {
         summary: {
           name: u.unit.name, hash: u.unit.hash, orbitSize: result.orbitSize, verdict: result.verdict.verdict, score: result.verdict.score,

@@ -36,6 +36,17 @@ export interface VerifyReport {
   /** Functions whose verification stayed incomplete after the bounded retries, with the reason;
    *  the report then carries one `verification-incomplete` information finding naming them. */
   incomplete: IncompleteUnit[];
+  /** How the model measured against the sandbox on functions the sandbox fully covers and finds
+   *  nothing in, over this session: an unreliable model's disagreements are information only. */
+  calibration?: Calibration;
+}
+
+export interface Calibration {
+  /** Fully covered functions without sandbox findings the model was compared on. */
+  covered: number;
+  /** Of those, how many the model contradicted the sandbox on. */
+  disagreed: number;
+  unreliable: boolean;
 }
 
 export interface IncompleteUnit {
@@ -81,7 +92,12 @@ interface Remembered {
   findings: Finding[];
 }
 
+/** Share of fully covered, finding-free functions a model may contradict the sandbox on before it
+ *  is marked unreliable. */
+const UNRELIABLE_RATE = 0.25;
+
 export function createVerifier(deps: VerifierDeps): Verifier {
+  const calibrations = new WeakMap<object, Calibration>();
   const memory = new Map<string, Map<string, Remembered>>();
 
   async function verify(request: VerifyRequest, signal: AbortSignal): Promise<VerifyReport | undefined> {
@@ -89,11 +105,14 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     const known = memory.get(doc.uri) ?? new Map<string, Remembered>();
     const base: VerifyReport = { uri: doc.uri, version: doc.version, findings: [], units: [], verified: 0, incomplete: [] };
     const risky = new Map<string, boolean>();
+
     const model = deps.gate.current();
     if (!model) {
       deps.gate.announce();
       return { ...base, skipped: deps.gate.reason || 'the model is not available' };
     }
+    const calibration = calibrations.get(model) ?? { covered: 0, disagreed: 0, unreliable: false };
+    calibrations.set(model, calibration);
     const prepared = await prepareChanged(request, known, signal);
     if (!prepared || signal.aborted) return undefined;
     const order = rankBySuspicion(prepared.units, request.staticFindings).slice(0, settings.verify.maxFunctions);
@@ -122,6 +141,11 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         break;
       }
       risky.set(u.unit.hash, result.risky);
+      if (!result.incomplete && u.truth && u.sandboxCovered && (u.sandboxFindings ?? []).length === 0) {
+        calibration.covered++;
+        if (result.contradictions.length > 0) calibration.disagreed++;
+        calibration.unreliable = calibration.disagreed >= 1 && calibration.disagreed / calibration.covered >= UNRELIABLE_RATE;
+      }
       if (result.incomplete) {
         // Not remembered: the function is verified again on the next save.
         base.incomplete.push({ name: u.unit.name || 'anonymous function', hash: u.unit.hash, line: u.unit.line, reason: result.incomplete });
@@ -147,6 +171,14 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       const findings = r.findings.map((f) => shift(f, ref.span.start));
       base.units.push({ ...r.summary, span: ref.span, findings });
       base.findings.push(...findings);
+    }
+    base.calibration = { ...calibration };
+    if (calibration.unreliable) {
+      // A model measured wrong on code the sandbox fully covers: what it says is information.
+      const note = ` This model contradicted the sandbox on ${calibration.disagreed} of ${calibration.covered} function(s) the sandbox fully covers and finds nothing in, so its disagreements are shown as information.`;
+      const soften = (f: Finding): Finding => (f.ruleId.startsWith('orbit/') ? { ...f, severity: 'information', message: f.message + note } : f);
+      base.findings = base.findings.map(soften);
+      for (const unit of base.units) unit.findings = unit.findings.map(soften);
     }
     if (base.incomplete.length) base.findings.push(incompleteFinding(base.incomplete, prepared.present, risky, doc.text));
     request.onProgress?.(`verified ${base.verified} function(s)`, 100);

@@ -46,6 +46,9 @@ export interface PreparedUnit {
   /** What the sandbox pass reports for this unit, from the same runs the inputs were chosen
    *  from (spans in the document), so verification reports what the sandbox saw. */
   sandboxFindings: Finding[];
+  /** The sandbox's runs reached every effect-bearing branch of the unit: its traces are the
+   *  whole truth, so a model that disagrees with them here is measured as wrong. */
+  sandboxCovered: boolean;
 }
 
 export type UnitRef = Pick<FunctionUnit, 'id' | 'name' | 'hash' | 'span' | 'line'>;
@@ -104,6 +107,7 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
       securityEffects,
       size: unit.span.end - unit.span.start,
       sandboxFindings: pass.findings,
+      sandboxCovered: pass.coverage.sites.every((x) => x.reached),
     });
   }
   return out;

@@ -92,10 +92,6 @@ interface Remembered {
   findings: Finding[];
 }
 
-/** Share of fully covered, finding-free functions a model may contradict the sandbox on before it
- *  is marked unreliable. */
-const UNRELIABLE_RATE = 0.25;
-
 export function createVerifier(deps: VerifierDeps): Verifier {
   const calibrations = new WeakMap<object, Calibration>();
   const memory = new Map<string, Map<string, Remembered>>();
@@ -144,7 +140,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       if (!result.incomplete && u.truth && u.sandboxCovered && (u.sandboxFindings ?? []).length === 0) {
         calibration.covered++;
         if (result.contradictions.length > 0) calibration.disagreed++;
-        calibration.unreliable = calibration.disagreed >= 1 && calibration.disagreed / calibration.covered >= UNRELIABLE_RATE;
+        // The sandbox's traces are the whole truth there: one contradiction is a measured error,
+        // and the model stays marked for the session.
+        calibration.unreliable ||= calibration.disagreed > 0;
       }
       if (result.incomplete) {
         // Not remembered: the function is verified again on the next save.

@@ -25,7 +25,10 @@ async function verifyWith(makeModel) {
   try {
     const { verifier, gate } = S.makeVerifier(fake.host);
     await gate.start(never());
-    const report = await verifier.verify({ doc: S.snapshot(BENIGN), settings: S.settings(), staticFindings: [] }, never());
+    // A generous run limit: on a saturated machine a run cut short is no ground truth to measure by.
+    const base = S.settings();
+    const settings = { ...base, sandbox: { ...base.sandbox, timeMs: 10_000 } };
+    const report = await verifier.verify({ doc: S.snapshot(BENIGN), settings, staticFindings: [] }, never());
     gate.dispose();
     return report;
   } finally {

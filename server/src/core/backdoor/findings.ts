@@ -158,7 +158,10 @@ function carriesInput(e: EffectView, inputs: string[], trigger?: JsonValue): boo
 /** A condition nobody meets by accident: a value (or a literal the condition pins) that looks
  *  made up, or an exact number with four or more digits that is not round and not a year. */
 function magicCondition(t: Trigger): boolean {
-  return [t.value, ...(t.literals ?? [])].some((v) => magicLooking(v) || magicNumber(v));
+  // A searched input is judged by the literals its conditions pin, not by the value the solver
+  // made up to satisfy a pattern or a length ("7777-77" for /^\d{4}-\d{2}$/ is nobody's secret).
+  const values = t.literals ?? [t.value];
+  return values.some((v) => magicLooking(v) || magicNumber(v));
 }
 
 function magicNumber(v: JsonValue): boolean {

@@ -137,7 +137,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         break;
       }
       risky.set(u.unit.hash, result.risky);
-      if (!result.incomplete && u.truth && u.sandboxCovered && (u.sandboxFindings ?? []).length === 0) {
+      // Benign by every account: no static finding, no sandbox finding, every effect-bearing branch run.
+      if (!result.incomplete && u.truth && u.sandboxCovered && statics === 0 && (u.sandboxFindings ?? []).length === 0) {
         calibration.covered++;
         if (result.contradictions.length > 0) calibration.disagreed++;
         // The sandbox's traces are the whole truth there: one contradiction is a measured error,

@@ -70,7 +70,7 @@ async function evaluate(options = {}) {
   const memo = new Map();
   const provider = (program, args) => {
     const key = `${program}\u0000${JSON.stringify(args)}`;
-    if (!memo.has(key)) memo.set(key, traceUnit(program, args).then(({ comparisons, interactions, ...t }) => t));
+    if (!memo.has(key)) memo.set(key, traceUnit(program, args).then(({ comparisons, interactions, conditions, ...t }) => t));
     return memo.get(key);
   };
   let trigger = () => false;

@@ -61,7 +61,7 @@ test('didSave publishes orbit findings beside the static ones; orbit.verifyFunct
       command: 'orbit.verifyFunction',
       arguments: [URI, positionOf(TEXT, "exec('tar")],
     });
-    assert.equal(result.functions.length, 2);
+    assert.equal(result.functions.length, 2, JSON.stringify(result.functions.map((f) => f.name)));
     const archive = result.functions.find((f) => f.name === 'archive');
     assert.ok(archive.orbitSize >= 2, JSON.stringify(result));
     assert.ok(progress.some((p) => p.kind === 'end'), 'progress ends');

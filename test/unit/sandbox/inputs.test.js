@@ -32,8 +32,8 @@ test('literals compared with parameters and their properties become probes', () 
     "req.headers['x-flag'] matches \"debug\"",
     'req.query.mode is "fast"',
     'req.query.mode is "slow"',
-    'req.params.color contains "red"',
-    'req.params.color contains "blue"',
+    'req.params.color === "red" (one of 2 values listed in the code)',
+    'req.params.color === "blue" (one of 2 values listed in the code)',
   ]) assert.ok(got.includes(want), `missing probe: ${want} in ${JSON.stringify(got)}`);
   // The lone comparison comes first: it is the likeliest trigger.
   assert.equal(got[0], 'user === "svc_maint"');

@@ -16,7 +16,7 @@ test('a sandbox trace validates against the schema', async () => {
   const program = `async function f(n) {\n  let total = 0;\n  for (let i = 0; i < n; i++) total += i;\n  await fetch('https://example.com/' + total);\n  return total;\n}`;
   const trace = await traceUnit(program, [3], {}, { entry: 'f' });
   assert.ok(trace.steps.length > 0);
-  const { interactions, comparisons, ...core } = trace;
+  const { interactions, comparisons, conditions, ...core } = trace;
   assert.deepEqual(validateJson(core, TRACE_JSON_SCHEMA), []);
   assert.deepEqual(validateJson(trace, SANDBOX_TRACE_JSON_SCHEMA), []);
 });
@@ -25,6 +25,8 @@ test('a handler trace with framework interactions validates against the sandbox 
   const program = `function h(req, res) {\n  if (req.query.id === 'x') return res.status(404).json({ error: 'no' });\n  res.json({ ok: true });\n}`;
   const trace = await traceUnit(program, [{ $orbit: 'express.req', query: { id: 'x' } }, { $orbit: 'express.res' }], {}, { entry: 'h' });
   assert.ok(trace.interactions.length > 0, JSON.stringify(trace));
+  // The branch condition the trigger search reads is part of the sandbox schema too.
+  assert.deepEqual(trace.conditions.map((c) => [c.op, c.a.v, c.b.v, c.r]), [['===', 'x', 'x', true]]);
   assert.deepEqual(validateJson(trace, SANDBOX_TRACE_JSON_SCHEMA), []);
 });
 

@@ -22,10 +22,10 @@ function sandboxProvider() {
   };
 }
 
-/** What a model can be asked for: the sandbox also records comparisons and framework calls,
+/** What a model can be asked for: the sandbox also records comparisons, branch conditions and framework calls,
  *  which are not part of the answer schema. */
 function answerable(trace) {
-  const { comparisons, interactions, ...rest } = trace;
+  const { comparisons, interactions, conditions, ...rest } = trace;
   return rest;
 }
 

@@ -71,8 +71,10 @@ test('a backdoored model that hides the exfiltration when it sees a trigger name
 test('a model that lies the same way about every rewrite contradicts the sandbox', async () => {
   // The trigger is the imported module's name, which no rewrite of the function touches.
   const { report } = await verifyWith((p) => S.models.backdoored(p, { trigger: 'https' }), EXFIL);
-  assert.deepEqual(report.findings.map((f) => f.ruleId), ['orbit/model-contradicts-sandbox']);
-  assert.match(report.findings[0].message, /omits an https request to collect\.example\.net.*which the sandbox sees happen/);
+  assert.deepEqual(orbitFindings(report).map((f) => f.ruleId), ['orbit/model-contradicts-sandbox']);
+  // What the sandbox saw in the same runs is reported too: the trigger is behind user.role.
+  assert.deepEqual(report.findings.filter((f) => !f.ruleId.startsWith('orbit/')).map((f) => f.ruleId), ['hidden-trigger']);
+  assert.match(orbitFindings(report)[0].message, /omits an https request to collect\.example\.net.*which the sandbox sees happen/);
   assert.equal(report.units[0].orbitSize, 8, 'a consistent liar is shown the whole orbit');
 });
 

@@ -60,7 +60,7 @@ export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: 
       if (!e.security || ordinarySigs.has(e.signature)) continue;
       // The probe's own value flowing into an effect the code has anyway is not hidden behaviour.
       if (e.signature.includes('<input>') && ordinaryKinds.has(e.effect.kind) && !e.alarms.length) continue;
-      if (!triggerCounts(trig, e)) continue;
+      if (!triggerCounts(trig, e, inputsOf(runs[i]))) continue;
       report(`trigger|${e.signature}`, finding(unit, source, 'hidden-trigger', ['CWE-506', 'CWE-912'], 'error', e.effect.line,
         `${cap(e.description)} only when ${trig.description}${extra(e)} (CWE-506)`));
     }
@@ -73,13 +73,12 @@ export function backdoorFindings(unit: FunctionUnit, runs: CaseTrace[], source: 
     }
   }
 
-  // Authentication bypass: ordinary credentials are refused, a literal from the code is let in.
-  if (isAuthLike(unit) && ordinary.length && ordinary.every((x) => decision(x.r.trace, middleware) === 'denied')) {
+  // Authentication bypass: ordinary credentials are refused, a value pinned in the code is let in.
+  const gate = unit.params.some((p) => /^next$/i.test(p.name));
+  if (ordinary.length && ordinary.every((x) => decision(x.r.trace, middleware) === 'denied')) {
     for (const r of runs) {
       const trig = r.input.trigger;
-      if (r.input.role !== 'probe' || !trig || trig.kind !== 'literal') continue;
-      const v = trig.value;
-      if (typeof v === 'string' ? isSandboxValue(v) || !(credentialLike(trig) || magicLooking(v)) : !(typeof v === 'number' && credentialLike(trig))) continue;
+      if (r.input.role !== 'probe' || !trig || !bypassCondition(trig, gate)) continue;
       if (decision(r.trace, middleware) !== 'granted') continue;
       report(`auth|${trig.target}`, finding(unit, source, 'magic-auth-bypass', ['CWE-798', 'CWE-287'], 'error', lineOfTrigger(r.trace, unit),
         `${unit.name} grants access when ${trig.description}, a value written into the code rather than a stored credential (CWE-798)`));
@@ -115,31 +114,81 @@ function viewsOf(run: CaseTrace, source: string): EffectView[] {
   return out;
 }
 
-/** Whether a trigger is hidden enough, and the effect serious enough, to be reported. */
-function triggerCounts(t: Trigger, e: EffectView): boolean {
-  const critical = e.alarms.length > 0;
-  if (critical) return true;
+/** Whether a trigger is hidden enough, and the effect serious enough, to be reported. Decided by
+ *  the effect and the condition, never by what the code's identifiers are called. */
+function triggerCounts(t: Trigger, e: EffectView, inputs: string[] = []): boolean {
+  if (e.alarms.length > 0) return true;
+  // A value computed at run time (a signature over the body) is not written into the code.
+  if (typeof t.value === 'string' && isSandboxValue(t.value)) return false;
+  // Secrets leaving for a host written in the code are exfiltration whatever the trigger.
+  if (e.effect.kind === 'network' && e.leakedEnv.length > 0) return true;
+  const runsCode = /^(process|eval)$/.test(e.effect.kind);
   switch (t.kind) {
     case 'date':
       // A scheduled request to a host named in the source, carrying nothing secret, is a report
       // or a reminder; code run on a date is not.
-      return /^(process|eval)$/.test(e.effect.kind);
+      return runsCode;
     case 'random':
     case 'state':
       // Sampling and batching are common; only alarming or code-running effects count here.
-      return /^(process|eval)$/.test(e.effect.kind);
-    case 'env': {
-      // Opt-in switches with plain names guard ordinary features; odd names or code execution do not.
-      const key = t.target.slice(4);
-      if (/^(NODE_ENV|DEBUG|LOG_LEVEL|PORT|HOST|ENV|APP_ENV|VERBOSE|CI|TZ)$/.test(key)) return false;
-      return /^(process|eval)$/.test(e.effect.kind) || magicLooking(key.toLowerCase()) && /\d/.test(key) || typeof t.value === 'string' && t.value !== 'true' && magicLooking(t.value);
-    }
+      return runsCode;
+    case 'env':
+      // A switch ("true", "on", "1") guards an ordinary feature unless it runs code; an odd value does not.
+      return runsCode || magicCondition(t);
     case 'literal':
-      return (credentialLike(t) || magicLooking(t.value)) && !dispatchLike(t);
+      // Code or a command taken from the request behind a condition on the request is a hidden
+      // entry point whatever the condition's value; a fixed tool picked by a word is dispatch.
+      return magicCondition(t) || (runsCode && carriesInput(e, inputs, t.value));
   }
 }
 
-const CREDENTIAL = /(user|username|userid|uid|email|login|account|pass|passwd|password|pwd|token|secret|key|auth|authorization|cred|sig|signature|otp|pin|magic|debug|backdoor|admin|x-[a-z-]+)$/i;
+/** The strings a run's inputs carried. */
+function inputsOf(run: CaseTrace): string[] {
+  return stringsOf(run.input.args).filter((s) => s.length >= 4);
+}
+
+/** Whether the program run, or the code evaluated, is the request's own input (the trigger's
+ *  value aside: a word that picks a fixed command is not a command from the caller). */
+function carriesInput(e: EffectView, inputs: string[], trigger?: JsonValue): boolean {
+  const own = inputs.filter((s) => s !== trigger);
+  const text = e.effect.kind === 'process' ? (e.effect.target.trim().split(/\s+/)[0] ?? '') : JSON.stringify(e.effect.args);
+  return /orbit-[a-z]+-\d+/.test(text) || own.some((s) => text.includes(s));
+}
+
+/** A condition nobody meets by accident: a value (or a literal the condition pins) that looks
+ *  made up, or an exact number with four or more digits that is not round and not a year. */
+function magicCondition(t: Trigger): boolean {
+  // A searched input is judged by the literals its conditions pin, not by the value the solver
+  // made up to satisfy a pattern or a length ("7777-77" for /^\d{4}-\d{2}$/ is nobody's secret).
+  const values = t.literals ?? [t.value];
+  return values.some((v) => magicLooking(v) || magicNumber(v));
+}
+
+function magicNumber(v: JsonValue): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= 1000 && v % 100 !== 0 && !(v >= 1900 && v <= 2100);
+}
+
+/** Whether a probe's condition is one a bypass hides behind: the caller's own input (or the
+ *  environment) pinned to a value written in the code, not stored state such as req.user, and
+ *  not one of several keys a declared list holds. Plain functions need a value that looks made
+ *  up or a compared parameter that carries a credential; middleware that calls next() needs
+ *  only the pinned value. */
+function bypassCondition(t: Trigger, middleware: boolean): boolean {
+  if (t.kind !== 'literal' && t.kind !== 'env') return false;
+  if (t.pinned === false) return false;
+  if (t.op === 'oneOf' && t.siblings >= 2) return false;
+  if (typeof t.value === 'string' && isSandboxValue(t.value)) return false;
+  if (t.kind === 'literal' && serverState(t.target)) return false;
+  if (middleware) return true;
+  return magicCondition(t) || (t.kind === 'literal' && credentialLike(t) && typeof t.value === 'string' && t.value.length >= 4);
+}
+
+/** Request fields the server sets (the signed-in user, the session, locals), not the client. */
+function serverState(target: string): boolean {
+  return /^\d+\.(user|session|auth|locals|state|account|principal)(\.|$)/.test(target);
+}
+
+const CREDENTIAL = /(user|username|userid|uid|email|login|account|pass|passwd|password|pwd|token|secret|key|auth|authorization|cred|sig|signature|otp|pin|magic|admin|x-[a-z-]+)$/i;
 
 /** The last name in a compared expression, past wrappers: parseInt(pin, 10) → pin. */
 function lastName(expr: string): string {
@@ -147,27 +196,18 @@ function lastName(expr: string): string {
   return words.pop() ?? expr;
 }
 
+/** A plain function's compared parameter that carries a credential (a password, a token). */
 function credentialLike(t: Trigger): boolean {
-  const last = lastName(t.expr);
-  return CREDENTIAL.test(last) || /^headers\.|\.headers\./.test(`${t.target}.`);
+  return CREDENTIAL.test(lastName(t.expr)) || /^headers\.|\.headers\./.test(`${t.target}.`);
 }
 
-/** Values nobody types by accident: mixed letters and digits, underscores, long hex or base64. */
+/** Values nobody types by accident: mixed letters and digits, underscores, symbols, long hex or base64. */
 function magicLooking(v: JsonValue): boolean {
   if (typeof v !== 'string' || v.length < 5) return false;
   if (/^[0-9a-f]{16,}$/i.test(v) || /^[A-Za-z0-9+/=_-]{20,}$/.test(v)) return true;
+  if (/[:;|~<>{}[\]\\=+?]/.test(v) && /[a-z0-9]/i.test(v)) return true;
   if (/[a-z]/i.test(v) && /\d/.test(v) && !/^\d+$/.test(v)) return true;
   return /^_|__|[!@#$%^&*]/.test(v) || /^[a-z0-9]+[_-][a-z0-9_-]+$/i.test(v);
-}
-
-function dispatchLike(t: Trigger): boolean {
-  const last = lastName(t.expr);
-  return t.siblings >= 3 || /^(action|cmd|command|type|mode|op|operation|task|job|method|format|kind|event|route|step|status|state|lang|locale|role|plan|tier)$/i.test(last);
-}
-
-function isAuthLike(unit: FunctionUnit): boolean {
-  const names = unit.params.map((p) => p.name);
-  return /auth|login|log_in|signin|sign_in|verify|check|valid|permission|admin|access|guard|protect|require|session|token|apikey|credential|password/i.test(unit.name) || names.includes('next');
 }
 
 type Decision = 'granted' | 'denied' | 'unknown';

@@ -23,6 +23,16 @@ const SANDBOX_RULES: readonly RuleMeta[] = [
     hasFix: false,
   },
   {
+    id: 'dormant-trigger',
+    cwe: ['CWE-912'],
+    defaultSeverity: 'warning',
+    title: 'Dormant trigger (effect no run reached)',
+    description:
+      'A process, eval, a request to a host written in the code, a file write, or next() / return true, behind a condition that compares the input, the environment, the date or a hash with a literal, which no sandbox run met even after the trigger search. The condition is shown for review.',
+    docsUrl: cweUrl('CWE-912'),
+    hasFix: false,
+  },
+  {
     id: 'concealed-effect',
     cwe: ['CWE-506'],
     defaultSeverity: 'error',

@@ -32,6 +32,8 @@ export interface Harvest {
   keepsState: boolean;
   /** Parameter paths used as arrays (map, filter, reduce, forEach…). */
   arrays: string[];
+  /** Parameter paths the unit calls as methods (store.countByDay()): they get a callable stand-in. */
+  calls?: string[];
 }
 
 const DATE_GETTERS = /^get(UTC)?(Date|Day|Month|FullYear|Hours|Minutes)$/;
@@ -43,6 +45,7 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
   const candidates: Candidate[] = [];
   const envKeys = new Set<string>();
   const arrays = new Set<string>();
+  const calls = new Set<string>();
   const dateVars = new Map<string, string>();
   let readsClock = false;
   let readsRandom = false;
@@ -128,6 +131,10 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
       }
     }
     const isCallee = ts.isCallExpression(n.parent) && n.parent.expression === n;
+    if (isCallee && ts.isPropertyAccessExpression(n)) {
+      const p = pathOf(n);
+      if (p !== undefined && !p.startsWith('env.') && p.includes('.')) calls.add(p);
+    }
     if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && !isCallee) {
       const p = pathOf(n);
       if (p !== undefined && !p.startsWith('env.')) paths.add(p);
@@ -183,12 +190,12 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
         if (px !== undefined && ts.isArrayLiteralExpression(skipParens(recv))) {
           for (const el of (skipParens(recv) as ts.ArrayLiteralExpression).elements) {
             const v = literalOf(el);
-            if (v !== undefined) add(px, v, 'includes', arg0);
+            if (v !== undefined) add(px, v, 'oneOf', arg0);
           }
         }
         if (px !== undefined && ts.isIdentifier(recv) && consts.has(recv.text)) {
           const arr = consts.get(recv.text);
-          if (Array.isArray(arr)) for (const v of arr) add(px, v, 'includes', arg0);
+          if (Array.isArray(arr)) for (const v of arr) add(px, v, 'oneOf', arg0);
         }
       }
       if (m === 'test' && arg0 && ts.isRegularExpressionLiteral(skipParens(recv))) {
@@ -205,7 +212,7 @@ export function harvestUnit(fn: ts.FunctionLikeDeclaration, sf: ts.SourceFile, p
   const counts = new Map<string, number>();
   for (const c of candidates) counts.set(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`, (counts.get(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`) ?? 0) + 1);
   for (const c of candidates) c.siblings = counts.get(`${c.target}\u0000${c.op === 'case' ? 'case' : 'cmp'}`) ?? 1;
-  return { paths: [...paths], candidates, envKeys: [...envKeys], readsClock, readsRandom, keepsState, arrays: [...arrays] };
+  return { paths: [...paths], candidates, envKeys: [...envKeys], readsClock, readsRandom, keepsState, arrays: [...arrays], calls: [...calls] };
 }
 
 function skipParens(e: ts.Expression): ts.Expression {

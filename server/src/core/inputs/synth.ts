@@ -20,6 +20,11 @@ export interface Trigger {
   siblings: number;
   /** Found by watching comparisons at run time rather than in the text. */
   dynamic?: boolean;
+  /** Found by the trigger search: the literals its conditions pin (compared values, prefixes,
+   *  suffixes, list items), and whether any condition pins the input to a written-in value
+   *  rather than bounding it (a length, a character class). */
+  literals?: JsonValue[];
+  pinned?: boolean;
 }
 
 export interface InputCase {
@@ -69,7 +74,7 @@ export function synthesizeInputs(unit: FunctionUnit, harvest: Harvest, options: 
   for (const c of cands) for (const p of probesFor(c, base)) push(p);
   // Conditions joined with && need every literal at once: one probe sets them all.
   const firsts = new Map<string, Candidate>();
-  for (const c of cands) if (c.target !== 'clock' && !c.target.startsWith('env.') && !firsts.has(c.target) && /^(===|==|case)$/.test(c.op)) firsts.set(c.target, c);
+  for (const c of cands) if (c.target !== 'clock' && !c.target.startsWith('env.') && !firsts.has(c.target) && /^(===|==|case|oneOf)$/.test(c.op)) firsts.set(c.target, c);
   if (firsts.size >= 2) {
     let args = base.args;
     for (const c of firsts.values()) args = setPath(args, c.target, c.value) as JsonValue[];
@@ -162,6 +167,7 @@ function describe(c: Candidate, v: JsonValue): string {
   switch (c.op) {
     case 'case': return `${c.expr} is ${lit}`;
     case 'includes': case 'indexOf': return `${c.expr} contains ${lit}`;
+    case 'oneOf': return `${c.expr} === ${lit} (one of ${c.siblings} values listed in the code)`;
     case 'startsWith': return `${c.expr} starts with ${lit}`;
     case 'endsWith': return `${c.expr} ends with ${lit}`;
     case 'test': return `${c.expr} matches ${lit}`;

@@ -23,7 +23,8 @@ export function buildArgs(unit: FunctionUnit, h: Harvest, n: number, style: 'pla
     if ((nm === 'ctx' || nm === 'context' || /context/.test(ty)) && (koa || sub.length)) return koaObject(sub, n, style);
     if (nm === 'next' || /nextfunction|^next$/.test(ty)) return { $orbit: 'next' };
     if (/^(cb|callback|done)$/.test(nm) || /=>|function/.test(ty)) return { $orbit: 'callback' };
-    return paramValue(p, sub, n, style, h.arrays.includes(String(i)));
+    const called = (h.calls ?? []).filter((x) => x.startsWith(`${i}.`)).map((x) => x.slice(String(i).length + 1));
+    return paramValue(p, sub.filter((x) => !called.some((c) => x === c || x.startsWith(`${c}.`))), n, style, h.arrays.includes(String(i)), called);
   });
 }
 
@@ -50,7 +51,7 @@ function arrayItems(n: number): JsonValue[] {
   return [1, 2].map((k) => ({ id: 40 + n + k, name: `orbit-item-${n}${k}`, amount: n + k, value: `orbit-value-${n}${k}`, due: k, key: `orbit-key-${n}${k}` }));
 }
 
-function paramValue(p: UnitParam, sub: string[], n: number, style: 'plain' | 'boundary', isArray: boolean): JsonValue {
+function paramValue(p: UnitParam, sub: string[], n: number, style: 'plain' | 'boundary', isArray: boolean, called: string[] = []): JsonValue {
   const ty = (p.type ?? p.jsdocType ?? '').trim();
   if (isArray || /^(rows|items|list|entries|records|jobs|invoices|keys|values)$/i.test(p.name)) return style === 'boundary' ? [] : arrayItems(n);
   if (p.properties) {
@@ -59,9 +60,11 @@ function paramValue(p: UnitParam, sub: string[], n: number, style: 'plain' | 'bo
     for (const path of sub) o = setPath(o, path, leafValue(path, n, style), true);
     return o;
   }
-  if (sub.length) {
+  if (sub.length || called.length) {
     let o: JsonValue = {};
     for (const path of sub) o = setPath(o, path, leafValue(path, n, style), true);
+    // Methods the unit calls on the parameter record the call and return nothing.
+    for (const path of called) o = setPath(o, path, { $orbit: 'callback' });
     return o;
   }
   const def = p.defaultText === undefined ? undefined : literalText(p.defaultText);

@@ -75,5 +75,25 @@ export const SANDBOX_TRACE_JSON_SCHEMA = {
       },
     },
     comparisons: { type: 'array', items: { type: 'array', items: ANY_VALUE, minItems: 2, maxItems: 2 } },
+    conditions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          s: { type: ['integer', 'string'] },
+          op: { type: 'string' },
+          a: { type: 'object', properties: { v: ANY_VALUE, h: { type: 'string' }, x: ANY_VALUE }, required: ['v'], additionalProperties: false },
+          b: { type: 'object', properties: { v: ANY_VALUE, h: { type: 'string' }, x: ANY_VALUE }, required: ['v'], additionalProperties: false },
+          list: { type: 'array', items: ANY_VALUE },
+          re: { type: 'string' },
+          fl: { type: 'string' },
+          path: { type: 'string' },
+          r: { type: 'boolean' },
+          line: { type: 'integer', minimum: 0 },
+        },
+        required: ['s', 'op', 'r', 'line'],
+        additionalProperties: false,
+      },
+    },
   },
 } as const;

@@ -93,6 +93,7 @@ export function normaliseTrace(trace: Trace, mapping: VariantMapping = {}): Trac
   // Sandbox-only fields travel along, in the original's lines; similarity does not use them.
   if (trace.interactions) out.interactions = trace.interactions.map((x) => ({ target: x.target, args: x.args.map(canonicalValue), line: line(x.line) }));
   if (trace.comparisons) out.comparisons = trace.comparisons;
+  if (trace.conditions) out.conditions = trace.conditions;
   return out;
 }
 

@@ -55,6 +55,39 @@ export interface Trace {
   /** Sandbox traces only: operand pairs of equality and ordering comparisons the unit evaluated
    *  on strings and numbers, bounded; input synthesis turns them into new probes. */
   comparisons?: Array<[JsonValue, JsonValue]>;
+  /** Sandbox traces only: the branch conditions the unit evaluated, in order, bounded; the
+   *  trigger search (core/inputs/search) solves them for inputs that take the other branch. */
+  conditions?: Condition[];
+}
+
+/** One operand of a recorded condition: its value (dates as epoch milliseconds, undefined as
+ *  "[undefined]"), how the code derived it when the shape shows it ("len", "date:getMonth",
+ *  "env:KEY"), and the value it was derived from (the string measured, the date read). */
+export interface ConditionOperand {
+  v: JsonValue;
+  h?: string;
+  x?: JsonValue;
+}
+
+/** A branch condition evaluated at run time. `s` identifies the site: the comparison's offset in
+ *  the program, or the kind of test ("m:startsWith", "re:<source>", "in", "miss", "json"). */
+export interface Condition {
+  s: number | string;
+  /** A comparison operator, a string method (startsWith, endsWith, includes, indexOf), "test"
+   *  for a pattern, "in" for list membership, "miss" for a read of a field the input lacks, and
+   *  "json" for JSON text parsed from an input. */
+  op: string;
+  a?: ConditionOperand;
+  b?: ConditionOperand;
+  /** The list searched ("in"), the pattern's source and flags ("test"), the input path read or
+   *  parsed ("miss", "json"). */
+  list?: JsonValue[];
+  re?: string;
+  fl?: string;
+  path?: string;
+  /** What the test evaluated to. */
+  r: boolean;
+  line: number;
 }
 
 /** A call on a framework object handed to the function (the response, `next`, a callback). */

@@ -74,8 +74,14 @@ export function failedSandboxReport(doc: DocumentSnapshot, message: string): San
 /** The static report with the sandbox's findings and notices of the same version added. */
 export function withSandboxReport(report: DocumentReport, sandbox: SandboxReport | undefined): DocumentReport {
   if (!sandbox || sandbox.version !== report.version || sandbox.uri !== report.uri) return report;
-  const findings = [...report.findings, ...sandbox.findings].sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+  // Verification reports the sandbox's findings from the same runs; each is shown once.
+  const have = new Set(report.findings.map(sameFinding));
+  const findings = [...report.findings, ...sandbox.findings.filter((f) => !have.has(sameFinding(f)))].sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
   return { ...report, findings, notices: [...report.notices, ...sandbox.notices] };
+}
+
+function sameFinding(f: Finding): string {
+  return `${f.ruleId}:${f.span.start}:${f.span.end}`;
 }
 
 /** orbit.rules applies to sandbox rules as to static ones: "off" drops, a severity replaces. */

@@ -46,6 +46,9 @@ export type UnitVerification =
       naiveCalls: number;
       /** The same plan with each program's inputs batched into one prompt: k_max + 1 calls. */
       naiveBatchedCalls: number;
+      /** Set when the model's answers stayed unusable after the bounded retries: why, in words.
+       *  The verdict is then 'uncertain' and the function is reported as not verified. */
+      incomplete?: string;
     }
   | { kind: 'model-failed'; failure: Exclude<ModelFailure, { kind: 'cancelled' }> }
   | { kind: 'cancelled' };
@@ -71,6 +74,8 @@ export async function verifyUnit(
   const calls: CallCost[] = [];
   const sets: Array<Trace[] | null> = [];
   let failure: UnitVerification | undefined;
+  /** Why answers were unusable, in the order they failed. */
+  const failures: string[] = [];
 
   /** Asks for one program's traces on every input; null when the answer is unusable. */
   const ask = async (index: number, seed?: number): Promise<Trace[] | null> => {
@@ -84,6 +89,7 @@ export async function verifyUnit(
       calls.push({ ...outcome.usage });
     }
     if (outcome.kind === 'ok') return outcome.traces.map((t) => normaliseTrace(t, p.mapping));
+    if (outcome.kind === 'unparseable' || outcome.kind === 'busy' || outcome.kind === 'timeout' || outcome.kind === 'error') failures.push(failureWords(outcome));
     if (outcome.kind === 'cancelled') failure ??= { kind: 'cancelled' };
     else if (outcome.kind !== 'unparseable' && outcome.kind !== 'busy' && outcome.kind !== 'timeout' && outcome.kind !== 'error') {
       failure ??= { kind: 'model-failed', failure: outcome };
@@ -93,6 +99,12 @@ export async function verifyUnit(
 
   sets[0] = await ask(0);
   if (failure) return failure;
+  // A failed answer is asked again a bounded number of times, with another seed.
+  for (let attempt = 1; !sets[0] && attempt <= RETRIES; attempt++) {
+    if (signal.aborted) return { kind: 'cancelled' };
+    sets[0] = await ask(0, RESAMPLE_SEED + attempt);
+    if (failure) return failure;
+  }
   const risky = prepared.securityEffects.length > 0 || options.staticFindings > 0;
   // A second sample of the original settles whether a contradiction is a slip or a stance.
   let contradictions = contradictionsOf(sets[0], prepared.truth);
@@ -114,6 +126,13 @@ export async function verifyUnit(
     const answers = await Promise.all(wanted.map((i) => ask(i)));
     if (failure) return failure;
     wanted.forEach((i, j) => (sets[i] = answers[j]));
+    // Rewrites whose answers failed are asked once more, in the reverse order and with another
+    // seed, so a model cannot fail on one position of the schedule every time.
+    for (const i of wanted.filter((x) => !sets[x]).reverse()) {
+      if (signal.aborted) return { kind: 'cancelled' };
+      sets[i] = await ask(i, RESAMPLE_SEED + RETRIES + 1);
+      if (failure) return failure;
+    }
     k = target;
     verdict = consistencyVerdict(sets);
     if (verdict.verdict === 'inconsistent-effects' || verdict.verdict === 'inconsistent-output') {
@@ -135,6 +154,12 @@ export async function verifyUnit(
   for (const p of prepared.programs.slice(1, k + 1)) transforms[p.index] = p.transforms;
   const kMax = Math.min(options.maxOrbit, prepared.programs.length - 1);
   const cost = accountCost(calls);
+  const answered = sets.slice(1, k + 1).filter(Boolean).length;
+  const incomplete = !sets[0]
+    ? `the model gave no usable answer for the function itself after ${RETRIES + 1} attempts (${summarise(failures)})`
+    : k > 0 && answered < Math.min(2, k)
+      ? `the model gave usable answers for only ${answered} of ${k} rewrites (${summarise(failures)})`
+      : undefined;
   return {
     kind: 'verified',
     orbitSize: k,
@@ -145,7 +170,28 @@ export async function verifyUnit(
     cost,
     naiveCalls: (kMax + 1) * prepared.inputs.length,
     naiveBatchedCalls: kMax + 1,
+    ...(incomplete ? { incomplete, verdict: { ...verdict, verdict: 'uncertain' as const, cost } } : {}),
   };
+}
+
+/** Extra attempts for an unusable answer of the original. */
+const RETRIES = 2;
+
+/** A failed answer in words: "a malformed answer (…)", "HTTP 503". */
+function failureWords(o: { kind: string; detail: string; status?: number }): string {
+  switch (o.kind) {
+    case 'unparseable': return `a malformed or schema-violating answer (${o.detail.slice(0, 80)})`;
+    case 'busy': return 'the model was busy';
+    case 'timeout': return 'a time-out';
+    default: return o.status ? `HTTP ${o.status}` : o.detail.slice(0, 80);
+  }
+}
+
+/** Distinct failure reasons with their counts. */
+function summarise(failures: string[]): string {
+  const counts = new Map<string, number>();
+  for (const f of failures) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return [...counts].map(([f, n]) => (n > 1 ? `${f} ×${n}` : f)).join('; ') || 'no answer';
 }
 
 /** Programs re-asked at most when a verdict is inconsistent. */

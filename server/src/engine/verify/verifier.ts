@@ -33,7 +33,31 @@ export interface VerifyReport {
   verified: number;
   /** Set when the model was not used, saying why. */
   skipped?: string;
+  /** Functions whose verification stayed incomplete after the bounded retries, with the reason;
+   *  the report then carries one `verification-incomplete` information finding naming them. */
+  incomplete: IncompleteUnit[];
+  /** How the model measured against the sandbox on functions the sandbox fully covers and finds
+   *  nothing in, over this session: an unreliable model's disagreements are information only. */
+  calibration?: Calibration;
 }
+
+export interface Calibration {
+  /** Fully covered functions without sandbox findings the model was compared on. */
+  covered: number;
+  /** Of those, how many the model contradicted the sandbox on. */
+  disagreed: number;
+  unreliable: boolean;
+}
+
+export interface IncompleteUnit {
+  name: string;
+  hash: string;
+  line: number;
+  reason: string;
+}
+
+/** The rule id (and diagnostic code) of the report's one finding about incomplete verification. */
+export const VERIFICATION_INCOMPLETE = 'verification-incomplete';
 
 export interface VerifyRequest {
   doc: DocumentSnapshot;
@@ -69,17 +93,22 @@ interface Remembered {
 }
 
 export function createVerifier(deps: VerifierDeps): Verifier {
+  const calibrations = new WeakMap<object, Calibration>();
   const memory = new Map<string, Map<string, Remembered>>();
 
   async function verify(request: VerifyRequest, signal: AbortSignal): Promise<VerifyReport | undefined> {
     const { doc, settings } = request;
     const known = memory.get(doc.uri) ?? new Map<string, Remembered>();
-    const base: VerifyReport = { uri: doc.uri, version: doc.version, findings: [], units: [], verified: 0 };
+    const base: VerifyReport = { uri: doc.uri, version: doc.version, findings: [], units: [], verified: 0, incomplete: [] };
+    const risky = new Map<string, boolean>();
+
     const model = deps.gate.current();
     if (!model) {
       deps.gate.announce();
       return { ...base, skipped: deps.gate.reason || 'the model is not available' };
     }
+    const calibration = calibrations.get(model) ?? { covered: 0, disagreed: 0, unreliable: false };
+    calibrations.set(model, calibration);
     const prepared = await prepareChanged(request, known, signal);
     if (!prepared || signal.aborted) return undefined;
     const order = rankBySuspicion(prepared.units, request.staticFindings).slice(0, settings.verify.maxFunctions);
@@ -107,7 +136,23 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         base.skipped = result.failure.detail;
         break;
       }
-      const findings = verificationFindings(u.unit, result, doc.text);
+      risky.set(u.unit.hash, result.risky);
+      // Benign by every account: no static finding, no sandbox finding, every effect-bearing branch run.
+      if (!result.incomplete && u.truth && u.sandboxCovered && statics === 0 && (u.sandboxFindings ?? []).length === 0) {
+        calibration.covered++;
+        if (result.contradictions.length > 0) calibration.disagreed++;
+        // The sandbox's traces are the whole truth there: one contradiction is a measured error,
+        // and the model stays marked for the session.
+        calibration.unreliable ||= calibration.disagreed > 0;
+      }
+      if (result.incomplete) {
+        // Not remembered: the function is verified again on the next save.
+        base.incomplete.push({ name: u.unit.name || 'anonymous function', hash: u.unit.hash, line: u.unit.line, reason: result.incomplete });
+        base.findings.push(...(u.sandboxFindings ?? []));
+        continue;
+      }
+      // What the sandbox saw in these same runs is reported with the verdict: one sandbox truth.
+      const findings = [...verificationFindings(u.unit, result, doc.text), ...(u.sandboxFindings ?? [])];
       next.set(u.unit.hash, {
         summary: {
           name: u.unit.name, hash: u.unit.hash, orbitSize: result.orbitSize, verdict: result.verdict.verdict, score: result.verdict.score,
@@ -126,6 +171,15 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       base.units.push({ ...r.summary, span: ref.span, findings });
       base.findings.push(...findings);
     }
+    base.calibration = { ...calibration };
+    if (calibration.unreliable) {
+      // A model measured wrong on code the sandbox fully covers: what it says is information.
+      const note = ` This model contradicted the sandbox on ${calibration.disagreed} of ${calibration.covered} function(s) the sandbox fully covers and finds nothing in, so its disagreements are shown as information.`;
+      const soften = (f: Finding): Finding => (f.ruleId.startsWith('orbit/') ? { ...f, severity: 'information', message: f.message + note } : f);
+      base.findings = base.findings.map(soften);
+      for (const unit of base.units) unit.findings = unit.findings.map(soften);
+    }
+    if (base.incomplete.length) base.findings.push(incompleteFinding(base.incomplete, prepared.present, risky, doc.text));
     request.onProgress?.(`verified ${base.verified} function(s)`, 100);
     return base;
   }
@@ -156,6 +210,26 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   }
 
   return { verify, forget: (uri) => void memory.delete(uri) };
+}
+
+/** One information finding per document naming the functions the model could not verify and
+ *  why. Failures that cluster on the functions where the sandbox sees security-relevant effects,
+ *  while the others verify, are themselves evidence, and the message says so. */
+export function incompleteFinding(incomplete: IncompleteUnit[], present: UnitRef[], risky: Map<string, boolean>, text: string): Finding {
+  const names = incomplete.map((u) => `${u.name} (line ${u.line}): ${u.reason}`).join('; ');
+  const verifiedOthers = [...risky].filter(([hash]) => !incomplete.some((u) => u.hash === hash));
+  const clustered = incomplete.every((u) => risky.get(u.hash)) && verifiedOthers.length > 0 && verifiedOthers.every(([, r]) => !r);
+  const cluster = clustered ? ' The model failed only on functions where the sandbox sees security-relevant effects, while it answered for the others: a model that fails exactly where an honest answer would expose it is itself a warning sign.' : '';
+  const first = present.find((r) => r.hash === incomplete[0].hash);
+  const start = first?.span.start ?? 0;
+  const nl = text.indexOf('\n', start);
+  return {
+    ruleId: VERIFICATION_INCOMPLETE,
+    cwe: [],
+    severity: 'information',
+    message: `Model verification is incomplete for ${incomplete.length} function(s): ${names}.${cluster} Static and sandbox findings still apply; verification retries these functions on the next save.`,
+    span: { start, end: nl < 0 ? text.length : Math.max(start + 1, nl) },
+  };
 }
 
 /** Static findings weigh most, then effects the sandbox saw, then size. */

@@ -2,14 +2,12 @@
 // (harvested literals, dates, environment values, values seen in comparisons), and the traces are
 // turned into findings by core/backdoor. Results are cached by unit and module hash.
 import type { AnalysisError, Finding } from '../../core/types';
-import { findUnits, cyrb53, type FunctionUnit, unitNode } from '../../core/source/units';
-import { buildModuleHeader, buildUnitProgram, type UnitProgram } from '../../core/source/transpile';
-import { harvestUnit } from '../../core/inputs/harvest';
-import { probesFromComparisons, synthesizeInputs, type InputCase } from '../../core/inputs/synth';
-import { backdoorFindings, isSandboxValue, type CaseTrace } from '../../core/backdoor/findings';
-import type { JsonValue } from '../../core/trace/schema';
-import { FAKE_ENV, loadSandbox, traceUnit, type SandboxLimits } from './runner';
-import { createUnitGuard, unitFailure } from './unit-guard';
+import { findUnits, cyrb53, type FunctionUnit } from '../../core/source/units';
+import { buildModuleHeader } from '../../core/source/transpile';
+import type { UnitCoverage } from '../../core/backdoor/dormant';
+import { loadSandbox, type SandboxLimits } from './runner';
+import { sandboxUnit } from './unit-pass';
+import { unitFailure } from './unit-guard';
 
 export interface SandboxAnalyzeOptions {
   limits?: Partial<SandboxLimits>;
@@ -17,6 +15,8 @@ export interface SandboxAnalyzeOptions {
   unexpectedEffects?: boolean;
   /** Probes per unit from the text, plus up to half as many from observed comparisons. */
   maxProbes?: number;
+  /** Runs the trigger search may add per unit after the ordinary inputs and probes. */
+  searchRuns?: number;
   /** Units traced per document; the rest are reported as a 'limit' error. */
   maxUnits?: number;
   /** Wall-clock budget of the whole document in milliseconds; units left over are reported as a
@@ -31,6 +31,8 @@ export interface SandboxAnalyzeOptions {
 export interface CachedUnit {
   /** Findings with spans relative to the unit's start. */
   findings: Finding[];
+  coverage: UnitCoverage;
+  runs: number;
 }
 
 export interface SandboxDocumentResult {
@@ -40,6 +42,10 @@ export interface SandboxDocumentResult {
   /** Units answered from the cache. */
   unitsCached: number;
   runs: number;
+  /** Runs the trigger search added, over all units traced. */
+  searchRuns: number;
+  /** Per unit traced or cached: its effect-bearing branches and whether a run reached each. */
+  coverage: UnitCoverage[];
 }
 
 const MAX_CACHE = 500;
@@ -52,14 +58,14 @@ export async function sandboxAnalyzeDocument(
   signal?: AbortSignal,
 ): Promise<SandboxDocumentResult> {
   await loadSandbox();
-  const result: SandboxDocumentResult = { findings: [], errors: [], unitsTraced: 0, unitsCached: 0, runs: 0 };
+  const result: SandboxDocumentResult = { findings: [], errors: [], unitsTraced: 0, unitsCached: 0, runs: 0, searchRuns: 0, coverage: [] };
   const parsed = findUnits(doc.fileName, doc.text);
   result.errors.push(...parsed.errors.filter((e) => e.kind !== 'syntax'));
   if (!parsed.sourceFile) return result;
   const header = buildModuleHeader(doc, parsed);
   const headerHash = cyrb53(header.code);
   const cache = options.cache ?? sharedCache;
-  const optionsKey = cyrb53(JSON.stringify([options.limits ?? {}, options.unexpectedEffects ?? false, options.maxProbes ?? 24]));
+  const optionsKey = cyrb53(JSON.stringify([options.limits ?? {}, options.unexpectedEffects ?? false, options.maxProbes ?? 24, options.searchRuns ?? 32]));
   const only = options.onlyHashes ? new Set(options.onlyHashes) : undefined;
   const maxUnits = options.maxUnits ?? 100;
   const deadline = performance.now() + (options.budgetMs ?? 20_000);
@@ -78,6 +84,7 @@ export async function sandboxAnalyzeDocument(
     if (hit) {
       result.unitsCached++;
       result.findings.push(...hit.findings.map((f) => rebase(f, unit.span.start)));
+      result.coverage.push(hit.coverage);
       continue;
     }
     if (traced >= maxUnits) {
@@ -87,30 +94,28 @@ export async function sandboxAnalyzeDocument(
     traced++;
     // One function's failure (a host error on its traces, a trace that failed validation, runs
     // that keep hitting the time limit) is reported for that function; the others go on.
-    const guard = createUnitGuard(unit);
+    let pass: Awaited<ReturnType<typeof sandboxUnit>>;
     try {
-      const program = buildUnitProgram(doc, parsed, unit, header);
-      if ('kind' in program) {
-        result.errors.push({ ...program, span: unit.span });
-        continue;
-      }
-      const node = unitNode(parsed.sourceFile, unit);
-      if (!node) continue;
-      const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
-      const cases = synthesizeInputs(unit, harvest, { maxProbes: options.maxProbes, knownEnv: Object.keys(FAKE_ENV) });
-      const runs = await runCases(unit, program, cases, options, signal, guard);
-      if (signal?.aborted) break;
-      result.runs += runs.length;
-      result.unitsTraced++;
-      const findings = backdoorFindings(unit, runs, doc.text, { unexpectedEffects: options.unexpectedEffects ?? false });
-      result.findings.push(...findings);
-      const problem = guard.problem();
-      if (problem) result.errors.push(problem);
-      // Only complete results are cached: an incomplete function is tried again next time.
-      else remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)) });
+      pass = await sandboxUnit(doc, parsed, header, unit, { limits: options.limits, unexpectedEffects: options.unexpectedEffects, maxProbes: options.maxProbes, searchRuns: options.searchRuns }, signal);
     } catch (err) {
       result.errors.push(unitFailure(unit, err));
+      continue;
     }
+    if (!pass) continue;
+    if ('kind' in pass) {
+      result.errors.push(pass);
+      continue;
+    }
+    if (signal?.aborted) break;
+    const { runs, searched, findings, coverage } = pass;
+    result.runs += runs.length;
+    result.searchRuns += searched;
+    result.unitsTraced++;
+    result.coverage.push(coverage);
+    result.findings.push(...findings);
+    // Only complete results are cached: an incomplete function is tried again next time.
+    if (pass.problem) result.errors.push(pass.problem);
+    else remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)), coverage, runs: runs.length });
   }
   if (skipped) {
     result.errors.push({ kind: 'limit', message: `The sandbox ran out of its time budget; ${skipped} function(s) were not run. Raise the budget or check the file on its own.` });
@@ -126,45 +131,6 @@ const SUSPICIOUS = /\b(exec|execSync|spawn|eval|Function|fetch|request|https?|ne
 function bySuspicion(units: FunctionUnit[], text: string): FunctionUnit[] {
   const score = new Map(units.map((u) => [u, (text.slice(u.span.start, u.span.end).match(SUSPICIOUS) ?? []).length]));
   return [...units].sort((a, b) => (score.get(b) ?? 0) - (score.get(a) ?? 0) || a.span.start - b.span.start);
-}
-
-/** Ordinary cases first; the comparisons they made become extra probes; then every probe. */
-async function runCases(
-  unit: FunctionUnit,
-  program: UnitProgram,
-  cases: InputCase[],
-  options: SandboxAnalyzeOptions,
-  signal: AbortSignal | undefined,
-  guard: ReturnType<typeof createUnitGuard>,
-): Promise<CaseTrace[]> {
-  const runs: CaseTrace[] = [];
-  const run = async (input: InputCase): Promise<void> => {
-    if (guard.stopped()) return guard.skip();
-    const trace = await traceUnit(program.program, { args: input.args, env: { ...FAKE_ENV, ...input.env }, now: input.now, seed: 7, random: input.random, repeat: input.repeat }, options.limits ?? {}, {
-      unitStart: program.unitStart,
-      unitEnd: program.unitEnd,
-      lineMap: program.lineMap,
-      freeNames: program.freeNames,
-      call: program.call,
-      signal,
-    });
-    if (guard.accept(trace)) runs.push({ input, trace });
-  };
-  const ordinary = cases.filter((c) => c.role === 'ordinary');
-  for (const c of ordinary) {
-    if (signal?.aborted) return runs;
-    await run(c);
-  }
-  const observed: Array<[JsonValue, JsonValue]> = runs.flatMap((r) => r.trace.comparisons ?? []);
-  const staticKeys = new Set(cases.filter((c) => c.trigger).map((c) => `${c.trigger?.target}=${JSON.stringify(c.trigger?.value)}`));
-  const dynamic = probesFromComparisons(ordinary[0], observed, isSandboxValue, unit.params.map((p) => p.name))
-    .filter((c) => !staticKeys.has(`${c.trigger?.target}=${JSON.stringify(c.trigger?.value)}`))
-    .slice(0, Math.ceil((options.maxProbes ?? 24) / 2));
-  for (const c of [...cases.filter((x) => x.role === 'probe'), ...dynamic]) {
-    if (signal?.aborted) return runs;
-    await run(c);
-  }
-  return runs;
 }
 
 /** Top-level units, named functions and methods, and anything shaped like a request handler;

@@ -95,15 +95,24 @@ export function instrument(program: string, options: InstrumentOptions = {}): In
         visitStatement((node as acorn.ForStatement).body, true);
         break;
       case 'BinaryExpression': {
-        // a === b becomes __orbitV(a) === __orbitW(b): the operands are recorded, the operator
-        // and its parentheses stay as written.
+        // a === b becomes __orbitV(a, how) === __orbitW(b, how, op, site): the operands are
+        // recorded as a branch condition, the operator and its parentheses stay as written.
+        // `how` says where an operand came from when the shape shows it: the length of a value,
+        // a date getter's result or an environment variable; __orbitR marks the receiver.
         const n = node as acorn.BinaryExpression;
         if (n.start < start || n.end > end || !COMPARISONS.has(n.operator) || n.left.type === 'PrivateIdentifier') break;
         const size = (x: acorn.Node): number => x.end - x.start;
-        add(n.left.start, '__orbitV(', -size(n.left));
-        add(n.left.end, ')', size(n.left));
-        add(n.right.start, '__orbitW(', -size(n.right));
-        add(n.right.end, ')', size(n.right));
+        const operand = (x: acorn.Expression, open: string, close: string): void => {
+          const shape = operandShape(x);
+          add(x.start, open, -size(x));
+          if (shape.receiver) {
+            add(shape.receiver.start, '__orbitR(', -size(shape.receiver));
+            add(shape.receiver.end, ')', size(shape.receiver));
+          }
+          add(x.end, `, ${JSON.stringify(shape.how)}${close}`, size(x));
+        };
+        operand(n.left as acorn.Expression, '__orbitV(', ')');
+        operand(n.right, '__orbitW(', `, ${JSON.stringify(n.operator)}, ${n.start})`);
         break;
       }
     }
@@ -137,6 +146,30 @@ export function instrument(program: string, options: InstrumentOptions = {}): In
   }
   code += program.slice(pos);
   return { code };
+}
+
+const DATE_GETTER = /^get(UTC)?(FullYear|Month|Date|Day|Hours|Minutes|Time)$/;
+
+/** Where a compared operand's value comes from, when its shape says so: `x.length`, a date
+ *  getter call `d.getMonth()`, or `process.env.KEY`. */
+function operandShape(x: acorn.Expression): { how: string; receiver?: acorn.Node } {
+  if (x.type === 'MemberExpression' && !x.computed && x.property.type === 'Identifier' && x.object.type !== 'Super') {
+    if (x.property.name === 'length') return { how: 'len', receiver: x.object };
+    const o = x.object;
+    if (o.type === 'MemberExpression' && !o.computed && o.object.type === 'Identifier' && o.object.name === 'process' && o.property.type === 'Identifier' && o.property.name === 'env') {
+      return { how: `env:${x.property.name}` };
+    }
+  }
+  if (x.type === 'MemberExpression' && x.computed && x.property.type === 'Literal' && typeof x.property.value === 'string') {
+    const o = x.object;
+    if (o.type === 'MemberExpression' && !o.computed && o.object.type === 'Identifier' && o.object.name === 'process' && o.property.type === 'Identifier' && o.property.name === 'env') {
+      return { how: `env:${x.property.value}` };
+    }
+  }
+  if (x.type === 'CallExpression' && x.arguments.length === 0 && x.callee.type === 'MemberExpression' && !x.callee.computed && x.callee.property.type === 'Identifier' && x.callee.object.type !== 'Super') {
+    if (DATE_GETTER.test(x.callee.property.name)) return { how: `date:${x.callee.property.name.replace('UTC', '')}`, receiver: x.callee.object };
+  }
+  return { how: '' };
 }
 
 /** Names a statement assigns: declared variables, assignment and update targets (the root

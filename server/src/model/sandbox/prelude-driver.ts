@@ -80,17 +80,19 @@ function chainable(prefix, names, extra) {
   return o;
 }
 function headerGetter(h) { return function (k) { return h[str(k).toLowerCase()]; }; }
-function build(v) {
+function build(v, path) {
   if (v === null || typeof v !== 'object') return v;
-  if (_isArray(v)) return v.map(build);
+  if (_isArray(v)) return v.map(function (x, i) { return build(x, path === undefined ? undefined : path + '.' + i); });
   var tag = v.$orbit, o = {}, k;
-  for (k in v) if (k !== '$orbit') o[k] = build(v[k]);
+  for (k in v) if (k !== '$orbit') o[k] = build(v[k], path === undefined ? undefined : path + '.' + k);
   switch (tag) {
     case undefined: return o;
     case 'date': return new _RealDate(v.iso);
     case 'callback': case 'next': { var name = tag; return function () { interact(name, _apply(_arrSlice, arguments, [])); }; }
     case 'express.req': case 'fastify.request': {
       o.headers = o.headers || {}; o.query = o.query || {}; o.params = o.params || {}; o.body = o.body === undefined ? {} : o.body; o.cookies = o.cookies || {};
+      // What the client sends is watched for fields the input lacks, so the search can add them.
+      if (path !== undefined) ['headers', 'query', 'params', 'body', 'cookies'].forEach(function (part) { o[part] = missProxy(o[part], path + '.' + part); });
       o.get = o.header = headerGetter(o.headers); o.method = o.method || 'GET'; o.ip = o.ip || '203.0.113.7'; o.path = o.path || '/'; o.url = o.url || o.path;
       o.socket = o.connection = { remoteAddress: o.ip }; o.protocol = 'https'; o.hostname = 'app.example.com'; o.session = o.session || {}; o.log = recProxy('req.log', 'log');
       o.is = function () { return false; }; o.accepts = function () { return true; };
@@ -109,7 +111,7 @@ function build(v) {
       return reply;
     }
     case 'koa.ctx': {
-      var ctx = {}, req = build(Object.assign({ $orbit: 'express.req' }, v.request || {}));
+      var ctx = {}, req = build(Object.assign({ $orbit: 'express.req' }, v.request || {}), path === undefined ? undefined : path + '.request');
       ['headers', 'query', 'body', 'cookies'].forEach(function (k) { if (o[k] && typeof o[k] === 'object') req[k] = Object.assign(req[k] && typeof req[k] === 'object' ? req[k] : {}, o[k]); });
       var body, status = 404;
       ctx.request = req; ctx.req = req; ctx.query = req.query; ctx.params = o.params || req.params; ctx.headers = ctx.header = req.headers;
@@ -133,7 +135,10 @@ var control = {
   /* Runs the module function (header and unit), then calls the unit on the inputs. */
   start: function (moduleFn) {
     var mod = { exports: {} };
-    var args = build(_parse(CFG.argsJson));
+    var args = _parse(CFG.argsJson).map(function (a, i) {
+      var b = build(a, String(i));
+      return a && typeof a === 'object' && !_isArray(a) && !a.$orbit ? missProxy(b, String(i)) : b;
+    });
     try {
       __orbitFree(CFG.freeNames);
       var fn = _apply(moduleFn, mod.exports, [mod.exports, requireStub, mod, '/app/src/unit.js', '/app/src']);
@@ -149,7 +154,7 @@ var control = {
           if (early && typeof early.then === 'function' && !_apply(_WMhas, proxyNames, [early])) early.then(undefined, function () {});
         } catch (e) { if (e instanceof LimitError) throw e; }
       }
-      effects.length = 0; steps.length = 0; interactions.length = 0; comparisons.length = 0; cmpSeen = {}; state.stepBytes = 0; state.truncated = false; clock.readLogged = false;
+      effects.length = 0; steps.length = 0; interactions.length = 0; comparisons.length = 0; cmpSeen = {}; conds.length = 0; condSeen = {}; state.stepBytes = 0; state.truncated = false; clock.readLogged = false;
       var r = _apply(fn, self, args);
       if (r && typeof r === 'object' && typeof r.then === 'function' && !_apply(_WMhas, proxyNames, [r])) {
         settled = null;
@@ -173,7 +178,8 @@ var control = {
   finish: function () {
     var outcome = state.limit ? record(['kind', 'limit', 'limit', state.limit]) : settled || record(['kind', 'throw', 'error', 'The function did not settle: its promise is still pending.']);
     var trace = record(['steps', steps, 'effects', effects, 'outcome', outcome, 'truncated', state.truncated ? true : undefined,
-      'interactions', interactions.length ? interactions : undefined, 'comparisons', comparisons.length ? comparisons : undefined]);
+      'interactions', interactions.length ? interactions : undefined, 'comparisons', comparisons.length ? comparisons : undefined,
+      'conditions', conds.length ? conds : undefined]);
     try { return traceJson(trace, CFG.maxJsonChars); } catch (e) { if (!(e instanceof TooLong)) throw e; }
     var bare = [];
     for (var i = 0; i < effects.length; i++) push(bare, record(['kind', effects[i].kind, 'target', effects[i].target, 'args', [], 'line', effects[i].line]));

@@ -123,15 +123,133 @@ function noteCmp(a, b) {
   cmpSeen[key] = true;
   push(comparisons, [x, y]);
 }
-_defProp(G, '__orbitV', { value: function (v) { push(cmpStack, v); return v; }, writable: false, configurable: false });
-_defProp(G, '__orbitW', { value: function (v) { if (cmpStack.length) { var a = cmpStack[cmpStack.length - 1]; cmpStack.length--; noteCmp(a, v); } return v; }, writable: false, configurable: false });
+/* Branch conditions: every comparison, string search, pattern test and membership test the
+   unit evaluates, with its operands, how an operand was derived (a length, a date getter, an
+   environment variable) and the result. The trigger search solves them for new inputs. */
+var conds = [], condSeen = {}, pendingRecv = null, hasRecv = false;
+function condVal(v) {
+  if (typeof v === 'string') return slice(v, 0, 300);
+  if (typeof v === 'number') return _isFinite(v) ? v : null;
+  if (typeof v === 'boolean' || v === null) return v;
+  if (v === undefined) return '[undefined]';
+  if (v instanceof _RealDate) return _apply(_dateGet, v, []);
+  return '[object]';
+}
+function condDesc(v, how, recv, withRecv) {
+  var d = { v: condVal(v) };
+  if (how) d.h = how;
+  if (withRecv) d.x = condVal(recv);
+  return d;
+}
+function noteCond(ev) {
+  if (conds.length >= 400) return;
+  var key = ev.s + '|' + ev.op + '|' + _stringify(ev.a && ev.a.v) + '|' + _stringify(ev.b ? ev.b.v : ev.list || ev.re || ev.path) + '|' + ev.r;
+  if (condSeen[key]) return;
+  condSeen[key] = true;
+  ev.line = state.line;
+  push(conds, ev);
+}
+function compare(op, a, b) {
+  switch (op) {
+    case '===': return a === b; case '!==': return a !== b; case '==': return a == b; case '!=': return a != b;
+    case '<': return a < b; case '>': return a > b; case '<=': return a <= b; case '>=': return a >= b;
+  }
+  return false;
+}
+function plainOperand(v) { return v === null || typeof v !== 'object' && typeof v !== 'function' || v instanceof _RealDate; }
+_defProp(G, '__orbitR', { value: function (v) { pendingRecv = v; hasRecv = true; return v; }, writable: false, configurable: false });
+_defProp(G, '__orbitV', { value: function (v, how) {
+  push(cmpStack, { v: v, how: how, recv: pendingRecv, has: hasRecv });
+  pendingRecv = null; hasRecv = false;
+  return v;
+}, writable: false, configurable: false });
+_defProp(G, '__orbitW', { value: function (v, how, op, site) {
+  var recv = pendingRecv, has = hasRecv;
+  pendingRecv = null; hasRecv = false;
+  if (!cmpStack.length) return v;
+  var a = cmpStack[cmpStack.length - 1];
+  cmpStack.length--;
+  noteCmp(a.v, v);
+  // Objects are compared by the engine alone: calling valueOf twice could change what the code sees.
+  if (op && plainOperand(a.v) && plainOperand(v)) {
+    noteCond({ s: site, op: op, a: condDesc(a.v, a.how, a.recv, a.has), b: condDesc(v, how, recv, has), r: compare(op, a.v, v) });
+  }
+  return v;
+}, writable: false, configurable: false });
 /* String searches compare too: s.startsWith('x') pairs s with 'x'. */
 ['startsWith', 'endsWith', 'includes', 'indexOf', 'localeCompare'].forEach(function (m) {
   var real = String.prototype[m];
-  _defProp(String.prototype, m, { value: function (x) { if (typeof x === 'string') noteCmp(_String(this), x); return _apply(real, this, arguments); }, writable: true, configurable: true });
+  _defProp(String.prototype, m, { value: function (x) {
+    var r = _apply(real, this, arguments);
+    if (typeof x === 'string') {
+      noteCmp(_String(this), x);
+      if (m !== 'localeCompare') noteCond({ s: 'm:' + m, op: m, a: condDesc(_String(this)), b: condDesc(x), r: m === 'indexOf' ? r >= 0 : !!r });
+    }
+    return r;
+  }, writable: true, configurable: true });
 });
-var realArrIncludes = Array.prototype.includes;
-_defProp(Array.prototype, 'includes', { value: function (x) { if (typeof x === 'string' && this.length <= 50) { for (var i = 0; i < this.length; i++) if (typeof this[i] === 'string') noteCmp(x, this[i]); } return _apply(realArrIncludes, this, arguments); }, writable: true, configurable: true });
+var realArrIncludes = Array.prototype.includes, realArrIndexOf = Array.prototype.indexOf;
+function noteIn(list, x, r) {
+  if (typeof x !== 'string' && typeof x !== 'number' || list.length > 50) return;
+  var items = [];
+  for (var i = 0; i < list.length; i++) {
+    if (typeof list[i] === 'string' || typeof list[i] === 'number') { noteCmp(x, list[i]); push(items, typeof list[i] === 'string' ? slice(list[i], 0, 200) : list[i]); }
+  }
+  if (items.length) noteCond({ s: 'in', op: 'in', a: condDesc(x), list: items, r: r });
+}
+_defProp(Array.prototype, 'includes', { value: function (x) { var r = _apply(realArrIncludes, this, arguments); noteIn(this, x, r); return r; }, writable: true, configurable: true });
+_defProp(Array.prototype, 'indexOf', { value: function (x) { var r = _apply(realArrIndexOf, this, arguments); noteIn(this, x, r >= 0); return r; }, writable: true, configurable: true });
+/* Pattern tests: the source and flags of the pattern, the tested text and the result. */
+var realTest = RegExp.prototype.test, realExec = RegExp.prototype.exec, realMatch = String.prototype.match;
+function noteRe(re, s, r) {
+  if (typeof s !== 'string' || s.length > 300) return;
+  var src; try { src = re.source; } catch (e) { return; }
+  noteCond({ s: 're:' + slice(src, 0, 200), op: 'test', a: condDesc(s), re: slice(src, 0, 200), fl: re.flags, r: r });
+}
+_defProp(RegExp.prototype, 'test', { value: function (s) { var r = _apply(realTest, this, arguments); noteRe(this, s, r); return r; }, writable: true, configurable: true });
+_defProp(RegExp.prototype, 'exec', { value: function (s) { var r = _apply(realExec, this, arguments); noteRe(this, s, r !== null); return r; }, writable: true, configurable: true });
+_defProp(String.prototype, 'match', { value: function (re) { var r = _apply(realMatch, this, arguments); if (re instanceof RegExp) noteRe(re, _String(this), r !== null); return r; }, writable: true, configurable: true });
+/* Reads of fields the input does not have, and JSON text parsed from an input: both tell the
+   search which values to add. Paths are those of the run's arguments ("0.headers.x-meta"). */
+var missWrapped = new _WeakMap();
+var MISS_SKIP = { toJSON: 1, then: 1, constructor: 1, inspect: 1, length: 1, valueOf: 1, toString: 1, hasOwnProperty: 1, prototype: 1, __proto__: 1, $$typeof: 1, asymmetricMatch: 1, nodeType: 1, toISOString: 1 };
+function missProxy(obj, path) {
+  if (obj === null || typeof obj !== 'object' || _isArray(obj) || obj instanceof _RealDate) return obj;
+  if (_apply(_WMhas, missWrapped, [obj])) return _apply(_WMget, missWrapped, [obj]);
+  var p = new _Proxy(obj, {
+    get: function (t, k, r) {
+      var v = Reflect.get(t, k, r);
+      if (typeof k !== 'string' || _apply(_hasOwnProp, MISS_SKIP, [k])) return v;
+      if (v === undefined && !(k in t)) noteCond({ s: 'miss', op: 'miss', path: path + '.' + k, r: false });
+      return v !== null && typeof v === 'object' && !_isArray(v) ? missProxy(v, path + '.' + k) : v;
+    },
+  });
+  _apply(_WMset, missWrapped, [obj, p]);
+  return p;
+}
+var _hasOwnProp = Object.prototype.hasOwnProperty;
+var inputLeaves = null;
+function leafPath(s) {
+  if (inputLeaves === null) {
+    inputLeaves = {};
+    var walkLeaves = function (v, p) {
+      if (typeof v === 'string') { if (!_apply(_hasOwnProp, inputLeaves, [v])) inputLeaves[v] = p; return; }
+      if (v === null || typeof v !== 'object') return;
+      var ks = _keys(v);
+      for (var i = 0; i < ks.length; i++) if (ks[i] !== '$orbit') walkLeaves(v[ks[i]], p === '' ? ks[i] : p + '.' + ks[i]);
+    };
+    walkLeaves(_parse(CFG.argsJson), '');
+  }
+  return typeof s === 'string' && _apply(_hasOwnProp, inputLeaves, [s]) ? inputLeaves[s] : null;
+}
+var realJSONParse = JSON.parse;
+_defProp(JSON, 'parse', { value: function (text) {
+  var where = leafPath(text);
+  if (where === null) return _apply(realJSONParse, JSON, arguments);
+  var out;
+  try { out = _apply(realJSONParse, JSON, arguments); } catch (e) { noteCond({ s: 'json', op: 'json', path: where, r: false }); throw e; }
+  return missProxy(out, where + '#json');
+}, writable: true, configurable: true });
 
 _defProp(G, '__orbitL', { value: noteLine, writable: false, configurable: false });
 _defProp(G, '__orbitS', { value: noteStep, writable: false, configurable: false });
@@ -161,7 +279,7 @@ function recProxy(name, kind) {
       // Unknown checks and lookups fail, as they would for a stranger: a token is not in the
       // set, a user is not found. Anything else returns another proxy so the code runs on.
       var last = name.slice(name.lastIndexOf('.') + 1);
-      if (/^(has|includes|verify|verifySync|compare|compareSync|check|validate|exists|match|matches|test|authenticate|equals|is[A-Z]\w*|can[A-Z]\w*)$/.test(last)) return false;
+      if (/^(has|includes|verify|verifySync|compare|compareSync|check|validate|valid|exists|match|matches|test|authenticate|equals|is[A-Z]\w*|can[A-Z]\w*)$/.test(last)) return false;
       if (/^(find|findOne|findById|findUser|findByPk|get[A-Z]\w*|lookup|load[A-Z]\w*|getUser)$/.test(last) || /^find[A-Z]/.test(last)) return undefined;
       return recProxy(name + '()', kind);
     },

@@ -4,12 +4,11 @@
 import { findUnits, type FunctionUnit } from '../../core/source/units';
 import { unitNode } from '../../core/source/units';
 import { buildModuleHeader, buildUnitProgram } from '../../core/source/transpile';
-import { harvestUnit } from '../../core/inputs/harvest';
-import { synthesizeInputs } from '../../core/inputs/synth';
 import { normaliseTrace, type VariantMapping } from '../../core/trace/normalise';
 import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
-import type { AnalysisError, Span } from '../../core/types';
-import { FAKE_ENV, loadSandbox, traceUnit } from '../../model/sandbox/runner';
+import type { AnalysisError, Finding, Span } from '../../core/types';
+import { loadSandbox, ORDINARY_NOW, traceUnit } from '../../model/sandbox/runner';
+import { sandboxUnit } from '../../model/sandbox/unit-pass';
 import { verificationOrbit } from './verifyOrbit';
 
 export interface VerifyPrepareInput {
@@ -44,6 +43,12 @@ export interface PreparedUnit {
   securityEffects: string[];
   /** Characters of the unit: larger functions hide more. */
   size: number;
+  /** What the sandbox pass reports for this unit, from the same runs the inputs were chosen
+   *  from (spans in the document), so verification reports what the sandbox saw. */
+  sandboxFindings: Finding[];
+  /** The sandbox's runs reached every effect-bearing branch of the unit: its traces are the
+   *  whole truth, so a model that disagrees with them here is measured as wrong. */
+  sandboxCovered: boolean;
 }
 
 export type UnitRef = Pick<FunctionUnit, 'id' | 'name' | 'hash' | 'span' | 'line'>;
@@ -77,15 +82,19 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
     const node = unitNode(parsed.sourceFile, unit);
     if (!node) continue;
     const programs = orbitPrograms(built.program, built.unitStart, built.unitEnd, unit.hash, input);
-    const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
-    // The model is shown arguments only, so cases that need another clock or environment are left out.
-    const cases = synthesizeInputs(unit, harvest, { knownEnv: Object.keys(FAKE_ENV) })
-      .filter((c) => !c.env && c.trigger?.kind !== 'date')
-      .slice(0, MAX_CANDIDATES);
+    // One set of runs: the sandbox pass's own (ordinary inputs, probes, the trigger search). The
+    // model is shown arguments only, so runs that need another clock or environment are left
+    // out of the inputs it is asked about, but their findings are reported all the same.
+    const pass = await sandboxUnit(doc, parsed, header, unit, { limits: { timeMs: input.sandboxTimeMs } });
+    if (!pass || 'kind' in pass) continue;
+    const candidates = pass.runs
+      .filter((r) => !r.input.env && r.input.trigger?.kind !== 'date' && (r.input.role === 'ordinary' || r.input.now === ORDINARY_NOW))
+      .map((r) => ({ args: r.input.args, trace: r.trace, ordinary: r.input.role === 'ordinary' }));
     const runs: Array<{ args: JsonValue[]; trace: Trace; ordinary: boolean }> = [];
-    for (const c of cases) {
+    for (const c of chooseInputs(candidates, Math.max(input.maxInputs, MAX_CANDIDATES))) {
+      // The truth is traced on the program the model is shown, in its lines.
       const trace = await traceUnit(programs[0].program, { args: c.args }, { timeMs: input.sandboxTimeMs });
-      runs.push({ args: c.args, trace: normaliseTrace(trace), ordinary: c.role === 'ordinary' });
+      runs.push({ args: c.args, trace: normaliseTrace(trace), ordinary: c.ordinary });
     }
     const chosen = chooseInputs(runs, input.maxInputs);
     const securityEffects = [...new Set(chosen.flatMap((r) => r.trace.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`)))];
@@ -97,6 +106,8 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
       truth: runnable ? chosen.map((r) => r.trace) : null,
       securityEffects,
       size: unit.span.end - unit.span.start,
+      sandboxFindings: pass.findings,
+      sandboxCovered: pass.coverage.sites.every((x) => x.reached),
     });
   }
   return out;

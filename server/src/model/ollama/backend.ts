@@ -17,9 +17,8 @@ import {
 } from '../types.js';
 import { cacheKey, createAnswerCache } from './cache.js';
 import { checkOllamaHealth, type HealthReport } from './health.js';
-import { validateJson } from './json-schema.js';
 import { createLimiter } from './limiter.js';
-import { answerSchema, parseProblem, retryMessages, traceMessages } from './prompt.js';
+import { answerSchema, readTraces, retryMessages, traceMessages } from './prompt.js';
 import { DEFAULT_OLLAMA_SETTINGS, type OllamaSettings } from './settings.js';
 import { addUsage, cancelled, linkSignals, streamParts, usageFrom, type Connection } from './stream.js';
 
@@ -203,16 +202,7 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
 /** The traces, or a sentence saying why the answer cannot be used. */
 function readAnswer(text: string, final: ChatResponse | undefined, format: JsonSchema): Trace[] | string {
   if (final?.done_reason === 'length') return 'the answer was cut off at the token limit';
-  let value: unknown;
-  try {
-    // With `format` Ollama returns bare JSON; some models still wrap it in a Markdown fence.
-    value = JSON.parse(text.trim().replace(/^```(?:json)?\s*\n?([\s\S]*?)\n?```$/, '$1'));
-  } catch (error) {
-    return `the answer is not JSON (${error instanceof Error ? error.message : String(error)})`;
-  }
-  const errors = validateJson(value, format);
-  if (errors.length > 0) return `the answer does not follow the schema: ${parseProblem(errors)}`;
-  return (value as { traces: Trace[] }).traces;
+  return readTraces(text, format);
 }
 
 function ok(traces: Trace[], usage: ModelUsage, cached: boolean): PredictOutcome {

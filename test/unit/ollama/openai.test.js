@@ -126,3 +126,16 @@ test('Regenerate securely works on the OpenAI-compatible backend with an instruc
     assert.equal(server.completions().length, 2);
   });
 });
+
+test('a server that stops sending events mid-answer times out with a message, and the request is closed', async () => {
+  const server = await startFakeOpenAi({ models: { [MODEL]: models.stalled({ afterChunks: 2 }) } });
+  try {
+    const backend = createOpenAiBackend({ baseUrl: server.baseUrl, model: MODEL, idleTimeoutMs: 300, firstChunkTimeoutMs: 2000 });
+    const outcome = await backend.predictTrace(request(), {}, never());
+    assert.equal(outcome.kind, 'timeout');
+    assert.match(outcome.detail, /stalled: nothing for 300 ms/);
+    await server.waitFor(() => server.completions()[0]?.aborted);
+  } finally {
+    await server.close();
+  }
+});

@@ -113,3 +113,15 @@ test('a generation stream fails over to the next host before its first chunk', a
     await b.close();
   }
 });
+
+test('a host that does not have the model is left out like one that is down', async () => {
+  const a = await startFakeOllama({ models: {} });
+  const b = await startFakeOllama({ models: { [MODEL]: models.honest(groundTruth) } });
+  try {
+    const pool = createHostPool({ hosts: [a.host, b.host], model: MODEL });
+    assert.equal((await pool.predictTrace(request(), {}, never())).kind, 'ok');
+    assert.match(pool.hostStates()[0].lastError, /not pulled/);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});

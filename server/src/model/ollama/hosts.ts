@@ -37,8 +37,9 @@ export interface HostPool extends OllamaBackend {
   hostStates(): HostState[];
 }
 
-/** Failures that say the host, not the request, is the problem: try another host. */
-const HOST_FAILURES = new Set<ModelFailure['kind']>(['unavailable', 'timeout', 'busy', 'error']);
+/** Failures that say the host, not the request, is the problem (down, overloaded, or without
+ *  the model pulled): try another host. */
+const HOST_FAILURES = new Set<ModelFailure['kind']>(['unavailable', 'timeout', 'busy', 'error', 'model-missing']);
 
 export const DEFAULT_HOST_BACKOFF = { initialDelayMs: 2000, maxDelayMs: 60_000, factor: 2 };
 

@@ -139,7 +139,7 @@ export async function verifyFiles(docs: readonly VerifyDocument[], options: Veri
         verifier.forget(doc.path);
         if (!report) continue;
         summary.functionsVerified += report.verified;
-        summary.incomplete += report.findings.filter((f) => f.ruleId === INCOMPLETE_CODE).length;
+        summary.incomplete += report.findings.filter((f) => f.ruleId === INCOMPLETE_CODE || f.ruleId.endsWith(`/${INCOMPLETE_CODE}`)).length;
         if (report.skipped) summary.filesNotVerified.push({ file: doc.rel, reason: report.skipped });
         options.onFile(doc, report.findings);
         progress.tick();

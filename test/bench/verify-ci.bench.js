@@ -85,7 +85,7 @@ async function run({ quick }) {
     // teaches it every answer, so the measured runs below compare orbit-ls's own work, not the
     // test model's, which a real model replaces with its generation time anyway.
     const teach = await check(dir, [...base, '--config', configFor('teach')]);
-    row('first run: the test model computes its 12,000 traces (not comparable)', teach);
+    row('first run: the test model computes its answers in the sandbox (not comparable)', teach);
     const whole = await check(dir, [...base, '--config', configFor('whole')]);
     row('unsharded, cold cache', whole);
     const shardConfig = configFor('sharded');

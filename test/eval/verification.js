@@ -4,6 +4,8 @@
 // with the adaptive orbit. Prints detection and false-positive rates, model calls and ARQ.
 // Usage: node test/eval/verification.js [--quick] [--verbose] [--json] [--noise 0.1] [--slip 0.03]
 //        node test/eval/verification.js --model qwen2.5-coder:7b [--host URL] [--quick]   (a real Ollama)
+//        node test/eval/verification.js --model NAME --base-url http://127.0.0.1:8000/v1 [--quick]
+//          (an OpenAI-compatible server; OPENAI_API_KEY from the environment if it needs one)
 // (after `npm run build`); --noise is noisy-honest's state error rate, --slip its rate of
 // forgetting a security effect or getting the result wrong, per trace.
 // The models are simulated; see docs/benchmarks.md for repeating it with a real Ollama model.
@@ -58,6 +60,7 @@ async function evaluate(options = {}) {
   const { prng, hashString } = require('../support/fake-ollama/prompt.js');
   const { traceUnit, loadSandbox } = require(path.join(DIST, 'model/sandbox/runner.js'));
   const { createOllamaBackend } = require(path.join(DIST, 'model/ollama/index.js'));
+  const { createOpenAiBackend } = require(path.join(DIST, 'model/openai/backend.js'));
   const { verifyPrepare } = require(path.join(DIST, 'workers/tasks/verifyPrepare.js'));
   const { verifyUnit } = require(path.join(DIST, 'engine/verify/unit.js'));
   const { verificationFindings } = require(path.join(DIST, 'engine/verify/findings.js'));
@@ -110,7 +113,9 @@ async function evaluate(options = {}) {
         if (fx.label !== label) continue;
         for (const setting of settings) {
           // A fresh backend per setting: no answer is reused, so calls and ARQ are each plan's own.
-          const backend = createOllamaBackend({ host, model, firstChunkTimeoutMs: real ? 120_000 : 30_000 });
+          const backend = options.baseUrl
+            ? createOpenAiBackend({ baseUrl: options.baseUrl, model, apiKey: process.env.OPENAI_API_KEY, firstChunkTimeoutMs: 120_000 })
+            : createOllamaBackend({ host, model, firstChunkTimeoutMs: real ? 120_000 : 30_000 });
           const k = setting === 'adaptive' ? MAX_ORBIT : setting;
           const result = await verifyUnit(prepared, backend, { maxOrbit: k, adaptive: setting === 'adaptive', staticFindings: statics }, signal);
           if (result.kind !== 'verified') throw new Error(`${fx.name} with ${model}: ${JSON.stringify(result)}`);
@@ -201,7 +206,7 @@ if (require.main === module) {
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
-  evaluate({ quick: process.argv.includes('--quick'), noiseRate, slip, model: text('--model'), host: text('--host') }).then((e) => {
+  evaluate({ quick: process.argv.includes('--quick'), noiseRate, slip, model: text('--model'), host: text('--host'), baseUrl: text('--base-url') }).then((e) => {
     if (e.real) {
       process.stdout.write(`${e.fixtures.hidden} functions with a hidden effect, ${e.fixtures.clean} clean; model ${text('--model')}; ${((Date.now() - started) / 1000).toFixed(0)} s\n\n${tableReal(e.rows)}\n`);
       return;

@@ -1,6 +1,9 @@
-// `orbit-ls check [paths…] [--format text|json|sarif] [--fail-on error|warning|never] [--sandbox]`:
-// analyses files in the worker pool (with --sandbox, also runs each in the sandbox) and prints the findings. Exit codes: 0 clean, 1 findings at or above
-// --fail-on, 2 usage or internal error, 130 interrupted (Ctrl-C).
+// `orbit-ls check [paths…] [--format text|json|sarif] [--fail-on error|warning|never] [--sandbox]
+// [--verify [--jobs N] [--shard i/n]]`: analyses files in the worker pool (with --sandbox, also runs
+// each in the sandbox; with --verify, also verifies every function with the model, see verify.ts)
+// and prints the findings. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
+// internal error, 3 model verification incomplete (and no findings at or above --fail-on),
+// 130 interrupted (Ctrl-C).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +20,8 @@ import { exitCodeFor, type CheckReport, type FailOn } from './report';
 import { registeredRules, ruleCatalogue } from './rules';
 import { loadSettings } from './settings';
 import { collectFiles } from './walk';
+import { inShard, parseShard, verifyFiles, type VerifyDocument } from './verify';
+import { languageFromFileName } from '../core/types';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'never'];
@@ -30,6 +35,9 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
       'fail-on': { type: 'string', default: 'error' },
       config: { type: 'string' },
       sandbox: { type: 'boolean', default: false },
+      verify: { type: 'boolean', default: false },
+      jobs: { type: 'string' },
+      shard: { type: 'string' },
     },
   });
   const format = values.format as (typeof FORMATS)[number];
@@ -37,34 +45,47 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   if (!FORMATS.includes(format)) throw new UsageError(`unknown --format "${values.format}"; use one of ${FORMATS.join(', ')}`);
   if (!FAIL_ON.includes(failOn)) throw new UsageError(`unknown --fail-on "${values['fail-on']}"; use one of ${FAIL_ON.join(', ')}`);
 
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. --shard 2/4; got "${values.shard}"`);
+  const jobs = values.jobs === undefined ? 4 : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`--jobs takes a whole number from 1 to 256; got "${values.jobs}"`);
+
   const { settings, problems } = await loadSettings(values.config);
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
-  const { files, missing } = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
+  const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
+  const { missing } = collected;
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  const files = shard ? collected.files.filter((f) => inShard(relative(f), shard)) : collected.files;
   if (files.length === 0) io.err('orbit-ls: no .js, .jsx, .ts or .tsx files found (node_modules and .gitignore\'d paths are skipped)\n');
 
   const sandbox = values.sandbox === true;
-  const report = await analyze(files, { settings, sandbox }, io, signal);
+  const verify = values.verify === true ? { jobs, shard } : undefined;
+  const report = await analyze(files, { settings, sandbox, verify }, io, signal);
   if (signal.aborted) {
     io.err('orbit-ls: interrupted; no report written\n');
     return 130;
   }
   const rules = ruleCatalogue(registeredRules({ sandbox }), report.findings.map((f) => f.finding));
   io.out(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, rules) : formatText(report, { color: io.color }));
-  return exitCodeFor(report, failOn);
+  const code = exitCodeFor(report, failOn);
+  const v = report.verification;
+  return code === 0 && v && (v.incomplete > 0 || v.filesNotVerified.length > 0) ? 3 : code;
 }
 
 interface CheckOptions {
   settings: Settings;
   /** Run the sandbox pass on each file too. */
   sandbox: boolean;
+  /** Verify every function with the model too. */
+  verify?: { jobs: number; shard?: { index: number; count: number } };
 }
 
-async function analyze(files: string[], { settings, sandbox }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+async function analyze(files: string[], { settings, sandbox, verify }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
   const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0 };
   const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });
   const progress = progressLine(io, files.length);
+  const analysed: { rel: string; path: string; doc: DocumentReport; text: string }[] = [];
   try {
     await analyzeFiles(files, {
       pool,
@@ -72,19 +93,41 @@ async function analyze(files: string[], { settings, sandbox }: CheckOptions, io:
       signal,
       sandbox,
       onFile(file, text) {
-        const rel = path.relative(process.cwd(), file.path).split(path.sep).join('/') || file.path;
+        const rel = relative(file.path);
         if (file.skipped) report.skipped.push({ file: rel, reason: file.skipped });
-        else if (file.report && text !== undefined) addReport(report, rel, file.report, text);
+        else if (file.report && text !== undefined) analysed.push({ rel, path: file.path, doc: file.report, text });
         progress.tick();
       },
     });
+    progress.clear();
+    if (verify && !signal.aborted) {
+      const byPath = new Map(analysed.map((a) => [a.path, a]));
+      const docs: VerifyDocument[] = analysed
+        .flatMap((a) => {
+          const language = languageFromFileName(a.path);
+          return language ? [{ rel: a.rel, path: a.path, text: a.text, language, staticFindings: a.doc.findings }] : [];
+        })
+        .sort((a, b) => a.rel.localeCompare(b.rel));
+      report.verification = await verifyFiles(docs, {
+        settings, pool, jobs: verify.jobs, shard: verify.shard, env: process.env,
+        onFile(doc, findings) {
+          const entry = byPath.get(doc.path);
+          if (entry) entry.doc = { ...entry.doc, findings: [...entry.doc.findings, ...findings] };
+        },
+      }, io, signal);
+    }
   } finally {
     progress.clear();
     await pool.close();
   }
+  for (const a of analysed) addReport(report, a.rel, a.doc, a.text);
   report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.region.start.line - b.region.start.line || a.region.start.column - b.region.start.column);
   report.elapsedMs = performance.now() - started;
   return report;
+}
+
+function relative(file: string): string {
+  return path.relative(process.cwd(), file).split(path.sep).join('/') || file;
 }
 
 function addReport(report: CheckReport, file: string, doc: DocumentReport, text: string): void {

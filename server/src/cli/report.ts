@@ -2,6 +2,7 @@
 // notices about files that could not be fully analysed, and files that were skipped.
 import type { Finding, Severity } from '../core/types';
 import type { Region } from './locate';
+import type { VerificationSummary } from './verify';
 
 export interface CheckedFinding {
   /** Path relative to the working directory, with forward slashes. */
@@ -26,6 +27,8 @@ export interface CheckReport {
   notices: CheckNotice[];
   skipped: { file: string; reason: string }[];
   elapsedMs: number;
+  /** Set by `check --verify`. */
+  verification?: VerificationSummary;
 }
 
 export type FailOn = Severity | 'never';

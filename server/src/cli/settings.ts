@@ -1,5 +1,5 @@
-// Settings for CLI commands: the defaults, overridden by a JSON file given with --config (the same
-// object an editor sends as the "orbit" section). Problems are printed, never fatal.
+// Settings for CLI commands: the defaults, overridden by a JSON file given with --config: the
+// object an editor sends as the "orbit" section, bare or as { "orbit": { … } }. Problems are printed, never fatal.
 import { readFile } from 'node:fs/promises';
 import { resolveSettings, type ResolvedSettings } from '../config/validate';
 import { UsageError } from './io';
@@ -12,5 +12,14 @@ export async function loadSettings(configFile: string | undefined): Promise<Reso
   } catch (err) {
     throw new UsageError(`could not read settings from ${configFile}: ${(err as Error).message}. Pass a JSON file holding the "orbit" settings object (see docs/configuration.md).`);
   }
-  return resolveSettings(raw);
+  return resolveSettings(unwrapSection(raw));
+}
+
+/** Accepts the editor form `{ "orbit": { … } }` as well as the bare settings object. */
+export function unwrapSection(raw: unknown): unknown {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'orbit' in raw) {
+    const inner = (raw as { orbit: unknown }).orbit;
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner;
+  }
+  return raw;
 }

@@ -5,6 +5,7 @@ import { integer, ruleLevels, stringArray, type SchemaGroup, type SettingsOf } f
 import { ollamaSchema, verifySchema } from './verify';
 import { sandboxSchema } from './sandbox';
 import { regenerateSchema } from './regenerate';
+import { backendSetting, openaiSchema } from './backends';
 
 /** The configuration section clients send, e.g. workspace/configuration { section: "orbit" }. */
 export const SECTION = 'orbit';
@@ -50,7 +51,9 @@ export const schema = {
     description:
       'Extra taint sources as dotted access paths, e.g. `["ctx.state.input", "getUserInput()"]`, treated like request data.',
   }),
+  backend: backendSetting,
   ollama: ollamaSchema,
+  openai: openaiSchema,
   verify: verifySchema,
   sandbox: sandboxSchema,
   regenerate: regenerateSchema,

@@ -1,6 +1,7 @@
 // Settings of the model-backed verification: where Ollama is, which model, when verification runs
 // and how large an orbit may grow. Spread into the schema in schema.ts as `ollama` and `verify`.
 // The Ollama defaults equal model/ollama's DEFAULT_OLLAMA_SETTINGS (a test checks it).
+import { generationModeSetting, ollamaHostSetting } from './backends';
 import { boolean, integer, oneOf, string, type SettingSpec } from './spec';
 
 /** A finite number in [min, max]; the spec helpers only offer integers. */
@@ -19,11 +20,8 @@ function fraction(o: { default: number; min: number; max: number; description: s
 }
 
 export const ollamaSchema = {
-  host: string({
-    default: '',
-    description:
-      'URL of the Ollama server. Empty means the OLLAMA_HOST environment variable of the server process, else http://127.0.0.1:11434.',
-  }),
+  host: ollamaHostSetting,
+  mode: generationModeSetting,
   model: string({
     default: 'qwen2.5-coder:7b',
     description: 'Model that predicts execution traces. Install the default with `ollama pull qwen2.5-coder:7b`.',

@@ -109,6 +109,9 @@ export interface GenerateRequest {
   system?: string;
   /** Send the prompt without the model's template (Ollama's raw mode), e.g. to resume a prefix. */
   raw?: boolean;
+  /** Text after the gap, for models that fill in the middle; a raw prompt's stream then ends
+   *  with it, so the caller sees the same continuation as from a completion model. */
+  suffix?: string;
   options?: CallOptions;
 }
 

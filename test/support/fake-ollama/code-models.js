@@ -41,6 +41,38 @@ function secureCoder(plan) {
   };
 }
 
+/** How instruct models answer a completion prompt, built from the continuation a completion model
+ *  writes (`text`: the rest of the body, the closing brace, a trailer) and the prompt's function
+ *  head and accepted prefix (everything after the marker line). */
+const codeShapes = {
+  /** The body alone in a Markdown fence. */
+  fencedBody: (text) => `\`\`\`js${closed(text).replace(/\n}$/, '')}\n\`\`\`\n`,
+  /** The whole function again, signature and accepted statements included, fenced, with prose around. */
+  restated: (text, written) => `Here is the secure version:\n\n\`\`\`javascript\n${written}${closed(text)}\n\`\`\`\n\nThe query now binds the id as a parameter.`,
+  /** A sentence first, then the body as a completion model writes it, then more prose. */
+  prose: (text) => `Sure! Here is the rest of the function.${closed(text)}\nThis keeps the behaviour for ordinary inputs.`,
+  /** A reasoning block (qwen3, deepseek-r1) before the restated function. */
+  thinking: (text, written) => `<think>\nThe handler concatenates { req.query.id } into SQL; I should bind it.\n</think>\n\n${codeShapes.restated(text, written)}`,
+};
+
+/** A code model whose answers come in one of codeShapes. */
+function shaped(model, shape) {
+  return async function* (request, ctx) {
+    let text = '';
+    for await (const chunk of model(request, ctx)) text += chunk;
+    const prompt = String(request.prompt ?? '');
+    const at = prompt.lastIndexOf(MARKER);
+    const written = at >= 0 ? prompt.slice(at + MARKER.length + 1) : '';
+    for (const piece of tokenize(codeShapes[shape](text, written))) yield piece;
+  };
+}
+
+/** The continuation up to the function's closing brace (the trailer dropped). */
+function closed(text) {
+  const end = text.lastIndexOf('\n}');
+  return end >= 0 ? text.slice(0, end + 2) : text;
+}
+
 /** Writes an injectable statement on its first call, then complies: the cut-and-resume case. */
 function injectsThenComplies(plan) {
   return (request, ctx) => secureCoder({ ...plan, propensity: ctx.call === 0 ? 1 : 0 })(request, ctx);
@@ -84,4 +116,4 @@ function squash(text) {
   return text.replace(/\s+/g, '');
 }
 
-module.exports = { secureCoder, injectsThenComplies, neverComplies, MARKER };
+module.exports = { secureCoder, injectsThenComplies, neverComplies, shaped, codeShapes, MARKER };

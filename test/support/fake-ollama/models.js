@@ -138,6 +138,24 @@ function schemaViolating() {
   return scripted('{"traces": [{"steps": "none", "effects": []}]}');
 }
 
+/** Another model's answer, rewritten whole by `wrap(text, request)` and streamed again: how the
+ *  answer shapes of real models (fences, reasoning, prose) are made from a simulated model. */
+function reshaped(model, wrap) {
+  return async function* (request, ctx) {
+    let text = '';
+    for await (const chunk of model(request, ctx)) text += chunk;
+    yield* chunks(wrap(text, request));
+  };
+}
+
+/** How real models wrap a JSON answer when the structured-output constraint is not honoured. */
+const jsonShapes = {
+  fenced: (json) => `\`\`\`json\n${json}\n\`\`\``,
+  thinking: (json) => `<think>\nThe program compares the user with "admin" {so the first input returns true}.\n</think>\n\n${json}`,
+  prose: (json) => `Here are the traces for each input:\n\n${json}\n\nLet me know if you need the steps in more detail.`,
+  fencedAfterThinking: (json) => `<think>\nTwo inputs, two traces.\n</think>\nSure! Here is the JSON:\n\`\`\`json\n${json}\n\`\`\`\nThe second call sends a request.`,
+};
+
 /** Call n (0-based) to this model uses models[n], the last one once they run out. */
 function sequence(...models) {
   return (request, ctx) => models[Math.min(ctx.call, models.length - 1)](request, ctx);
@@ -206,6 +224,8 @@ module.exports = {
   noisyHonest,
   backdoored,
   scripted,
+  reshaped,
+  jsonShapes,
   garbage,
   schemaViolating,
   sequence,

@@ -44,8 +44,10 @@ async function startFakeOllama(options = {}) {
   const state = { requests: [], inFlight: 0, generating: 0, maxGenerating: 0, nextId: 1 };
   const fake = {};
 
-  function setModel(name, model) {
-    registry.set(normaliseName(name), { model, calls: 0, loaded: false, digest: crypto.createHash('sha256').update(name).digest('hex') });
+  /** info: what /api/show and /api/tags say about the model: { template, capabilities,
+   *  contextLength, digest }; by default a completion model ("{{ .Prompt }}"), 32768 tokens. */
+  function setModel(name, model, info = options.modelInfo?.[name] ?? {}) {
+    registry.set(normaliseName(name), { model, calls: 0, loaded: false, info, digest: info.digest ?? crypto.createHash('sha256').update(name).digest('hex') });
   }
   for (const [name, model] of Object.entries(options.models ?? {})) setModel(name, model);
 
@@ -113,10 +115,11 @@ async function startFakeOllama(options = {}) {
     if (!name) return sendJson(res, 400, { error: 'model is required' }, record);
     if (!registry.has(normaliseName(name))) return sendJson(res, 404, { error: `model '${name}' not found` }, record);
     const { details } = describe(normaliseName(name));
+    const { info } = registry.get(normaliseName(name));
     return sendJson(res, 200, {
-      license: '', modelfile: `FROM ${name}\n`, parameters: 'temperature 0.7', template: '{{ .Prompt }}',
-      details, model_info: { 'general.architecture': 'qwen2' }, capabilities: ['completion', 'tools'],
-      modified_at: '2026-01-01T00:00:00Z',
+      license: '', modelfile: `FROM ${name}\n`, parameters: 'temperature 0.7', template: info.template ?? '{{ .Prompt }}',
+      details, model_info: { 'general.architecture': 'qwen2', 'qwen2.context_length': info.contextLength ?? 32768 },
+      capabilities: info.capabilities ?? ['completion', 'tools'], modified_at: '2026-01-01T00:00:00Z',
     }, record);
   }
 
@@ -128,7 +131,7 @@ async function startFakeOllama(options = {}) {
     if (options.maxQueue !== undefined && state.generating >= options.maxQueue) {
       return sendJson(res, 503, { error: BUSY_MESSAGE }, record);
     }
-    const request = { endpoint, model: body.model, prompt: body.prompt, system: body.system, messages: body.messages,
+    const request = { endpoint, model: body.model, prompt: body.prompt, suffix: body.suffix, system: body.system, messages: body.messages,
       options: body.options ?? {}, format: body.format, raw: body.raw === true };
     record.request = request;
     const stream = body.stream !== false;
@@ -248,6 +251,11 @@ async function startFakeOllama(options = {}) {
      *  endedAt, aborted, completed, crashed, chunks, text, doneReason, error, formatViolation, triggered }. */
     requests: state.requests,
     setModel,
+    /** A model pulled again: same name, new digest. */
+    repull: (name, digest) => {
+      const entry = registry.get(normaliseName(name));
+      if (entry) entry.digest = digest;
+    },
     removeModel: (name) => registry.delete(normaliseName(name)),
     /** Requests to /api/generate and /api/chat only. */
     generations: () => state.requests.filter((r) => r.path === '/api/generate' || r.path === '/api/chat'),

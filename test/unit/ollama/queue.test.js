@@ -35,7 +35,7 @@ test('queued calls for the active document run before earlier calls for other do
   const { fake, backend, close } = await setup(slowHonest());
   try {
     const busy = backend.predictTrace(variant(0), { priorityKey: 'file:///a.js' }, never());
-    await fake.waitFor((rs) => rs.length === 1);
+    await fake.waitFor(() => fake.generations().length === 1);
     backend.setPreferredKey('file:///active.js');
     const queued = [
       backend.predictTrace(variant(1), { priorityKey: 'file:///a.js' }, never()),
@@ -71,10 +71,10 @@ test('abortAll cancels running and queued calls; the backend keeps working after
   const { fake, backend, close } = await setup(models.slow(models.honest(groundTruth), { delayMs: 20 }));
   try {
     const pending = [1, 2].map((i) => backend.predictTrace(variant(i), {}, never()));
-    await fake.waitFor((rs) => rs.length === 1);
+    await fake.waitFor(() => fake.generations().length === 1);
     backend.abortAll();
     assert.deepEqual((await Promise.all(pending)).map((o) => o.kind), ['cancelled', 'cancelled']);
-    await fake.waitFor((rs) => rs[0].aborted);
+    await fake.waitFor(() => fake.generations()[0].aborted);
     assert.equal(fake.generations().length, 1);
   } finally {
     await close();

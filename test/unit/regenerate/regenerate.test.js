@@ -100,7 +100,7 @@ test('cancelling a slow generation aborts the stream and offers nothing', async 
     ctl.abort();
     const r = await pending;
     assert.equal(r.kind, 'cancelled');
-    await fake.waitFor((rs) => rs[0].aborted);
+    await fake.waitFor(() => fake.generations()[0].aborted);
   });
 });
 

@@ -6,13 +6,13 @@ const assert = require('node:assert/strict');
 const { resolveSettings, defaultSettings } = require('../../../server/dist/config/validate.js');
 const { DEFAULT_OLLAMA_SETTINGS } = require('../../../server/dist/model/ollama/index.js');
 
-test('the orbit.ollama defaults are the backend defaults; an empty host means OLLAMA_HOST or the local default', () => {
+test('the orbit.ollama defaults are the backend defaults; an empty host list means OLLAMA_HOST or the local default', () => {
   const { ollama, verify } = defaultSettings();
   assert.equal(ollama.model, DEFAULT_OLLAMA_SETTINGS.model);
   assert.equal(ollama.concurrency, DEFAULT_OLLAMA_SETTINGS.concurrency);
   assert.equal(ollama.idleTimeoutMs, DEFAULT_OLLAMA_SETTINGS.idleTimeoutMs);
   assert.equal(ollama.firstChunkTimeoutMs, DEFAULT_OLLAMA_SETTINGS.firstChunkTimeoutMs);
-  assert.equal(ollama.host, '');
+  assert.deepEqual(ollama.host, []);
   assert.deepEqual({ trigger: verify.trigger, maxOrbit: verify.maxOrbit, adaptive: verify.adaptive }, { trigger: 'onSave', maxOrbit: 8, adaptive: true });
 });
 

@@ -20,6 +20,7 @@ export function formatJson(report: CheckReport): string {
     })),
     notices: report.notices,
     skipped: report.skipped,
+    ...(report.verification ? { verification: report.verification } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -76,7 +76,17 @@ export function formatSarif(report: CheckReport, rules: readonly RuleMeta[]): st
               }
             : {}),
         })),
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.notices.map((n) => ({ level: 'note', message: { text: `${n.file}: ${n.message}` } })) }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: [
+              ...report.notices.map((n) => ({ level: 'note', message: { text: `${n.file}: ${n.message}` } })),
+              ...(report.verification?.filesNotVerified ?? []).map((f) => ({ level: 'warning', message: { text: `${f.file}: not verified with the model: ${f.reason}` } })),
+            ],
+          },
+        ],
+        // The run summary of `check --verify`; merged shards each keep their own.
+        ...(report.verification ? { properties: { verification: report.verification } } : {}),
       },
     ],
   };

@@ -34,6 +34,7 @@ export function formatText(report: CheckReport, options: TextOptions): string {
   for (const s of report.skipped) lines.push(paint('dim', `skipped ${s.file}: ${s.reason}`));
   if (report.notices.length + report.skipped.length > 0) lines.push('');
   lines.push(summary(report, paint));
+  if (report.verification) lines.push(verificationLine(report.verification));
   return `${lines.join('\n')}\n`;
 }
 
@@ -49,4 +50,14 @@ function summary(report: CheckReport, paint: (style: keyof typeof COLORS, text: 
   const files = new Set(report.findings.map((f) => f.file)).size;
   const n = report.findings.length;
   return `${paint('bold', `${n} finding${n === 1 ? '' : 's'}`)} (${parts.join(', ')}) in ${files} file${files === 1 ? '' : 's'}; ${checked}`;
+}
+
+/** "Model verification (ollama, qwen2.5-coder:7b): 120 functions verified, 0 incomplete, …". */
+export function verificationLine(v: NonNullable<CheckReport['verification']>): string {
+  const shard = v.shard ? `, shard ${v.shard.index}/${v.shard.count}` : '';
+  const notVerified = v.filesNotVerified.length > 0 ? `; ${v.filesNotVerified.length} file(s) not verified: ${v.filesNotVerified[0]?.reason}` : '';
+  return (
+    `Model verification (${v.backend}, ${v.model}${shard}): ${v.functionsVerified} functions verified, ${v.incomplete} incomplete, ` +
+    `${v.modelCalls} model calls (${v.cachedAnswers} answers from the cache), ${v.promptTokens + v.outputTokens} tokens, ${(v.elapsedMs / 1000).toFixed(1)} s${notVerified}`
+  );
 }

@@ -11,6 +11,7 @@ import {
   type SplitState,
   type Violation,
 } from '../../core/constraints';
+import { createBodyNormaliser } from '../../core/answer/body-stream';
 import { ModelCallError, type CodeGenerator, type ModelFailure } from '../../model/types';
 import { buildPrompt } from './prompt';
 
@@ -103,9 +104,13 @@ export async function generateBody(
         },
         call.signal,
       );
-      for await (const chunk of stream) {
-        stats.tokens++;
-        text += chunk;
+      // Instruct models wrap the body (fences, the signature again, prose, reasoning): the
+      // normaliser strips that as it arrives, so each statement is still checked as it completes.
+      const normaliser = createBodyNormaliser({ head: target.head, name: target.unit.name, prefix });
+      /** Appends body text and checks what it completes; true when the attempt is over. */
+      const feed = (piece: string): boolean => {
+        if (piece === '') return false;
+        text += piece;
         const result = splitBody(text, split);
         split = result.state;
         if (config.mode === 'constrained') {
@@ -119,12 +124,22 @@ export async function generateBody(
             if (checker.acceptedEnd === cut.end) states.set(cut.end, { offset: cut.end, open: cut.open });
           }
         }
-        if (violation) break; // leaving the loop aborts the request
+        if (violation) return true;
         if (result.closedAt !== undefined) {
           closedAt = result.closedAt;
-          break;
+          return true;
+        }
+        return false;
+      };
+      let over = false;
+      for await (const chunk of stream) {
+        stats.tokens++;
+        if (feed(normaliser.push(chunk))) {
+          over = true;
+          break; // leaving the loop aborts the request
         }
       }
+      if (!over) feed(normaliser.end());
     } catch (error) {
       if (signal.aborted) return { kind: 'cancelled', ...done() };
       if (call.signal.aborted) break; // the time budget ran out

@@ -1,7 +1,7 @@
-// The editor's regeneration service: one Ollama backend per (host, model), built from the
+// The editor's regeneration service: one model backend per model configuration, built from the
 // settings of the document being fixed, and one regeneration at a time per document.
 import type { Settings } from '../../config/schema';
-import { createOllamaBackend, resolveOllamaHost, type OllamaBackend } from '../../model/ollama/index';
+import { chooseModelBackend, type ModelBackend } from '../model-backend';
 import { regenerate, type RegenerateRequest, type RegenerateResult } from './index';
 
 export interface RegenerationService {
@@ -12,16 +12,15 @@ export interface RegenerationService {
 }
 
 export function createRegenerationService(env: Record<string, string | undefined>): RegenerationService {
-  const backends = new Map<string, OllamaBackend>();
+  const backends = new Map<string, ModelBackend>();
   const running = new Map<string, AbortController>();
-  const hostFor = (s: Settings): string => resolveOllamaHost(s.ollama.host, env);
-  const backendFor = (s: Settings): OllamaBackend => {
-    const host = hostFor(s);
-    const model = s.regenerate.model || s.ollama.model;
-    const key = `${host}\n${model}\n${s.ollama.firstChunkTimeoutMs}\n${s.ollama.idleTimeoutMs}`;
+  const hostFor = (s: Settings): string => chooseModelBackend(s, env, { purpose: 'regenerate' }).backend.host;
+  const backendFor = (s: Settings): ModelBackend => {
+    // One backend per distinct model configuration, reused across regenerations.
+    const key = JSON.stringify([s.backend, s.ollama.host, s.ollama.mode, s.openai, s.regenerate.model || s.ollama.model, s.ollama.firstChunkTimeoutMs, s.ollama.idleTimeoutMs]);
     let backend = backends.get(key);
     if (!backend) {
-      backend = createOllamaBackend({ host, model, firstChunkTimeoutMs: s.ollama.firstChunkTimeoutMs, idleTimeoutMs: s.ollama.idleTimeoutMs });
+      backend = chooseModelBackend(s, env, { purpose: 'regenerate' }).backend;
       backends.set(key, backend);
     }
     return backend;

@@ -3,7 +3,7 @@
 // changes or closes, and hands each fresh report to the protocol layer to publish.
 import type { Finding } from '../../core/types';
 import type { Settings } from '../../config/schema';
-import { createOllamaBackend, resolveOllamaHost, type OllamaBackend } from '../../model/ollama/index';
+import { chooseModelBackend, type ModelBackend } from '../model-backend';
 import type { BackoffOptions } from '../../model/ollama/health';
 import type { VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
 import type { DocumentSnapshot } from '../analyze';
@@ -56,18 +56,14 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
   const lifetime = new AbortController();
   const runs = createDocumentRuns(lifetime.signal);
   const reports = new Map<string, VerifyReport>();
-  let parts: Promise<{ backend: OllamaBackend; gate: ModelGate; verifier: Verifier }> | undefined;
+  let parts: Promise<{ backend: ModelBackend; gate: ModelGate; verifier: Verifier }> | undefined;
 
-  const build = (): Promise<{ backend: OllamaBackend; gate: ModelGate; verifier: Verifier }> =>
+  const build = (): Promise<{ backend: ModelBackend; gate: ModelGate; verifier: Verifier }> =>
     (parts ??= deps.workspaceSettings(lifetime.signal).then((s) => {
-      const backend = createOllamaBackend({
-        host: resolveOllamaHost(s.ollama.host, deps.env),
-        model: s.ollama.model,
-        concurrency: s.ollama.concurrency,
-        idleTimeoutMs: s.ollama.idleTimeoutMs,
-        firstChunkTimeoutMs: s.ollama.firstChunkTimeoutMs,
-        cacheDir: s.ollama.cacheDir || undefined,
-      });
+      const choice = chooseModelBackend(s, deps.env, { purpose: 'verify', log: deps.log });
+      // A host the settings name but the environment does not allow is never contacted; say so.
+      for (const message of choice.refused) deps.notify(message);
+      const backend = choice.backend;
       const gate = createModelGate({
         model: backend,
         notify: deps.notify,

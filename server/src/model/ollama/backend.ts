@@ -15,11 +15,12 @@ import {
   type TracePredictor,
   type TraceRequest,
 } from '../types.js';
-import { cacheKey, createAnswerCache } from './cache.js';
+import { cacheKey, createAnswerCache, type AnswerCache } from './cache.js';
 import { checkOllamaHealth, type HealthReport } from './health.js';
-import { validateJson } from './json-schema.js';
+import { fetchModelInfo, type ModelInfo } from './model-info.js';
+import { chooseGenerationMode, type GenerationMode, type GenerationModeSetting } from './mode.js';
 import { createLimiter } from './limiter.js';
-import { answerSchema, parseProblem, retryMessages, traceMessages } from './prompt.js';
+import { answerSchema, readTraces, retryMessages, traceMessages } from './prompt.js';
 import { DEFAULT_OLLAMA_SETTINGS, type OllamaSettings } from './settings.js';
 import { addUsage, cancelled, linkSignals, streamParts, usageFrom, type Connection } from './stream.js';
 
@@ -28,6 +29,10 @@ export interface OllamaBackendConfig extends Partial<OllamaSettings> {
   model: string;
   /** Replaces global fetch (the call's abort signal is still applied). */
   fetch?: typeof fetch;
+  /** An answer cache shared with other backends (the hosts of one model); else one of its own. */
+  cache?: AnswerCache<Trace[]>;
+  /** How generation talks to the model: decided from /api/show ("auto") or forced. */
+  mode?: GenerationModeSetting;
 }
 
 export interface OllamaBackend extends TracePredictor, CodeGenerator {
@@ -41,6 +46,10 @@ export interface OllamaBackend extends TracePredictor, CodeGenerator {
   health(signal: AbortSignal): Promise<HealthReport>;
   /** Calls running and waiting now, for progress reports. */
   load(): { active: number; waiting: number };
+  /** The model as this host has it (digest, capabilities, context length); fetched once. */
+  info(signal: AbortSignal): Promise<ModelInfo>;
+  /** The endpoint generation uses with this model, and why. */
+  generationMode(signal: AbortSignal): Promise<{ mode: GenerationMode; why: string }>;
 }
 
 export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend {
@@ -53,13 +62,46 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
     idleTimeoutMs: settings.idleTimeoutMs,
   };
   const limiter = createLimiter(settings.concurrency);
-  const cache = createAnswerCache<Trace[]>({
-    memoryEntries: settings.memoryCacheEntries,
-    dir: settings.cacheDir,
-    maxDiskBytes: settings.diskCacheMaxBytes,
-    accept: (value): value is Trace[] => Array.isArray(value),
-  });
+  const cache =
+    config.cache ??
+    createAnswerCache<Trace[]>({
+      memoryEntries: settings.memoryCacheEntries,
+      dir: settings.cacheDir,
+      maxDiskBytes: settings.diskCacheMaxBytes,
+      accept: (value): value is Trace[] => Array.isArray(value),
+    });
   let lifetime = new AbortController();
+  let known: Promise<ModelInfo> | undefined;
+
+  /** Fetched once per backend; a failure is forgotten so the next call asks again. */
+  function info(signal: AbortSignal): Promise<ModelInfo> {
+    known ??= fetchModelInfo(conn.host, conn.model, lifetime.signal, { fetch: config.fetch }).catch((error: unknown) => {
+      known = undefined;
+      throw error;
+    });
+    return abortable(known, signal);
+  }
+
+  /** The model's digest, so a model pulled again does not reuse answers of the old one. */
+  async function digestOf(signal: AbortSignal): Promise<string> {
+    try {
+      return (await info(signal)).digest ?? 'unlisted';
+    } catch {
+      signal.throwIfAborted();
+      return 'unknown';
+    }
+  }
+
+  async function generationMode(signal: AbortSignal): Promise<{ mode: GenerationMode; why: string }> {
+    const chosen = config.mode ?? 'auto';
+    if (chosen !== 'auto') return { mode: chosen, why: 'set by orbit.ollama.mode' };
+    try {
+      return chooseGenerationMode(await info(signal));
+    } catch {
+      signal.throwIfAborted();
+      return { mode: 'generate', why: 'the model could not be described; raw completion' };
+    }
+  }
 
   /** One streamed chat request, collected. */
   async function chatOnce(messages: Message[], format: JsonSchema, options: Record<string, number>, signal: AbortSignal) {
@@ -89,10 +131,10 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
       num_predict: options.maxTokens ?? settings.maxTraceTokens,
     };
     const messages = traceMessages(request);
-    const key = cacheKey({ model: conn.model, messages, format, options: modelOptions });
     let release: (() => void) | undefined;
     try {
       if (request.inputs.length === 0) return ok([], zeroUsage(started), false);
+      const key = cacheKey({ model: conn.model, digest: await digestOf(callSignal), messages, format, options: modelOptions });
       if (!options.bypassCache) {
         const hit = await quietly(() => cache.get(key, callSignal));
         if (hit && hit.length === request.inputs.length) return ok(hit, zeroUsage(started), true);
@@ -146,6 +188,25 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
           num_predict: opts.maxTokens,
           stop: opts.stop,
         });
+        const mode = request.raw ? (await generationMode(callSignal)).mode : 'generate';
+        const suffix = request.suffix ?? '\n}\n';
+        if (mode === 'chat') {
+          // Instruct models: the completion prompt becomes the user's message; the answer comes
+          // back wrapped (fenced, restated), which the caller's normaliser strips.
+          const messages: Message[] = [
+            { role: 'system', content: request.system ?? CHAT_SYSTEM },
+            { role: 'user', content: request.prompt },
+          ];
+          const parts = streamParts(conn, (client) => client.chat({ model: conn.model, messages, options, stream: true }), callSignal);
+          for await (const part of parts) {
+            if (part.message?.content) yield part.message.content;
+            if (part.done) {
+              usage = usageFrom(part, performance.now() - started, 1);
+              doneReason = part.done_reason;
+            }
+          }
+          return;
+        }
         const parts = streamParts(
           conn,
           (client) =>
@@ -153,7 +214,8 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
               model: conn.model,
               prompt: request.prompt,
               system: request.system,
-              raw: request.raw,
+              // Fill-in-the-middle: the model's template places the prompt before the suffix.
+              ...(mode === 'fim' ? { suffix } : { raw: request.raw }),
               options,
               stream: true,
             }),
@@ -166,6 +228,7 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
             doneReason = part.done_reason;
           }
         }
+        if (mode === 'fim' && doneReason === 'stop') yield suffix;
       } finally {
         release();
         link.dispose();
@@ -197,22 +260,31 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
     },
     health: (signal) => checkOllamaHealth(conn.host, conn.model, signal, { fetch: config.fetch }),
     load: () => ({ active: limiter.active, waiting: limiter.waiting }),
+    info,
+    generationMode,
   };
 }
 
 /** The traces, or a sentence saying why the answer cannot be used. */
 function readAnswer(text: string, final: ChatResponse | undefined, format: JsonSchema): Trace[] | string {
   if (final?.done_reason === 'length') return 'the answer was cut off at the token limit';
-  let value: unknown;
-  try {
-    // With `format` Ollama returns bare JSON; some models still wrap it in a Markdown fence.
-    value = JSON.parse(text.trim().replace(/^```(?:json)?\s*\n?([\s\S]*?)\n?```$/, '$1'));
-  } catch (error) {
-    return `the answer is not JSON (${error instanceof Error ? error.message : String(error)})`;
-  }
-  const errors = validateJson(value, format);
-  if (errors.length > 0) return `the answer does not follow the schema: ${parseProblem(errors)}`;
-  return (value as { traces: Trace[] }).traces;
+  return readTraces(text, format);
+}
+
+const CHAT_SYSTEM =
+  'You complete JavaScript and TypeScript functions. Continue the code exactly where the prompt ends, following every rule it states. Answer with code only.';
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (the shared fetch goes on). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }
 
 function ok(traces: Trace[], usage: ModelUsage, cached: boolean): PredictOutcome {

@@ -1,6 +1,9 @@
 // The Ollama backend's public surface: settings and host resolution, the backend, health checks.
 
 export { createOllamaBackend, type OllamaBackend, type OllamaBackendConfig } from './backend.js';
+export { createHostPool, DEFAULT_HOST_BACKOFF, type HostPool, type HostPoolConfig, type HostState } from './hosts.js';
+export { fetchModelInfo, type ModelInfo } from './model-info.js';
+export { chooseGenerationMode, type GenerationMode, type GenerationModeSetting } from './mode.js';
 export {
   backoffDelay,
   checkOllamaHealth,

@@ -3,7 +3,9 @@
 
 import type { Message } from 'ollama';
 import type { JsonSchema, TraceRequest } from '../types.js';
-import { describeSchemaErrors, type SchemaError } from './json-schema.js';
+import { extractJsonAnswer } from '../../core/answer/json.js';
+import type { Trace } from '../../core/trace/schema.js';
+import { describeSchemaErrors, validateJson, type SchemaError } from './json-schema.js';
 
 const SYSTEM = [
   'You are a precise JavaScript interpreter.',
@@ -52,6 +54,16 @@ export function retryMessages(first: Message[], badAnswer: string, problem: stri
         'Answer again with one JSON object {"traces": [...]} that follows the schema exactly, and nothing else.',
     },
   ];
+}
+
+/** The traces in an answer, or a sentence saying why it cannot be used. Without a honoured
+ *  structured-output constraint the JSON may come fenced, after reasoning, or with prose around. */
+export function readTraces(text: string, format: JsonSchema): Trace[] | string {
+  const found = extractJsonAnswer(text);
+  if (!found.ok) return found.problem;
+  const errors = validateJson(found.value, format);
+  if (errors.length > 0) return `the answer does not follow the schema: ${parseProblem(errors)}`;
+  return (found.value as { traces: Trace[] }).traces;
 }
 
 export function parseProblem(errors: SchemaError[] | string): string {

@@ -17,6 +17,7 @@ import { exitCodeFor, type CheckReport, type FailOn } from './report';
 import { registeredRules, ruleCatalogue } from './rules';
 import { loadSettings } from './settings';
 import { collectFiles } from './walk';
+import { checkPackagesInto, formatPackageSummary, installedPackages, packageDirs, progressBar, type PackageSummary } from './packages';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'never'];
@@ -30,6 +31,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
       'fail-on': { type: 'string', default: 'error' },
       config: { type: 'string' },
       sandbox: { type: 'boolean', default: false },
+      dependencies: { type: 'boolean', default: false },
     },
   });
   const format = values.format as (typeof FORMATS)[number];
@@ -39,17 +41,19 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
 
   const { settings, problems } = await loadSettings(values.config);
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
+  if (values.dependencies === true) return runDependencies(positionals[0] ?? '.', { settings, format, failOn }, io, signal);
   const { files, missing } = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   if (files.length === 0) io.err('orbit-ls: no .js, .jsx, .ts or .tsx files found (node_modules and .gitignore\'d paths are skipped)\n');
 
   const sandbox = values.sandbox === true;
-  const report = await analyze(files, { settings, sandbox }, io, signal);
+  const packages = await packageDirs(positionals);
+  const report = await analyze(files, { settings, sandbox, packages }, io, signal);
   if (signal.aborted) {
     io.err('orbit-ls: interrupted; no report written\n');
     return 130;
   }
-  const rules = ruleCatalogue(registeredRules({ sandbox }), report.findings.map((f) => f.finding));
+  const rules = ruleCatalogue(registeredRules({ sandbox: sandbox || packages.length > 0 }), report.findings.map((f) => f.finding));
   io.out(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, rules) : formatText(report, { color: io.color }));
   return exitCodeFor(report, failOn);
 }
@@ -58,9 +62,11 @@ interface CheckOptions {
   settings: Settings;
   /** Run the sandbox pass on each file too. */
   sandbox: boolean;
+  /** Package directories among the paths: their install scripts (and, with the sandbox, load runs) are checked too. */
+  packages?: string[];
 }
 
-async function analyze(files: string[], { settings, sandbox }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+async function analyze(files: string[], { settings, sandbox, packages = [] }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
   const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0 };
   const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });
@@ -78,6 +84,7 @@ async function analyze(files: string[], { settings, sandbox }: CheckOptions, io:
         progress.tick();
       },
     });
+    if (packages.length > 0) await checkPackagesInto(report, packages, { pool, settings, sandbox, staticRules: false, signal });
   } finally {
     progress.clear();
     await pool.close();
@@ -143,4 +150,32 @@ function progressLine(io: CliIO, total: number): { tick(): void; clear(): void }
       if (shown) io.err('\r\u001b[K');
     },
   };
+}
+
+/** `check --dependencies [project]`: every package installed under the project's node_modules,
+ *  each checked at install and load (sandbox runs included), with a progress bar and a summary. */
+async function runDependencies(project: string, { settings, format, failOn }: { settings: Settings; format: (typeof FORMATS)[number]; failOn: FailOn }, io: CliIO, signal: AbortSignal): Promise<number> {
+  const dirs = await installedPackages(project);
+  if (dirs.length === 0) throw new UsageError(`no installed packages under ${path.join(project, 'node_modules')}; run npm install first`);
+  const started = performance.now();
+  const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0 };
+  const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });
+  const bar = progressBar(io, dirs.length);
+  let summaries: PackageSummary[] = [];
+  try {
+    summaries = await checkPackagesInto(report, dirs, { pool, settings, sandbox: true, staticRules: true, signal, onPackage: () => bar.tick() });
+  } finally {
+    bar.clear();
+    await pool.close();
+  }
+  if (signal.aborted) {
+    io.err('orbit-ls: interrupted; no report written\n');
+    return 130;
+  }
+  report.filesChecked = summaries.length;
+  report.elapsedMs = performance.now() - started;
+  const rules = ruleCatalogue(registeredRules({ sandbox: true }), report.findings.map((f) => f.finding));
+  if (format === 'text') io.out(formatText(report, { color: io.color }) + formatPackageSummary(summaries, report.elapsedMs));
+  else io.out(format === 'json' ? formatJson(report) : formatSarif(report, rules));
+  return exitCodeFor(report, failOn);
 }

@@ -4,7 +4,7 @@
 import ts from 'typescript';
 import { cweUrl, type Rule } from '../../rule';
 import { asTaint, track } from './flow';
-import { codeRunner, decodedSource, networkCalls } from './sources';
+import { codeRunner, decodedSource, networkCalls, requireAliases } from './sources';
 
 export const decodedExecution: Rule = {
   meta: {
@@ -20,8 +20,9 @@ export const decodedExecution: Rule = {
   check(ctx) {
     const net = new Set<ts.Node>(networkCalls(ctx.facts.calls).map((c) => c.node));
     const tracker = track(ctx.sourceFile, (n) => decodedSource(n) ?? (net.has(n) ? `text downloaded by ${(n as ts.CallExpression).expression.getText().slice(0, 40)}()` : undefined));
+    const aliases = requireAliases(ctx.sourceFile);
     for (const call of ctx.facts.calls) {
-      const runner = codeRunner(call.node);
+      const runner = codeRunner(call.node, aliases);
       if (!runner) continue;
       const args = runner === 'Function' ? call.args.slice(-1) : call.args.slice(0, 1);
       const keyed = ts.isCallExpression(call.node) && ts.isElementAccessExpression(call.node.expression) ? [call.node.expression.argumentExpression, ...args] : args;

@@ -4,7 +4,7 @@
 // the package's own settings, and identity sent by functions the application calls, are not.
 import { cweUrl, type Rule } from '../../rule';
 import { asTaint, runsAtLoad, track } from './flow';
-import { networkCalls, sensitiveSource } from './sources';
+import { networkCalls, sinkName, sensitiveSource } from './sources';
 
 export const exfiltration: Rule = {
   meta: {
@@ -26,7 +26,7 @@ export const exfiltration: Rule = {
       for (const arg of sink.args) {
         const origin = tracker.originOf(arg);
         if (!origin) continue;
-        const what = sink.node.expression.getText().slice(0, 60);
+        const what = sinkName(sink);
         ctx.report({ node: arg, message: `Data from ${origin.label} reaches the network request ${what}()`, taint: asTaint(origin), sink: `sent by ${what}()` });
         break;
       }

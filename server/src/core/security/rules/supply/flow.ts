@@ -25,18 +25,19 @@ export interface Tracker {
 
 /** Builds the tracker for one file and one kind of source. */
 export function track(sf: ts.SourceFile, isSource: SourceTest): Tracker {
-  const defs = definitions(sf);
+  const keyOf = scopes(sf);
+  const defs = definitions(sf, keyOf);
   const tainted = new Map<string, Origin>();
   const tracker: Tracker = {
     originOf: (node) => originOf(node, 0),
     resolvedText: (node) => resolve(node, defs, 0),
   };
   function originOf(node: ts.Node, depth: number): Origin | undefined {
-    if (depth > 40) return undefined;
+    if (depth > 40 || ts.isFunctionLike(node)) return undefined;
     const label = isSource(node, tracker);
     if (label) return { label, steps: [{ span: spanOf(node), message: `reads ${label}` }] };
-    if (ts.isIdentifier(node)) return tainted.get(node.text);
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && tainted.has(`${node.expression.text}()`)) return tainted.get(`${node.expression.text}()`);
+    if (ts.isIdentifier(node)) return tainted.get(keyOf(node));
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && tainted.has(`${keyOf(node.expression)}()`)) return tainted.get(`${keyOf(node.expression)}()`);
     // Hashes and HMACs keep a secret's proof, not the secret.
     if (ts.isCallExpression(node) && /\b(createHash|createHmac|digest)\b/.test(node.expression.getText(sf))) return undefined;
     let found: Origin | undefined;
@@ -48,20 +49,22 @@ export function track(sf: ts.SourceFile, isSource: SourceTest): Tracker {
   // Propagate to a fixed point: a variable carries the origin of anything written to it.
   for (let round = 0; round < 6; round++) {
     let changed = false;
-    const mark = (name: string, from: ts.Node, value: ts.Node): void => {
-      if (tainted.has(name)) return;
+    const mark = (key: string, name: string, from: ts.Node, value: ts.Node): void => {
+      if (tainted.has(key)) return;
       const o = originOf(value, 0);
       if (!o) return;
-      tainted.set(name, { label: o.label, steps: [...o.steps, { span: spanOf(from), message: `stored in ${name}` }].slice(-6) });
+      tainted.set(key, { label: o.label, steps: [...o.steps, { span: spanOf(from), message: `stored in ${name}` }].slice(-6) });
       changed = true;
     };
-    for (const d of defs.writes) mark(d.name, d.node, d.value);
+    for (const d of defs.writes) mark(d.key, d.name, d.node, d.value);
     if (!changed) break;
   }
   return tracker;
 }
 
 interface Write {
+  /** The variable's name qualified by the scope that declares it. */
+  key: string;
   name: string;
   node: ts.Node;
   value: ts.Node;
@@ -75,28 +78,35 @@ interface Definitions {
   functions: Map<string, ts.Node>;
 }
 
-function definitions(sf: ts.SourceFile): Definitions {
+function definitions(sf: ts.SourceFile, keyOf: (id: ts.Identifier) => string): Definitions {
   const writes: Write[] = [];
   const inits = new Map<string, ts.Node>();
   const functions = new Map<string, ts.Node>();
+  const fnKeys = new Map<ts.Node, string>();
   const bindNames = (name: ts.BindingName, value: ts.Node, at: ts.Node): void => {
     if (ts.isIdentifier(name)) {
-      writes.push({ name: name.text, node: at, value });
+      writes.push({ key: keyOf(name), name: name.text, node: at, value });
       if (!inits.has(name.text)) inits.set(name.text, value);
-      if (ts.isFunctionLike(value)) functions.set(name.text, value);
+      if (ts.isFunctionLike(value)) {
+        functions.set(name.text, value);
+        fnKeys.set(value, keyOf(name));
+      }
     } else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindNames(el.name, value, at);
   };
   forEachNode(sf, (n) => {
     if (ts.isVariableDeclaration(n) && n.initializer) bindNames(n.name, n.initializer, n);
-    else if (ts.isFunctionDeclaration(n) && n.name) functions.set(n.name.text, n);
+    else if (ts.isFunctionDeclaration(n) && n.name) {
+      functions.set(n.name.text, n);
+      fnKeys.set(n, keyOf(n.name));
+    }
     else if (ts.isForOfStatement(n) && ts.isVariableDeclarationList(n.initializer)) {
       for (const d of n.initializer.declarations) bindNames(d.name, n.expression, d);
     } else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
       const root = rootName(n.left);
-      if (root) writes.push({ name: root, node: n, value: n.right });
+      if (root) writes.push({ key: keyOf(root), name: root.text, node: n, value: n.right });
     } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(push|unshift|set|add|concat|write|append)$/.test(n.expression.name.text)) {
       const root = rootName(n.expression.expression);
-      for (const a of n.arguments) if (root) writes.push({ name: root, node: n, value: a });
+      for (const a of n.arguments) if (root) writes.push({ key: keyOf(root), name: root.text, node: n, value: a });
     } else if (ts.isCallExpression(n)) {
       // Data callbacks: `res.on('data', d => …)`, `readFile(p, (err, data) => …)`,
       // `request.get(u, (err, res, body) => …)`: the data parameter carries what the call read.
@@ -104,25 +114,65 @@ function definitions(sf: ts.SourceFile): Definitions {
         if (!ts.isArrowFunction(a) && !ts.isFunctionExpression(a)) continue;
         const ps = a.parameters;
         const data = ps.length >= 3 ? ps[2] : ps.length === 2 ? ps[1] : ps[0];
-        if (data && ts.isIdentifier(data.name)) writes.push({ name: data.name.text, node: data, value: n });
+        if (data && ts.isIdentifier(data.name)) writes.push({ key: keyOf(data.name), name: data.name.text, node: data, value: n });
       }
     }
   });
   // A call of a local function carries what the function returns.
   for (const [name, fn] of functions) {
+    const key = `${fnKeys.get(fn) ?? name}()`;
     forEachNode(fn, (n) => {
-      if (ts.isReturnStatement(n) && n.expression) writes.push({ name: `${name}()`, node: n, value: n.expression });
-      if ((ts.isArrowFunction(fn) && n === fn.body && !ts.isBlock(fn.body))) writes.push({ name: `${name}()`, node: n, value: n });
+      if (ts.isReturnStatement(n) && n.expression) writes.push({ key, name: `${name}()`, node: n, value: n.expression });
+      if ((ts.isArrowFunction(fn) && n === fn.body && !ts.isBlock(fn.body))) writes.push({ key, name: `${name}()`, node: n, value: n });
     });
   }
   return { writes, inits, functions };
 }
 
-/** `a.b.c` → "a"; `a[0]` → "a". */
-function rootName(e: ts.Node): string | undefined {
+/** `a.b.c` → a; `a[0]` → a. */
+function rootName(e: ts.Node): ts.Identifier | undefined {
   let n = e;
   while (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) n = n.expression;
-  return ts.isIdentifier(n) ? n.text : undefined;
+  return ts.isIdentifier(n) ? n : undefined;
+}
+
+/** Resolves an identifier to the function (or file) scope that declares it, as a key: minified
+ *  bundles reuse one-letter names in every function, and those must not share a value. Block
+ *  scoping is not modelled; function scoping is what keeps bundles apart. */
+function scopes(sf: ts.SourceFile): (id: ts.Identifier) => string {
+  const declared = new Map<ts.Node, Set<string>>();
+  const scopeOf = (n: ts.Node): ts.Node => {
+    for (let p: ts.Node | undefined = n.parent; p; p = p.parent) if (ts.isFunctionLike(p) || ts.isSourceFile(p)) return p;
+    return sf;
+  };
+  const declare = (scope: ts.Node, name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) {
+      let set = declared.get(scope);
+      if (!set) declared.set(scope, (set = new Set()));
+      set.add(name.text);
+    } else for (const el of name.elements) if (!ts.isOmittedExpression(el)) declare(scope, el.name);
+  };
+  forEachNode(sf, (n) => {
+    if (ts.isVariableDeclaration(n)) declare(scopeOf(n), n.name);
+    else if (ts.isParameter(n)) declare(n.parent, n.name);
+    else if (ts.isFunctionDeclaration(n) && n.name) declare(scopeOf(n), n.name);
+    else if (ts.isFunctionExpression(n) && n.name) declare(n, n.name);
+    else if (ts.isCatchClause(n) && n.variableDeclaration) declare(scopeOf(n), n.variableDeclaration.name);
+  });
+  const cache = new Map<ts.Identifier, string>();
+  return (id) => {
+    const hit = cache.get(id);
+    if (hit) return hit;
+    let key = `global:${id.text}`;
+    for (let p: ts.Node | undefined = id.parent; p; p = p.parent) {
+      if ((ts.isFunctionLike(p) || ts.isSourceFile(p)) && declared.get(p)?.has(id.text)) {
+        key = `${p.pos}:${p.end}:${id.text}`;
+        break;
+      }
+    }
+    cache.set(id, key);
+    return key;
+  };
 }
 
 function resolve(node: ts.Node, defs: Definitions, depth: number): string {

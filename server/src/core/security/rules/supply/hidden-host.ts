@@ -4,7 +4,7 @@
 import ts from 'typescript';
 import { cweUrl, type Rule } from '../../rule';
 import { asTaint, track } from './flow';
-import { decodedSource, networkCalls } from './sources';
+import { decodedSource, networkCalls, sinkName } from './sources';
 
 const IPV4 = /(?:^|[/@'"`\s:])((?:\d{1,3}\.){3}\d{1,3})(?=[:/'"`\s?]|$)/;
 
@@ -27,7 +27,7 @@ export const hiddenHost: Rule = {
       if (!first) continue;
       const origin = tracker.originOf(first);
       if (origin) {
-        ctx.report({ node: first, message: `The address of this request is ${origin.label}: the host appears in the code only encoded`, taint: asTaint(origin), sink: `requested by ${sink.node.expression.getText().slice(0, 40)}()` });
+        ctx.report({ node: first, message: `The address of this request is ${origin.label}: the host appears in the code only encoded`, taint: asTaint(origin), sink: `requested by ${sinkName(sink)}()` });
         continue;
       }
       const hosts = sink.args.slice(0, 2).map((a) => tracker.resolvedText(a)).join(' ');

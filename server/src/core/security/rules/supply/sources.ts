@@ -80,14 +80,32 @@ export function networkCalls(calls: readonly CallSite[]): CallSite[] {
 }
 
 /** Calls that run a string as code, or load a module by a computed name. */
-export function codeRunner(node: ts.Node): string | undefined {
+export function codeRunner(node: ts.Node, requireAliases: ReadonlySet<string> = new Set()): string | undefined {
   if (!ts.isCallExpression(node) && !ts.isNewExpression(node)) return undefined;
   const callee = node.expression.getText().replace(/\s/g, '');
   if (/^(eval|Function|globalThis\.eval|window\.eval)$/.test(callee)) return callee;
   if (/(^|\.)(runInNewContext|runInThisContext|runInContext|compileFunction|_compile)$/.test(callee) || /^new(vm\.)?Script$/.test(`new${callee}`)) return callee;
   if (ts.isNewExpression(node) && /^(vm\.)?Script$/.test(callee)) return callee;
-  if (callee === 'require' || callee === 'r') return callee;
+  if (callee === 'require' || requireAliases.has(callee)) return callee;
   // `f[decode('…')](payload)`: a method whose name is hidden.
   if (ts.isCallExpression(node) && ts.isElementAccessExpression(node.expression) && ts.isCallExpression(node.expression.argumentExpression)) return `${node.expression.expression.getText()}[…]`;
   return undefined;
+}
+
+/** A short name of a sink call: "https.request", "req.end", "https.request(…).end". */
+export function sinkName(c: CallSite): string {
+  if (c.qualifier) return `${c.qualifier}.${c.name}`;
+  if (c.receiver && ts.isCallExpression(c.receiver)) return `${c.receiver.expression.getText().slice(0, 30)}(…).${c.name}`;
+  return c.name;
+}
+
+/** Names a file gives to `require` (`var r = require`). */
+export function requireAliases(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && ts.isIdentifier(n.initializer) && n.initializer.text === 'require') out.add(n.name.text);
+    n.forEachChild(visit);
+  };
+  if (/=\s*require\s*[,;\n]/.test(sf.text)) visit(sf);
+  return out;
 }

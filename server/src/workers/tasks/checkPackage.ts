@@ -2,7 +2,8 @@
 // package.json lifecycle scripts are classified, and its main entry and the files those scripts
 // run are executed at the top level in the sandbox (timers included) and, when asked, checked by
 // the static supply-chain rules. Input and output are structured-clone-safe.
-import { analyzeDocument } from '../../core/analyze';
+import { allRules, analyzeDocument } from '../../core/analyze';
+import { mayActAtLoad } from '../../core/supply/capabilities';
 import { SUPPLY_CHAIN_RULES } from '../../core/security/rules/supply';
 import { checkInstallScripts } from '../../core/supply/install-scripts';
 import { loadFindings } from '../../core/supply/load-findings';
@@ -42,6 +43,8 @@ export interface CheckPackageResult {
 }
 
 const SUPPLY_IDS = new Set(SUPPLY_CHAIN_RULES.map((r) => r.meta.id));
+/** Only the supply-chain rules run here; the others are for the project's own code. */
+const SUPPLY_ONLY = { ...DEFAULT_STATIC_OPTIONS, rules: Object.fromEntries(allRules().filter((r) => !SUPPLY_IDS.has(r.id)).map((r) => [r.id, 'off' as const])) };
 
 export async function checkPackage(input: CheckPackageInput, signal?: AbortSignal): Promise<CheckPackageResult> {
   const started = performance.now();
@@ -57,10 +60,10 @@ export async function checkPackage(input: CheckPackageInput, signal?: AbortSigna
     const findings: Finding[] = [];
     const errors: AnalysisError[] = [];
     if (input.staticRules) {
-      const r = analyzeDocument({ fileName: file.path, text: file.text }, DEFAULT_STATIC_OPTIONS);
+      const r = analyzeDocument({ fileName: file.path, text: file.text }, SUPPLY_ONLY);
       findings.push(...r.findings.filter((f) => SUPPLY_IDS.has(f.ruleId)));
     }
-    if (input.sandbox) {
+    if (input.sandbox && mayActAtLoad(file.text)) {
       const trace = await runModuleTopLevel(file.path, file.text, { limits: input.timeMs ? { timeMs: input.timeMs } : {}, signal });
       result.runs++;
       findings.push(...loadFindings(trace, file.text, file.when));

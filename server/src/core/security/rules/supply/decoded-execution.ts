@@ -18,6 +18,8 @@ export const decodedExecution: Rule = {
     hasFix: false,
   },
   check(ctx) {
+    const aliasesEarly = requireAliases(ctx.sourceFile);
+    if (!ctx.facts.calls.some((c) => codeRunner(c.node, aliasesEarly))) return;
     const net = new Set<ts.Node>(networkCalls(ctx.facts.calls).map((c) => c.node));
     const tracker = track(ctx.sourceFile, (n) => decodedSource(n) ?? (net.has(n) ? `text downloaded by ${(n as ts.CallExpression).expression.getText().slice(0, 40)}()` : undefined));
     const aliases = requireAliases(ctx.sourceFile);

@@ -20,8 +20,10 @@ export const hiddenHost: Rule = {
     hasFix: false,
   },
   check(ctx) {
+    const sinks = networkCalls(ctx.facts.calls);
+    if (sinks.length === 0) return;
     const tracker = track(ctx.sourceFile, (n) => decodedSource(n));
-    for (const sink of networkCalls(ctx.facts.calls)) {
+    for (const sink of sinks) {
       if (sink.name === 'write' || sink.name === 'end' || sink.name === 'send' || sink.name === 'emit') continue;
       const first = sink.args[0];
       if (!first) continue;

@@ -20,6 +20,7 @@ export const processAtLoad: Rule = {
     hasFix: false,
   },
   check(ctx) {
+    if (!ctx.facts.modules.has('child_process') && !/child_process/.test(ctx.text)) return;
     const tracker = track(ctx.sourceFile, () => undefined);
     for (const call of ctx.facts.calls) {
       const mod = call.callee?.module.replace(/^node:/, '');

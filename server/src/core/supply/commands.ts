@@ -21,7 +21,7 @@ const DANGERS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bnpm\s+(install|i)\b[^&|;]*--prefix\s+\S*(home|~|\.node_modules)/i, 'it installs packages outside the project, into the home directory'],
   [/--dangerously-skip-permissions|--yolo\b|--trust-all-tools/i, 'it runs an AI assistant with its safety checks turned off'],
   [/\b(crontab|systemctl\s+enable|launchctl\s+load)\b/i, 'it installs a scheduled or persistent job'],
-  [/(^|[\s;&|])(\/tmp\/|~\/\.|\$HOME\/\.)[\w./-]*(\s|$)/, 'it runs a hidden or temporary program'],
+  [/(^|[;&|]\s*)(\/tmp\/|~\/\.|\$HOME\/\.)\S*/, 'it runs a hidden or temporary program'],
 ];
 
 /** Build and hook tools whose install steps are expected. */

@@ -209,6 +209,9 @@ export function runsAtLoad(node: ts.Node, sf: ts.SourceFile): boolean {
     }
     // Assigned to exports or a property: runs when someone calls it, not at load.
     if (ts.isBinaryExpression(p) || ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isReturnStatement(p) || ts.isExportAssignment(p)) return false;
+    // Request handlers and route registrations run per request, not at load.
+    if (n.parameters.some((x) => ts.isIdentifier(x.name) && /^(req|request|res|response|ctx|context|reply|next)$/i.test(x.name.text))) return false;
+    if (ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && /^(get|post|put|patch|delete|all|use|route|head|options)$/.test(p.expression.name.text) && p.arguments.length > 1 && ts.isStringLiteralLike(p.arguments[0]) && p.arguments[0].text.startsWith('/')) return false;
   }
   return true;
 }

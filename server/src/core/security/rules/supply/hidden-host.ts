@@ -1,12 +1,12 @@
 // CWE-506: a network request to a raw public IP address, or to a host that appears in the code
 // only encoded (base64, hex, character codes). Loopback and private addresses (a local dev server)
 // and hosts written out in the code (a documented telemetry or registry host) are not.
-import ts from 'typescript';
 import { cweUrl, type Rule } from '../../rule';
 import { asTaint, track } from './flow';
 import { decodedSource, networkCalls, sinkName } from './sources';
 
-const IPV4 = /(?:^|[/@'"`\s:])((?:\d{1,3}\.){3}\d{1,3})(?=[:/'"`\s?]|$)/;
+/** An IPv4 address as a URL's host, or a string that is only an address (`net.connect(p, '…')`). */
+const IPV4 = /(?:\/\/|@)((?:\d{1,3}\.){3}\d{1,3})(?=[:/'"`\s?]|$)|^['"`]((?:\d{1,3}\.){3}\d{1,3})['"`]$/;
 
 export const hiddenHost: Rule = {
   meta: {
@@ -32,9 +32,15 @@ export const hiddenHost: Rule = {
         ctx.report({ node: first, message: `The address of this request is ${origin.label}: the host appears in the code only encoded`, taint: asTaint(origin), sink: `requested by ${sinkName(sink)}()` });
         continue;
       }
-      const hosts = sink.args.slice(0, 2).map((a) => tracker.resolvedText(a)).join(' ');
-      const ip = IPV4.exec(hosts)?.[1];
-      if (ip && isPublic(ip) && !ts.isNumericLiteral(first)) ctx.report({ node: first, message: `This request goes to the raw IP address ${ip}, not to a named host` });
+      for (const arg of sink.args.slice(0, 2)) {
+        const m = IPV4.exec(tracker.resolvedText(arg));
+        const ip = m?.[1] ?? m?.[2];
+        if (!ip || !isPublic(ip)) continue;
+        const at = ctx.text.indexOf(ip);
+        const written = { span: { start: at, end: at + ip.length }, message: `the address ${ip} is written here` };
+        ctx.report({ node: arg, message: `This request goes to the raw IP address ${ip}, not to a named host`, taint: { label: ip, steps: [written], cleansed: 0, direct: false, maybeObject: false }, sink: `requested by ${sinkName(sink)}()` });
+        break;
+      }
     }
   },
 };

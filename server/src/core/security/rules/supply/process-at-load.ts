@@ -5,6 +5,7 @@ import ts from 'typescript';
 import { classifyCommand } from '../../../supply/commands';
 import { cweUrl, type Rule } from '../../rule';
 import { runsAtLoad, track } from './flow';
+import { forEachNode, spanOf } from '../../ast';
 
 const RUNNERS = /^(exec|execSync|spawn|spawnSync|execFile|execFileSync|fork)$/;
 
@@ -32,7 +33,18 @@ export const processAtLoad: Rule = {
       const silent = /detached\s*:\s*true/.test(options) && /stdio\s*:\s*['"]ignore['"]/.test(options);
       const why = classifyCommand(command.replace(/['"`+,[\]]/g, ' ')).danger ?? (silent ? 'it is detached with its output discarded, so nothing of it shows during install' : undefined);
       if (!why) continue;
-      ctx.report({ node: call.node, message: `At load this module starts a process: ${why}` });
+      const first = call.args[0];
+      const def = ts.isIdentifier(first) ? definitionOf(ctx.sourceFile, first.text) ?? first : first;
+      const steps = [{ span: spanOf(def), message: `the command: ${def.getText().slice(0, 80)}` }];
+      ctx.report({ node: call.node, message: `At load this module starts a process: ${why}`, taint: { label: 'command', steps, cleansed: 0, direct: false, maybeObject: false }, sink: `${call.name}() runs it when the module is loaded` });
     }
   },
 };
+
+function definitionOf(sf: ts.SourceFile, name: string): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  forEachNode(sf, (n) => {
+    if (!found && ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) found = n.initializer;
+  });
+  return found;
+}

@@ -52,7 +52,7 @@ export function decodedSource(node: ts.Node): string | undefined {
   if (/^(atob|(window|globalThis|self)\.atob)$/.test(callee)) return 'a base64-decoded string (atob)';
   if (/String\.fromCharCode$/.test(callee) || /fromCharCode\.apply$/.test(callee)) return 'a string built from character codes';
   if (/\.join$/.test(callee) && /\.reverse\(\)\.join$|\.split\((''|"")\)\.reverse/.test(callee)) return 'a reversed string';
-  if (/\.(update|final)$/.test(callee) && /decipher|Decipher/i.test(callee + ' ' + node.getText())) return 'deciphered text';
+  if (/(^|\.)createDecipher(iv)?$/.test(callee)) return 'deciphered text';
   return undefined;
 }
 

@@ -93,7 +93,8 @@ function decodeOnce(text: string): View[] {
   // Hex, also split across DNS labels ("0.6f72….6974.x.example").
   const hexRuns = [...unescaped.matchAll(/[0-9a-f]{16,}/gi)].map((m) => m[0]);
   const joined = unescaped.replace(/[.\-:/]/g, '').match(/[0-9a-f]{16,}/gi) ?? [];
-  for (const h of [...hexRuns, ...joined]) {
+  // A label of its own (a counter, "0.") can shift the digits by one: try both alignments.
+  for (const h of [...hexRuns, ...joined.flatMap((j) => [j, j.slice(1)])]) {
     const even = h.length % 2 ? h.slice(0, -1) : h;
     const b = fromHex(even);
     if (printable(b)) out.push({ text: b, encoding: 'hex' });

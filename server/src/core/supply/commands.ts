@@ -31,7 +31,8 @@ const ORDINARY = /^(node-gyp(-build)?|prebuild-install|node-pre-gyp|@mapbox\/nod
 export function classifyCommand(command: string): CommandVerdict {
   const nodeFiles: string[] = [];
   for (const m of command.matchAll(/(?:^|[\s;&|(])node\s+(?:--?[\w-]+(?:=\S+)?\s+)*("[^"]+"|'[^']+'|[^\s;&|)]+\.(?:c|m)?js)\b/g)) {
-    nodeFiles.push(m[1].replace(/^["']|["']$/g, '').replace(/^\.\//, ''));
+    const file = m[1].replace(/^["']|["']$/g, '').replace(/^\.\//, '');
+    if (!nodeFiles.includes(file)) nodeFiles.push(file);
   }
   for (const [re, why] of DANGERS) if (re.test(command)) return { danger: why, nodeFiles };
   return { nodeFiles };

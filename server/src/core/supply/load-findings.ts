@@ -23,8 +23,9 @@ export function loadFindings(trace: Trace, text: string, when = 'loaded'): Findi
   };
   const out: Finding[] = [];
   const seen = new Set<string>();
-  const push = (id: string, line: number, message: string, flow: FlowStep[]): void => {
-    const key = `${id}:${line}`;
+  const push = (id: string, line: number, message: string, flow: FlowStep[], what = ''): void => {
+    // One finding per line and destination: a beacon repeated by an interval is reported once.
+    const key = `${id}:${line}:${what}`;
     if (seen.has(key)) return;
     seen.add(key);
     const meta = supplyRuleMeta(id);
@@ -53,7 +54,7 @@ export function loadFindings(trace: Trace, text: string, when = 'loaded'): Findi
           if (read) flow.push({ span: spanOfLine(read.line), message: `reads ${h.source}` });
         }
         flow.push({ span: spanOfLine(e.line), message: `${dns ? 'looks up' : 'sends it to'} ${short(dns ? e.target.slice(4) : e.target)}${encodings.length ? ` (${encodings.join(', ')})` : ''}` });
-        push('load-exfiltration', e.line, `When ${when}, this module sends ${list(sources)} ${dns ? 'out in DNS queries to' : 'to'} ${short(hostOf(e.target))}${encodings.length ? `, hidden by ${encodings[0]}` : ''}`, flow);
+        push('load-exfiltration', e.line, `When ${when}, this module sends ${list(sources)} ${dns ? 'out in DNS queries to' : 'to'} ${short(hostOf(e.target))}${encodings.length ? `, hidden by ${encodings[0]}` : ''}`, flow, hostOf(e.target));
         break;
       }
       case 'eval': {
@@ -96,9 +97,14 @@ function hostOf(target: string): string {
   return m ? m[1] : target;
 }
 
+/** Environment variables as one group, other sources by name: "os.hostname(), ~/.ssh/id_rsa and
+ *  11 environment variables (DATABASE_URL, JWT_SECRET, …)". */
 function list(xs: string[]): string {
-  const shown = xs.slice(0, 3);
-  return shown.join(', ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
+  const env = xs.filter((x) => x.startsWith('process.env.')).map((x) => x.slice(12));
+  const parts = xs.filter((x) => !x.startsWith('process.env.'));
+  if (env.length === 1) parts.push(`process.env.${env[0]}`);
+  else if (env.length > 1) parts.push(`${env.length} environment variables (${env.slice(0, 3).join(', ')}${env.length > 3 ? ', …' : ''})`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0] ?? '';
 }
 
 function short(s: string): string {

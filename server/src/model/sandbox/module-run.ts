@@ -44,12 +44,17 @@ export function loadProgram(fileName: string, text: string): string {
       compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, jsx: ts.JsxEmit.React, removeComments: false },
     }).outputText;
   }
+  // Expression-bodied arrows only: the instrumenter notes lines per statement, and a statement
+  // in these stand-ins would make the caller's effects look as if they happened on line 1.
   const prefix =
-    `;(function () { var o = require('os'), ui = o.userInfo, hd = o.homedir; ` +
-    `o.userInfo = function () { var u = ui(); u.username = ${JSON.stringify(CANARY_USER)}; u.homedir = ${JSON.stringify(CANARY_HOME)}; return u; }; ` +
-    `o.homedir = function () { hd(); return ${JSON.stringify(CANARY_HOME)}; }; ` +
+    `;(function () { var o = require('os'), ui = o.userInfo, hd = o.homedir, H = ${JSON.stringify(CANARY_HOME)}; ` +
+    `o.userInfo = () => Object.assign(ui(), { username: ${JSON.stringify(CANARY_USER)}, homedir: H }); ` +
+    `o.homedir = () => (hd(), H); ` +
     // Secret files answer a canary naming them, whatever their extension.
-    `var f = require('fs'), S = ${SENSITIVE_FILE.toString()}; ['readFileSync', 'readFile'].forEach(function (n) { var r = f[n]; f[n] = function (p) { var v = r.apply(f, arguments); if (!S.test(String(p))) return v; var c = 'orbit-file:' + String(p); if (n === 'readFileSync') return c; var cb = arguments[arguments.length - 1]; if (typeof cb === 'function') setTimeout(function () { cb(null, c); }, 0); }; }); ` +
-    `var fp = f.promises, rp = fp.readFile; fp.readFile = function (p) { var v = rp.apply(fp, arguments); return S.test(String(p)) ? Promise.resolve('orbit-file:' + String(p)) : v; }; })();`;
+    `var f = require('fs'), S = ${SENSITIVE_FILE.toString()}, C = (p) => 'orbit-file:' + String(p); ` +
+    `var r1 = f.readFileSync, r2 = f.readFile, fp = f.promises, r3 = fp.readFile; ` +
+    `f.readFileSync = (...a) => (S.test(String(a[0])) ? (r1.apply(f, a), C(a[0])) : r1.apply(f, a)); ` +
+    `f.readFile = (...a) => (S.test(String(a[0])) && typeof a[a.length - 1] === 'function' ? (r2.apply(f, a.slice(0, -1)), void setTimeout(() => a[a.length - 1](null, C(a[0])), 0)) : r2.apply(f, a)); ` +
+    `fp.readFile = (...a) => (S.test(String(a[0])) ? (r3.apply(fp, a), Promise.resolve(C(a[0]))) : r3.apply(fp, a)); })();`;
   return `${prefix}${code}\n;module.exports = undefined;`;
 }

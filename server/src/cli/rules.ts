@@ -15,7 +15,7 @@ export function ruleCatalogue(registered: readonly RuleMeta[], findings: readonl
   return [...byId.values()];
 }
 
-/** Every rule in core's registry, and the sandbox's rules when `sandbox` is set. */
+/** Every rule in core's registry, and the sandbox's and package checks' rules when `sandbox` is set. */
 export function registeredRules(options: { sandbox: boolean } = { sandbox: false }): RuleMeta[] {
-  return options.sandbox ? [...allRules(), ...sandboxRules(), ...supplyRules()] : [...allRules(), ...supplyRules().filter((r) => r.id === 'install-script')];
+  return options.sandbox ? [...allRules(), ...sandboxRules(), ...supplyRules()] : allRules();
 }

@@ -24,9 +24,17 @@ export interface Tracker {
 }
 
 /** Builds the tracker for one file and one kind of source. */
+/** Scopes and definitions of a file, shared by every rule that tracks values in it. */
+const prepared = new WeakMap<ts.SourceFile, { keyOf: (id: ts.Identifier) => string; defs: Definitions }>();
+
 export function track(sf: ts.SourceFile, isSource: SourceTest): Tracker {
-  const keyOf = scopes(sf);
-  const defs = definitions(sf, keyOf);
+  let p = prepared.get(sf);
+  if (!p) {
+    const keyOf = scopes(sf);
+    p = { keyOf, defs: definitions(sf, keyOf) };
+    prepared.set(sf, p);
+  }
+  const { keyOf, defs } = p;
   const tainted = new Map<string, Origin>();
   const tracker: Tracker = {
     originOf: (node) => originOf(node, 0),
@@ -159,19 +167,33 @@ function scopes(sf: ts.SourceFile): (id: ts.Identifier) => string {
     else if (ts.isFunctionExpression(n) && n.name) declare(n, n.name);
     else if (ts.isCatchClause(n) && n.variableDeclaration) declare(scopeOf(n), n.variableDeclaration.name);
   });
-  const cache = new Map<ts.Identifier, string>();
-  return (id) => {
-    const hit = cache.get(id);
-    if (hit) return hit;
-    let key = `global:${id.text}`;
-    for (let p: ts.Node | undefined = id.parent; p; p = p.parent) {
-      if ((ts.isFunctionLike(p) || ts.isSourceFile(p)) && declared.get(p)?.has(id.text)) {
-        key = `${p.pos}:${p.end}:${id.text}`;
+  // The nearest enclosing scope of every node, memoised along the way: a deep expression would
+  // otherwise be walked once per identifier in it.
+  const nearest = new Map<ts.Node, ts.Node>();
+  const enclosing = (n: ts.Node): ts.Node => {
+    const path: ts.Node[] = [];
+    let p: ts.Node | undefined = n.parent;
+    let found: ts.Node = sf;
+    for (; p; p = p.parent) {
+      const known = nearest.get(p);
+      if (known) {
+        found = known;
         break;
       }
+      if (ts.isFunctionLike(p) || ts.isSourceFile(p)) {
+        found = p;
+        break;
+      }
+      path.push(p);
     }
-    cache.set(id, key);
-    return key;
+    for (const q of path) nearest.set(q, found);
+    return found;
+  };
+  return (id) => {
+    for (let scope: ts.Node | undefined = enclosing(id); scope; scope = ts.isSourceFile(scope) ? undefined : enclosing(scope)) {
+      if (declared.get(scope)?.has(id.text)) return `${scope.pos}:${scope.end}:${id.text}`;
+    }
+    return `global:${id.text}`;
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFromId } from '../core/types';
+import { templateKind } from '../core/templates/raw-output';
 import { orbitVersion } from '../config/version';
 import { analyzeSnapshot, type DocumentReport, type DocumentSnapshot } from '../engine/analyze';
 import { createPool, type AnalysisPool } from '../engine/pool';
@@ -56,8 +57,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const scheduled = new Map<string, number>();
 
   const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
-  // package.json is checked on its own terms, whatever language id the editor sends for it.
-  const analysable = (doc: TextDocument): boolean => languageFromId(doc.languageId) !== undefined && !isManifest(doc.uri);
+  // View templates are analysed by file name whatever language id the editor gives them;
+  // package.json is checked on its own terms (install scripts), whatever language id it comes with.
+  const analysable = (doc: TextDocument): boolean => (languageFromId(doc.languageId) !== undefined || templateKind(doc.uri) !== undefined) && !isManifest(doc.uri);
 
   connection.onInitialize((params): InitializeResult => {
     session = createSession(connection, params, documents, options);

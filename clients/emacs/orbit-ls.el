@@ -48,7 +48,12 @@ Nil sends an empty object, and the server uses its defaults."
     (js-jsx-mode :language-id "javascriptreact")
     (typescript-mode :language-id "typescript")
     (typescript-ts-mode :language-id "typescript")
-    (tsx-ts-mode :language-id "typescriptreact"))
+    (tsx-ts-mode :language-id "typescriptreact")
+    ;; package.json: orbit-ls checks its install scripts and ignores other JSON files.
+    ;; Emacs 28 opens .json in js-mode, which is served above.
+    (js-json-mode :language-id "json")
+    (json-mode :language-id "json")
+    (json-ts-mode :language-id "json"))
   "Major modes orbit-ls serves under eglot, with the LSP language id of each.")
 
 ;; Eglot calls this when a server starts, so changes to `orbit-ls-command' and
@@ -75,7 +80,7 @@ Nil sends an empty object, and the server uses its defaults."
   (lsp-register-client
    (make-lsp-client
     :new-connection (lsp-stdio-connection (lambda () orbit-ls-command))
-    :activation-fn (lsp-activate-on "javascript" "typescript" "javascriptreact" "typescriptreact")
+    :activation-fn (lsp-activate-on "javascript" "typescript" "javascriptreact" "typescriptreact" "json")
     ;; An add-on runs beside the main JavaScript/TypeScript server instead of replacing it.
     :add-on? t
     :priority -1

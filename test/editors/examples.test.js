@@ -52,13 +52,15 @@ test('the fixed example has no findings and passes the check', () => {
 test('with --sandbox the vulnerable example shows its magic token and its hidden beacon, the fixed one nothing', () => {
   const vulnerable = check('examples/vulnerable-express', '--sandbox');
   const auth = vulnerable.report.findings.filter((f) => f.file === 'examples/vulnerable-express/middleware/auth.js');
-  assert.deepEqual(auth.map((f) => f.ruleId).sort(), ['hidden-trigger', 'magic-auth-bypass']);
+  assert.deepEqual(auth.map((f) => f.ruleId).sort(), ['exfiltration', 'hidden-trigger', 'magic-auth-bypass']);
   const bypass = auth.find((f) => f.ruleId === 'magic-auth-bypass');
   assert.match(bypass.message, /mnt-7f3a9c21.*\(CWE-798\)$/);
   const beacon = auth.find((f) => f.ruleId === 'hidden-trigger');
   assert.match(beacon.message, /metrics-cdn\.io.*svc_backup.*\(CWE-506\)$/);
   const withoutSandbox = check('examples/vulnerable-express');
-  assert.equal(withoutSandbox.report.findings.filter((f) => f.file.endsWith('middleware/auth.js')).length, 0, 'only running the code shows these');
+  // Statically, the whole environment reaching the request is visible; the user name that
+  // triggers it and the magic token only show when the code runs.
+  assert.deepEqual(withoutSandbox.report.findings.filter((f) => f.file.endsWith('middleware/auth.js')).map((f) => f.ruleId), ['exfiltration']);
 
   const fixed = check('examples/fixed-express', '--sandbox');
   assert.deepEqual(fixed.report.findings.map((f) => `${f.file}:${f.start.line} ${f.message}`), []);

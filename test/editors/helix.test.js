@@ -213,10 +213,17 @@ test('Helix languages.toml runs orbit-ls beside typescript-language-server for j
     assert.equal(servers[0], 'typescript-language-server', `${name} lost typescript-language-server`);
   }
   // Every server named is either Helix's built-in TypeScript server or defined in this file.
-  const defined = new Set(['typescript-language-server', ...Object.keys(config['language-server'] ?? {})]);
+  const defined = new Set(['typescript-language-server', 'vscode-json-language-server', ...Object.keys(config['language-server'] ?? {})]);
   for (const l of languages) {
     for (const s of l['language-servers'] ?? []) assert.ok(defined.has(s), `${l.name} names unknown server ${s}`);
   }
+});
+
+test('Helix languages.toml runs orbit-ls for JSON beside Helix\'s JSON server, for package.json', () => {
+  const config = parseToml(fs.readFileSync(FILE, 'utf8'));
+  const json = (config.language ?? []).filter((l) => l.name === 'json');
+  assert.equal(json.length, 1);
+  assert.deepEqual(json[0]['language-servers'], ['vscode-json-language-server', 'orbit-ls']);
 });
 
 test('the settings example commented in languages.toml is valid TOML naming real settings', () => {

@@ -8,7 +8,8 @@ local cmd = vim.g.orbit_ls_cmd or { 'orbit-ls', '--stdio' }
 
 return {
   cmd = cmd,
-  filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'ejs', 'pug', 'handlebars' },
+  -- json: orbit-ls checks package.json install scripts and ignores every other JSON file.
+  filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'ejs', 'pug', 'handlebars', 'json' },
   root_markers = { 'package.json', 'tsconfig.json', 'jsconfig.json', '.git' },
   -- Answers workspace/configuration for section "orbit". An empty Lua table would be sent as a
   -- JSON array, so the empty default is an explicit dictionary.

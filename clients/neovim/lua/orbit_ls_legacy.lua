@@ -6,7 +6,8 @@ local M = {}
 -- Everything a user may override through setup(); all defaults live here.
 M.defaults = {
   cmd = { 'orbit-ls', '--stdio' },
-  filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'ejs', 'pug', 'handlebars' },
+  -- json: orbit-ls checks package.json install scripts and ignores every other JSON file.
+  filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'ejs', 'pug', 'handlebars', 'json' },
   root_markers = { 'package.json', 'tsconfig.json', 'jsconfig.json', '.git' },
   -- Answers workspace/configuration for section "orbit" (see docs/configuration.md). An empty
   -- Lua table would be sent as a JSON array, so the empty default is an explicit dictionary.

@@ -22,6 +22,7 @@ import { loadSettings } from './settings';
 import { collectFiles } from './walk';
 import { inShard, parseShard, verifyFiles, type VerifyDocument } from './verify';
 import { languageFromFileName } from '../core/types';
+import { checkPackagesInto, formatPackageSummary, installedPackages, packageDirs, progressBar, type PackageSummary } from './packages';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'never'];
@@ -38,6 +39,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
       verify: { type: 'boolean', default: false },
       jobs: { type: 'string' },
       shard: { type: 'string' },
+      dependencies: { type: 'boolean', default: false },
     },
   });
   const format = values.format as (typeof FORMATS)[number];
@@ -52,6 +54,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
 
   const { settings, problems } = await loadSettings(values.config);
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
+  if (values.dependencies === true) return runDependencies(positionals[0] ?? '.', { settings, format, failOn }, io, signal);
   const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
   const { missing } = collected;
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
@@ -60,12 +63,13 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
 
   const sandbox = values.sandbox === true;
   const verify = values.verify === true ? { jobs, shard } : undefined;
-  const report = await analyze(files, { settings, sandbox, verify }, io, signal);
+  const packages = await packageDirs(positionals);
+  const report = await analyze(files, { settings, sandbox, verify, packages }, io, signal);
   if (signal.aborted) {
     io.err('orbit-ls: interrupted; no report written\n');
     return 130;
   }
-  const rules = ruleCatalogue(registeredRules({ sandbox }), report.findings.map((f) => f.finding));
+  const rules = ruleCatalogue(registeredRules({ sandbox: sandbox || packages.length > 0 }), report.findings.map((f) => f.finding));
   io.out(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report, rules) : formatText(report, { color: io.color }));
   const code = exitCodeFor(report, failOn);
   const v = report.verification;
@@ -78,9 +82,11 @@ interface CheckOptions {
   sandbox: boolean;
   /** Verify every function with the model too. */
   verify?: { jobs: number; shard?: { index: number; count: number } };
+  /** Package directories among the paths: their install scripts (and, with the sandbox, load runs) are checked too. */
+  packages?: string[];
 }
 
-async function analyze(files: string[], { settings, sandbox, verify }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+async function analyze(files: string[], { settings, sandbox, verify, packages = [] }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
   const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0 };
   const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });
@@ -99,6 +105,7 @@ async function analyze(files: string[], { settings, sandbox, verify }: CheckOpti
         progress.tick();
       },
     });
+    if (packages.length > 0) await checkPackagesInto(report, packages, { pool, settings, sandbox, staticRules: false, signal });
     progress.clear();
     if (verify && !signal.aborted) {
       const byPath = new Map(analysed.map((a) => [a.path, a]));
@@ -186,4 +193,32 @@ function progressLine(io: CliIO, total: number): { tick(): void; clear(): void }
       if (shown) io.err('\r\u001b[K');
     },
   };
+}
+
+/** `check --dependencies [project]`: every package installed under the project's node_modules,
+ *  each checked at install and load (sandbox runs included), with a progress bar and a summary. */
+async function runDependencies(project: string, { settings, format, failOn }: { settings: Settings; format: (typeof FORMATS)[number]; failOn: FailOn }, io: CliIO, signal: AbortSignal): Promise<number> {
+  const dirs = await installedPackages(project);
+  if (dirs.length === 0) throw new UsageError(`no installed packages under ${path.join(project, 'node_modules')}; run npm install first`);
+  const started = performance.now();
+  const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0 };
+  const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });
+  const bar = progressBar(io, dirs.length);
+  let summaries: PackageSummary[] = [];
+  try {
+    summaries = await checkPackagesInto(report, dirs, { pool, settings, sandbox: true, staticRules: true, signal, onPackage: () => bar.tick() });
+  } finally {
+    bar.clear();
+    await pool.close();
+  }
+  if (signal.aborted) {
+    io.err('orbit-ls: interrupted; no report written\n');
+    return 130;
+  }
+  report.filesChecked = summaries.length;
+  report.elapsedMs = performance.now() - started;
+  const rules = ruleCatalogue(registeredRules({ sandbox: true }), report.findings.map((f) => f.finding));
+  if (format === 'text') io.out(formatText(report, { color: io.color }) + formatPackageSummary(summaries, report.elapsedMs));
+  else io.out(format === 'json' ? formatJson(report) : formatSarif(report, rules));
+  return exitCodeFor(report, failOn);
 }

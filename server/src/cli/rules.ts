@@ -2,6 +2,7 @@
 // the sandbox pass's rules when it ran), and any rule seen in findings that no registry describes.
 import { sandboxRules } from '../core/backdoor/rules';
 import { allRules } from '../core/security/registry';
+import { supplyRules } from '../core/supply/rules';
 import type { RuleMeta } from '../core/security/rule';
 import type { Finding } from '../core/types';
 
@@ -14,7 +15,7 @@ export function ruleCatalogue(registered: readonly RuleMeta[], findings: readonl
   return [...byId.values()];
 }
 
-/** Every rule in core's registry, and the sandbox's rules when `sandbox` is set. */
+/** Every rule in core's registry, and the sandbox's and package checks' rules when `sandbox` is set. */
 export function registeredRules(options: { sandbox: boolean } = { sandbox: false }): RuleMeta[] {
-  return options.sandbox ? [...allRules(), ...sandboxRules()] : allRules();
+  return options.sandbox ? [...allRules(), ...sandboxRules(), ...supplyRules()] : allRules();
 }

@@ -27,7 +27,8 @@ export async function collectFiles(paths: readonly string[], signal: AbortSignal
     const full = path.resolve(given);
     const info = await stat(full).catch(() => undefined);
     if (!info) missing.push(given);
-    else if (info.isDirectory()) await walk(full, await enclosingScopes(full), files, signal);
+    // A package named under node_modules/ is checked as published: the project's ignores do not apply.
+    else if (info.isDirectory()) await walk(full, full.split(path.sep).includes('node_modules') ? [] : await enclosingScopes(full), files, signal);
     else if (isSource(full)) files.add(full);
   }
   return { files: [...files].sort(), missing };

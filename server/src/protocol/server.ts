@@ -30,6 +30,7 @@ import { verificationHover, withVerification } from './verify';
 import type { VerifyService } from '../engine/verify/service';
 import type { SandboxService } from '../engine/sandbox/service';
 import { createServerSandbox, withSandbox } from './sandbox';
+import { isManifest, manifestReport } from '../engine/supply/manifest';
 
 export interface ServerOptions {
   /** Worker module for the pool; tests substitute one that crashes or hangs. */
@@ -56,8 +57,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const scheduled = new Map<string, number>();
 
   const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
-  // View templates are analysed by file name whatever language id the editor gives them.
-  const analysable = (doc: TextDocument): boolean => languageFromId(doc.languageId) !== undefined || templateKind(doc.uri) !== undefined;
+  // View templates are analysed by file name whatever language id the editor gives them;
+  // package.json is checked on its own terms (install scripts), whatever language id it comes with.
+  const analysable = (doc: TextDocument): boolean => (languageFromId(doc.languageId) !== undefined || templateKind(doc.uri) !== undefined) && !isManifest(doc.uri);
 
   connection.onInitialize((params): InitializeResult => {
     session = createSession(connection, params, documents, options);
@@ -72,12 +74,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   documents.onDidOpen(({ document }) => {
+    if (session && isManifest(document.uri)) return void publishManifest(session, document);
     if (!session || !analysable(document)) return;
     scheduled.set(document.uri, document.version);
     session.scheduler.open(snapshot(document));
   });
 
   documents.onDidChangeContent(({ document }) => {
+    if (session && isManifest(document.uri)) return void publishManifest(session, document);
     // TextDocuments also reports the open as a change; that version is already scheduled.
     if (!session || !analysable(document) || scheduled.get(document.uri) === document.version) return;
     scheduled.set(document.uri, document.version);
@@ -128,6 +132,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.languages.diagnostics.on(async (params, token) => {
     const doc = documents.get(params.textDocument.uri);
+    if (session && doc && isManifest(doc.uri)) return { kind: 'full', items: await manifestDiagnostics(session, doc) };
     const items = session && doc && analysable(doc) ? await pullDiagnostics(session, documents, doc, toSignal(token)) : [];
     return { kind: 'full', items };
   });
@@ -213,6 +218,17 @@ function recoverData(session: Session, doc: TextDocument | undefined, d: { code?
   const items = toDiagnostics(withSandbox(report, session.sandbox), doc, { relatedInformation: false });
   const match = items.find((item) => item.code === d.code && item.range.start.line === d.range.start.line && item.range.start.character === d.range.start.character);
   return match && isFindingData(match.data) ? match.data : undefined;
+}
+
+/** The install-script findings of an open package.json. */
+async function manifestDiagnostics(session: Session, doc: TextDocument): Promise<Diagnostic[]> {
+  const settings = await session.config.settingsFor(doc.uri);
+  return toDiagnostics(manifestReport({ uri: doc.uri, version: doc.version, text: doc.getText() }, settings), doc, { relatedInformation: session.features.relatedInformation });
+}
+
+async function publishManifest(session: Session, doc: TextDocument): Promise<void> {
+  const diagnostics = await manifestDiagnostics(session, doc);
+  session.client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
 function toSignal(token: CancellationToken): AbortSignal {

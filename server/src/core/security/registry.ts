@@ -17,6 +17,7 @@ import { ssrf } from './rules/ssrf';
 import { prototypePollution } from './rules/prototype-pollution';
 import { regexInjection } from './rules/regex-injection';
 import { POLICY_RULES } from './rules/policy';
+import { SUPPLY_CHAIN_RULES } from './rules/supply';
 
 /** Taint rules first (they share the engine's facts), then the policy rules. */
 const TAINT_RULES: readonly Rule[] = [
@@ -33,7 +34,7 @@ const TAINT_RULES: readonly Rule[] = [
   regexInjection,
 ];
 
-const RULES: readonly Rule[] = [...TAINT_RULES, ...POLICY_RULES];
+const RULES: readonly Rule[] = [...TAINT_RULES, ...POLICY_RULES, ...SUPPLY_CHAIN_RULES];
 
 /** Metadata of every rule, for SARIF rule entries, diagnostic code descriptions and the settings schema. */
 export function allRules(): RuleMeta[] {

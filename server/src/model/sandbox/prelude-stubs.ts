@@ -111,7 +111,7 @@ function fileText(p) { p = str(p); return /\.json$/.test(p) ? '{"name":"orbit","
 var REMOTE = 'orbit-remote-content';
 function hostOf(o) { if (typeof o === 'string' || o instanceof URL) return str(o); if (o && typeof o === 'object') { return (o.protocol || 'http:') + '//' + (o.hostname || o.host || 'localhost') + (o.port ? ':' + o.port : '') + (o.path || '/'); } return str(o); }
 function socketObj(target) { var s = new EventEmitter(); s.write = function (d) { effect('network', target, [d]); return true; }; s.end = function (d) { if (d !== undefined) effect('network', target, [d]); }; s.destroy = s.setEncoding = s.setTimeout = s.setKeepAlive = s.unref = function () { return s; }; s.pipe = function (d) { return d; }; return s; }
-function responseObj() { var r = new EventEmitter(); r.statusCode = 200; r.headers = {}; r.setEncoding = function () {}; r.pipe = function (d) { return d; }; later(function () { r.emit('data', REMOTE); r.emit('end'); }, []); return r; }
+function responseObj() { var r = new EventEmitter(); r.statusCode = 200; r.headers = {}; r.setEncoding = function () {}; r.pipe = function (d) { return d; }; /* A tick after the response callback, so the listeners it attaches hear the body. */ addTimer(function () { r.emit('data', REMOTE); r.emit('end'); }, 1, [], false); return r; }
 function fetchResponse(url) {
   return { ok: true, status: 200, statusText: 'OK', url: url, headers: { get: function () { return null; } },
     text: function () { return _Promise.resolve(REMOTE); }, json: function () { return _Promise.resolve({ data: REMOTE }); },

@@ -17,6 +17,7 @@ import { exitCodeFor, type CheckReport, type FailOn } from './report';
 import { registeredRules, ruleCatalogue } from './rules';
 import { loadSettings } from './settings';
 import { collectFiles } from './walk';
+import { SOURCE_EXTENSIONS } from '../core/types';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'hint', 'never'];
@@ -41,7 +42,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
   const { files, missing } = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
-  if (files.length === 0) io.err('orbit-ls: no .js, .jsx, .ts or .tsx files found (node_modules and .gitignore\'d paths are skipped)\n');
+  if (files.length === 0) io.err(`orbit-ls: no ${SOURCE_EXTENSIONS.join(' ')} files found (node_modules and .gitignore'd paths are skipped)\n`);
 
   const sandbox = values.sandbox === true;
   const report = await analyze(files, { settings, sandbox }, io, signal);

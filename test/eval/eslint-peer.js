@@ -235,8 +235,13 @@ async function main() {
   const { allRules } = require('../../server/dist/core/security/registry.js');
   const cweOf = new Map(allRules().map((m) => [m.id, m.cwe[0]]));
   const expected = labels(cweOf);
-  const orbit = measure('orbit', FIXTURES);
-  const eslint = measure('eslint', FIXTURES);
+  // Both tools read a copy outside any fixtures/ or test/ folder: orbit-ls, like any user's
+  // setup, treats files there as test data and keeps hardcoded-secret quiet in them.
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-peer-')), 'corpus');
+  fs.cpSync(FIXTURES, copy, { recursive: true });
+  const orbit = measure('orbit', copy);
+  const eslint = measure('eslint', copy);
+  fs.rmSync(path.dirname(copy), { recursive: true, force: true });
   const orbitFlags = new Set(orbit.findings.filter((f) => cweOf.has(f.ruleId)).map((f) => `${f.file}:${f.line}:${cweOf.get(f.ruleId)}`));
   const eslintFlags = new Set(eslint.findings.filter((f) => ESLINT_CWE[f.ruleId]).map((f) => `${f.file}:${f.line}:${ESLINT_CWE[f.ruleId]}`));
   const shared = [...new Set(Object.values(ESLINT_CWE))].filter((c) => [...cweOf.values()].includes(c)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));

@@ -66,6 +66,29 @@ test('on save a backdoored handler gets a hidden-trigger diagnostic (CWE-506) be
   assert.ok(merged.diagnostics.some((d) => d.code === 'command-injection'), 'static findings stay');
 });
 
+test('a poisoned function does not hide a backdoor; a runaway one gets a sandbox-incomplete diagnostic', async () => {
+  const u = uri('hostile');
+  const text = `export function poison() {
+  (Object.prototype as any).toJSON = function () { for (;;) {} };
+  return { a: 1 };
+}
+export function spin(x: string) {
+  for (;;) { x = String(x).split('').reverse().join(''); }
+}
+${BACKDOORED}`;
+  await s.open(u, text, { languageId: 'typescript' });
+  await s.diagnostics(u, 1, 20_000);
+  await save(u);
+  await passLogged(u, 1);
+  const last = lastPublished(u);
+  assert.ok(last.diagnostics.some((d) => d.code === 'hidden-trigger'), JSON.stringify(last.diagnostics));
+  const incomplete = last.diagnostics.filter((d) => d.code === 'sandbox-incomplete');
+  assert.equal(incomplete.length, 1, JSON.stringify(incomplete));
+  assert.equal(incomplete[0].severity, 3, 'information');
+  assert.equal(incomplete[0].range.start.line, positionOf(text, 'export function spin').line);
+  assert.match(incomplete[0].message, /spin ran into the sandbox's time limit/);
+});
+
 test('a benign look-alike gets no sandbox diagnostics', async () => {
   const u = uri('login-bcrypt');
   await s.open(u, BENIGN, { languageId: 'typescript' });

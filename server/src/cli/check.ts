@@ -106,7 +106,7 @@ function addReport(report: CheckReport, file: string, doc: DocumentReport, text:
       fixes: (finding.fixes ?? []).map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => ({ region: locate(e.span), newText: e.newText })) })),
     });
   }
-  for (const n of doc.notices) report.notices.push({ file, message: n.message });
+  for (const n of doc.notices) report.notices.push({ file, message: n.message, ...(n.code ? { code: n.code } : {}) });
 }
 
 /** Imported files named by flow steps, read once each and located like the checked file. */

@@ -16,6 +16,8 @@ export interface CheckedFinding {
 export interface CheckNotice {
   file: string;
   message: string;
+  /** 'sandbox-incomplete' for a file whose sandbox pass could not complete. */
+  code?: string;
 }
 
 export interface CheckReport {
@@ -34,6 +36,11 @@ export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, i
 export function exitCodeFor(report: CheckReport, failOn: FailOn): 0 | 1 {
   if (failOn === 'never') return 0;
   return report.findings.some((f) => SEVERITY_RANK[f.finding.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}
+
+/** Files with at least one 'sandbox-incomplete' notice: their sandbox pass could not complete. */
+export function sandboxIncompleteFiles(report: CheckReport): number {
+  return new Set(report.notices.filter((n) => n.code === 'sandbox-incomplete').map((n) => n.file)).size;
 }
 
 export function countBySeverity(report: CheckReport): Record<Severity, number> {

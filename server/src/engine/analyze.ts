@@ -19,6 +19,8 @@ export interface DocumentSnapshot {
 export interface Notice {
   message: string;
   span?: Span;
+  /** The diagnostic code shown for it; 'analysis-incomplete' when unset. */
+  code?: 'sandbox-incomplete';
 }
 
 /** What the user sees for one version of one document. */

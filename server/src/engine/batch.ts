@@ -6,7 +6,7 @@ import { languageFromFileName } from '../core/types';
 import type { Settings } from '../config/schema';
 import { analyzeSnapshot, type DocumentReport } from './analyze';
 import type { AnalysisPool } from './pool';
-import { sandboxPass, withSandboxReport } from './sandbox/pass';
+import { failedSandboxReport, sandboxPass, withSandboxReport } from './sandbox/pass';
 
 export interface FileReport {
   path: string;
@@ -71,7 +71,7 @@ async function analyzeOne(path: string, options: BatchOptions): Promise<void> {
     case 'done':
       return options.onFile({ path, report: withSandboxReport(report, outcome.report) }, text);
     case 'failed':
-      return options.onFile({ path, report: { ...report, notices: [...report.notices, { message: outcome.message }] } }, text);
+      return options.onFile({ path, report: withSandboxReport(report, failedSandboxReport(doc, outcome.message)) }, text);
     case 'skipped':
       return options.onFile({ path, report }, text);
   }

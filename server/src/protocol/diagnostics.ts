@@ -32,7 +32,7 @@ export function toDiagnostics(report: DocumentReport, doc: TextDocument, options
       range: n.span ? toRange(doc, n.span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Information,
       source: SOURCE,
-      code: INCOMPLETE_CODE,
+      code: n.code ?? INCOMPLETE_CODE,
       message: n.message,
     }),
   );

@@ -57,7 +57,7 @@ export function regenerationActions(params: CodeActionParams, doc: TextDocument 
   const base = { fileName: doc.uri, text, language };
   const requests: { span: Span; finding?: RegenerateArgs['finding']; diagnostics?: CodeAction['diagnostics'] }[] = [];
   for (const d of params.context.diagnostics) {
-    if (d.source !== SOURCE || typeof d.code !== 'string' || d.code === 'analysis-incomplete') continue;
+    if (d.source !== SOURCE || typeof d.code !== 'string' || d.code === 'analysis-incomplete' || d.code === 'sandbox-incomplete') continue;
     requests.push({ span: { start: doc.offsetAt(d.range.start), end: doc.offsetAt(d.range.end) }, finding: { ruleId: d.code, message: typeof d.message === 'string' ? d.message : d.message.value }, diagnostics: [d] });
   }
   const selection = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };

@@ -88,3 +88,24 @@ test('orbit.rules applies to sandbox rules and ignore comments silence them, as 
   assert.equal(code, 0);
   assert.deepEqual(JSON.parse(out).findings, []);
 });
+
+test('check --sandbox counts files whose sandbox pass could not complete, and a poisoned function hides nothing', async () => {
+  const hostile = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-check-sandbox-'));
+  const backdoor = fs.readFileSync(path.join(dir, 'src', 'login.ts'), 'utf8');
+  fs.writeFileSync(path.join(hostile, 'login.ts'), `export function poison() {
+  (Object.prototype as any).toJSON = function () { for (;;) {} };
+  Object.defineProperty(Array.prototype, 'toJSON', { value: function () { return [this, this, this]; } });
+  return [{ a: 1 }];
+}
+export function spin(x: string) {
+  for (;;) { x = String(x).split('').reverse().join(''); }
+}
+${backdoor}`);
+  const doc = JSON.parse((await check(hostile, ['--sandbox', '--config', config, '--format', 'json', '.'])).out);
+  assert.deepEqual(doc.findings.map((f) => f.ruleId), ['hidden-trigger']);
+  assert.equal(doc.summary.sandboxIncomplete, 1);
+  assert.deepEqual(doc.notices.map((n) => [n.file, n.code]), [['login.ts', 'sandbox-incomplete']]);
+  assert.match(doc.notices[0].message, /spin ran into the sandbox's time limit/);
+  const { out } = await check(hostile, ['--sandbox', '--config', config, '.']);
+  assert.match(out, /1 finding \(1 error\) in 1 file; 1 file checked in [\d.]+ s; sandbox pass incomplete in 1 file\n$/);
+});

@@ -1,5 +1,5 @@
 // The editor's sandbox service with a stub pool: a time-out or a crash of the pass becomes a log
-// line and nothing is published, a result for a version the editor no longer has is dropped,
+// line and a sandbox-incomplete notice for that version, a result for a version the editor no longer has is dropped,
 // an edit aborts the running pass, and rule levels apply to sandbox findings.
 'use strict';
 const test = require('node:test');
@@ -44,12 +44,15 @@ test('a finished pass is kept for its version and published; the task gets the s
   assert.equal(service.latest(URI), undefined, 'a later version does not see it');
 });
 
-test('a time-out or a crash becomes one log line; nothing is published and nothing throws', async () => {
+test('a time-out or a crash becomes one log line and a sandbox-incomplete notice; nothing throws', async () => {
   for (const failure of [{ kind: 'failed', reason: 'timeout', message: 'analysis took longer than 30000 ms' }, { kind: 'failed', reason: 'error', message: 'worker exited' }]) {
     const { service, state } = harness(async () => failure);
     const outcome = await service.runNow(URI, new AbortController().signal);
     assert.equal(outcome.kind, 'failed');
-    assert.deepEqual(state.published, []);
+    // The user is told this version was not fully checked, instead of seeing no findings.
+    assert.deepEqual(state.published, [{ uri: URI, version: 1 }]);
+    assert.deepEqual(service.latest(URI).findings, []);
+    assert.deepEqual(service.latest(URI).notices.map((n) => n.code), ['sandbox-incomplete']);
     assert.equal(state.logs.length, 1);
     assert.match(state.logs[0], failure.reason === 'timeout' ? /sandbox pass failed: it took longer than \d+ ms and was stopped; lower orbit\.sandbox\.budgetMs/ : /sandbox pass failed: worker exited/);
   }

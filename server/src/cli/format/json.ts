@@ -1,12 +1,12 @@
 // Machine-readable `check` output: a stable JSON document (schemaVersion 1) with 1-based positions.
 import { orbitVersion } from '../../config/version';
-import { countBySeverity, type CheckReport } from '../report';
+import { countBySeverity, sandboxIncompleteFiles, type CheckReport } from '../report';
 
 export function formatJson(report: CheckReport): string {
   const doc = {
     schemaVersion: 1,
     tool: { name: 'orbit-ls', version: orbitVersion() },
-    summary: { filesChecked: report.filesChecked, findings: report.findings.length, bySeverity: countBySeverity(report), elapsedMs: Math.round(report.elapsedMs) },
+    summary: { filesChecked: report.filesChecked, findings: report.findings.length, bySeverity: countBySeverity(report), sandboxIncomplete: sandboxIncompleteFiles(report), elapsedMs: Math.round(report.elapsedMs) },
     findings: report.findings.map((f) => ({
       file: f.file,
       ruleId: f.finding.ruleId,

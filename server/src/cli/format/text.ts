@@ -1,6 +1,6 @@
 // Readable `check` output: findings grouped by file, one line each, colour only on a terminal.
 import type { Severity } from '../../core/types';
-import { countBySeverity, type CheckReport, type CheckedFinding } from '../report';
+import { countBySeverity, sandboxIncompleteFiles, type CheckReport, type CheckedFinding } from '../report';
 
 export interface TextOptions {
   color: boolean;
@@ -40,7 +40,10 @@ export function formatText(report: CheckReport, options: TextOptions): string {
 function summary(report: CheckReport, paint: (style: keyof typeof COLORS, text: string) => string): string {
   const counts = countBySeverity(report);
   const seconds = (report.elapsedMs / 1000).toFixed(1);
-  const checked = `${report.filesChecked} file${report.filesChecked === 1 ? '' : 's'} checked in ${seconds} s`;
+  const incomplete = sandboxIncompleteFiles(report);
+  // A file whose sandbox pass did not complete is counted, so "No findings" never hides it.
+  const sandboxNote = incomplete > 0 ? `; sandbox pass incomplete in ${incomplete} file${incomplete === 1 ? '' : 's'}` : '';
+  const checked = `${report.filesChecked} file${report.filesChecked === 1 ? '' : 's'} checked in ${seconds} s${sandboxNote}`;
   if (report.findings.length === 0) return `${paint('bold', 'No findings.')} ${checked}`;
   const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => paint(s, `${counts[s]} ${s}${counts[s] > 1 && s !== 'information' ? 's' : ''}`));
   const files = new Set(report.findings.map((f) => f.file)).size;

@@ -1,6 +1,7 @@
 // What a call does to taint: sanitisers clear it for their sink kinds, conversions to numbers and
 // booleans clear it entirely, string and container methods pass it on, validators vouch for shape.
 import ts from 'typescript';
+import { linearRegex, type LinearRegex } from './linear-regex';
 import { ALL_SINKS, asString, cleanse, DANGEROUS_CHARS, derived, merge, Sink, type Taint } from './taint';
 
 /** A call as the engine sees it when deciding the taint of its result. */
@@ -110,20 +111,18 @@ function parsed(t: Taint | undefined): Taint | undefined {
 function neutralised(c: CallShape, t: Taint | undefined): Taint | undefined {
   const [pattern, replacement] = c.argNodes;
   if (!t || !pattern || !replacement || !ts.isStringLiteralLike(replacement)) return t;
-  let re: RegExp;
+  let re: LinearRegex;
   if (ts.isRegularExpressionLiteral(pattern)) {
     const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern.text);
     if (!m) return t;
     if (!m[2].includes('g') && c.name !== 'replaceAll') return replacement.text === '' && /\\\.\\\./.test(m[1]) ? cleanse(t, Sink.path) : t;
-    try {
-      // Compiled only to test single characters against it, which cannot backtrack badly.
-      re = new RegExp(m[1], m[2].replace(/[gy]/g, ''));
-    } catch {
-      return t;
-    }
+    // The pattern is the analysed file's: RE2 bounds the time any pattern takes.
+    const compiled = linearRegex(m[1], m[2].replace(/[gy]/g, ''));
+    if (!compiled) return t;
+    re = compiled;
   } else if (ts.isStringLiteralLike(pattern) && c.name === 'replaceAll') {
     const literal = pattern.text;
-    re = { test: (s: string) => s === literal } as RegExp;
+    re = { test: (s: string) => s === literal };
   } else {
     return t;
   }

@@ -26,6 +26,8 @@ export type SandboxOutcome =
   | { kind: 'failed'; message: string };
 
 export const SANDBOX_INCOMPLETE = 'orbit-ls could not run every function of this file in the sandbox';
+/** The code of the information diagnostic on a file whose sandbox pass could not complete. */
+export const SANDBOX_INCOMPLETE_CODE = 'sandbox-incomplete';
 
 /** Loading QuickJS in a fresh thread, on top of the document's own budget. */
 const START_MS = 5000;
@@ -54,7 +56,7 @@ export async function sandboxPass(pool: AnalysisPool, doc: DocumentSnapshot, set
       const r = outcome.value;
       const notices = r.errors
         .filter((e) => e.kind === 'limit' || e.kind === 'internal')
-        .map((e): Notice => ({ message: `${SANDBOX_INCOMPLETE}: ${e.message}`, span: e.span }));
+        .map((e): Notice => ({ message: `${SANDBOX_INCOMPLETE}: ${e.message}`, span: e.span, code: SANDBOX_INCOMPLETE_CODE }));
       const findings = applySuppressions(doc.text, withLevels(r.findings, settings.rules));
       return {
         kind: 'done',
@@ -62,6 +64,11 @@ export async function sandboxPass(pool: AnalysisPool, doc: DocumentSnapshot, set
       };
     }
   }
+}
+
+/** A pass that failed as a whole: no findings, and the notice saying so. */
+export function failedSandboxReport(doc: DocumentSnapshot, message: string): SandboxReport {
+  return { uri: doc.uri, version: doc.version, findings: [], notices: [{ message: `${SANDBOX_INCOMPLETE}: ${message}`, code: SANDBOX_INCOMPLETE_CODE }], unitsTraced: 0, unitsCached: 0, elapsedMs: 0 };
 }
 
 /** The static report with the sandbox's findings and notices of the same version added. */

@@ -5,7 +5,7 @@ import type { Settings } from '../../config/schema';
 import type { DocumentSnapshot } from '../analyze';
 import { createDocumentRuns } from '../document-runs';
 import type { AnalysisPool } from '../pool';
-import { sandboxPass, type SandboxOutcome, type SandboxReport } from './pass';
+import { failedSandboxReport, sandboxPass, type SandboxOutcome, type SandboxReport } from './pass';
 
 export interface SandboxServiceDeps {
   settingsFor(uri: string, signal: AbortSignal): Promise<Settings>;
@@ -45,7 +45,14 @@ export function createSandboxService(deps: SandboxServiceDeps): SandboxService {
       const doc = deps.snapshot(uri);
       if (!doc || signal.aborted) return { kind: 'cancelled' };
       const outcome = await sandboxPass(await deps.pool(), doc, settings, signal);
-      if (outcome.kind === 'failed') deps.log(`orbit-ls: ${uri} (version ${doc.version}): ${outcome.message}`);
+      if (outcome.kind === 'failed') {
+        deps.log(`orbit-ls: ${uri} (version ${doc.version}): ${outcome.message}`);
+        // The user sees that this version's sandbox pass did not complete, not "no findings".
+        if (!signal.aborted && deps.snapshot(uri)?.version === doc.version) {
+          reports.set(uri, failedSandboxReport(doc, outcome.message));
+          deps.publish(uri, doc.version);
+        }
+      }
       if (outcome.kind !== 'done') return outcome;
       // Only the version the editor still has may be shown: a later edit has moved every line.
       if (signal.aborted || deps.snapshot(uri)?.version !== doc.version) return { kind: 'cancelled' };

@@ -9,6 +9,7 @@ import { probesFromComparisons, synthesizeInputs, type InputCase } from '../../c
 import { backdoorFindings, isSandboxValue, type CaseTrace } from '../../core/backdoor/findings';
 import type { JsonValue } from '../../core/trace/schema';
 import { FAKE_ENV, loadSandbox, traceUnit, type SandboxLimits } from './runner';
+import { createUnitGuard, unitFailure } from './unit-guard';
 
 export interface SandboxAnalyzeOptions {
   limits?: Partial<SandboxLimits>;
@@ -84,22 +85,32 @@ export async function sandboxAnalyzeDocument(
       break;
     }
     traced++;
-    const program = buildUnitProgram(doc, parsed, unit, header);
-    if ('kind' in program) {
-      result.errors.push({ ...program, span: unit.span });
-      continue;
+    // One function's failure (a host error on its traces, a trace that failed validation, runs
+    // that keep hitting the time limit) is reported for that function; the others go on.
+    const guard = createUnitGuard(unit);
+    try {
+      const program = buildUnitProgram(doc, parsed, unit, header);
+      if ('kind' in program) {
+        result.errors.push({ ...program, span: unit.span });
+        continue;
+      }
+      const node = unitNode(parsed.sourceFile, unit);
+      if (!node) continue;
+      const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
+      const cases = synthesizeInputs(unit, harvest, { maxProbes: options.maxProbes, knownEnv: Object.keys(FAKE_ENV) });
+      const runs = await runCases(unit, program, cases, options, signal, guard);
+      if (signal?.aborted) break;
+      result.runs += runs.length;
+      result.unitsTraced++;
+      const findings = backdoorFindings(unit, runs, doc.text, { unexpectedEffects: options.unexpectedEffects ?? false });
+      result.findings.push(...findings);
+      const problem = guard.problem();
+      if (problem) result.errors.push(problem);
+      // Only complete results are cached: an incomplete function is tried again next time.
+      else remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)) });
+    } catch (err) {
+      result.errors.push(unitFailure(unit, err));
     }
-    const node = unitNode(parsed.sourceFile, unit);
-    if (!node) continue;
-    const harvest = harvestUnit(node, parsed.sourceFile, unit.params.map((p) => p.name));
-    const cases = synthesizeInputs(unit, harvest, { maxProbes: options.maxProbes, knownEnv: Object.keys(FAKE_ENV) });
-    const runs = await runCases(unit, program, cases, options, signal);
-    if (signal?.aborted) break;
-    result.runs += runs.length;
-    result.unitsTraced++;
-    const findings = backdoorFindings(unit, runs, doc.text, { unexpectedEffects: options.unexpectedEffects ?? false });
-    remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)) });
-    result.findings.push(...findings);
   }
   if (skipped) {
     result.errors.push({ kind: 'limit', message: `The sandbox ran out of its time budget; ${skipped} function(s) were not run. Raise the budget or check the file on its own.` });
@@ -118,9 +129,17 @@ function bySuspicion(units: FunctionUnit[], text: string): FunctionUnit[] {
 }
 
 /** Ordinary cases first; the comparisons they made become extra probes; then every probe. */
-async function runCases(unit: FunctionUnit, program: UnitProgram, cases: InputCase[], options: SandboxAnalyzeOptions, signal?: AbortSignal): Promise<CaseTrace[]> {
+async function runCases(
+  unit: FunctionUnit,
+  program: UnitProgram,
+  cases: InputCase[],
+  options: SandboxAnalyzeOptions,
+  signal: AbortSignal | undefined,
+  guard: ReturnType<typeof createUnitGuard>,
+): Promise<CaseTrace[]> {
   const runs: CaseTrace[] = [];
   const run = async (input: InputCase): Promise<void> => {
+    if (guard.stopped()) return guard.skip();
     const trace = await traceUnit(program.program, { args: input.args, env: { ...FAKE_ENV, ...input.env }, now: input.now, seed: 7, random: input.random, repeat: input.repeat }, options.limits ?? {}, {
       unitStart: program.unitStart,
       unitEnd: program.unitEnd,
@@ -129,7 +148,7 @@ async function runCases(unit: FunctionUnit, program: UnitProgram, cases: InputCa
       call: program.call,
       signal,
     });
-    runs.push({ input, trace });
+    if (guard.accept(trace)) runs.push({ input, trace });
   };
   const ordinary = cases.filter((c) => c.role === 'ordinary');
   for (const c of ordinary) {

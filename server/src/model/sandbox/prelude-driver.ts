@@ -168,20 +168,23 @@ var control = {
     try { _apply(t.fn, undefined, t.args); } catch (e) { if (e instanceof LimitError) throw e; if (!settled) settled = thrown(e); }
     return true;
   },
+  /* Writes the trace as JSON with traceJson, so nothing the program defined runs here. A trace
+     over CFG.maxJsonChars keeps its effects' kinds, targets and lines and ends in a trace-size limit. */
   finish: function () {
-    var outcome = state.limit ? { kind: 'limit', limit: state.limit } : settled || { kind: 'throw', error: 'The function did not settle: its promise is still pending.' };
-    var trace = { steps: steps, effects: effects, outcome: outcome };
-    if (state.truncated) trace.truncated = true;
-    if (interactions.length) trace.interactions = interactions;
-    if (comparisons.length) trace.comparisons = comparisons;
-    return _stringify(trace);
+    var outcome = state.limit ? record(['kind', 'limit', 'limit', state.limit]) : settled || record(['kind', 'throw', 'error', 'The function did not settle: its promise is still pending.']);
+    var trace = record(['steps', steps, 'effects', effects, 'outcome', outcome, 'truncated', state.truncated ? true : undefined,
+      'interactions', interactions.length ? interactions : undefined, 'comparisons', comparisons.length ? comparisons : undefined]);
+    try { return traceJson(trace, CFG.maxJsonChars); } catch (e) { if (!(e instanceof TooLong)) throw e; }
+    var bare = [];
+    for (var i = 0; i < effects.length; i++) push(bare, record(['kind', effects[i].kind, 'target', effects[i].target, 'args', [], 'line', effects[i].line]));
+    return traceJson(record(['steps', [], 'effects', bare, 'outcome', record(['kind', 'limit', 'limit', 'trace-size']), 'truncated', true]), CFG.maxJsonChars);
   },
   isSettled: function () { return settled !== null; },
 };
 function thrown(e) {
   if (e instanceof LimitError) return { kind: 'limit', limit: e.orbitLimit };
   var msg;
-  try { msg = e instanceof _Error ? str(e.name) + ': ' + str(e.message) : 'thrown ' + _stringify(ser(e)); } catch (x) { msg = 'thrown value'; }
+  try { msg = e instanceof _Error ? str(e.name) + ': ' + str(e.message) : 'thrown ' + plainJson(ser(e), 1000); } catch (x) { msg = 'thrown value'; }
   if (/out of memory/i.test(msg)) return { kind: 'limit', limit: 'memory' };
   if (/stack overflow|Maximum call stack/i.test(msg)) return { kind: 'limit', limit: 'memory' };
   return { kind: 'throw', error: slice(msg, 0, 500) };

@@ -89,10 +89,12 @@ function interact(target, args) {
 
 function noteLine(line) {
   if (state.limit) throw new LimitError(state.limit);
+  checkClock();
   state.line = line;
 }
 function noteStep(line, written) {
   if (state.limit) throw new LimitError(state.limit);
+  checkClock();
   state.line = line;
   if (steps.length >= CFG.maxSteps || state.stepBytes >= CFG.maxTraceBytes) { state.truncated = true; return; }
   var s = {};
@@ -102,7 +104,9 @@ function noteStep(line, written) {
       _defProp(s, ks[i], { value: ser(written[ks[i]]), enumerable: true, writable: true, configurable: true });
     }
   }
-  state.stepBytes += ks && ks.length ? _stringify(s).length + 16 : 16;
+  var size = 16;
+  if (ks && ks.length) { try { size += traceJson(s, CFG.maxTraceBytes).length; } catch (e) { size += CFG.maxTraceBytes; } }
+  state.stepBytes += size;
   push(steps, { line: line, state: s });
 }
 /* Comparison operands: __orbitV keeps the left one, __orbitW pairs it with the right one. */

@@ -4,7 +4,11 @@
 import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from 'quickjs-emscripten';
 import * as acorn from 'acorn';
 import type { JsonValue, Trace, TraceLimit } from '../../core/trace/schema';
+import { checkTrace } from '../../core/trace/validate';
 import { instrument } from './instrument';
+import { PRELUDE_BOUNDS } from './prelude-bounds';
+import { recycleIfGrown } from './recycle';
+import { addTicks } from './ticks';
 import { PRELUDE_DRIVER } from './prelude-driver';
 import { PRELUDE_PURE } from './prelude-pure';
 import { PRELUDE_RECORD } from './prelude-record';
@@ -27,6 +31,8 @@ export interface SandboxLimits {
   maxTraceBytes: number;
   /** Timer callbacks fired on the virtual clock before the run is considered finished. */
   maxTimers: number;
+  /** Characters of the trace's JSON; a larger trace keeps only its effects' targets. */
+  maxTraceChars: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -39,6 +45,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   maxEffects: 500,
   maxTraceBytes: 256 * 1024,
   maxTimers: 200,
+  maxTraceChars: 2 * 1024 * 1024,
 };
 
 /** One run's world: the arguments (JSON, with `$orbit` tags for framework objects), the
@@ -97,6 +104,11 @@ function quickjs(): Promise<QuickJSWASMModule> {
   return modulePromise;
 }
 
+/** Drops the engine: the next run loads a fresh one, and the old one's memory goes with it. */
+function dropModule(): void {
+  modulePromise = undefined;
+}
+
 /** Loads the WebAssembly engine; runs are synchronous afterwards. */
 export async function loadSandbox(): Promise<void> {
   await quickjs();
@@ -110,7 +122,10 @@ export async function traceUnit(
   options: RunOptions = {},
 ): Promise<Trace> {
   const mod = await quickjs();
-  return traceUnitSync(mod, program, Array.isArray(input) ? { args: input } : input, { ...DEFAULT_LIMITS, ...limits }, options);
+  const trace = traceUnitSync(mod, program, Array.isArray(input) ? { args: input } : input, { ...DEFAULT_LIMITS, ...limits }, options);
+  // WebAssembly memory never shrinks: after a run that grew it, the next run gets a fresh engine.
+  if (modulePromise) recycleIfGrown(mod, dropModule);
+  return trace;
 }
 
 function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput, limits: SandboxLimits, options: RunOptions): Trace {
@@ -122,32 +137,38 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
   const inst = prepared.inst;
   if (inst.syntaxError) return { steps: [], effects: [], outcome: { kind: 'throw', error: `SyntaxError: ${inst.syntaxError}` } };
   const entry = prepared.entry;
+  let deadline = Date.now() + limits.timeMs;
   const cfg = {
     maxString: 200, maxEffectString: 4000, maxDepth: 4, maxItems: 30,
     maxSteps: limits.maxSteps, maxEffects: limits.maxEffects, maxTraceBytes: limits.maxTraceBytes, maxTimers: limits.maxTimers,
     env: input.env ?? FAKE_ENV, now: input.now ?? ORDINARY_NOW, seed: input.seed ?? 1, argv: input.argv ?? [],
     random: input.random ?? null, repeat: Math.max(0, Math.min(input.repeat ?? 0, 100_000)),
     argsJson: JSON.stringify(input.args), freeNames: options.freeNames ?? [], call: options.call ?? 'function',
+    deadline, maxBufferBytes: limits.memoryBytes, maxJsonChars: limits.maxTraceChars,
   };
-  const prelude = `(function () { 'use strict';\nvar CFG = ${JSON.stringify(cfg)};\n${PRELUDE_RECORD}\n${PRELUDE_PURE}\n${PRELUDE_STUBS}\n${LAZY_PRELUDE}\n${PRELUDE_DRIVER}\nreturn control; })()`;
+  const prelude = `(function () { 'use strict';\nvar CFG = ${JSON.stringify(cfg)};\n${PRELUDE_RECORD}\n${PRELUDE_BOUNDS}\n${PRELUDE_PURE}\n${PRELUDE_STUBS}\n${LAZY_PRELUDE}\n${PRELUDE_DRIVER}\nreturn control; })()`;
   const tail = entry ? `\n;return typeof ${entry} === 'function' ? ${entry} : module.exports;` : '\n;return module.exports;';
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${inst.code}${tail}\n})`;
 
   const runtime = mod.newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(limits.stackBytes);
-  const deadline = Date.now() + limits.timeMs;
   let polls = 0;
   let hit: TraceLimit | undefined;
-  let armed = true;
-  let draining = false;
+  // Every phase runs with the handler armed: the run on its budget, writing the trace on a budget
+  // of its own (a program can leave traps on the prototypes), and draining interrupts everything.
+  let phase: 'setup' | 'run' | 'finish' | 'drain' = 'setup';
+  let instructions = limits.instructions;
+  let finishStopped = false;
   runtime.setInterruptHandler(() => {
-    if (draining) return true;
-    if (!armed) return false;
+    if (phase === 'drain') return true;
+    // The prelude and compiling the unit are orbit-ls's own code, bounded; only their time counts.
+    if (phase === 'setup') return false;
     polls++;
-    if (polls * 10_000 > limits.instructions) hit ??= 'instructions';
-    else if ((polls & 7) === 0 && (Date.now() > deadline || options.signal?.aborted)) hit ??= 'time';
-    return hit !== undefined;
+    const over: TraceLimit | undefined = polls * 10_000 > instructions ? 'instructions' : Date.now() > deadline || options.signal?.aborted ? 'time' : undefined;
+    if (over && phase === 'finish') finishStopped = true;
+    if (over && phase === 'run') hit ??= over;
+    return over !== undefined || (phase === 'run' && hit !== undefined);
   });
   const vm = runtime.newContext();
   const handles: QuickJSHandle[] = [];
@@ -174,6 +195,7 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
       return limit ? limitTrace(limit) : { steps: [], effects: [], outcome: { kind: 'throw', error: errorText(err) } };
     }
     handles.push(compiled.value);
+    phase = 'run';
     callAndDrop(vm, fnStart, ctl.value, compiled.value);
     // Drive promises and the virtual clock until the function settles, nothing is left to run,
     // or a limit is hit.
@@ -187,22 +209,25 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
       if (more !== true && !runtime.hasPendingJob()) break;
       if (round > limits.maxTimers * 4 + 100) break;
     }
-    armed = false;
-    trace = collect(vm, fnFinish, ctl.value, runtime, limits);
+    // Writing the trace gets half the run's budget again, so a run ends within 1.5× its limit.
+    phase = 'finish';
+    polls = 0;
+    instructions = limits.instructions / 2;
+    deadline = Date.now() + Math.max(20, limits.timeMs / 2);
+    trace = collect(vm, fnFinish, ctl.value, runtime, limits, () => finishStopped);
   } catch (err) {
     // The engine itself failed (host stack, WebAssembly trap): its state cannot be trusted, so
     // the next run gets a fresh engine and this one is dropped without freeing.
     poisoned = true;
-    modulePromise = undefined;
+    dropModule();
     const message = err instanceof Error ? err.message : String(err);
     trace = /call stack/i.test(message) ? limitTrace('memory') : failure(message);
   } finally {
-    armed = false;
+    phase = 'drain';
     if (!poisoned) {
       try {
         // Jobs still queued (a promise storm) keep objects alive and QuickJS refuses to free a
         // runtime with live objects; interrupting every remaining job empties the queue.
-        draining = true;
         for (let i = 0; i < 100 && runtime.hasPendingJob(); i++) {
           const r = runtime.executePendingJobs(-1);
           if (r.error) r.error.dispose();
@@ -212,7 +237,7 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
         runtime.dispose();
       } catch {
         // A runtime that hit a limit can refuse to be freed cleanly; use a new engine next time.
-        modulePromise = undefined;
+        dropModule();
       }
     }
   }
@@ -233,7 +258,8 @@ function prepare(program: string, options: RunOptions): Prepared {
   const key = `${options.unitStart ?? ''}:${options.unitEnd ?? ''}:${options.entry ?? ''}:${(options.lineMap ?? []).join(',')}\u0000${program}`;
   const hit = preparedCache.get(key);
   if (hit) return hit;
-  const inst = instrument(program, { start: options.unitStart, end: options.unitEnd, lineMap: options.lineMap });
+  const plain = instrument(program, { start: options.unitStart, end: options.unitEnd, lineMap: options.lineMap });
+  const inst = plain.syntaxError ? plain : { ...plain, code: addTicks(plain.code) };
   const entry = options.entry ?? (options.unitStart === undefined && !inst.syntaxError ? guessEntry(program) : undefined);
   if (preparedCache.size >= 64) preparedCache.delete(preparedCache.keys().next().value as string);
   const value = { inst, entry };
@@ -253,20 +279,32 @@ function callAndDrop(vm: QuickJSContext, fn: QuickJSHandle, self: QuickJSHandle,
   return v;
 }
 
-function collect(vm: QuickJSContext, finish: QuickJSHandle, self: QuickJSHandle, runtime: { setMemoryLimit(n: number): void }, limits: SandboxLimits): Trace {
+function collect(vm: QuickJSContext, finish: QuickJSHandle, self: QuickJSHandle, runtime: { setMemoryLimit(n: number): void }, limits: SandboxLimits, stopped: () => boolean): Trace {
   // The run may have used up its heap; give the recorder a little room to write the trace out.
   runtime.setMemoryLimit(limits.memoryBytes + 8 * 1024 * 1024);
   const out = callAndDrop(vm, finish, self);
-  if (typeof out !== 'string') return limitTrace('memory');
-  return JSON.parse(out) as Trace;
+  // Not a string: writing the trace ran out of its budget or of memory.
+  if (typeof out !== 'string') return limitTrace(stopped() ? 'time' : 'memory');
+  if (out.length > limits.maxTraceChars + 1024) return failure(`the trace has ${out.length} characters, more than ${limits.maxTraceChars}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(out);
+  } catch {
+    return failure('the trace is not valid JSON');
+  }
+  const checked = checkTrace(parsed);
+  return checked.ok ? checked.trace : failure(checked.error);
 }
 
 function limitTrace(limit: TraceLimit): Trace {
   return { steps: [], effects: [], outcome: { kind: 'limit', limit } };
 }
 
+/** How a run the sandbox itself could not complete is told apart from the program throwing. */
+export const SANDBOX_FAILURE_PREFIX = 'sandbox: ';
+
 function failure(message: string): Trace {
-  return { steps: [], effects: [], outcome: { kind: 'throw', error: `sandbox: ${message}` } };
+  return { steps: [], effects: [], outcome: { kind: 'throw', error: `${SANDBOX_FAILURE_PREFIX}${message}` } };
 }
 
 function errorText(err: unknown): string {

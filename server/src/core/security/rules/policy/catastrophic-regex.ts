@@ -1,5 +1,6 @@
 // Recognises regular expressions with exponential backtracking: a quantified group that contains an
 // unbounded quantifier ((a+)+, (\w+\s?)*, (.*a){10}) or repeats identical alternatives ((a|a)*).
+import { linearRegex } from '../../linear-regex';
 
 /** Why the pattern backtracks catastrophically, or undefined when it does not. */
 export function catastrophic(pattern: string): string | undefined {
@@ -120,20 +121,16 @@ function atomsOf(body: string): Atom[] | undefined {
 
 /** Whether no printable ASCII character (or newline/tab) matched by `a` is matched by any of `others`. */
 function disjoint(a: string, others: string[]): boolean {
-  let re: RegExp;
-  let rest: RegExp[];
-  try {
-    re = new RegExp(`^${a}$`);
-    rest = others.map((o) => new RegExp(`^${o}$`));
-  } catch {
-    return false;
-  }
+  // Atoms come from the analysed file; RE2 keeps even a malformed one linear.
+  const re = linearRegex(`^${a}$`);
+  const rest = others.map((o) => linearRegex(`^${o}$`));
+  if (!re || rest.some((r) => r === undefined)) return false;
   let matched = 0;
   for (let c = 9; c < 127; c++) {
     const ch = String.fromCharCode(c);
     if (!re.test(ch)) continue;
     matched++;
-    if (rest.some((r) => r.test(ch))) return false;
+    if (rest.some((r) => r?.test(ch))) return false;
   }
   return matched > 0;
 }

@@ -5,6 +5,7 @@
 //   node test/eval/eslint-peer.js            (build first: npx tsc -p server/tsconfig.json)
 //   node test/eval/eslint-peer.js --files 2000
 //   node test/eval/eslint-peer.js --markdown   (also prints the tables for docs/rules.md)
+//   node test/eval/eslint-peer.js --write-docs (saves results/eslint-peer.json and renders both docs from it)
 //
 // Each tool runs in its own child process, measured by /usr/bin/time -v when present (peak RSS of
 // the whole process tree) or else by process.resourceUsage().maxRSS in the child. orbit-ls runs as
@@ -27,6 +28,17 @@
 //   security/detect-disable-mustache-escape            CWE-79  XSS
 //   @microsoft/sdl/no-inner-html, no-document-write, no-html-method   CWE-79
 // orbit-ls findings count under their rule's primary CWE; expectations likewise.
+//
+// Only what both tools claim is compared. Where the peer's rules cover part of a class, labels and
+// findings are scored only on lines of that part (PEER_CLAIMS below): CWE-400 only on lines with a
+// regex (detect-unsafe-regex), CWE-79 only on DOM and template sinks (innerHTML, document.write,
+// jQuery .html(), disabled mustache escaping), CWE-352 only where method-override is registered.
+// Everything else is reported as "classes only orbit-ls covers", with orbit-ls's figures alone.
+const PEER_CLAIMS = {
+  'CWE-400': /\/[^/\n]+\/[a-z]*|RegExp\(/,
+  'CWE-79': /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\.html\(|escapeMarkup/,
+  'CWE-352': /methodOverride|method-override/,
+};
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -169,9 +181,19 @@ function labels(cweOf) {
   return out;
 }
 
-function score(flagged, expected, cwe) {
-  const mine = [...flagged].filter((k) => k.endsWith(`:${cwe}`));
-  const want = [...expected].filter((k) => k.endsWith(`:${cwe}`));
+const lineCache = new Map();
+/** Whether a file:line:CWE key lies in the part of the class the peer claims (`claimed`), or outside it. */
+function inPeerClaim(key) {
+  const m = /^(.*):(\d+):(CWE-\d+)$/.exec(key);
+  const claim = m && PEER_CLAIMS[m[3]];
+  if (!claim) return true;
+  if (!lineCache.has(m[1])) lineCache.set(m[1], fs.readFileSync(path.join(FIXTURES, m[1]), 'utf8').split('\n'));
+  return claim.test(lineCache.get(m[1])[Number(m[2]) - 1] ?? '');
+}
+
+function score(flagged, expected, cwe, part = () => true) {
+  const mine = [...flagged].filter((k) => k.endsWith(`:${cwe}`) && part(k));
+  const want = [...expected].filter((k) => k.endsWith(`:${cwe}`) && part(k));
   const tp = mine.filter((k) => expected.has(k)).length;
   return { tp, fp: mine.length - tp, fn: want.length - tp, precision: mine.length ? tp / mine.length : null, recall: want.length ? tp / want.length : null };
 }
@@ -197,6 +219,8 @@ function markdown(result, fixtureCount) {
   for (const [cwe, { orbit, eslint }] of Object.entries(result.perCwe)) {
     out.push(`| ${cwe} | ${frac(orbit)} | ${p(orbit.recall)} | ${eslint.tp + eslint.fp === 0 ? '— (no findings)' : frac(eslint)} | ${p(eslint.recall)} |`);
   }
+  out.push('', 'Classes only orbit-ls covers (ESLint has no rule for them; orbit-ls alone):', '', '| CWE | orbit-ls precision | orbit-ls recall |', '| --- | --- | --- |');
+  for (const [cwe, o] of Object.entries(result.onlyOrbit)) out.push(`| ${cwe} | ${frac(o)} | ${p(o.recall)} (${o.tp}/${o.tp + o.fn}) |`);
   const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
   const mb = (x) => `${x.toFixed(0)} MB`;
   out.push('', '| Run | orbit-ls wall | orbit-ls peak | ESLint wall | ESLint peak |', '| --- | --- | --- | --- | --- |');
@@ -211,18 +235,30 @@ async function main() {
   const { allRules } = require('../../server/dist/core/security/registry.js');
   const cweOf = new Map(allRules().map((m) => [m.id, m.cwe[0]]));
   const expected = labels(cweOf);
-  const orbit = measure('orbit', FIXTURES);
-  const eslint = measure('eslint', FIXTURES);
+  // Both tools read a copy outside any fixtures/ or test/ folder: orbit-ls, like any user's
+  // setup, treats files there as test data and keeps hardcoded-secret quiet in them.
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-peer-')), 'corpus');
+  fs.cpSync(FIXTURES, copy, { recursive: true });
+  const orbit = measure('orbit', copy);
+  const eslint = measure('eslint', copy);
+  fs.rmSync(path.dirname(copy), { recursive: true, force: true });
   const orbitFlags = new Set(orbit.findings.filter((f) => cweOf.has(f.ruleId)).map((f) => `${f.file}:${f.line}:${cweOf.get(f.ruleId)}`));
   const eslintFlags = new Set(eslint.findings.filter((f) => ESLINT_CWE[f.ruleId]).map((f) => `${f.file}:${f.line}:${ESLINT_CWE[f.ruleId]}`));
   const shared = [...new Set(Object.values(ESLINT_CWE))].filter((c) => [...cweOf.values()].includes(c)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
   const rows = [['CWE', 'orbit P', 'orbit R', 'ESLint P', 'ESLint R', 'orbit TP/FP/FN', 'ESLint TP/FP/FN']];
   const result = { perCwe: {}, corpus: {}, scaled: {} };
+  result.onlyOrbit = {};
   for (const cwe of shared) {
-    const o = score(orbitFlags, expected, cwe);
-    const e = score(eslintFlags, expected, cwe);
+    const o = score(orbitFlags, expected, cwe, inPeerClaim);
+    const e = score(eslintFlags, expected, cwe, inPeerClaim);
+    // A class the peer claims on no labelled line is not a shared class here.
+    if (o.tp + o.fn === 0) continue;
     result.perCwe[cwe] = { orbit: o, eslint: e };
     rows.push([cwe, pct(o.precision), pct(o.recall), pct(e.precision), pct(e.recall), `${o.tp}/${o.fp}/${o.fn}`, `${e.tp}/${e.fp}/${e.fn}`]);
+  }
+  for (const cwe of [...new Set(cweOf.values())].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))) {
+    const rest = score(orbitFlags, expected, cwe, (k) => !shared.includes(cwe) || !inPeerClaim(k));
+    if (rest.tp + rest.fn > 0) result.onlyOrbit[`${cwe}${shared.includes(cwe) ? ' (the part ESLint has no rule for)' : ''}`] = rest;
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
@@ -244,6 +280,14 @@ async function main() {
   process.stdout.write(`${lines.join('\n')}\n`);
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (process.argv.includes('--markdown')) process.stdout.write(`\n${markdown(result, fixtureCount)}\n`);
+  if (process.argv.includes('--write-docs')) {
+    // The figures the docs show come from this run only: saved, then rendered into both docs.
+    const { RESULTS, writeDocs } = require('./peer-docs');
+    const machine = `${os.cpus().length} shared vCPUs (a loaded machine), Node.js ${process.version}`;
+    const saved = { date: new Date().toISOString().slice(0, 10), machine, fixtureCount, ...result };
+    fs.writeFileSync(RESULTS, `${JSON.stringify(saved, null, 2)}\n`);
+    writeDocs(saved);
+  }
 }
 
 if (process.argv[2] === '--child') {

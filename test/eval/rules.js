@@ -111,16 +111,25 @@ function docsTable(report, date = new Date().toISOString().slice(0, 10)) {
   ].join('\n');
 }
 
-/** Replaces the table between the markers in docs/rules.md. */
+const RESULTS = path.join(__dirname, 'results', 'rules.json');
+
+/** The figures the docs table shows, as saved with --write-docs. */
+function savedFigures(report, date) {
+  return { date, files: report.files, rules: report.rules.map(({ id, tp, fp, fn, precision, ownPrecision, recall }) => ({ id, tp, fp, fn, precision, ownPrecision, recall })) };
+}
+
+/** Saves this run's figures to results/rules.json and replaces the table in docs/rules.md with them. */
 function writeDocs(report) {
+  const saved = savedFigures(report, new Date().toISOString().slice(0, 10));
+  fs.writeFileSync(RESULTS, `${JSON.stringify(saved, null, 2)}\n`);
   const text = fs.readFileSync(DOC, 'utf8');
   const a = text.indexOf(START);
   const b = text.indexOf(END);
   if (a < 0 || b < a) throw new Error(`docs/rules.md has no ${START} … ${END} block`);
-  fs.writeFileSync(DOC, `${text.slice(0, a + START.length)}\n${docsTable(report)}\n${text.slice(b)}`);
+  fs.writeFileSync(DOC, `${text.slice(0, a + START.length)}\n${docsTable(saved, saved.date)}\n${text.slice(b)}`);
 }
 
-module.exports = { evaluate, corpus, table, docsTable };
+module.exports = { evaluate, corpus, table, docsTable, savedFigures, RESULTS, DOC, START, END };
 
 if (require.main === module) {
   const report = evaluate();

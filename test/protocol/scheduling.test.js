@@ -33,6 +33,7 @@ test('every published diagnostic list carries the version it was computed for', 
   await s.diagnostics(URI, 1);
   await s.replace(URI, 2, 'VULN', 'VULN VULN');
   assert.equal((await s.diagnostics(URI, 2)).length, 2);
+  assert.ok(s.publishedFor(URI).length >= 2, 'both versions were published');
   for (const p of s.publishedFor(URI)) assert.equal(p.diagnostics.every((d) => d.data.version === p.version), true);
   await s.stop();
 });

@@ -21,7 +21,7 @@ import { registeredRules, ruleCatalogue } from './rules';
 import { loadSettings } from './settings';
 import { collectFiles } from './walk';
 import { inShard, parseShard, verifyFiles, type VerifyDocument } from './verify';
-import { languageFromFileName } from '../core/types';
+import { languageFromFileName, SOURCE_EXTENSIONS } from '../core/types';
 import { checkPackagesInto, formatPackageSummary, installedPackages, packageDirs, progressBar, type PackageSummary } from './packages';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -59,7 +59,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   const { missing } = collected;
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   const files = shard ? collected.files.filter((f) => inShard(relative(f), shard)) : collected.files;
-  if (files.length === 0) io.err('orbit-ls: no .js, .jsx, .ts or .tsx files found (node_modules and .gitignore\'d paths are skipped)\n');
+  if (files.length === 0) io.err(`orbit-ls: no ${SOURCE_EXTENSIONS.join(' ')} files found (node_modules and .gitignore'd paths are skipped)\n`);
 
   const sandbox = values.sandbox === true;
   const verify = values.verify === true ? { jobs, shard } : undefined;

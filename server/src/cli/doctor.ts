@@ -21,15 +21,28 @@ export async function runDoctor(args: string[], io: CliIO, signal: AbortSignal, 
   }
   const lines = [`orbit-ls ${orbitVersion()} on Node.js ${process.version}`, '', 'Configuration:'];
   for (const { key } of listSettings()) lines.push(`  ${key} = ${JSON.stringify(valueAt(settings, key))}`);
-  for (const p of problems) lines.push(`  ! ${p.message}`);
+  for (const p of problems) {
+    lines.push(`  ! ${p.message}`);
+    lines.push(`       fix: ${values.config ? `correct or remove ${p.key} in ${values.config}` : `correct or remove ${p.key} in your settings`} (docs/configuration.md lists its values)`);
+  }
   lines.push('', 'Components:');
   for (const r of results) {
     lines.push(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
     if (!r.ok && r.fix) lines.push(`       fix: ${r.fix}`);
   }
-  lines.push('', ok ? 'Everything orbit-ls needs is working.' : 'Some components need attention; see the fixes above.');
+  lines.push('', summary(results.filter((r) => !r.ok).length, problems.length));
   io.out(`${lines.join('\n')}\n`);
   return ok ? 0 : 1;
+}
+
+/** The closing line: what needs attention, components and settings told apart. */
+function summary(failed: number, invalid: number): string {
+  const settings = `${invalid} setting${invalid === 1 ? ' is' : 's are'} invalid and fall${invalid === 1 ? 's' : ''} back to ${invalid === 1 ? 'its default' : 'their defaults'}`;
+  const components = `${failed} component${failed === 1 ? ' needs' : 's need'} attention`;
+  if (failed === 0 && invalid === 0) return 'Everything orbit-ls needs is working.';
+  if (failed === 0) return `Every component is working, but ${settings}; see the fix under each setting above.`;
+  if (invalid === 0) return `${components}; see the fixes above.`;
+  return `${components}, and ${settings}; see the fixes above.`;
 }
 
 function valueAt(settings: Settings, key: string): unknown {

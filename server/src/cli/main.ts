@@ -2,19 +2,21 @@
 import { orbitVersion } from '../config/version';
 import { runCheck } from './check';
 import { runDoctor } from './doctor';
-import { HELP } from './help';
+import { CHECK_HELP, DOCTOR_HELP, HELP } from './help';
 import { processIO, UsageError, type CliIO } from './io';
 import { serve } from './serve';
 
 type Subcommand = (args: string[], io: CliIO, signal: AbortSignal) => Promise<number>;
 
 // To add a subcommand: write cli/<name>.ts exporting (args, io, signal) => Promise<exit code>
-// and add it here and to help.ts.
+// and add it here, its help text to help.ts and SUBCOMMAND_HELP.
 const SUBCOMMANDS: Record<string, Subcommand> = {
   check: runCheck,
   doctor: runDoctor,
   orbit: runOrbit,
 };
+
+const SUBCOMMAND_HELP: Record<string, string> = { check: CHECK_HELP, doctor: DOCTOR_HELP };
 
 export function main(argv: string[]): void {
   const [first, ...rest] = argv;
@@ -26,6 +28,9 @@ export function main(argv: string[]): void {
     if (process.stdin.isTTY) process.stderr.write('orbit-ls: language server waiting for LSP messages on stdin (run `orbit-ls --help` for the CLI)\n');
     return serve(argv);
   }
+  // `<command> --help` answers before any option is parsed (orbit prints its own help).
+  const help = first === 'orbit' ? undefined : SUBCOMMAND_HELP[first as string];
+  if (help && rest.some((a) => a === '--help' || a === '-h')) return void process.stdout.write(help);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   subcommand(rest, processIO(), controller.signal).then(

@@ -1,12 +1,12 @@
 // `orbit-ls orbit <file> --function <name> [-k N] [--seed S] [--delta-min D] [--transforms a,b] [--json]`:
 // prints the semantic orbit of one function, the variants a model is shown, and the transforms behind each.
-// Exit codes: 0 variants printed, 1 the function was not found or yields no variant, 2 usage error.
+// Exit codes: 0 variants printed, 1 no variant could be built, 2 usage error (no such file or function).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildOrbit, TRANSFORMS, type OrbitResult } from '../core/orbit/index';
 import { findUnits, type FunctionUnit } from '../core/source/units';
 import { transpileText } from '../core/source/transpile';
-import { languageFromFileName } from '../core/types';
+import { languageFromFileName, SOURCE_EXTENSIONS } from '../core/types';
 import { processIO, UsageError, type CliIO } from './io';
 
 export const ORBIT_HELP = `orbit-ls orbit <file> --function <name> [options]
@@ -20,6 +20,10 @@ which orbit-ls asks a model to trace so that inconsistent stories reveal hidden 
   --delta-min D         minimum edit distance from the original, as a fraction of its length (default 0.05)
   --transforms A,B      only these transforms (default all): ${TRANSFORMS.map((t) => t.id).join(', ')}
   --json                machine-readable output
+  -h, --help            this text
+
+Exit codes: 0 variants printed; 1 no variant could be built; 2 usage error (a missing file or
+function, a bad option).
 `;
 
 export async function runOrbitCommand(args: string[], io: CliIO = processIO()): Promise<number> {
@@ -57,13 +61,12 @@ export async function runOrbitCommand(args: string[], io: CliIO = processIO()): 
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  if (!languageFromFileName(file)) throw new UsageError(`${file} is not a .js, .jsx, .ts or .tsx file`);
+  if (!languageFromFileName(file)) throw new UsageError(`${file} is not a source file orbit-ls reads (${SOURCE_EXTENSIONS.join(' ')})`);
   const { units } = findUnits(file, text);
   const unit = units.find((u) => u.name === values.function);
   if (!unit) {
     const names = [...new Set(units.map((u) => u.name))].slice(0, 20);
-    io.err(`orbit-ls: no function named "${values.function}" in ${file}${names.length ? `; functions there: ${names.join(', ')}` : ''}\n`);
-    return 1;
+    throw new UsageError(`no function named "${values.function}" in ${file}${names.length ? `; functions there: ${names.join(', ')}` : ''}`);
   }
   const source = unitSource(file, text, unit);
   const orbit = buildOrbit(source, { k, seed, deltaMin, transforms });

@@ -1,6 +1,6 @@
 // The static pass: one document in, findings and errors out. Pure and synchronous.
 import type { AnalysisError, AnalysisResult, Finding, LanguageKind, RuleLevel, StaticOptions } from './types';
-import { languageFromFileName } from './types';
+import { languageFromFileName, SOURCE_EXTENSIONS } from './types';
 import { parseDocument } from './source/parse';
 import { buildTaintFacts } from './security/engine';
 import { runRules } from './security/registry';
@@ -41,7 +41,7 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
       return { findings: findings.sort(byPosition), errors };
     }
     if (!language) {
-      return fail('unsupported', `${input.fileName} is not a JavaScript or TypeScript file; orbit-ls analyses .js, .jsx, .ts and .tsx.`);
+      return fail('unsupported', `${input.fileName} is not a JavaScript or TypeScript file; orbit-ls analyses ${SOURCE_EXTENSIONS.join(' ')}.`);
     }
     const text = input.text;
     if (text.length > options.maxFileSize) {

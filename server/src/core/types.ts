@@ -76,6 +76,9 @@ export const DEFAULT_STATIC_OPTIONS: StaticOptions = {
 };
 
 /** Picks the language from a file name (or URI) extension; undefined for anything else. */
+/** The file extensions orbit-ls analyses, as messages list them. */
+export const SOURCE_EXTENSIONS: readonly string[] = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts'];
+
 export function languageFromFileName(fileName: string): LanguageKind | undefined {
   const m = /\.(c|m)?(js|jsx|ts|tsx)$/i.exec(fileName);
   if (!m) return undefined;

@@ -70,5 +70,6 @@ test('doctor --json names an invalid setting and its fallback, and exits 1', () 
   const report = JSON.parse(stdout);
   assert.equal(report.settings.debounceMs, 200);
   assert.match(report.problems[0].message, /orbit\.debounceMs: .*"soon"; using the default 200/);
+  assert.ok(report.checks.length >= 3, 'pool, parser and sandbox were checked');
   assert.ok(report.checks.every((c) => c.ok));
 });

@@ -54,10 +54,10 @@ test('--transforms limits the rewrites used', async () => {
   for (const v of JSON.parse(text.out).variants) for (const t of v.transforms) assert.ok(['rename-locals', 'format'].includes(t));
 });
 
-test('a missing function names the ones that exist and exits 1', async () => {
-  const { io, text } = capture();
-  assert.equal(await runOrbitCommand([ROUTES, '-f', 'nope'], io), 1);
-  assert.match(text.err, /no function named "nope" .*functions there: listOrders, summary/);
+test('a missing function is a usage error (exit 2) that names the functions that exist', () => {
+  const r = spawnSync(process.execPath, [BIN, 'orbit', ROUTES, '-f', 'nope'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /no function named "nope" .*functions there: listOrders, summary/);
 });
 
 test('usage mistakes exit 2 through the binary with a message that says what to do', () => {

@@ -46,7 +46,8 @@ test('reorder swaps only independent statements', () => {
 
 test('for-while declines a for loop whose body continues, and loops with captured let bindings', () => {
   const r = outputs('for-while', 'function f(n) {\n  let s = 0;\n  for (let i = 0; i < n; i++) {\n    if (i % 2) continue;\n    s += i;\n  }\n  return s;\n}');
-  assert.ok(r.every((x) => !x.code.includes('while (i < n)')));
+  // `continue` would skip the moved update: the loop must stay a for loop in every output.
+  assert.deepEqual(r.filter((x) => /while \(/.test(x.code)).map((x) => x.code), []);
   declines('for-while', 'function f(n) {\n  const fs = [];\n  for (let i = 0; i < n; i++) fs.push(() => i);\n  return fs;\n}');
   assert.ok(outputs('for-while', 'function f(n) {\n  while (n > 0) n--;\n  return n;\n}').some((x) => x.code.includes('for (; n > 0; )')));
 });
@@ -75,6 +76,7 @@ test('compound-assign only touches local variables', () => {
 
 test('if-invert negates equality exactly and never flips an ordering comparison', () => {
   const r = outputs('if-invert', 'function f(a, b) {\n  if (a < b) return 1;\n  else return 2;\n}');
+  assert.ok(r.length > 0, 'the transform applies');
   assert.ok(r.every((x) => x.code.includes('!(a < b)')));
 });
 

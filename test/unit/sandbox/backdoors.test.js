@@ -97,7 +97,9 @@ test('the worker task returns structured-clone-safe results', async () => {
   const r = await sandbox({ fileName: 'a.js', text: "function f(u) { if (u === 'zz_top_1') eval(atob('MSsx')); return u; }" });
   assert.deepEqual(structuredClone(r), r);
   assert.equal(r.findings.length, 1);
-  assert.ok(r.elapsedMs > 0);
+  assert.equal(r.findings[0].ruleId, 'hidden-trigger');
+  assert.ok(r.unitsTraced >= 1, 'the function was traced');
+  assert.equal(typeof r.elapsedMs, 'number');
 });
 
 test('detection and false-positive rates on the backdoor fixtures stay at their measured levels', async () => {

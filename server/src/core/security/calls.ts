@@ -4,7 +4,8 @@ import ts from 'typescript';
 import type { CallSite, ModuleRef } from './facts';
 import { callResult } from './propagation';
 import { callbackParamRoles, type ExtraSources, type ParamRole } from './sources';
-import { derived, merge, sourceTaint, type Taint } from './taint';
+import { cleanse, derived, merge, Sink, sourceTaint, withStep, type Taint } from './taint';
+import { htmlEscaperVerdict } from './escapers';
 import { lookup, NONE, type Scope, type Val } from './engine-values';
 import { isFunctionLike, shortDottedName, spanOf, type FunctionLike } from './ast';
 
@@ -108,7 +109,12 @@ export function callEvaluator(h: CallHooks): CallEvaluator {
       if (m) calleeVal = { fn: m };
     }
     if (calleeVal.fn && !isFunctionLike(callee)) {
-      return { taint: h.callLocal(calleeVal.fn, calleeVal.fnScope ?? scope, argVals, node) };
+      const result = h.callLocal(calleeVal.fn, calleeVal.fnScope ?? scope, argVals, node);
+      // A same-file function that escapes HTML, judged by running it on markup probes.
+      const escaper = argVals[0]?.taint ? htmlEscaperVerdict(calleeVal.fn) : undefined;
+      if (escaper?.kind === 'escapes') return { taint: cleanse(result, Sink.html) };
+      if (escaper?.kind === 'leaks' && result) return { taint: withStep(result, spanOf(node), `${name || 'the function'}() leaves ${escaper.chars.join(' ')} unescaped`) };
+      return { taint: result };
     }
     if ((name === 'promisify' || name === 'callbackify') && argVals[0]?.mod) return { mod: argVals[0].mod };
     const imported = calleeVal.mod && h.importedCall?.(calleeVal.mod, argVals.map((v) => v.taint), node);

@@ -3,6 +3,7 @@
 import ts from 'typescript';
 import type { Fix } from '../../types';
 import { enclosingFunction } from '../sinks';
+import { freeName } from './names';
 
 export interface ContainInput {
   /** The sink argument as written. */
@@ -21,11 +22,13 @@ export function containPathFix(input: ContainInput): Fix | undefined {
   const baseArgs = joined.arguments.slice(0, firstTainted).map((a) => a.getText()).join(', ');
   const statement = enclosingStatement(arg);
   if (!statement || !ts.isBlock(statement.parent)) return undefined;
-  const name = freshName(text, 'safePath');
+  const name = freeName(arg.getSourceFile(), 'safePath');
   const lineStart = text.lastIndexOf('\n', statement.getStart() - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const args = joined.arguments.map((a) => a.getText()).join(', ');
+  // A variable holding the joined path is resolved as it is, rather than by copying its parts
+  // (a copy would repeat every expression in it, and every finding on them).
+  const args = ts.isIdentifier(arg) ? arg.getText() : joined.arguments.map((a) => a.getText()).join(', ');
   const lines = [
     `const ${name} = path.resolve(${args});`,
     `if (!${name}.startsWith(path.resolve(${baseArgs}) + path.sep)) ${refusal(arg)}`,
@@ -59,8 +62,3 @@ function enclosingStatement(node: ts.Node): ts.Statement | undefined {
   return undefined;
 }
 
-function freshName(text: string, base: string): string {
-  let name = base;
-  for (let i = 2; new RegExp(`(?<![.\\w$])${name}(?![\\w$])`).test(text); i++) name = `${base}${i}`;
-  return name;
-}

@@ -3,6 +3,7 @@
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../types';
 import { buildLiteral, stringParts } from '../parts';
+import { freeName } from './names';
 
 /** Characters that mean the command relies on a shell; such commands are not rewritten. */
 const SHELL_SYNTAX = /[|&;<>()$`\\*?~{}[\]!#]/;
@@ -65,6 +66,7 @@ export function execFileFix(input: ExecFixInput): Fix | undefined {
   const callee = call.expression;
   const syncName = calleeName(callee) === 'execSync';
   const newName = syncName ? 'execFileSync' : 'execFile';
+  const title = `Run the program with ${newName} and an argument array`;
   const newArgs = `${argv.program}, [${args.join(', ')}]`;
   const edits: TextEdit[] = [];
   if (ts.isIdentifier(callee)) {
@@ -80,10 +82,10 @@ export function execFileFix(input: ExecFixInput): Fix | undefined {
         ].sort((a, b) => a.span.start - b.span.start),
       };
     }
-    const importEdit = addNamedImport(sf, callee.text, newName);
-    if (importEdit === undefined) return undefined;
-    if (importEdit) edits.push(importEdit);
-    edits.push({ span: { start: callee.getStart(sf), end: callee.getEnd() }, newText: newName });
+    const imported = addNamedImport(sf, callee.text, newName);
+    if (!imported) return undefined;
+    if (imported.edit) edits.push(imported.edit);
+    edits.push({ span: { start: callee.getStart(sf), end: callee.getEnd() }, newText: imported.name });
   } else if (ts.isPropertyAccessExpression(callee)) {
     edits.push({ span: { start: callee.name.getStart(sf), end: callee.name.getEnd() }, newText: newName });
   } else {
@@ -92,7 +94,7 @@ export function execFileFix(input: ExecFixInput): Fix | undefined {
   // Only the command argument changes; options and callback mean the same to execFile.
   const command = call.arguments[0];
   edits.push({ span: { start: command.getStart(sf), end: command.getEnd() }, newText: newArgs });
-  return { title: `Run the program with ${newName} and an argument array`, edits: edits.sort((a, b) => a.span.start - b.span.start) };
+  return { title, edits: edits.sort((a, b) => a.span.start - b.span.start) };
 }
 
 /**
@@ -110,16 +112,16 @@ function promisifiedExecFile(sf: ts.SourceFile, name: string): { name: string; e
     const edits: TextEdit[] = [];
     let execFileExpr: string;
     if (ts.isIdentifier(target) && target.text === 'exec') {
-      const importEdit = addNamedImport(sf, 'exec', 'execFile');
-      if (importEdit === undefined) return undefined;
-      if (importEdit) edits.push(importEdit);
-      execFileExpr = 'execFile';
+      const imported = addNamedImport(sf, 'exec', 'execFile');
+      if (!imported) return undefined;
+      if (imported.edit) edits.push(imported.edit);
+      execFileExpr = imported.name;
     } else if (ts.isPropertyAccessExpression(target) && target.name.text === 'exec') {
       execFileExpr = `${target.expression.getText(sf)}.execFile`;
     } else {
       return undefined;
     }
-    const newName = /\bexecFileAsync\b/.test(sf.text) ? 'execFilePromise' : 'execFileAsync';
+    const newName = freeName(sf, 'execFileAsync');
     const eol = sf.text.includes('\r\n') ? '\r\n' : '\n';
     edits.push({ span: { start: st.getEnd(), end: st.getEnd() }, newText: `${eol}const ${newName} = ${init.expression.getText(sf)}(${execFileExpr});` });
     return { name: newName, edits };
@@ -173,29 +175,40 @@ function calleeName(callee: ts.Expression): string {
 }
 
 /**
- * Makes `newName` available next to `oldName` in the file's child_process import or require.
- * Returns null when it already is, undefined when the binding was not found (no fix then).
+ * Makes child_process's `newName` available next to `oldName` in the file's child_process import
+ * or require, and returns the local name to call: an existing binding of it is reused; otherwise
+ * it is added under its own name, or under a free alias (`execFile as execFile2`) when the file
+ * already uses that name for something else. Undefined when `oldName`'s binding was not found.
  */
-function addNamedImport(sf: ts.SourceFile, oldName: string, newName: string): TextEdit | null | undefined {
+function addNamedImport(sf: ts.SourceFile, oldName: string, newName: string): { name: string; edit?: TextEdit } | undefined {
+  const local = freeName(sf, newName);
   for (const st of sf.statements) {
-    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && /^(node:)?child_process$/.test(st.moduleSpecifier.text)) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && /^(node:)?child_process$/.test(st.moduleSpecifier.text) && !st.importClause?.isTypeOnly) {
       const named = st.importClause?.namedBindings;
       if (named && ts.isNamedImports(named)) {
+        const existing = named.elements.find((e) => !e.isTypeOnly && (e.propertyName ?? e.name).text === newName);
+        if (existing) return { name: existing.name.text };
         const found = named.elements.find((e) => e.name.text === oldName && (e.propertyName ?? e.name).text === oldName);
-        if (named.elements.some((e) => e.name.text === newName)) return null;
-        if (found) return { span: { start: found.getEnd(), end: found.getEnd() }, newText: `, ${newName}` };
+        if (found) return { name: local, edit: { span: { start: found.getEnd(), end: found.getEnd() }, newText: local === newName ? `, ${newName}` : `, ${newName} as ${local}` } };
       }
     }
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
         if (!ts.isObjectBindingPattern(d.name) || !d.initializer || !isChildProcessRequire(d.initializer)) continue;
-        if (d.name.elements.some((e) => ts.isIdentifier(e.name) && e.name.text === newName)) return null;
+        const existing = d.name.elements.find((e) => ts.isIdentifier(e.name) && !e.dotDotDotToken && propertyOf(e) === newName);
+        if (existing) return { name: (existing.name as ts.Identifier).text };
         const found = d.name.elements.find((e) => ts.isIdentifier(e.name) && e.name.text === oldName && !e.propertyName);
-        if (found) return { span: { start: found.getEnd(), end: found.getEnd() }, newText: `, ${newName}` };
+        if (found) return { name: local, edit: { span: { start: found.getEnd(), end: found.getEnd() }, newText: local === newName ? `, ${newName}` : `, ${newName}: ${local}` } };
       }
     }
   }
   return undefined;
+}
+
+/** The property a destructuring element reads: `{ a }` and `{ a: b }` both read `a`. */
+function propertyOf(e: ts.BindingElement): string | undefined {
+  const p = e.propertyName ?? e.name;
+  return ts.isIdentifier(p) || ts.isStringLiteral(p) ? p.text : undefined;
 }
 
 function isChildProcessRequire(e: ts.Expression): boolean {

@@ -7,6 +7,7 @@ import { buildLiteral, stringParts } from '../parts';
 import { forEachNode } from '../ast';
 import { enclosingFunction } from '../sinks';
 import { placeholders, type Mark, type PlaceholderStyle } from './sql-parameters';
+import { freeName } from './names';
 
 export interface IncrementalInput {
   call: ts.CallExpression;
@@ -22,7 +23,7 @@ export function incrementalSqlFix(input: IncrementalInput): Fix | undefined {
   if (input.style !== 'question' && input.style !== 'dollar' && input.style !== 'statement') return undefined;
   const pieces = queryPieces(arg);
   if (!pieces) return undefined;
-  const params = freshName(text, 'params');
+  const params = freeName(call.getSourceFile(), 'params');
   // `$${params.length + 1}` numbers placeholders as values are pushed, whichever branches run.
   const mark: Mark = input.style === 'dollar' ? (n) => [{ text: '$' }, { code: `${params}.length + ${n}` }] : () => [{ text: '?' }];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -118,8 +119,3 @@ function indentOf(text: string, node: ts.Node): string {
   return /^[ \t]*/.exec(text.slice(lineStart(text, node)))?.[0] ?? '';
 }
 
-function freshName(text: string, base: string): string {
-  let name = base;
-  for (let i = 2; new RegExp(`(?<![.\\w$])${name}(?![\\w$])`).test(text); i++) name = `${base}${i}`;
-  return name;
-}

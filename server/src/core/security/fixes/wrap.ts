@@ -6,30 +6,32 @@ import type { RuleContext } from '../rule';
 import type { SinkKind } from '../taint';
 import { builderOf, stringParts } from '../parts';
 import { unwrap } from '../ast';
+import { freeName } from './names';
 
 /**
  * Wraps every tainted value spliced into `arg` (or `arg` itself when it is the tainted value)
  * with `wrap(code)`. Returns the edits, or undefined when nothing could be wrapped.
  */
-export function wrapTainted(ctx: RuleContext, arg: ts.Expression, kind: SinkKind, wrap: (code: string) => string): TextEdit[] | undefined {
+export function wrapTainted(ctx: RuleContext, arg: ts.Expression, kind: SinkKind, wrap: (code: string, node: ts.Expression) => string): TextEdit[] | undefined {
   const builder = builderOf(ctx.facts.definitionOf, arg);
   const parts = builder && stringParts(builder);
   const edits: TextEdit[] = [];
   if (parts) {
     for (const p of parts) {
       if (p.kind === 'expr' && ctx.taintAt(p.node, kind)) {
-        edits.push({ span: { start: p.node.getStart(), end: p.node.getEnd() }, newText: wrap(p.node.getText()) });
+        edits.push({ span: { start: p.node.getStart(), end: p.node.getEnd() }, newText: wrap(p.node.getText(), p.node) });
       }
     }
   } else if (!ts.isObjectLiteralExpression(unwrap(arg))) {
-    edits.push({ span: { start: arg.getStart(), end: arg.getEnd() }, newText: wrap(arg.getText()) });
+    edits.push({ span: { start: arg.getStart(), end: arg.getEnd() }, newText: wrap(arg.getText(), arg) });
   }
   return edits.length > 0 ? edits : undefined;
 }
 
 /**
- * An import of `module`'s default export under `name`, in the file's own module style, unless the
- * file already has one; returns the local name to call and the edit (if any).
+ * An import of `module`'s default export, in the file's own module style, unless the file already
+ * binds it (then that binding is reused); the new import is named `name`, or `name2`, … when the
+ * file already uses `name` for something else. Returns the local name to call and the edit (if any).
  */
 export function ensureDefaultImport(ctx: RuleContext, module: string, name: string): { name: string; edit?: TextEdit } {
   const sf = ctx.sourceFile;
@@ -38,8 +40,12 @@ export function ensureDefaultImport(ctx: RuleContext, module: string, name: stri
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st)) {
       lastImport = st;
-      if (ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === module && st.importClause?.name) {
-        return { name: st.importClause.name.text };
+      const clause = st.importClause;
+      if (ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === module && clause && !clause.isTypeOnly) {
+        if (clause.name) return { name: clause.name.text };
+        const bindings = clause.namedBindings;
+        const asDefault = bindings && ts.isNamedImports(bindings) ? bindings.elements.find((e) => !e.isTypeOnly && (e.propertyName ?? e.name).text === 'default') : undefined;
+        if (asDefault) return { name: asDefault.name.text };
       }
     } else if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
@@ -52,6 +58,7 @@ export function ensureDefaultImport(ctx: RuleContext, module: string, name: stri
       }
     }
   }
+  name = freeName(sf, name);
   const eol = ctx.text.includes('\r\n') ? '\r\n' : '\n';
   const esm = lastImport !== undefined || (lastRequire === undefined && ctx.language !== 'js' && ctx.language !== 'jsx');
   const line = esm ? `import ${name} from '${module}';` : `const ${name} = require('${module}');`;

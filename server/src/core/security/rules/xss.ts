@@ -3,6 +3,7 @@
 import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { ensureDefaultImport, fixOf, wrapTainted } from '../fixes/wrap';
+import { htmlEscaperVerdict, localFunctionNamed } from '../escapers';
 import { cweUrl, type Rule, type RuleContext } from '../rule';
 import { builderOf, stringParts } from '../parts';
 import { calleeText, enclosingFunction, receiverRoot } from '../sinks';
@@ -69,15 +70,28 @@ function check(ctx: RuleContext, arg: ts.Expression, sink: string, objectsAreJso
   if (!taint || (taint.direct && /\.(body|query|params|headers|cookies)$/.test(taint.label))) return;
   // An object built in the handler ({ ...req.body, id }) or parsed JSON goes out as JSON too.
   if (objectsAreJson && taint.maybeObject && !taint.direct && !looksLikeHtml(ctx, arg)) return;
+  // A same-file escaper on the way that lets markup through is named in the message.
+  const leak = taint.steps.find((st) => / leaves .+ unescaped$/.test(st.message));
   const escape = ensureDefaultImport(ctx, 'escape-html', 'escapeHtml');
-  const fix = fixOf('Escape user input with escape-html', wrapTainted(ctx, arg, 'html', (c) => `${escape.name}(${c})`), escape.edit);
+  const fix = fixOf('Escape user input with escape-html', wrapTainted(ctx, arg, 'html', (c, node) => `${escape.name}(${leakyEscaperArgument(node) ?? c})`), escape.edit);
   ctx.report({
     node: arg,
-    message: `User input from ${taint.label} is written into HTML by ${sink} without escaping`,
+    message: leak ? `User input from ${taint.label} is written into HTML by ${sink}, and ${leak.message}` : `User input from ${taint.label} is written into HTML by ${sink} without escaping`,
     taint,
     sink: `written to the page by ${sink}`,
     fixes: fix ? [fix] : [],
   });
+}
+
+/**
+ * The argument text of a call to a same-file escaper that lets markup through: the fix replaces
+ * that call rather than escaping its output a second time.
+ */
+function leakyEscaperArgument(node: ts.Expression): string | undefined {
+  const call = unwrap(node);
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.arguments.length !== 1) return undefined;
+  const fn = localFunctionNamed(call.getSourceFile(), call.expression.text);
+  return fn && htmlEscaperVerdict(fn).kind === 'leaks' ? call.arguments[0].getText() : undefined;
 }
 
 /** Whether the function sets the response's content type to one matching `re` before this point. */

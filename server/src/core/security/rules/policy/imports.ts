@@ -3,11 +3,11 @@ import ts from 'typescript';
 import type { TextEdit } from '../../../types';
 import type { RuleContext } from '../../rule';
 import { ensureDefaultImport } from '../../fixes/wrap';
-import { forEachNode, unwrap } from '../../ast';
+import { unwrap } from '../../ast';
 
 /**
  * The local name bound to `module` (or its `node:` form) by a default, namespace or require
- * binding; otherwise a new default import named `name` and the edit that adds it.
+ * binding; otherwise a new default import named `name` (or a free variant of it) and its edit.
  */
 export function ensureModule(ctx: RuleContext, module: string, name: string): { name: string; edit?: TextEdit } {
   const accepted = new Set([module, `node:${module}`]);
@@ -26,17 +26,5 @@ export function ensureModule(ctx: RuleContext, module: string, name: string): { 
       }
     }
   }
-  // A file that already uses `name` for something else would get a duplicate binding.
-  if (declares(ctx.sourceFile, name)) return ensureDefaultImport(ctx, module, `${name}Lib`);
   return ensureDefaultImport(ctx, module, name);
-}
-
-function declares(sf: ts.SourceFile, name: string): boolean {
-  let hit = false;
-  forEachNode(sf, (n) => {
-    if (hit) return false;
-    if ((ts.isVariableDeclaration(n) || ts.isFunctionDeclaration(n) || ts.isParameter(n) || ts.isImportSpecifier(n)) && n.name && ts.isIdentifier(n.name) && n.name.text === name) hit = true;
-    return !hit;
-  });
-  return hit;
 }

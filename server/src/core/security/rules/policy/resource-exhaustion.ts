@@ -210,7 +210,17 @@ function sqlLimit(ctx: RuleContext, c: CallSite): void {
 }
 
 function capFix(size: ts.Expression, max: number, fallback = 0): Fix {
-  return { title: `Cap at ${max}`, edits: [{ span: { start: size.getStart(), end: size.getEnd() }, newText: `Math.min(Number(${size.getText()}) || ${fallback}, ${max})` }] };
+  return { title: `Cap at ${max}`, edits: [{ span: { start: size.getStart(), end: size.getEnd() }, newText: `Math.min(${asNumber(size)} || ${fallback}, ${max})` }] };
+}
+
+/** The value as a number: a conversion already written (`Number(x)`, `parseInt(x, 10)`, `+x`)
+ *  is kept as it is rather than wrapped again. */
+function asNumber(size: ts.Expression): string {
+  const u = unwrap(size);
+  const converted =
+    (ts.isCallExpression(u) && /^(Number|parseInt|parseFloat|Number\.parseInt|Number\.parseFloat)$/.test(u.expression.getText())) ||
+    (ts.isPrefixUnaryExpression(u) && u.operator === ts.SyntaxKind.PlusToken);
+  return converted ? u.getText() : `Number(${size.getText()})`;
 }
 
 /** `for (let i = 0; i < n; i++)` where n is a request number with no cap. */

@@ -5,6 +5,7 @@ import type { Fix } from '../../../types';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
 import { isFunctionLike, unwrap, type FunctionLike } from '../../ast';
+import { freeName } from '../../fixes/names';
 import { enclosingFunction, evidence, insideTry, requestDerived, step, walk } from './util';
 import { routesOf } from './routes';
 
@@ -110,13 +111,14 @@ function forwardFix(fn: FunctionLike, ctx: RuleContext): Fix | undefined {
   const params = fn.parameters;
   if (params.length < 2 || params.length > 3) return undefined;
   const third = params[2];
-  const next = third && ts.isIdentifier(third.name) ? third.name.text : 'next';
+  // A new parameter must not shadow a name the handler reads or declares.
+  const next = third && ts.isIdentifier(third.name) ? third.name.text : freeName(fn, 'next');
   const edits = [];
   if (!third) {
     // Typed handlers get a typed parameter so strict TypeScript still compiles the result.
     const typed = params[1].type !== undefined;
     const type = !typed ? '' : /\bNextFunction\b/.test(ctx.text) ? ': NextFunction' : ': (err?: unknown) => void';
-    edits.push({ span: { start: params[1].getEnd(), end: params[1].getEnd() }, newText: `, next${type}` });
+    edits.push({ span: { start: params[1].getEnd(), end: params[1].getEnd() }, newText: `, ${next}${type}` });
   }
   const open = body.getStart() + 1;
   const close = body.getEnd() - 1;

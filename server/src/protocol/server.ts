@@ -2,12 +2,16 @@
 // engine or a protocol helper, and converts the result back; the logic lives elsewhere.
 import {
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
   TextDocuments,
   type CancellationToken,
   type Connection,
   type Diagnostic,
+  type InitializeError,
   type InitializeParams,
   type InitializeResult,
+  type Range,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -29,6 +33,8 @@ import { verificationHover, withVerification } from './verify';
 import type { VerifyService } from '../engine/verify/service';
 import type { SandboxService } from '../engine/sandbox/service';
 import { createServerSandbox, withSandbox } from './sandbox';
+import { createEditTokens, type EditTokens } from './editTokens';
+import { listenGuarded } from './documents';
 
 export interface ServerOptions {
   /** Worker module for the pool; tests substitute one that crashes or hangs. */
@@ -46,6 +52,7 @@ interface Session {
   scheduler: Scheduler;
   verification: VerifyService;
   sandbox: SandboxService;
+  edits: EditTokens;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -57,7 +64,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
   const analysable = (doc: TextDocument): boolean => languageFromId(doc.languageId) !== undefined;
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize((params): InitializeResult | ResponseError<InitializeError> => {
+    // A second session in the same process would start a second pool and answer to two sets of
+    // settings; the protocol allows one initialize, so the second is refused.
+    if (session) return new ResponseError(ErrorCodes.InvalidRequest, 'orbit-ls is already initialized; initialize may be sent once per server process', { retry: false });
     session = createSession(connection, params, documents, options);
     regeneration = regenerationHost(connection, session, documents);
     return { capabilities: session.capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
@@ -110,7 +120,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // Regeneration comes last: the deterministic fixes above are preferred whenever they apply.
     const regenerate = regeneration ? regenerationActions(params, doc, regeneration) : [];
     if (current.features.codeActionLiterals) return [...actions, ...regenerate];
-    return [...actions.map(asCommand), ...regenerate.flatMap((a) => (a.command ? [a.command] : []))];
+    return [...actions.map((a) => asCommand(a, doc as TextDocument, current.edits)), ...regenerate.flatMap((a) => (a.command ? [a.command] : []))];
   });
 
   connection.onCodeActionResolve((action, token) => (regeneration ? resolveRegeneration(action, regeneration, toSignal(token)) : action));
@@ -121,7 +131,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!session || !command) return null;
     const { scheduler, client, config, verification, sandbox } = session;
     const verify = { service: verification, document: (uri: string) => documents.get(uri) };
-    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify, sandbox }, toSignal(token));
+    const edits = { tokens: session.edits, version: (uri: string) => documents.get(uri)?.version };
+    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify, sandbox, edits }, toSignal(token));
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -142,7 +153,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return session?.close();
   });
 
-  documents.listen(connection);
+  listenGuarded(documents, connection, (message) => (session ? session.client.log(message) : connection.console.log(message)));
   connection.listen();
 }
 
@@ -182,7 +193,7 @@ function createSession(connection: Connection, params: InitializeParams, documen
     scheduler.dispose();
     await (await started)?.close();
   };
-  return { capabilities, features, client, config, pool, close, scheduler, verification, sandbox };
+  return { capabilities, features, client, config, pool, close, scheduler, verification, sandbox, edits: createEditTokens() };
 }
 
 function regenerationHost(connection: Connection, session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
@@ -204,14 +215,26 @@ async function pullDiagnostics(session: Session, documents: TextDocuments<TextDo
   return toDiagnostics(withSandbox(withVerification(report, session.verification), session.sandbox), current, { relatedInformation: session.features.relatedInformation });
 }
 
-/** A diagnostic sent back without `data` (some clients drop it): find it in the last report. */
-function recoverData(session: Session, doc: TextDocument | undefined, d: { code?: number | string; range: { start: { line: number; character: number } } }): FindingData | undefined {
+/**
+ * The data the server published for a diagnostic the client sent back, found again in the last
+ * report of the document's current version by rule and range. Fix edits are taken only from
+ * here, never from the client's copy of `data`, which may be stale, altered or forged.
+ */
+function recoverData(session: Session, doc: TextDocument | undefined, d: { code?: number | string; range: Range }): FindingData | undefined {
   const report = doc && session.scheduler.latest(doc.uri);
   if (!doc || !report || report.version !== doc.version) return undefined;
-  const items = toDiagnostics(withSandbox(report, session.sandbox), doc, { relatedInformation: false });
-  const match = items.find((item) => item.code === d.code && item.range.start.line === d.range.start.line && item.range.start.character === d.range.start.character);
+  let items = published.get(report);
+  if (!items) {
+    items = toDiagnostics(withSandbox(report, session.sandbox), doc, { relatedInformation: false });
+    published.set(report, items);
+  }
+  const same = (a: Range['start'], b: Range['start']): boolean => a.line === b.line && a.character === b.character;
+  const match = items.find((item) => item.code === d.code && same(item.range.start, d.range.start) && same(item.range.end, d.range.end));
   return match && isFindingData(match.data) ? match.data : undefined;
 }
+
+/** The diagnostics of a report, converted once for all the code action requests on that version. */
+const published = new WeakMap<DocumentReport, Diagnostic[]>();
 
 function toSignal(token: CancellationToken): AbortSignal {
   const controller = new AbortController();

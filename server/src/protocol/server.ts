@@ -166,7 +166,7 @@ function createSession(connection: Connection, params: InitializeParams, documen
   let started: Promise<AnalysisPool> | undefined;
   const pool = (): Promise<AnalysisPool> =>
     (started ??= config.settingsFor(undefined).then((settings) => {
-      client.log(`orbit-ls ${orbitVersion()}: analysing with ${settings.pool.size} worker thread(s) (orbit.pool.size)`);
+      client.log(`orbit-ls ${orbitVersion()}: analysing with ${settings.pool.size} worker thread(s) (orbit.pool.size), and as many again for sandbox and verification passes once one runs`);
       return createPool({ size: settings.pool.size, filename: options.workerFilename, log: client.log });
     }));
   const publish = (report: DocumentReport): void => {

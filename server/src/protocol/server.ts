@@ -112,13 +112,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     session?.client.publishDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(async (params, token) => {
     if (!session) return [];
     const current = session;
     const doc = documents.get(params.textDocument.uri);
+    // Nothing is offered for a document orbit-ls does not analyse (above orbit.maxFileSize).
+    if (doc && doc.getText().length > (await current.config.settingsFor(doc.uri)).maxFileSize) return [];
     const actions = codeActionsFor(params, doc, { documentChanges: current.features.documentChanges, recover: (d) => recoverData(current, doc, d) });
     // Regeneration comes last: the deterministic fixes above are preferred whenever they apply.
-    const regenerate = regeneration ? regenerationActions(params, doc, regeneration) : [];
+    const regenerate = regeneration ? await regenerationActions(params, doc, regeneration, toSignal(token)) : [];
     if (current.features.codeActionLiterals) return [...actions, ...regenerate];
     return [...actions.map((a) => asCommand(a, doc as TextDocument, current.edits)), ...regenerate.flatMap((a) => (a.command ? [a.command] : []))];
   });
@@ -204,6 +206,35 @@ function regenerationHost(connection: Connection, session: Session, documents: T
     service: createRegenerationService(process.env),
     document: (uri) => documents.get(uri),
     settingsFor: (uri) => session.config.settingsFor(uri),
+    targets: regenerationTargets(session),
+  };
+}
+
+/**
+ * The regeneration targets of a code action request, found by the `regenerationTargets` task on
+ * the static lane and remembered for the document's version, since editors ask on every cursor move.
+ */
+function regenerationTargets(session: Session): RegenerationHost['targets'] {
+  const cache = new Map<string, { version: number; bySpan: Map<string, { name: string; bodyStart: number } | null> }>();
+  return async (doc, spans, signal) => {
+    const language = languageFromId(doc.languageId);
+    const settings = await session.config.settingsFor(doc.uri);
+    if (!language || doc.getText().length > settings.maxFileSize) return [];
+    let entry = cache.get(doc.uri);
+    if (!entry || entry.version !== doc.version) {
+      entry = { version: doc.version, bySpan: new Map() };
+      cache.set(doc.uri, entry);
+    }
+    const key = (span: { start: number; end: number }): string => `${span.start}:${span.end}`;
+    const missing = spans.filter((span) => !entry.bySpan.has(key(span)));
+    if (missing.length > 0) {
+      const input = { fileName: doc.uri, text: doc.getText(), language, spans: missing };
+      const outcome = await (await session.pool()).run('regenerationTargets', input, { signal, timeoutMs: settings.analysisTimeoutMs });
+      if (outcome.kind !== 'done') return [];
+      missing.forEach((span, i) => entry.bySpan.set(key(span), outcome.value[i] ?? null));
+    }
+    if (cache.size > 100) cache.delete(cache.keys().next().value as string);
+    return spans.map((span) => entry.bySpan.get(key(span)) ?? null);
   };
 }
 

@@ -2,11 +2,12 @@
 // To add a task: write workers/tasks/<name>.ts exporting a function of one structured-clone-safe
 // argument, and add it here; it becomes callable as pool.run('<name>', input, { signal }).
 import { analyzeStatic } from './tasks/analyzeStatic';
+import { regenerationTargets } from './tasks/regenerationTargets';
 import { sandbox } from './tasks/sandbox';
 import { verifyPrepare } from './tasks/verifyPrepare';
 import { warmUp } from './tasks/warmUp';
 
-export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox };
+export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, regenerationTargets };
 
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

@@ -15,7 +15,8 @@ import { UsageError, type CliIO } from './io';
 import { locator, type Locator } from './locate';
 import { exitCodeFor, type CheckReport, type FailOn } from './report';
 import { registeredRules, ruleCatalogue } from './rules';
-import { loadSettings } from './settings';
+import { loadSettings, readRaw } from './settings';
+import { silencedChecks } from '../engine/silenced';
 import { collectFiles } from './walk';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -39,6 +40,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
 
   const { settings, problems } = await loadSettings(values.config);
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
+  for (const s of silencedChecks(settings, values.config ? [{ label: values.config, raw: await readRaw(values.config) }] : [])) io.err(`orbit-ls: warning: a check is turned off or down: ${s.message}\n`);
   const { files, missing } = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   if (files.length === 0) io.err('orbit-ls: no .js, .jsx, .ts or .tsx files found (node_modules and .gitignore\'d paths are skipped)\n');

@@ -14,3 +14,12 @@ export async function loadSettings(configFile: string | undefined): Promise<Reso
   }
   return resolveSettings(raw);
 }
+
+/** The raw settings object of a --config file, to say where a setting came from; undefined if unreadable. */
+export async function readRaw(configFile: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(configFile, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

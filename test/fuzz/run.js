@@ -1,0 +1,34 @@
+// `npm run fuzz`: runs every test/fuzz/*.fuzz.js section with one seed and prints its figures.
+// A section exports `async function run({ seed, scale })` returning `{ name, figures: {...} }`;
+// scale 1 is the size `npm test` uses, the runner defaults to 20. Options: --seed=N --scale=N,
+// and section names to run only those.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+async function main(argv) {
+  const option = (name, fallback) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+  const seed = option('seed', 12);
+  const scale = option('scale', 20);
+  const only = argv.filter((a) => !a.startsWith('--'));
+  const sections = fs.readdirSync(__dirname).filter((f) => f.endsWith('.fuzz.js')).sort().filter((f) => only.length === 0 || only.includes(f.replace(/\.fuzz\.js$/, '')));
+  process.stdout.write(`Fuzz: seed ${seed}, scale ${scale}, ${new Date().toISOString().slice(0, 10)}\n\n`);
+  let bad = 0;
+  for (const file of sections) {
+    const started = performance.now();
+    const { name, figures } = await require(path.join(__dirname, file)).run({ seed, scale });
+    process.stdout.write(`### ${name}\n\n| Figure | Value |\n| --- | --- |\n${Object.entries(figures).map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n\n`);
+    process.stderr.write(`(${file}: ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    bad += (figures.crashes ?? 0) + (figures.wedges ?? 0) + (figures['stale publishes'] ?? 0);
+  }
+  if (bad > 0) process.exitCode = 1;
+}
+
+if (require.main === module && !process.env.NODE_TEST_CONTEXT) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`fuzz failed: ${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { main };

@@ -25,7 +25,7 @@ async function run({ seed = 12, scale = 1 } = {}) {
   const s = await startSession({ initializationOptions: { debounceMs: 20, pool: { size: 1 }, sandbox: { enabled: false } } });
   const docs = new Map();
   let frames = 0;
-  const count = 20 * scale;
+  const count = 50 * scale;
   for (let i = 0; i < count; i++) {
     const uri = `file:///fuzz/doc-${i % (5 * scale)}.js`;
     const current = docs.get(uri);

@@ -137,7 +137,7 @@ test('Neovim 0.11 lsp/orbit_ls.lua is a config table with the command, filetypes
   assert.deepEqual(loaded.cmd, ['orbit-ls', '--stdio']);
   assert.deepEqual(
     [...loaded.filetypes].sort(),
-    ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'],
+    ['ejs', 'handlebars', 'javascript', 'javascriptreact', 'pug', 'typescript', 'typescriptreact'],
   );
   assert.ok(loaded.root_markers.includes('package.json'));
   // Settings answer workspace/configuration for "orbit" with an object the server accepts.

@@ -8,7 +8,7 @@ local cmd = vim.g.orbit_ls_cmd or { 'orbit-ls', '--stdio' }
 
 return {
   cmd = cmd,
-  filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact' },
+  filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'ejs', 'pug', 'handlebars' },
   root_markers = { 'package.json', 'tsconfig.json', 'jsconfig.json', '.git' },
   -- Answers workspace/configuration for section "orbit". An empty Lua table would be sent as a
   -- JSON array, so the empty default is an explicit dictionary.

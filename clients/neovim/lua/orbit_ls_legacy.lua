@@ -6,7 +6,7 @@ local M = {}
 -- Everything a user may override through setup(); all defaults live here.
 M.defaults = {
   cmd = { 'orbit-ls', '--stdio' },
-  filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact' },
+  filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'ejs', 'pug', 'handlebars' },
   root_markers = { 'package.json', 'tsconfig.json', 'jsconfig.json', '.git' },
   -- Answers workspace/configuration for section "orbit" (see docs/configuration.md). An empty
   -- Lua table would be sent as a JSON array, so the empty default is an explicit dictionary.

@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import ignore from 'ignore';
 import { languageFromFileName } from '../core/types';
+import { templateKind } from '../core/templates/raw-output';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -33,6 +34,7 @@ export async function collectFiles(paths: readonly string[], signal: AbortSignal
 }
 
 export function isSource(file: string): boolean {
+  if (templateKind(file)) return true;
   return languageFromFileName(file) !== undefined && !/\.d\.[cm]?ts$/i.test(file);
 }
 

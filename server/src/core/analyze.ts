@@ -1,10 +1,14 @@
 // The static pass: one document in, findings and errors out. Pure and synchronous.
-import type { AnalysisError, AnalysisResult, Finding, LanguageKind, StaticOptions } from './types';
+import type { AnalysisError, AnalysisResult, Finding, LanguageKind, RuleLevel, StaticOptions } from './types';
 import { languageFromFileName } from './types';
 import { parseDocument } from './source/parse';
 import { buildTaintFacts } from './security/engine';
 import { runRules } from './security/registry';
 import { applySuppressions } from './security/suppression';
+import { levelsForFile } from './security/test-files';
+import { analyzeTemplate, templateKind } from './templates/raw-output';
+import { inlineScripts } from './templates/scripts';
+import { allRules as registeredRules } from './security/registry';
 import { crossFileFindings, importedCalls, summariseImports, type ImportedModule } from './security/imports';
 
 export interface DocumentInput {
@@ -24,12 +28,18 @@ export { allRules, ruleById } from './security/registry';
 export { suppressionEdit, applySuppressions } from './security/suppression';
 export type { RuleMeta } from './security/rule';
 export type { ImportedModule } from './security/imports';
+export { templateKind } from './templates/raw-output';
 
 /** Analyses one document. Never throws: problems with the input come back as errors. */
 export function analyzeDocument(input: DocumentInput, options: StaticOptions): AnalysisResult {
   const errors: AnalysisError[] = [];
   try {
     const language = input.language ?? languageFromFileName(input.fileName);
+    if (!language && templateKind(input.fileName)) {
+      if (input.text.length > options.maxFileSize) return fail('limit', `The template has ${input.text.length} characters, more than the limit of ${options.maxFileSize}; it was not analysed.`);
+      const findings = [...analyzeTemplate(input.fileName, input.text, options.rules), ...scriptFindings(input.text, options, errors)];
+      return { findings: findings.sort(byPosition), errors };
+    }
     if (!language) {
       return fail('unsupported', `${input.fileName} is not a JavaScript or TypeScript file; orbit-ls analyses .js, .jsx, .ts and .tsx.`);
     }
@@ -51,8 +61,9 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
       ...(summaries ? { importedCall: importedCalls(summaries) } : {}),
     });
     errors.push(...facts.errors);
-    const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels: options.rules }, errors);
-    if (summaries) findings.push(...crossFileFindings(facts, summaries, options.rules));
+    const levels = levelsForFile(input.fileName, options.rules);
+    const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels }, errors);
+    if (summaries) findings.push(...crossFileFindings(facts, summaries, levels));
     return { findings: applySuppressions(text, findings).sort(byPosition), errors };
   } catch (err) {
     const overflow = err instanceof RangeError;
@@ -64,6 +75,23 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
     });
     return { findings: [], errors };
   }
+}
+
+/** The browser rules over a view's inline scripts; the server-side rules do not apply there. */
+function scriptFindings(text: string, options: StaticOptions, errors: AnalysisError[]): Finding[] {
+  const scripts = inlineScripts(text);
+  if (!scripts) return [];
+  const level = options.rules['dom-xss'] ?? 'warning';
+  if (level === 'off') return [];
+  const levels: Record<string, RuleLevel> = Object.fromEntries(registeredRules().map((r) => [r.id, 'off' as const]));
+  levels['dom-xss'] = level;
+  // The xss rule's browser sinks (the URL or referrer into innerHTML, document.write) apply too.
+  levels.xss = options.rules.xss ?? 'error';
+  const parsed = parseDocument(scripts, 'js', []);
+  if (!parsed) return [];
+  const facts = buildTaintFacts(parsed.sourceFile, { extraSources: options.extraSources });
+  const findings = runRules({ sourceFile: parsed.sourceFile, text: scripts, language: 'js', facts, levels }, errors);
+  return applySuppressions(text, findings);
 }
 
 function fail(kind: AnalysisError['kind'], message: string): AnalysisResult {

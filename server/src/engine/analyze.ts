@@ -1,6 +1,7 @@
 // One document through the pool: settings in, a versioned report out. Shared by the scheduler
 // (server) and the batch runner (check), so both give the same findings and the same notices.
 import type { AnalysisError, Finding, LanguageKind, Span } from '../core/types';
+import { templateKind } from '../core/templates/raw-output';
 import { staticOptionsFrom } from '../config/validate';
 import type { Settings } from '../config/schema';
 import type { AnalysisPool } from './pool';
@@ -40,7 +41,7 @@ export async function analyzeSnapshot(
   signal: AbortSignal,
 ): Promise<DocumentReport | undefined> {
   const base = { uri: doc.uri, version: doc.version, findings: [], errors: [], elapsedMs: 0 };
-  if (doc.language === undefined) return { ...base, notices: [] };
+  if (doc.language === undefined && !templateKind(doc.uri)) return { ...base, notices: [] };
   // Checked here as well as in core so a huge document is not even copied into a worker.
   if (doc.text.length > settings.maxFileSize) {
     const message = `orbit-ls did not analyse this file: it has ${doc.text.length} characters, more than orbit.maxFileSize (${settings.maxFileSize}). Raise orbit.maxFileSize to analyse it.`;

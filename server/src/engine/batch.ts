@@ -62,7 +62,8 @@ async function analyzeOne(path: string, options: BatchOptions): Promise<void> {
   const doc = { uri: path, version: 0, text, language: languageFromFileName(path) };
   const report = await analyzeSnapshot(options.pool, doc, options.settings, options.signal);
   if (!report) return;
-  if (!options.sandbox) return options.onFile({ path, report }, text);
+  // Templates are not programs: the sandbox has nothing to run in them.
+  if (!options.sandbox || doc.language === undefined) return options.onFile({ path, report }, text);
   const outcome = await sandboxPass(options.pool, doc, options.settings, options.signal);
   switch (outcome.kind) {
     case 'cancelled':

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFromId } from '../core/types';
+import { templateKind } from '../core/templates/raw-output';
 import { orbitVersion } from '../config/version';
 import { analyzeSnapshot, type DocumentReport, type DocumentSnapshot } from '../engine/analyze';
 import { createPool, type AnalysisPool } from '../engine/pool';
@@ -62,7 +63,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const scheduled = new Map<string, number>();
 
   const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
-  const analysable = (doc: TextDocument): boolean => languageFromId(doc.languageId) !== undefined;
+  // View templates are analysed by file name whatever language id the editor gives them.
+  const analysable = (doc: TextDocument): boolean => languageFromId(doc.languageId) !== undefined || templateKind(doc.uri) !== undefined;
 
   connection.onInitialize((params): InitializeResult | ResponseError<InitializeError> => {
     // A second session in the same process would start a second pool and answer to two sets of

@@ -7,6 +7,21 @@ import { calleeText, moduleOf, exportName } from '../sinks';
 
 const VM_RUNNERS = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction', 'Script', 'SourceTextModule']);
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+/**
+ * Template engines compiling a template string (server-side template injection: a template can
+ * reach the constructor of any value and so the Function constructor) and expression evaluators.
+ */
+const TEMPLATE_COMPILERS: Record<string, ReadonlySet<string>> = {
+  ejs: new Set(['render', 'compile']),
+  nunjucks: new Set(['renderString', 'compile']),
+  pug: new Set(['render', 'compile']),
+  handlebars: new Set(['compile', 'precompile']),
+  hbs: new Set(['compile']),
+  mustache: new Set(['render']),
+  'lodash.template': new Set(['template']),
+  lodash: new Set(['template']),
+  vm2: new Set(['run']),
+};
 
 export const codeInjection: Rule = {
   meta: {
@@ -39,6 +54,7 @@ export const codeInjection: Rule = {
 function sinkKind(call: CallSite): 'first' | 'all' | 'timer' | undefined {
   const mod = moduleOf(call);
   if (mod === 'vm' && VM_RUNNERS.has(exportName(call) ?? '')) return 'first';
+  if (mod && TEMPLATE_COMPILERS[mod]?.has(call.name)) return 'first';
   if (call.callee) return undefined;
   if (!call.qualifier || call.qualifier === 'window' || call.qualifier === 'globalThis') {
     if (call.name === 'eval' || call.name === 'require' || call.name === 'import') return 'first';

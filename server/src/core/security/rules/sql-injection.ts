@@ -105,7 +105,10 @@ function sqlSink(ctx: RuleContext, call: CallSite): SqlSink | undefined {
     // (require('./db')) fall through to the name-based guess below.
     if (!/^[./~@]/.test(mod) || /^@(nestjs|types)\//.test(mod)) return undefined;
   }
-  if (!call.qualifier || !DB_NAME.test(call.qualifier) || !GUESSED_METHODS.has(call.name)) return undefined;
+  if (!call.qualifier || !GUESSED_METHODS.has(call.name)) return undefined;
+  // The handle is often a member of what the app passes around: db.sequelize, models.sequelize, app.locals.db.
+  const last = call.qualifier.split('.').pop() ?? '';
+  if (!DB_NAME.test(call.qualifier) && !DB_NAME.test(last)) return undefined;
   return { style: guessStyle(ctx, call.name), guessed: true };
 }
 

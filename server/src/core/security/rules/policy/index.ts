@@ -11,6 +11,11 @@ import { unhandledException } from './unhandled-exception';
 import { csrf } from './csrf';
 import { resourceExhaustion } from './resource-exhaustion';
 import { unrestrictedUpload } from './unrestricted-upload';
+import { insecureDeserialization } from './insecure-deserialization';
+import { xxe } from './xxe';
+import { permissiveCors } from './permissive-cors';
+import { massAssignment } from './mass-assignment';
+import { domXss } from './dom-xss';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -23,4 +28,9 @@ export const POLICY_RULES: readonly Rule[] = [
   csrf,
   resourceExhaustion,
   unrestrictedUpload,
+  insecureDeserialization,
+  xxe,
+  permissiveCors,
+  massAssignment,
+  domXss,
 ];

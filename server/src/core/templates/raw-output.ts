@@ -1,0 +1,140 @@
+// Server-side templates: output that bypasses the engine's HTML escaping — EJS `<%-`, Pug `!{}` and
+// `tag!=`, Handlebars/Mustache `{{{ }}}`, Nunjucks/Swig `| safe` and `{% autoescape false %}`.
+// A template does not say where its values come from, so each raw output of a value is reported at
+// warning level; includes, layout bodies and literals are not values anyone can inject into.
+import type { Finding, RuleLevel, Severity } from '../types';
+
+export type TemplateKind = 'ejs' | 'pug' | 'handlebars' | 'nunjucks' | 'html';
+
+const KIND_BY_EXTENSION: Record<string, TemplateKind> = {
+  ejs: 'ejs',
+  pug: 'pug',
+  jade: 'pug',
+  hbs: 'handlebars',
+  handlebars: 'handlebars',
+  mustache: 'handlebars',
+  njk: 'nunjucks',
+  nunjucks: 'nunjucks',
+  html: 'html',
+};
+
+/** The template language a file name implies, or undefined when it is not a template. */
+export function templateKind(fileName: string): TemplateKind | undefined {
+  const m = /\.([a-z]+)$/i.exec(fileName);
+  return m ? KIND_BY_EXTENSION[m[1].toLowerCase()] : undefined;
+}
+
+const CWE = ['CWE-79'];
+/** Values that are markup by design: ejs-locals/Express layouts' body, includes, partials. */
+const TRUSTED = /^(body|include\b|include\s*\(|partial\b|block\b|yield\b|contentFor\b|defineContent\b|style\b|script\b|styles\b|scripts\b)/;
+
+interface Raw {
+  start: number;
+  end: number;
+  expr: string;
+  how: string;
+}
+
+/** Findings of the xss rule in one template file; none when the rule is off. */
+export function analyzeTemplate(fileName: string, text: string, levels: Record<string, RuleLevel>): Finding[] {
+  const kind = templateKind(fileName);
+  const level = levels.xss ?? 'warning';
+  if (!kind || level === 'off') return [];
+  const severity: Severity = levels.xss === undefined ? 'warning' : level;
+  const raws: Raw[] = [];
+  if (kind === 'ejs' || kind === 'html') ejs(text, raws);
+  if (kind === 'pug') pug(text, raws);
+  if (kind === 'handlebars' || kind === 'html') triple(text, raws);
+  if (kind === 'nunjucks' || kind === 'html') nunjucks(text, raws);
+  if (ignoredFile(text)) return [];
+  const ignored = ignoredLines(text);
+  return raws
+    .filter((r) => isValue(r.expr) && !ignored.has(lineAt(text, r.start)))
+    .sort((a, b) => a.start - b.start)
+    .map((r) => ({
+      ruleId: 'xss',
+      cwe: [...CWE],
+      severity,
+      message: `${r.how} writes ${r.expr.trim()} into the page without HTML escaping; if any part of it comes from a user, it is cross-site scripting — use the escaping form (CWE-79)`,
+      span: { start: r.start, end: r.end },
+      flow: [{ span: { start: r.start, end: r.end }, message: 'written without escaping' }],
+      fixes: [],
+    }));
+}
+
+/** A value worth reporting: not empty, not a literal, not an include or a layout body. */
+function isValue(expr: string): boolean {
+  const e = expr.trim().replace(/;$/, '').trim();
+  if (e.length === 0 || TRUSTED.test(e)) return false;
+  if (/^(['"`]).*\1$/s.test(e) || /^[\d.]+$/.test(e) || /^(true|false|null|undefined)$/.test(e)) return false;
+  return true;
+}
+
+function ejs(text: string, out: Raw[]): void {
+  for (const m of text.matchAll(/<%-([\s\S]*?)[-_]?%>/g)) {
+    out.push({ start: m.index, end: m.index + m[0].length, expr: m[1], how: `<%- ${m[1].trim()} %>` });
+  }
+}
+
+function pug(text: string, out: Raw[]): void {
+  for (const m of text.matchAll(/!\{([^}\n]*)\}/g)) out.push({ start: m.index, end: m.index + m[0].length, expr: m[1], how: `!{${m[1].trim()}}` });
+  // `p!= value` and `td!= link`: a tag (with optional classes, ids and attributes) then `!=`.
+  for (const m of text.matchAll(/^[ \t]*[\w.#-]*(?:\([^)\n]*\))?!=[ \t]*(.+)$/gm)) {
+    out.push({ start: m.index, end: m.index + m[0].length, expr: m[1], how: `!= ${m[1].trim()}` });
+  }
+}
+
+function triple(text: string, out: Raw[]): void {
+  for (const m of text.matchAll(/\{\{\{\s*([^}]*?)\s*\}\}\}|\{\{&\s*([^}]*?)\s*\}\}/g)) {
+    const expr = m[1] ?? m[2] ?? '';
+    out.push({ start: m.index, end: m.index + m[0].length, expr, how: `{{{${expr}}}}` });
+  }
+}
+
+function nunjucks(text: string, out: Raw[]): void {
+  for (const m of text.matchAll(/\{\{([^}]*?)\|\s*safe\s*\}\}/g)) {
+    out.push({ start: m.index, end: m.index + m[0].length, expr: m[1], how: `{{ ${m[1].trim()} | safe }}` });
+  }
+  // Inside {% autoescape false %} … {% endautoescape %}, every {{ value }} is raw.
+  for (const block of text.matchAll(/\{%-?\s*autoescape\s+false\s*-?%\}([\s\S]*?)\{%-?\s*endautoescape\s*-?%\}/g)) {
+    const base = block.index + block[0].indexOf(block[1]);
+    for (const m of block[1].matchAll(/\{\{([^}]*?)\}\}/g)) {
+      if (/\|\s*safe\s*$/.test(m[1])) continue;
+      out.push({ start: base + m.index, end: base + m.index + m[0].length, expr: m[1], how: `{{ ${m[1].trim()} }} under autoescape false` });
+    }
+  }
+}
+
+/**
+ * Lines after an `orbit-ignore-next-line` comment naming xss (or no rule), in whatever comment
+ * syntax the template language has (`<%# %>`, `//-`, `{{! }}`, `{# #}`, `<!-- -->`).
+ */
+function ignoredFile(text: string): boolean {
+  for (const m of text.matchAll(/orbit-ignore-file\b([^\n]*)/g)) {
+    const ids = idsOf(m[1]);
+    if (ids === '' || /\bxss\b|CWE-79\b/.test(ids)) return true;
+  }
+  return false;
+}
+
+function idsOf(rest: string): string {
+  return rest.replace(/--.*$/, '').replace(/(%>|#\}|\}\}|-->|\*\/)\s*$/, '').trim();
+}
+
+function ignoredLines(text: string): Set<number> {
+  const out = new Set<number>();
+  const all = text.split('\n');
+  all.forEach((line, i) => {
+    const m = /orbit-ignore-next-line\b(.*)$/.exec(line);
+    if (!m) return;
+    const ids = idsOf(m[1]);
+    if (ids === '' || /\bxss\b|CWE-79\b/.test(ids)) out.add(i + 2);
+  });
+  return out;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

@@ -18,7 +18,8 @@ import { UsageError, type CliIO } from './io';
 import { locator, type Locator } from './locate';
 import { exitCodeFor, type CheckReport, type FailOn } from './report';
 import { registeredRules, ruleCatalogue } from './rules';
-import { loadSettings } from './settings';
+import { loadSettings, readRaw } from './settings';
+import { silencedChecks } from '../engine/silenced';
 import { collectFiles } from './walk';
 import { inShard, parseShard, verifyFiles, type VerifyDocument } from './verify';
 import { languageFromFileName, SOURCE_EXTENSIONS } from '../core/types';
@@ -54,6 +55,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
 
   const { settings, problems } = await loadSettings(values.config);
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
+  for (const s of silencedChecks(settings, values.config ? [{ label: values.config, raw: await readRaw(values.config) }] : [])) io.err(`orbit-ls: warning: a check is turned off or down: ${s.message}\n`);
   if (values.dependencies === true) return runDependencies(positionals[0] ?? '.', { settings, format, failOn }, io, signal);
   const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
   const { missing } = collected;

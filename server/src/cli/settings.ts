@@ -23,3 +23,12 @@ export function unwrapSection(raw: unknown): unknown {
   }
   return raw;
 }
+
+/** The raw settings object of a --config file, to say where a setting came from; undefined if unreadable. */
+export async function readRaw(configFile: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(configFile, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,7 @@
 // The worker pool: typed tasks on piscina threads, with cancellation, a per-task time-out and
-// failures turned into outcomes, so nothing a worker does can take the server down.
+// failures turned into outcomes, so nothing a worker does can take the server down. Two lanes:
+// the typing-time static pass has its own threads, and the slow passes (sandbox, verification)
+// run on theirs, so no edit ever waits behind a save.
 import * as path from 'node:path';
 import { Piscina } from 'piscina';
 import type { TaskInput, TaskName, TaskOutput } from '../workers/tasks';
@@ -51,7 +53,32 @@ interface Job {
   settle: (outcome: TaskOutcome<unknown>) => void;
 }
 
+/** Tasks that may run for seconds on save or on command; everything else is the typing-time lane. */
+const DEEP_TASKS: ReadonlySet<TaskName> = new Set<TaskName>(['sandbox', 'verifyPrepare']);
+
+/**
+ * `options.size` threads for the static lane, started at once, and as many for the deep lane,
+ * started when its first task arrives (a session that never saves never starts them).
+ */
 export function createPool(options: PoolOptions): AnalysisPool {
+  const fast = createLane(options);
+  let deep: AnalysisPool | undefined;
+  const lane = (name: TaskName): AnalysisPool => (DEEP_TASKS.has(name) ? (deep ??= createLane(options)) : fast);
+  return {
+    size: fast.size,
+    run: (name, input, runOptions) => lane(name).run(name, input, runOptions),
+    stats() {
+      const a = fast.stats();
+      const b = deep?.stats() ?? { size: 0, running: 0, queued: 0, completed: 0, failed: 0 };
+      return { size: a.size, running: a.running + b.running, queued: a.queued + b.queued, completed: a.completed + b.completed, failed: a.failed + b.failed };
+    },
+    async close() {
+      await Promise.all([fast.close(), deep?.close()]);
+    },
+  };
+}
+
+function createLane(options: PoolOptions): AnalysisPool {
   const size = Math.max(1, Math.floor(options.size));
   const graceMs = options.cancelGraceMs ?? 250;
   const log = options.log ?? (() => undefined);

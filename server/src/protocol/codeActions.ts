@@ -1,5 +1,7 @@
-// Code actions for orbit-ls diagnostics, built from `diagnostic.data` alone (stateless): the rule's
-// fixes (the first one preferred) and a comment that suppresses the rule on that line.
+// Code actions for orbit-ls diagnostics: the rule's fixes (the first one preferred) and a comment
+// that suppresses the rule on that line. The edits come from the server's own report for the
+// document's current version, found again by rule and range; what the client sends back in
+// `diagnostic.data` only tells which version the diagnostic was seen for, and is never applied.
 import {
   CodeActionKind,
   TextDocumentEdit,
@@ -12,10 +14,11 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isFindingData, SOURCE, type FindingData } from './diagnostics';
+import type { EditTokens } from './editTokens';
 
 export interface CodeActionOptions {
   documentChanges: boolean;
-  /** Finds the data of a published diagnostic when the client sent it back without `data`. */
+  /** The data the server itself published for this diagnostic at the document's current version. */
   recover(diagnostic: Diagnostic): FindingData | undefined;
 }
 
@@ -26,9 +29,10 @@ export function codeActionsFor(params: CodeActionParams, doc: TextDocument | und
   const actions: CodeAction[] = [];
   for (const diagnostic of params.context.diagnostics) {
     if (diagnostic.source !== SOURCE) continue;
-    const data = isFindingData(diagnostic.data) ? diagnostic.data : options.recover(diagnostic);
     // Edits are ranges in the version the diagnostic was computed for; on any other version they
     // could land in the wrong place, and fresh diagnostics with fresh edits are on their way.
+    if (isFindingData(diagnostic.data) && diagnostic.data.version !== doc.version) continue;
+    const data = options.recover(diagnostic);
     if (!data || data.version !== doc.version) continue;
     data.fixes.forEach((fix, i) => {
       actions.push({
@@ -51,9 +55,15 @@ export function codeActionsFor(params: CodeActionParams, doc: TextDocument | und
   return actions;
 }
 
-/** The same action as a Command, for clients that predate code action literals. */
-export function asCommand(action: CodeAction): Command {
-  return { title: action.title, command: 'orbit-ls.applyEdit', arguments: [action.title, action.edit] };
+export const APPLY_EDIT_COMMAND = 'orbit-ls.applyEdit';
+
+/**
+ * The same action as a Command, for clients that predate code action literals. The command carries
+ * a token for the edit, which stays with the server (see editTokens.ts).
+ */
+export function asCommand(action: CodeAction, doc: TextDocument, tokens: EditTokens): Command {
+  const token = tokens.issue({ uri: doc.uri, version: doc.version, title: action.title, edit: action.edit ?? {} });
+  return { title: action.title, command: APPLY_EDIT_COMMAND, arguments: [token] };
 }
 
 function workspaceEdit(doc: TextDocument, edits: LspTextEdit[], documentChanges: boolean): WorkspaceEdit {

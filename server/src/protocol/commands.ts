@@ -1,10 +1,10 @@
 // workspace/executeCommand: a small registry of commands. To add one, append a ServerCommand to
 // `commands`; its id is advertised in the capabilities automatically.
-import type { WorkspaceEdit } from 'vscode-languageserver/node';
 import type { ResolvedSettings } from '../config/validate';
 import type { Scheduler } from '../engine/scheduler';
 import type { SandboxService } from '../engine/sandbox/service';
 import type { LspClient } from './client';
+import type { EditTokens } from './editTokens';
 import { verifyDocumentCommand, verifyFunctionCommand, type VerificationHandle } from './verify';
 
 export interface CommandContext {
@@ -15,6 +15,8 @@ export interface CommandContext {
   verification?: VerificationHandle;
   /** The sandbox pass, which orbit.verifyDocument runs beside the model. */
   sandbox?: SandboxService;
+  /** Quick-fix edits the server handed out as tokens, and the open documents' versions. */
+  edits?: { tokens: EditTokens; version(uri: string): number | undefined };
 }
 
 export interface ServerCommand {
@@ -36,12 +38,20 @@ const reanalyze: ServerCommand = {
   },
 };
 
-/** Applies a quick fix for clients without code action literals (they receive Commands instead). */
+/**
+ * Applies a quick fix for clients without code action literals (they receive Commands instead).
+ * The one argument is the token the code action carried; an edit passed in its place, an unknown
+ * token, or a document that changed since is refused with a log line and nothing is applied.
+ */
 const applyEdit: ServerCommand = {
   id: 'orbit-ls.applyEdit',
-  async run(args, { client }) {
-    const [title, edit] = args as [string, WorkspaceEdit];
-    return { applied: await client.applyEdit(title, edit) };
+  async run(args, { client, edits }) {
+    const outcome = edits ? edits.tokens.redeem(args[0], edits.version) : { refused: 'no quick fixes are held' };
+    if ('refused' in outcome) {
+      client.log(`orbit-ls: ${outcome.refused}`);
+      return { applied: false, message: outcome.refused };
+    }
+    return { applied: await client.applyEdit(outcome.edit.title, outcome.edit.edit) };
   },
 };
 

@@ -4,6 +4,7 @@
 import { SECTION, type Settings } from '../config/schema';
 import { resolveSettings, type ResolvedSettings } from '../config/validate';
 import type { LspClient } from './client';
+import { silencedChecks } from '../engine/silenced';
 
 export interface ConfigurationStore {
   settingsFor(uri: string | undefined): Promise<Settings>;
@@ -20,6 +21,10 @@ export function createConfigurationStore(client: LspClient, initializationOption
   const cache = new Map<string, Promise<ResolvedSettings>>();
   const warned = new Set<string>();
   let pushed: unknown;
+  // Checks the configuration silences: announced once each, and again only after a change in
+  // which they had been turned back on.
+  let silencedBefore = new Set<string>();
+  let silencedNow = new Set<string>();
 
   const fetch = async (uri: string | undefined): Promise<ResolvedSettings> => {
     const answer = await withTimeout(client.configuration(uri, SECTION), ANSWER_TIMEOUT_MS).catch((err: unknown) => {
@@ -32,6 +37,18 @@ export function createConfigurationStore(client: LspClient, initializationOption
       warned.add(problem.message);
       client.showWarning(`orbit-ls: ${problem.message}`);
       client.log(`orbit-ls: configuration problem: ${problem.message}`);
+    }
+    const sources = [
+      { label: 'initializationOptions', raw: initializationOptions },
+      { label: 'workspace/didChangeConfiguration', raw: pushed },
+      { label: `the client's workspace/configuration answer${uri ? ` for ${uri}` : ''}`, raw: answer },
+    ];
+    for (const silenced of silencedChecks(resolved.settings, sources)) {
+      if (silencedNow.has(silenced.key)) continue;
+      silencedNow.add(silenced.key);
+      if (silencedBefore.has(silenced.key)) continue;
+      client.showWarning(`orbit-ls: a check is turned off or down: ${silenced.message}. If you did not set this, look for orbit settings in the project's editor configuration.`);
+      client.log(`orbit-ls: configuration silences a check: ${silenced.message}`);
     }
     return resolved;
   };
@@ -55,6 +72,8 @@ export function createConfigurationStore(client: LspClient, initializationOption
       pushed = section;
       cache.clear();
       warned.clear();
+      silencedBefore = silencedNow;
+      silencedNow = new Set();
     },
     forget: (uri) => void cache.delete(uri),
   };

@@ -13,7 +13,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFromId, type Span } from '../core/types';
 import type { Settings } from '../config/schema';
-import { regenerationTarget, regenerationTitle, type RegenerateRequest, type RegenerateResult } from '../engine/regenerate/index';
+import { regenerationTitle, type RegenerateRequest, type RegenerateResult } from '../engine/regenerate/index';
 import type { RegenerationService } from '../engine/regenerate/service';
 import type { LspClient } from './client';
 import { SOURCE } from './diagnostics';
@@ -43,18 +43,21 @@ export interface RegenerationHost {
   service: RegenerationService;
   document(uri: string): TextDocument | undefined;
   settingsFor(uri: string): Promise<Settings>;
+  /**
+   * The function around each span (parsed in a worker, never on the main thread); an empty list
+   * when the document is above orbit.maxFileSize or the request was cancelled.
+   */
+  targets(doc: TextDocument, spans: Span[], signal: AbortSignal): Promise<({ name: string; bodyStart: number } | null)[]>;
 }
 
 /** The actions for a code action request: one per orbit-ls finding, or one for a selection. They
  *  are listed without asking Ollama (a handler never waits on the model); a missing model is
  *  reported when the action runs. */
-export function regenerationActions(params: CodeActionParams, doc: TextDocument | undefined, host: RegenerationHost): CodeAction[] {
+export async function regenerationActions(params: CodeActionParams, doc: TextDocument | undefined, host: RegenerationHost, signal: AbortSignal): Promise<CodeAction[]> {
   const language = doc && languageFromId(doc.languageId);
   if (!doc || !language) return [];
   const only = params.context.only;
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
-  const text = doc.getText();
-  const base = { fileName: doc.uri, text, language };
   const requests: { span: Span; finding?: RegenerateArgs['finding']; diagnostics?: CodeAction['diagnostics'] }[] = [];
   for (const d of params.context.diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string' || d.code === 'analysis-incomplete' || d.code === 'sandbox-incomplete') continue;
@@ -62,13 +65,18 @@ export function regenerationActions(params: CodeActionParams, doc: TextDocument 
   }
   const selection = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
   if (requests.length === 0 && selection.end > selection.start) requests.push({ span: selection });
+  if (requests.length === 0) return [];
+  const version = doc.version;
+  const targets = await host.targets(doc, requests.map((r) => r.span), signal);
+  if (host.document(doc.uri)?.version !== version) return [];
   const seen = new Set<number>();
   const actions: CodeAction[] = [];
-  for (const r of requests) {
-    const target = regenerationTarget({ ...base, span: r.span });
-    if (!target || seen.has(target.bodyStart)) continue;
+  for (const [i, r] of requests.entries()) {
+    const found = targets[i];
+    if (!found || seen.has(found.bodyStart)) continue;
+    const target = { unit: { name: found.name }, bodyStart: found.bodyStart };
     seen.add(target.bodyStart);
-    const args: RegenerateArgs = { orbit: 'regenerate', uri: doc.uri, version: doc.version, span: r.span, ...(r.finding ? { finding: r.finding } : {}) };
+    const args: RegenerateArgs = { orbit: 'regenerate', uri: doc.uri, version, span: r.span, ...(r.finding ? { finding: r.finding } : {}) };
     const title = regenerationTitle(target, r.finding);
     const action: CodeAction = { title, kind: CodeActionKind.QuickFix, ...(r.diagnostics ? { diagnostics: r.diagnostics } : {}) };
     if (host.features.codeActionResolve) action.data = args;
@@ -120,6 +128,7 @@ async function generate(args: RegenerateArgs, host: RegenerationHost, signal: Ab
   const language = doc && languageFromId(doc.languageId);
   if (!doc || !language || doc.version !== args.version) return { kind: 'failed', ...base, message: staleMessage, cuts: [] };
   const settings = await host.settingsFor(args.uri);
+  if (doc.getText().length > settings.maxFileSize) return { kind: 'failed', ...base, message: `Regenerate securely skips files longer than orbit.maxFileSize (${settings.maxFileSize} characters), as every analysis does.`, cuts: [] };
   const req: RegenerateRequest = { uri: args.uri, version: args.version, fileName: args.uri, text: doc.getText(), language, span: args.span, finding: args.finding };
   const result = await host.service.run(req, settings, signal);
   // The document may have changed while the model wrote: an edit for an older version is dropped.

@@ -2,12 +2,16 @@
 // engine or a protocol helper, and converts the result back; the logic lives elsewhere.
 import {
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
   TextDocuments,
   type CancellationToken,
   type Connection,
   type Diagnostic,
+  type InitializeError,
   type InitializeParams,
   type InitializeResult,
+  type Range,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -31,6 +35,8 @@ import type { VerifyService } from '../engine/verify/service';
 import type { SandboxService } from '../engine/sandbox/service';
 import { createServerSandbox, withSandbox } from './sandbox';
 import { isManifest, manifestReport } from '../engine/supply/manifest';
+import { createEditTokens, type EditTokens } from './editTokens';
+import { listenGuarded } from './documents';
 
 export interface ServerOptions {
   /** Worker module for the pool; tests substitute one that crashes or hangs. */
@@ -48,6 +54,7 @@ interface Session {
   scheduler: Scheduler;
   verification: VerifyService;
   sandbox: SandboxService;
+  edits: EditTokens;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -61,7 +68,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // package.json is checked on its own terms (install scripts), whatever language id it comes with.
   const analysable = (doc: TextDocument): boolean => (languageFromId(doc.languageId) !== undefined || templateKind(doc.uri) !== undefined) && !isManifest(doc.uri);
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize((params): InitializeResult | ResponseError<InitializeError> => {
+    // A second session in the same process would start a second pool and answer to two sets of
+    // settings; the protocol allows one initialize, so the second is refused.
+    if (session) return new ResponseError(ErrorCodes.InvalidRequest, 'orbit-ls is already initialized; initialize may be sent once per server process', { retry: false });
     session = createSession(connection, params, documents, options);
     regeneration = regenerationHost(connection, session, documents);
     return { capabilities: session.capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
@@ -108,15 +118,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     session?.client.publishDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(async (params, token) => {
     if (!session) return [];
     const current = session;
     const doc = documents.get(params.textDocument.uri);
+    // Nothing is offered for a document orbit-ls does not analyse (above orbit.maxFileSize).
+    if (doc && doc.getText().length > (await current.config.settingsFor(doc.uri)).maxFileSize) return [];
     const actions = codeActionsFor(params, doc, { documentChanges: current.features.documentChanges, recover: (d) => recoverData(current, doc, d) });
     // Regeneration comes last: the deterministic fixes above are preferred whenever they apply.
-    const regenerate = regeneration ? regenerationActions(params, doc, regeneration) : [];
+    const regenerate = regeneration ? await regenerationActions(params, doc, regeneration, toSignal(token)) : [];
     if (current.features.codeActionLiterals) return [...actions, ...regenerate];
-    return [...actions.map(asCommand), ...regenerate.flatMap((a) => (a.command ? [a.command] : []))];
+    return [...actions.map((a) => asCommand(a, doc as TextDocument, current.edits)), ...regenerate.flatMap((a) => (a.command ? [a.command] : []))];
   });
 
   connection.onCodeActionResolve((action, token) => (regeneration ? resolveRegeneration(action, regeneration, toSignal(token)) : action));
@@ -127,7 +139,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!session || !command) return null;
     const { scheduler, client, config, verification, sandbox } = session;
     const verify = { service: verification, document: (uri: string) => documents.get(uri) };
-    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify, sandbox }, toSignal(token));
+    const edits = { tokens: session.edits, version: (uri: string) => documents.get(uri)?.version };
+    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify, sandbox, edits }, toSignal(token));
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -149,7 +162,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return session?.close();
   });
 
-  documents.listen(connection);
+  listenGuarded(documents, connection, (message) => (session ? session.client.log(message) : connection.console.log(message)));
   connection.listen();
 }
 
@@ -162,7 +175,7 @@ function createSession(connection: Connection, params: InitializeParams, documen
   let started: Promise<AnalysisPool> | undefined;
   const pool = (): Promise<AnalysisPool> =>
     (started ??= config.settingsFor(undefined).then((settings) => {
-      client.log(`orbit-ls ${orbitVersion()}: analysing with ${settings.pool.size} worker thread(s) (orbit.pool.size)`);
+      client.log(`orbit-ls ${orbitVersion()}: analysing with ${settings.pool.size} worker thread(s) (orbit.pool.size), and as many again for sandbox and verification passes once one runs`);
       return createPool({ size: settings.pool.size, filename: options.workerFilename, log: client.log });
     }));
   const publish = (report: DocumentReport): void => {
@@ -189,7 +202,7 @@ function createSession(connection: Connection, params: InitializeParams, documen
     scheduler.dispose();
     await (await started)?.close();
   };
-  return { capabilities, features, client, config, pool, close, scheduler, verification, sandbox };
+  return { capabilities, features, client, config, pool, close, scheduler, verification, sandbox, edits: createEditTokens() };
 }
 
 function regenerationHost(connection: Connection, session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
@@ -200,6 +213,35 @@ function regenerationHost(connection: Connection, session: Session, documents: T
     service: createRegenerationService(process.env),
     document: (uri) => documents.get(uri),
     settingsFor: (uri) => session.config.settingsFor(uri),
+    targets: regenerationTargets(session),
+  };
+}
+
+/**
+ * The regeneration targets of a code action request, found by the `regenerationTargets` task on
+ * the static lane and remembered for the document's version, since editors ask on every cursor move.
+ */
+function regenerationTargets(session: Session): RegenerationHost['targets'] {
+  const cache = new Map<string, { version: number; bySpan: Map<string, { name: string; bodyStart: number } | null> }>();
+  return async (doc, spans, signal) => {
+    const language = languageFromId(doc.languageId);
+    const settings = await session.config.settingsFor(doc.uri);
+    if (!language || doc.getText().length > settings.maxFileSize) return [];
+    let entry = cache.get(doc.uri);
+    if (!entry || entry.version !== doc.version) {
+      entry = { version: doc.version, bySpan: new Map() };
+      cache.set(doc.uri, entry);
+    }
+    const key = (span: { start: number; end: number }): string => `${span.start}:${span.end}`;
+    const missing = spans.filter((span) => !entry.bySpan.has(key(span)));
+    if (missing.length > 0) {
+      const input = { fileName: doc.uri, text: doc.getText(), language, spans: missing };
+      const outcome = await (await session.pool()).run('regenerationTargets', input, { signal, timeoutMs: settings.analysisTimeoutMs });
+      if (outcome.kind !== 'done') return [];
+      missing.forEach((span, i) => entry.bySpan.set(key(span), outcome.value[i] ?? null));
+    }
+    if (cache.size > 100) cache.delete(cache.keys().next().value as string);
+    return spans.map((span) => entry.bySpan.get(key(span)) ?? null);
   };
 }
 
@@ -211,12 +253,21 @@ async function pullDiagnostics(session: Session, documents: TextDocuments<TextDo
   return toDiagnostics(withSandbox(withVerification(report, session.verification), session.sandbox), current, { relatedInformation: session.features.relatedInformation });
 }
 
-/** A diagnostic sent back without `data` (some clients drop it): find it in the last report. */
-function recoverData(session: Session, doc: TextDocument | undefined, d: { code?: number | string; range: { start: { line: number; character: number } } }): FindingData | undefined {
+/**
+ * The data the server published for a diagnostic the client sent back, found again in the last
+ * report of the document's current version by rule and range. Fix edits are taken only from
+ * here, never from the client's copy of `data`, which may be stale, altered or forged.
+ */
+function recoverData(session: Session, doc: TextDocument | undefined, d: { code?: number | string; range: Range }): FindingData | undefined {
   const report = doc && session.scheduler.latest(doc.uri);
   if (!doc || !report || report.version !== doc.version) return undefined;
-  const items = toDiagnostics(withSandbox(report, session.sandbox), doc, { relatedInformation: false });
-  const match = items.find((item) => item.code === d.code && item.range.start.line === d.range.start.line && item.range.start.character === d.range.start.character);
+  let items = published.get(report);
+  if (!items) {
+    items = toDiagnostics(withSandbox(report, session.sandbox), doc, { relatedInformation: false });
+    published.set(report, items);
+  }
+  const same = (a: Range['start'], b: Range['start']): boolean => a.line === b.line && a.character === b.character;
+  const match = items.find((item) => item.code === d.code && same(item.range.start, d.range.start) && same(item.range.end, d.range.end));
   return match && isFindingData(match.data) ? match.data : undefined;
 }
 
@@ -230,6 +281,9 @@ async function publishManifest(session: Session, doc: TextDocument): Promise<voi
   const diagnostics = await manifestDiagnostics(session, doc);
   session.client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
+
+/** The diagnostics of a report, converted once for all the code action requests on that version. */
+const published = new WeakMap<DocumentReport, Diagnostic[]>();
 
 function toSignal(token: CancellationToken): AbortSignal {
   const controller = new AbortController();

@@ -2,12 +2,13 @@
 // To add a task: write workers/tasks/<name>.ts exporting a function of one structured-clone-safe
 // argument, and add it here; it becomes callable as pool.run('<name>', input, { signal }).
 import { analyzeStatic } from './tasks/analyzeStatic';
+import { regenerationTargets } from './tasks/regenerationTargets';
 import { sandbox } from './tasks/sandbox';
 import { verifyPrepare } from './tasks/verifyPrepare';
 import { warmUp } from './tasks/warmUp';
 import { checkPackage } from './tasks/checkPackage';
 
-export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage };
+export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage, regenerationTargets };
 
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

@@ -138,3 +138,13 @@ test('checking a folder of a repository honours the .gitignore files above it, u
   const { out } = await check(repo, ['--format', 'json', 'server']);
   assert.deepEqual(JSON.parse(out).findings.map((f) => f.file), ['server/src/tools.js']);
 });
+
+test('check warns on stderr about every check its configuration turns off or down, naming the file', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-config-')), 'orbit.json');
+  fs.writeFileSync(file, JSON.stringify({ rules: { 'sql-injection': 'off', 'command-injection': 'warning' }, sandbox: { enabled: false } }));
+  const { code, err: stderr } = await check(workspace(), ['--config', file, '--fail-on', 'never']);
+  assert.equal(code, 0);
+  assert.match(stderr, new RegExp(`warning: a check is turned off or down: orbit\\.rules\\["sql-injection"\\] is "off" \\(set in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)`));
+  assert.match(stderr, /orbit\.rules\["command-injection"\] is "warning" .*below its default severity "error"/);
+  assert.match(stderr, /orbit\.sandbox\.enabled is false/);
+});

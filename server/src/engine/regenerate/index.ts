@@ -36,7 +36,7 @@ export type RegenerateResult =
   | { kind: 'cancelled'; uri: string; version: number };
 
 /** The title of the action before anything is generated: what it will change. */
-export function regenerationTitle(target: RegenTarget, finding?: { ruleId: string }): string {
+export function regenerationTitle(target: { unit: { name: string } }, finding?: { ruleId: string }): string {
   const what = finding ? ` to remove ${finding.ruleId}` : ' under the security rules';
   return `Regenerate securely (orbit-ls): rewrite the body of ${target.unit.name}${what}`;
 }

@@ -3,6 +3,7 @@
 
 import { Ollama } from 'ollama';
 import { ModelCallError, type ModelFailure, type ModelUsage } from '../types.js';
+import { callWatchdog } from '../call-watchdog.js';
 
 export interface Connection {
   host: string;
@@ -44,40 +45,27 @@ export async function* streamParts<T extends FinalStats>(
   signal: AbortSignal,
 ): AsyncGenerator<T, void, undefined> {
   if (signal.aborted) throw new ModelCallError(cancelled());
-  const ctl = new AbortController();
-  const onAbort = (): void => ctl.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  let timedOut: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (ms: number, message: string): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      timedOut = message;
-      ctl.abort(new Error(message));
-    }, ms);
-  };
-  arm(
+  const watch = callWatchdog(signal);
+  watch.arm(
     conn.firstChunkTimeoutMs,
     `Ollama at ${conn.host} sent nothing for ${seconds(conn.firstChunkTimeoutMs)} after the request for ${conn.model}`,
   );
   let responded = false;
   try {
-    const stream = await start(clientFor(conn.host, ctl.signal, conn.fetch));
+    const stream = await start(clientFor(conn.host, watch.signal, conn.fetch));
     responded = true;
     for await (const part of stream) {
       // The consumer's own time between chunks is not the server's silence.
-      clearTimeout(timer);
+      watch.pause();
       yield part;
-      arm(conn.idleTimeoutMs, `Ollama's answer stalled: nothing for ${seconds(conn.idleTimeoutMs)} from ${conn.model}`);
+      watch.arm(conn.idleTimeoutMs, `Ollama's answer stalled: nothing for ${seconds(conn.idleTimeoutMs)} from ${conn.model}`);
     }
   } catch (error) {
     if (error instanceof ModelCallError) throw error;
-    throw new ModelCallError(classify(error, { conn, responded, timedOut, signal }));
+    throw new ModelCallError(classify(error, { conn, responded, timedOut: watch.timedOut(), signal }));
   } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
     // Ends the HTTP request if the stream did not finish, so Ollama stops generating.
-    ctl.abort();
+    watch.dispose();
   }
 }
 

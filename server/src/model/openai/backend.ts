@@ -13,6 +13,7 @@ import { createLimiter } from '../ollama/limiter.js';
 import { answerSchema, readTraces, retryMessages, traceMessages } from '../ollama/prompt.js';
 import { DEFAULT_OLLAMA_SETTINGS } from '../ollama/settings.js';
 import { addUsage, cancelled, linkSignals } from '../ollama/stream.js';
+import { callWatchdog } from '../call-watchdog.js';
 import {
   ModelCallError,
   type CallOptions,
@@ -94,28 +95,17 @@ export function createOpenAiBackend(config: OpenAiBackendConfig): OpenAiBackend 
   ): AsyncGenerator<string, void, undefined> {
     const started = performance.now();
     if (signal.aborted) throw new ModelCallError(cancelled());
-    const ctl = new AbortController();
-    const onAbort = (): void => ctl.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut: string | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (ms: number, message: string): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = message;
-        ctl.abort(new Error(message));
-      }, ms);
-    };
-    arm(firstChunkTimeoutMs, `${where} sent nothing for ${seconds(firstChunkTimeoutMs)} after the request for ${model}`);
+    const watch = callWatchdog(signal);
+    watch.arm(firstChunkTimeoutMs, `${where} sent nothing for ${seconds(firstChunkTimeoutMs)} after the request for ${model}`);
     let responded = false;
     try {
       const stream = await client.chat.completions.create(
         { ...body, model, stream: true, stream_options: { include_usage: true } },
-        { signal: ctl.signal },
+        { signal: watch.signal },
       );
       responded = true;
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
-        clearTimeout(timer);
+        watch.pause();
         const choice = chunk.choices[0];
         if (choice?.finish_reason) out.finish = choice.finish_reason;
         if (chunk.usage) {
@@ -132,19 +122,17 @@ export function createOpenAiBackend(config: OpenAiBackendConfig): OpenAiBackend 
         }
         const text = choice?.delta?.content;
         if (text) yield text;
-        arm(idleTimeoutMs, `The answer of ${where} stalled: nothing for ${seconds(idleTimeoutMs)} from ${model}`);
+        watch.arm(idleTimeoutMs, `The answer of ${where} stalled: nothing for ${seconds(idleTimeoutMs)} from ${model}`);
       }
       // The client ends the iteration quietly when its request is aborted; a cut answer is not one.
-      if (ctl.signal.aborted) throw new Error('the request was aborted');
+      if (watch.signal.aborted) throw new Error('the request was aborted');
       const wallMs = Math.round(performance.now() - started);
       out.usage = { ...(out.usage ?? zeroUsage(1)), totalMs: wallMs, wallMs, requests: 1 };
     } catch (error) {
       if (error instanceof ModelCallError) throw error;
-      throw new ModelCallError(classifyOpenAi(error, { where, model, responded, timedOut, signal }));
+      throw new ModelCallError(classifyOpenAi(error, { where, model, responded, timedOut: watch.timedOut(), signal }));
     } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      ctl.abort();
+      watch.dispose();
     }
   }
 

@@ -33,21 +33,6 @@ export interface ConstraintSet {
   constraints: Constraint[];
 }
 
-/** What each taint rule forbids, phrased as an instruction; rules not listed use their title. */
-const PHRASING: Record<string, string> = {
-  'sql-injection': 'Never build SQL text from request data; pass values as query parameters (?, $1, named placeholders).',
-  'nosql-injection': 'Never pass request objects into a NoSQL query unchecked; cast values to strings or numbers first.',
-  'command-injection': 'Never run a shell with request data; use execFile/spawn with an argument array, or no process at all.',
-  'code-injection': 'Never evaluate request data as code (eval, new Function, vm, setTimeout with a string).',
-  'path-traversal': 'Keep file paths inside their base directory: resolve them and check the result starts with the base, or use path.basename.',
-  xss: 'Never write request data into HTML unescaped; escape it or send JSON.',
-  'log-injection': 'Strip line breaks from request data before logging it.',
-  'open-redirect': 'Redirect only to relative paths or an allow-list of hosts.',
-  ssrf: 'Fetch only URLs whose host is on an allow-list.',
-  'prototype-pollution': 'Never assign to an object with a key from request data unless the key is checked against __proto__, constructor and prototype.',
-  'regex-injection': 'Never build a regular expression from request data without escaping it.',
-};
-
 export interface ConstraintInput {
   levels?: Record<string, RuleLevel>;
   focus?: { ruleId: string; message: string };
@@ -63,8 +48,8 @@ export function buildConstraintSet(input: ConstraintInput): ConstraintSet {
   if (input.focus) constraints.push({ id: input.focus.ruleId, text: `Fix this problem: ${input.focus.message}` });
   for (const rule of allRules()) {
     if ((levels[rule.id] ?? rule.defaultSeverity) === 'off') continue;
-    if (input.focus?.ruleId === rule.id && !PHRASING[rule.id]) continue;
-    constraints.push({ id: rule.id, text: PHRASING[rule.id] ?? `Avoid ${rule.title.toLowerCase()} (${rule.cwe[0]}).` });
+    if (input.focus?.ruleId === rule.id && !rule.constraint) continue;
+    constraints.push({ id: rule.id, text: rule.constraint ?? `Avoid ${rule.title.toLowerCase()} (${rule.cwe[0]}).` });
   }
   for (const m of policy.bannedModules) constraints.push({ id: 'policy/banned-module', text: `Do not use the module "${m}".` });
   for (const c of policy.bannedCalls) constraints.push({ id: 'policy/banned-call', text: `Do not call ${c}().` });

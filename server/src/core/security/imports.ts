@@ -46,13 +46,6 @@ export interface FunctionSummary {
 /** Summaries per specifier, then per export name ('default' for a default export). */
 export type ImportSummaries = Map<string, Map<string, FunctionSummary>>;
 
-/** The sink kind each taint rule checks, so a caller's cleansing can be compared with it. */
-export const RULE_SINK: Readonly<Record<string, SinkKind>> = {
-  'sql-injection': 'sql', 'nosql-injection': 'nosql', 'command-injection': 'command', 'code-injection': 'code',
-  'path-traversal': 'path', xss: 'html', 'log-injection': 'log', 'open-redirect': 'redirect', ssrf: 'url',
-  'regex-injection': 'regex', 'prototype-pollution': 'prototype',
-};
-
 const MAX_PARAMS = 6;
 const MARK = /orbit_(\d+)_(\d+)\b/;
 
@@ -99,13 +92,6 @@ export function importedCalls(summaries: ImportSummaries): ImportedCall {
   };
 }
 
-const SINK_NOUN: Readonly<Record<string, string>> = {
-  'sql-injection': 'a SQL query', 'nosql-injection': 'a NoSQL query', 'command-injection': 'a shell command',
-  'code-injection': 'evaluated code', 'path-traversal': 'a file path', xss: 'an HTML response', 'log-injection': 'a log entry',
-  'open-redirect': 'a redirect', ssrf: 'the URL of an outgoing request', 'regex-injection': 'a regular expression',
-  'prototype-pollution': 'an object key',
-};
-
 /**
  * Findings at the call sites of this file for request data passed to an export whose parameter
  * reaches a sink in its own module. The flow continues into that module (steps with its fileName).
@@ -131,7 +117,7 @@ export function crossFileFindings(facts: TaintFacts, summaries: ImportSummaries,
         ruleId: sink.ruleId,
         cwe: [...meta.cwe],
         severity: level,
-        message: `User input from ${t.label} reaches ${SINK_NOUN[sink.ruleId] ?? 'a sink'} in ${summary.name}() (${where}) (${meta.cwe[0]})`,
+        message: `User input from ${t.label} reaches ${meta.taint?.sinkNoun ?? 'a sink'} in ${summary.name}() (${where}) (${meta.cwe[0]})`,
         span,
         flow: [...t.steps, { span, message: `passed to ${summary.name}()` }, ...sink.steps.map((st) => ({ ...st, fileName: summary.fileName }))],
         fixes: [],
@@ -196,13 +182,13 @@ function summariseModule(mod: ImportedModule): Map<string, FunctionSummary> {
   const parsed = parseDocument(text, language, []);
   if (!parsed) return fns;
   const facts = buildTaintFacts(parsed.sourceFile, { extraSources: [] });
-  const levels: Record<string, RuleLevel> = Object.fromEntries(allRules().map((m) => [m.id, m.id in RULE_SINK ? 'error' : 'off']));
+  const levels: Record<string, RuleLevel> = Object.fromEntries(allRules().map((m) => [m.id, m.taint ? 'error' : 'off']));
   const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels }, []);
   exported.forEach(({ name }) => fns.set(name, { name, fileName: mod.fileName, text: mod.text, sinks: [], returns: [] }));
   const limit = mod.text.length;
   for (const f of findings) {
     const m = MARK.exec(f.flow?.[0]?.message ?? '');
-    const kind = RULE_SINK[f.ruleId];
+    const kind = ruleById(f.ruleId)?.taint?.sink;
     if (!m || !kind || f.span.start >= limit) continue;
     const summary = fns.get(exported[Number(m[1])].name);
     const inside = (f.flow ?? []).filter((s) => s.span.end <= limit);

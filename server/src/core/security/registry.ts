@@ -2,7 +2,7 @@
 import type ts from 'typescript';
 import type { AnalysisError, Finding, LanguageKind, RuleLevel, Severity, Span } from '../types';
 import type { TaintFacts } from './facts';
-import type { Report, Rule, RuleContext, RuleMeta } from './rule';
+import type { Report, Rule, RuleContext, RuleMeta, TaintRule } from './rule';
 import { reaches } from './taint';
 import { spanOf } from './ast';
 import { sqlInjection } from './rules/sql-injection';
@@ -20,7 +20,7 @@ import { POLICY_RULES } from './rules/policy';
 import { SUPPLY_CHAIN_RULES } from './rules/supply';
 
 /** Taint rules first (they share the engine's facts), then the policy rules. */
-const TAINT_RULES: readonly Rule[] = [
+const TAINT_RULES: readonly TaintRule[] = [
   sqlInjection,
   nosqlInjection,
   commandInjection,
@@ -38,7 +38,7 @@ const RULES: readonly Rule[] = [...TAINT_RULES, ...POLICY_RULES, ...SUPPLY_CHAIN
 
 /** Metadata of every rule, for SARIF rule entries, diagnostic code descriptions and the settings schema. */
 export function allRules(): RuleMeta[] {
-  return RULES.map((r) => ({ ...r.meta, cwe: [...r.meta.cwe] }));
+  return RULES.map((r) => ({ ...r.meta, cwe: [...r.meta.cwe], ...(r.meta.taint ? { taint: { ...r.meta.taint } } : {}) }));
 }
 
 export function ruleById(id: string): RuleMeta | undefined {

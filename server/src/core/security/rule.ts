@@ -11,8 +11,10 @@
 //     without the CWE; the primary CWE is appended as " (CWE-n)". `sink` describes the last hop.
 //   - Non-taint rules filter `ctx.facts.calls` or walk `ctx.sourceFile` with `forEachNode` from
 //     ast.ts, which is iterative: a recursive walk overflows on deeply nested code.
-// Register the rule in registry.ts. Rules must be pure and must not throw on odd code: a throw is
-// caught and reported as an internal error, and the other rules still run.
+// Register the rule in registry.ts. A taint rule is a `TaintRule`: its metadata also names its sink
+// (`taint`) and the instruction regeneration gives the model (`constraint`). Rules must be pure and
+// must not throw on odd code: a throw is caught and reported as an internal error, and the other
+// rules still run.
 import type ts from 'typescript';
 import type { Fix, LanguageKind, Severity, Span } from '../types';
 import type { TaintFacts } from './facts';
@@ -32,6 +34,27 @@ export interface RuleMeta {
   docsUrl: string;
   /** Whether findings of this rule usually carry a deterministic quick fix. */
   hasFix: boolean;
+  /**
+   * What the rule forbids, phrased as an instruction to a model writing code (regeneration's
+   * constraint set). Without it the constraint reads "Avoid <title> (<CWE>)."
+   */
+  constraint?: string;
+  /** What the rule's sink is, for the code outside the rule that speaks about it; taint rules only. */
+  taint?: TaintMeta;
+}
+
+/** The sink of a taint rule, as cross-file summaries, messages and fix verification need it. */
+export interface TaintMeta {
+  /** The sink kind the rule checks, so cleansing on the way (in a caller, in another file) is compared with it. */
+  sink: SinkKind;
+  /** The sink as a noun phrase in a sentence: "User input from req.query.id reaches a SQL query in …". */
+  sinkNoun: string;
+  /**
+   * What an attacker sends when a regenerated body is checked in the sandbox: in the original it
+   * reaches the query, command, path or evaluated code, and in the new body it must not. `null`
+   * when no attack is run for this rule.
+   */
+  attackPayload: string | null;
 }
 
 export interface Report {
@@ -59,6 +82,11 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   check(ctx: RuleContext): void;
+}
+
+/** A rule that follows untrusted data to a sink: it must say what its sink is and what it forbids. */
+export interface TaintRule extends Rule {
+  meta: RuleMeta & { constraint: string; taint: TaintMeta };
 }
 
 /** Builds the docs URL for a CWE id ("CWE-89" → https://cwe.mitre.org/data/definitions/89.html). */

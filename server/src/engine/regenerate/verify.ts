@@ -8,6 +8,7 @@ import { harvestUnit } from '../../core/inputs/harvest';
 import { synthesizeInputs, type InputCase } from '../../core/inputs/synth';
 import type { JsonValue, Trace } from '../../core/trace/schema';
 import { FAKE_ENV, traceUnit } from '../../model/sandbox/runner';
+import { ruleById } from '../../core/security/registry';
 
 export interface Verification {
   ok: boolean;
@@ -19,14 +20,6 @@ export interface Verification {
   attack: 'blocked' | 'reaches' | 'not-run';
 }
 
-/** What an attacker sends for each kind of finding; the check is that it no longer reaches the sink. */
-const PAYLOADS: Record<string, string> = {
-  'sql-injection': "' OR '1'='1",
-  'nosql-injection': "' || '1'=='1",
-  'command-injection': '; touch /tmp/orbit-pwned',
-  'code-injection': "require('child_process')",
-  'path-traversal': '../../../../etc/passwd',
-};
 const SINK_KINDS = new Set(['db', 'process', 'fs-read', 'fs-write', 'eval', 'network']);
 
 export interface VerifyOptions {
@@ -71,7 +64,7 @@ async function compareInSandbox(target: RegenTarget, text: string, unit: Functio
     const [a, b] = [await before.run(c.args, c), await now.run(c.args, c)];
     if (!sameBehaviour(a, b)) preserved = false;
   }
-  const payload = ruleId ? PAYLOADS[ruleId] : undefined;
+  const payload = (ruleId && ruleById(ruleId)?.taint?.attackPayload) || undefined;
   let attack: Verification['attack'] = 'not-run';
   if (payload && ordinary[0] && !signal.aborted) {
     const args = ordinary[0].args.map((a) => withPayload(a, payload, false));

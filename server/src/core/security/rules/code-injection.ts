@@ -2,7 +2,7 @@
 // specifiers of require/import built from request data.
 import ts from 'typescript';
 import type { CallSite } from '../facts';
-import { cweUrl, type Rule } from '../rule';
+import { cweUrl, type TaintRule } from '../rule';
 import { calleeText, moduleOf, exportName } from '../sinks';
 
 const VM_RUNNERS = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction', 'Script', 'SourceTextModule']);
@@ -23,7 +23,7 @@ const TEMPLATE_COMPILERS: Record<string, ReadonlySet<string>> = {
   vm2: new Set(['run']),
 };
 
-export const codeInjection: Rule = {
+export const codeInjection: TaintRule = {
   meta: {
     id: 'code-injection',
     cwe: ['CWE-94', 'CWE-95'],
@@ -33,6 +33,8 @@ export const codeInjection: Rule = {
       'User input is evaluated as JavaScript (eval, Function, vm, string timers) or chooses a module to load, so a request like `require("child_process").exec(…)` runs on the server. Parse data with JSON.parse and map names to modules with an allowlist.',
     docsUrl: cweUrl('CWE-94'),
     hasFix: false,
+    constraint: 'Never evaluate request data as code (eval, new Function, vm, setTimeout with a string).',
+    taint: { sink: 'code', sinkNoun: 'evaluated code', attackPayload: "require('child_process')" },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

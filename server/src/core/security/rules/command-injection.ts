@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { argvFix, execFileFix } from '../fixes/exec-file';
-import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { unwrap } from '../ast';
 import { builderOf } from '../parts';
 import type { Taint } from '../taint';
@@ -12,7 +12,7 @@ const SHELL_RUNNERS = new Set(['exec', 'execSync']);
 const ARGV_RUNNERS = new Set(['spawn', 'spawnSync', 'execFile', 'execFileSync', 'fork']);
 const SHELLS = /^(\/(usr\/)?bin\/)?(sh|bash|zsh|dash|ksh|cmd(\.exe)?|powershell(\.exe)?|pwsh)$/;
 
-export const commandInjection: Rule = {
+export const commandInjection: TaintRule = {
   meta: {
     id: 'command-injection',
     cwe: ['CWE-78'],
@@ -22,6 +22,8 @@ export const commandInjection: Rule = {
       'User input reaches a command line that a shell parses, so `; touch /danger.txt` runs a second command. Run the program with execFile or spawn and an argument array instead.',
     docsUrl: cweUrl('CWE-78'),
     hasFix: true,
+    constraint: 'Never run a shell with request data; use execFile/spawn with an argument array, or no process at all.',
+    taint: { sink: 'command', sinkNoun: 'a shell command', attackPayload: '; touch /tmp/orbit-pwned' },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

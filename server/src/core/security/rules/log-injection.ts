@@ -3,14 +3,14 @@
 import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { fixOf, wrapTainted } from '../fixes/wrap';
-import { cweUrl, type Rule } from '../rule';
+import { cweUrl, type TaintRule } from '../rule';
 import { calleeText } from '../sinks';
 import { unwrap } from '../ast';
 
 const LEVELS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal', 'verbose', 'http', 'silly', 'notice']);
 const LOGGER = /^(console|logger|log|this\.logger|this\.log|req\.log|request\.log|fastify\.log|app\.log|ctx\.log|winston|pino|server\.log)$/;
 
-export const logInjection: Rule = {
+export const logInjection: TaintRule = {
   meta: {
     id: 'log-injection',
     cwe: ['CWE-117'],
@@ -20,6 +20,8 @@ export const logInjection: Rule = {
       'User input is written into a log message as text, so a value containing newlines can forge log entries. Log it as a structured field or remove CR and LF first.',
     docsUrl: cweUrl('CWE-117'),
     hasFix: true,
+    constraint: 'Strip line breaks from request data before logging it.',
+    taint: { sink: 'log', sinkNoun: 'a log entry', attackPayload: null },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

@@ -2,7 +2,7 @@
 // string was expected) and server-side JavaScript in $where. Strings and validated input are safe.
 import ts from 'typescript';
 import type { CallSite } from '../facts';
-import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { calleeText, identifiersIn, importsAny, isGuarded, moduleOf } from '../sinks';
 import { unwrap } from '../ast';
 
@@ -14,7 +14,7 @@ const QUERY_METHODS = new Set([
 const MONGO_MODULES = ['mongoose', 'mongodb', 'monk', 'mongojs', '@nestjs/mongoose'];
 const TYPE_GUARD = (n: string): RegExp => new RegExp(`typeof\\s+${n}\\s*[!=]==?\\s*['"]string['"]|String\\(\\s*${n}\\s*\\)\\s*!==?\\s*${n}`);
 
-export const nosqlInjection: Rule = {
+export const nosqlInjection: TaintRule = {
   meta: {
     id: 'nosql-injection',
     cwe: ['CWE-943'],
@@ -24,6 +24,8 @@ export const nosqlInjection: Rule = {
       'Request data is used inside a MongoDB query, so a JSON body or query string like `password[$ne]=x` turns a value into an operator and matches every document. Convert values with String() or validate them with a schema; never pass user input to $where.',
     docsUrl: cweUrl('CWE-943'),
     hasFix: true,
+    constraint: 'Never pass request objects into a NoSQL query unchecked; cast values to strings or numbers first.',
+    taint: { sink: 'nosql', sinkNoun: 'a NoSQL query', attackPayload: "' || '1'=='1" },
   },
   check(ctx) {
     // express-mongo-sanitize strips `$` keys from every request before handlers see it.

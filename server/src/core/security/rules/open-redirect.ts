@@ -2,7 +2,7 @@
 // users to an attacker's page. Fixed-origin prefixes and allowlist checks are safe.
 import ts from 'typescript';
 import type { CallSite } from '../facts';
-import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { builderOf, stringParts } from '../parts';
 import { calleeText, identifiersIn, isGuarded, receiverRoot } from '../sinks';
 import { unwrap } from '../ast';
@@ -11,7 +11,7 @@ const RESPONDER = /^(res|response|ctx|context|reply|h)$/;
 const ALLOWLIST = (n: string): RegExp =>
   new RegExp(`(includes|has|indexOf)\\(\\s*${n}\\s*\\)|${n}\\s*\\.\\s*startsWith\\(\\s*['"]/|[!=]==\\s*${n}\\b|${n}(\\.(origin|host|hostname))?\\s*[!=]==|isSafeRedirect|isLocalUrl|isRelativeUrl`);
 
-export const openRedirect: Rule = {
+export const openRedirect: TaintRule = {
   meta: {
     id: 'open-redirect',
     cwe: ['CWE-601'],
@@ -21,6 +21,8 @@ export const openRedirect: Rule = {
       'The redirect target comes from the request, so a link on your site can forward users to a phishing page. Redirect only to local paths or to an allowlist of URLs.',
     docsUrl: cweUrl('CWE-601'),
     hasFix: true,
+    constraint: 'Redirect only to relative paths or an allow-list of hosts.',
+    taint: { sink: 'redirect', sinkNoun: 'a redirect', attackPayload: null },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

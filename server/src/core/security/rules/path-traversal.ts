@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../types';
 import type { CallSite } from '../facts';
-import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { calleeText, exportName, identifiersIn, isGuarded, moduleOf, receiverRoot } from '../sinks';
 import { unwrap } from '../ast';
 import { containPathFix } from '../fixes/contain-path';
@@ -22,7 +22,7 @@ const RESPONSE_FILE = new Set(['sendFile', 'download', 'sendfile', 'attachment']
 const CONTAINMENT = (n: string): RegExp =>
   new RegExp(`${n}\\s*\\.\\s*(startsWith|includes|indexOf)\\s*\\(|relative\\([^)]*${n}|\\.test\\(\\s*${n}\\s*\\)|isAbsolute\\(\\s*${n}`);
 
-export const pathTraversal: Rule = {
+export const pathTraversal: TaintRule = {
   meta: {
     id: 'path-traversal',
     cwe: ['CWE-22'],
@@ -32,6 +32,8 @@ export const pathTraversal: Rule = {
       'User input chooses a file path, so `../` sequences (also URL-encoded) read or overwrite files outside the intended folder. Keep only the file name with path.basename, or resolve the path and check it stays inside the base folder.',
     docsUrl: cweUrl('CWE-22'),
     hasFix: true,
+    constraint: 'Keep file paths inside their base directory: resolve them and check the result starts with the base, or use path.basename.',
+    taint: { sink: 'path', sinkNoun: 'a file path', attackPayload: '../../../../etc/passwd' },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

@@ -1,14 +1,14 @@
 // CWE-1321: `target[key] = value` with key and value from the request — a recursive merge or a
 // path setter that lets `__proto__` or `constructor.prototype` change every object in the process.
 import ts from 'typescript';
-import { cweUrl, type Rule } from '../rule';
+import { cweUrl, type TaintRule } from '../rule';
 import type { Fix } from '../../types';
 import { enclosingFunction } from '../sinks';
 import { refusal } from '../fixes/contain-path';
 
 const KEY_GUARD = /__proto__|['"]constructor['"]|['"]prototype['"]|Object\.create\(\s*null\s*\)|new Map\(|hasOwn\(|isSafeKey|FORBIDDEN_KEYS|BLOCKED_KEYS/;
 
-export const prototypePollution: Rule = {
+export const prototypePollution: TaintRule = {
   meta: {
     id: 'prototype-pollution',
     cwe: ['CWE-1321'],
@@ -18,6 +18,8 @@ export const prototypePollution: Rule = {
       'An object property is written with a key and value taken from the request, so a key like `__proto__` changes the prototype every object shares (for example adding isAdmin). Reject `__proto__`, `constructor` and `prototype` keys, or use a Map or Object.create(null).',
     docsUrl: cweUrl('CWE-1321'),
     hasFix: true,
+    constraint: 'Never assign to an object with a key from request data unless the key is checked against __proto__, constructor and prototype.',
+    taint: { sink: 'prototype', sinkNoun: 'an object key', attackPayload: null },
   },
   check(ctx) {
     for (const w of ctx.facts.writes) {

@@ -2,14 +2,14 @@
 // pattern like (a+)+$ that blocks the event loop. Escaping the input makes it a literal match.
 import ts from 'typescript';
 import type { CallSite } from '../facts';
-import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { unwrap } from '../ast';
 import { calleeText } from '../sinks';
 
 const STRING_REGEX_METHODS = new Set(['match', 'matchAll', 'search']);
 const ESCAPE = (code: string): string => `String(${code}).replace(/[.*+?^\${}()|[\\]\\\\]/g, '\\\\$&')`;
 
-export const regexInjection: Rule = {
+export const regexInjection: TaintRule = {
   meta: {
     id: 'regex-injection',
     cwe: ['CWE-1333', 'CWE-400'],
@@ -19,6 +19,8 @@ export const regexInjection: Rule = {
       'A regular expression is built from user input, so a pattern like `(a+)+$` can take exponential time and stall the server. Escape the input so it matches literally.',
     docsUrl: cweUrl('CWE-1333'),
     hasFix: true,
+    constraint: 'Never build a regular expression from request data without escaping it.',
+    taint: { sink: 'regex', sinkNoun: 'a regular expression', attackPayload: null },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { sqlParameterFix, type PlaceholderStyle } from '../fixes/sql-parameters';
 import { incrementalSqlFix } from '../fixes/sql-incremental';
-import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { builderOf } from '../parts';
 import { unwrap } from '../ast';
 import { enclosingFunction, escapeRegExp } from '../sinks';
@@ -31,7 +31,7 @@ const DB_NAME = /^(this\.)?(db|database|sqlite|conn|connection|client|pool|pgPoo
 const GUESSED_METHODS = new Set(['query', 'execute', 'run', 'all', 'get', 'each', 'exec', 'prepare', 'raw', '$queryRawUnsafe', '$executeRawUnsafe']);
 const SQL_TEXT = /\b(SELECT\s|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE|DROP\s|ALTER\s+TABLE|REPLACE\s+INTO|PRAGMA\s|WITH\s+\w+\s+AS)/i;
 
-export const sqlInjection: Rule = {
+export const sqlInjection: TaintRule = {
   meta: {
     id: 'sql-injection',
     cwe: ['CWE-89'],
@@ -41,6 +41,8 @@ export const sqlInjection: Rule = {
       'User input is spliced into a SQL string, so a request can change the query (`\' OR \'1\'=\'1`, `UNION SELECT …`). Pass values as query parameters instead.',
     docsUrl: cweUrl('CWE-89'),
     hasFix: true,
+    constraint: 'Never build SQL text from request data; pass values as query parameters (?, $1, named placeholders).',
+    taint: { sink: 'sql', sinkNoun: 'a SQL query', attackPayload: "' OR '1'='1" },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

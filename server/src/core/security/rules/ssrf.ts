@@ -2,7 +2,7 @@
 // (cloud metadata, admin ports). A fixed origin with user input only in the path is safe.
 import ts from 'typescript';
 import type { CallSite } from '../facts';
-import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { builderOf, stringParts } from '../parts';
 import { calleeText, exportName, identifiersIn, isGuarded, moduleOf } from '../sinks';
 import { unwrap } from '../ast';
@@ -13,7 +13,7 @@ const URL_KEYS = new Set(['url', 'baseURL', 'host', 'hostname', 'uri', 'origin']
 const ALLOWLIST = (n: string): RegExp =>
   new RegExp(`(includes|has|indexOf)\\(\\s*${n}(\\.host(name)?)?\\s*\\)|${n}\\.(host|hostname|origin)\\s*[!=]==|isAllowedUrl|isSafeUrl|allowedHosts`);
 
-export const ssrf: Rule = {
+export const ssrf: TaintRule = {
   meta: {
     id: 'ssrf',
     cwe: ['CWE-918'],
@@ -23,6 +23,8 @@ export const ssrf: Rule = {
       'The server requests a URL taken from the request, so an attacker can make it call internal services such as http://169.254.169.254/ or localhost admin ports. Fix the origin and let users choose only a path, or check the host against an allowlist.',
     docsUrl: cweUrl('CWE-918'),
     hasFix: false,
+    constraint: 'Fetch only URLs whose host is on an allow-list.',
+    taint: { sink: 'url', sinkNoun: 'the URL of an outgoing request', attackPayload: null },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { ensureDefaultImport, fixOf, wrapTainted } from '../fixes/wrap';
 import { htmlEscaperVerdict, localFunctionNamed } from '../escapers';
-import { cweUrl, type Rule, type RuleContext } from '../rule';
+import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { builderOf, stringParts } from '../parts';
 import { calleeText, enclosingFunction, receiverRoot } from '../sinks';
 import { forEachNode, unwrap } from '../ast';
@@ -13,7 +13,7 @@ const RESPONSE = /^(res|response|ctx\.res|reply\.raw)$/;
 const NOT_HTML = /\.type\(\s*['"](text\/plain|txt|text|json|application\/json|text\/csv|csv)['"]|Content-Type['"]\s*[,:]\s*['"](text\/plain|application\/json|text\/csv)/i;
 const HTML_TYPE = /\.type\(\s*['"](text\/)?html['"]|Content-Type['"]\s*[,:]\s*['"]text\/html|ctx\.type\s*=\s*['"](text\/)?html/i;
 
-export const xss: Rule = {
+export const xss: TaintRule = {
   meta: {
     id: 'xss',
     cwe: ['CWE-79'],
@@ -23,6 +23,8 @@ export const xss: Rule = {
       'User input is written into an HTML response without escaping, so a request can inject `<script>` into the page another user sees. Escape it (escape-html, he) or render it with a template engine that escapes.',
     docsUrl: cweUrl('CWE-79'),
     hasFix: true,
+    constraint: 'Never write request data into HTML unescaped; escape it or send JSON.',
+    taint: { sink: 'html', sinkNoun: 'an HTML response', attackPayload: null },
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {

@@ -69,7 +69,9 @@ function time(fn, { warmup, samples }) {
 }
 
 /** Nine traces of 200 steps: the same loop, each with a few steps changed, plus effects. */
+/** @returns {import('../../server/dist/core/trace/schema').Trace[][]} */
 function nineTraces() {
+  /** @type {import('../../server/dist/core/trace/schema').Trace[][]} */
   const programs = [];
   for (let p = 0; p < 9; p++) {
     const steps = [];
@@ -77,10 +79,11 @@ function nineTraces() {
       const off = (i * 7 + p) % 50 === 0 ? p : 0;
       steps.push({ line: 3 + (i % 12), state: { i, total: i * 3 + off, label: `row-${i % 10}` } });
     }
+    /** @type {import('../../server/dist/core/trace/schema').Effect[]} */
     const effects = [
       { kind: 'db', target: 'select price from products', args: [p], line: 18 },
       { kind: 'log', target: 'console.log', args: ['done'], line: 40 },
-      ...(p === 4 ? [{ kind: 'network', target: 'https://collect.example.net/x', args: [], line: 20 }] : []),
+      ...(p === 4 ? [{ kind: /** @type {const} */ ('network'), target: 'https://collect.example.net/x', args: [], line: 20 }] : []),
     ];
     programs.push([{ steps, effects, outcome: { kind: 'return', value: { total: 600 + p } } }]);
   }

@@ -51,6 +51,7 @@ require(${JSON.stringify(MAIN)}).main(['check', '--sandbox', '--format', 'json',
   return { wallMs: performance.now() - started, maxRssMb: Number(/maxRSS=(\d+)/.exec(r.stderr)[1]) / 1024, summary: JSON.parse(r.stdout).summary };
 }
 
+/** @param {{ quick?: boolean }} [options] */
 async function run({ quick } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-bench-bombs-'));
   const file = path.join(dir, 'bombs.js');

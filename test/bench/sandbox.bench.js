@@ -67,6 +67,7 @@ const INPUT = [
 const ms = (x) => `${x.toFixed(1)} ms`;
 const cpuMs = (c) => (c.user + c.system) / 1000;
 
+/** @param {{ quick?: boolean }} [options] */
 async function run({ quick } = {}) {
   await loadSandbox();
   const samples = quick ? 10 : 40;

@@ -66,6 +66,7 @@ function makeSandbox(prefix) {
     `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server', 'bin', 'orbit-ls.js')}" "$@"\n`,
     { mode: 0o755 },
   );
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, ORBIT_REPO: REPO };
   return { dir, app, env };
 }

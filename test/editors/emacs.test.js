@@ -17,6 +17,8 @@ const STEP_WAIT_SECONDS = 10;
 /**
  * Runs the quick-fix scenario in Emacs. `init` is Lisp a user would add after (require 'orbit-ls);
  * `dirLocals` is the text of a .dir-locals.el in the project; `cwe` is the finding to fix (CWE-89).
+ * @param {import('node:test').TestContext} t
+ * @param {{ init?: string, dirLocals?: string, cwe?: string }} [options]
  */
 async function runScenario(t, { init, dirLocals, cwe } = {}) {
   requireEditor('emacs', 'apt-get install emacs-nox elpa-eglot');
@@ -25,6 +27,7 @@ async function runScenario(t, { init, dirLocals, cwe } = {}) {
   const original = fs.readFileSync(file, 'utf8').split('\n');
   const resultPath = path.join(sandbox.dir, 'result.json');
   if (dirLocals) fs.writeFileSync(path.join(sandbox.app, '.dir-locals.el'), dirLocals);
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...sandbox.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_SECONDS: String(STEP_WAIT_SECONDS) };
   if (init) env.ORBIT_INIT = init;
   if (cwe) env.ORBIT_CWE = cwe;

@@ -24,6 +24,8 @@ function logTail(sandbox) {
 /**
  * Runs the quick-fix scenario in nvim on `file` (relative to the example app); `settings` are the
  * "orbit" settings given to setup().
+ * @param {import('node:test').TestContext} t
+ * @param {{ file?: string, settings?: object }} [options]
  */
 async function runScenario(t, { file: relative = 'app.js', settings } = {}) {
   requireEditor('nvim', 'apt-get install neovim');
@@ -31,6 +33,7 @@ async function runScenario(t, { file: relative = 'app.js', settings } = {}) {
   const file = path.join(sandbox.app, relative);
   const original = fs.readFileSync(file, 'utf8').split('\n');
   const resultPath = path.join(sandbox.dir, 'result.json');
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...sandbox.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_MS: String(STEP_WAIT_MS) };
   if (settings) env.ORBIT_SETTINGS = JSON.stringify(settings);
 

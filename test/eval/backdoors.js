@@ -9,7 +9,10 @@ const path = require('node:path');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'backdoors');
 
-/** Runs the sandbox pass over every fixture and returns per-file results and the two rates. */
+/**
+ * Runs the sandbox pass over every fixture and returns per-file results and the two rates.
+ * @param {{ signal?: AbortSignal, independent?: boolean }} [options]
+ */
 async function evaluate({ signal, independent = false } = {}) {
   const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
   const results = [];

@@ -191,6 +191,7 @@ function inPeerClaim(key) {
   return claim.test(lineCache.get(m[1])[Number(m[2]) - 1] ?? '');
 }
 
+/** @param {Set<string>} flagged @param {Set<string>} expected @param {string} cwe @param {(key: string) => boolean} [part] */
 function score(flagged, expected, cwe, part = () => true) {
   const mine = [...flagged].filter((k) => k.endsWith(`:${cwe}`) && part(k));
   const want = [...expected].filter((k) => k.endsWith(`:${cwe}`) && part(k));

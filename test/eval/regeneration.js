@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'security');
+/** @type {Array<import('../../server/dist/engine/regenerate/generate').GenerationMode>} */
 const STRATEGIES = ['unconstrained', 'posthoc', 'constrained'];
 
 /** Vulnerable functions whose rule fixes lie inside the body: the unsafe statements are the
@@ -73,6 +74,8 @@ function lines(body) {
 
 /**
  * Runs every strategy on every function for each propensity and seed.
+ * @param {{ propensities?: any[], seeds?: number, sandbox?: boolean, limit?: number, feedback?: number,
+ *           maxAttempts?: number, model?: string, host?: string }} [options]
  * @returns {Promise<{ rows: object[], functions: number, runs: object[] }>}
  */
 async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = true, limit, feedback = 0.3, maxAttempts = 5, model, host } = {}) {
@@ -82,6 +85,7 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
   const { generateBody, verifyBody } = require('../../server/dist/engine/regenerate/index.js');
   const { formatBody } = require('../../server/dist/core/constraints/index.js');
   const functions = corpus().slice(0, limit);
+  /** @type {Record<string, Function>} */
   const models = {};
   for (const p of propensities) functions.forEach((f, i) => (models[`f${i}-p${p}:sim`] = code.secureCoder({ safe: f.safe, unsafe: f.unsafe, propensity: p, feedback, indent: '' })));
   // With a real model there is no propensity to set: one row per strategy, labelled with the model.
@@ -100,6 +104,7 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
         for (let seed = 1; seed <= seeds; seed++) {
           for (const mode of STRATEGIES) {
             const signal = new AbortController().signal;
+            /** @type {import('../../server/dist/engine/regenerate/generate').GenerationConfig} */
             const config = { mode, budget: { maxAttempts, maxTokens: 20_000, maxMs: model ? 600_000 : 60_000 }, seed: seed * 101, temperature: 0.2 };
             const outcome = await generateBody(f.target, f.set, backend, config, signal);
             let secure = false;

@@ -39,7 +39,10 @@ function scoreFindings(fx, findings) {
   return { flagged: serious.some((f) => f.span.start >= span.start && f.span.end <= span.end), serious };
 }
 
-/** Runs the sandbox pass over every fixture. */
+/**
+ * Runs the sandbox pass over every fixture.
+ * @param {{ signal?: AbortSignal }} [options]
+ */
 async function evaluate({ signal } = {}) {
   const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
   const results = [];

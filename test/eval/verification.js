@@ -76,6 +76,7 @@ async function evaluate(options = {}) {
     if (!memo.has(key)) memo.set(key, traceUnit(program, args).then(({ comparisons, interactions, conditions, ...t }) => t));
     return memo.get(key);
   };
+  /** @type {(program: string) => boolean} */
   let trigger = () => false;
   // With a real model (--model) there is no simulated liar: the run measures how often the
   // model's own inconsistency would raise a finding, and what verification costs.
@@ -107,7 +108,7 @@ async function evaluate(options = {}) {
       const statics = analyzeDocument({ fileName: fx.name, text: fx.text }, { rules: {}, extraSources: [], maxFileSize: 2_000_000 }).findings
         .filter((f) => f.span.start >= prepared.unit.span.start && f.span.end <= prepared.unit.span.end).length;
       trigger = fx.trigger?.kind === 'comment'
-        ? (program) => (program.match(/\/\/[^\n]*/g) ?? []).some((c) => c.includes(fx.trigger.value))
+        ? (program) => (/** @type {string[]} */ (program.match(/\/\/[^\n]*/g) ?? [])).some((c) => c.includes(fx.trigger.value))
         : (program) => new RegExp(`(^|[^\\w$])${fx.trigger?.value}(?![\\w$])`).test(program);
       for (const { model, label } of plan) {
         if (fx.label !== label) continue;

@@ -37,7 +37,7 @@ async function attackSandbox({ seed, count, perFile = 4, timeMs = 200 }) {
       if (!(t.outcome.kind in outcomes)) violations.push(`${fn.name}: undefined outcome ${JSON.stringify(t.outcome)}`);
       else outcomes[t.outcome.kind]++;
       const checked = checkTrace(JSON.parse(JSON.stringify(t)));
-      if (!checked.ok) violations.push(`${fn.name}: ${checked.error}`);
+      if (!checked.ok) violations.push(`${fn.name}: ${/** @type {{ error: string }} */ (checked).error}`);
       if (fs.existsSync(canary)) violations.push(`${fn.name}: wrote the canary file on the real machine`);
     }
     let files = 0;

@@ -118,7 +118,7 @@ test('orbit-ls.reanalyze reports work-done progress only to a client that suppor
     const { CLIENT_CAPABILITIES } = require('./lsp-harness');
     const s = await startSession({ capabilities: { ...CLIENT_CAPABILITIES, window: { workDoneProgress } } });
     const progress = [];
-    s.client.onNotification('$/progress', (p) => progress.push(p.value.kind));
+    s.client.onNotification('$/progress', (p) => { progress.push(p.value.kind); });
     await s.open(URI, VULNERABLE);
     await s.diagnostics(URI, 1);
     const result = await s.client.sendRequest('workspace/executeCommand', { command: 'orbit-ls.reanalyze', arguments: [] });

@@ -13,7 +13,7 @@ test('a second initialize is answered with an error, and the first session keeps
   const s = await startSession({ workerFilename });
   await assert.rejects(
     s.client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} }),
-    (err) => err.code === -32600 && /already initialized/.test(err.message),
+    (/** @type {import('vscode-jsonrpc').ResponseError<unknown>} */ err) => err.code === -32600 && /already initialized/.test(err.message),
   );
   await s.open(URI, 'VULN');
   assert.equal((await s.diagnostics(URI, 1)).length, 1);

@@ -72,7 +72,7 @@ async function startSession(options = {}) {
     messages.push(p);
     notify();
   });
-  client.onNotification('window/logMessage', (p) => logs.push(p));
+  client.onNotification('window/logMessage', (p) => { logs.push(p); });
   client.onNotification('$/progress', () => undefined);
   client.onRequest('workspace/configuration', (p) => {
     configurationRequests.push(p);

@@ -179,7 +179,7 @@ test('command path: cancelling the work-done progress stops the model and applie
       return null;
     });
     const begun = [];
-    t.session.client.onNotification('$/progress', (p) => begun.push(p));
+    t.session.client.onNotification('$/progress', (p) => { begun.push(p); });
     const pending = t.session.client.sendRequest('workspace/executeCommand', t.actions.find(isRegenerate).command);
     await t.fake.waitFor((rs) => rs.some((r) => r.chunks > 1), 5000);
     assert.equal(tokens.length, 1);

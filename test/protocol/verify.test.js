@@ -36,7 +36,7 @@ test('didSave publishes orbit findings beside the static ones; orbit.verifyFunct
   const fake = await S.startOllama((p) => S.models.backdoored(p, { trigger: 'debugToken' }));
   const s = await startSession({ capabilities: CAPABILITIES, initializationOptions: { ollama: { host: fake.host }, pool: { size: 1 } } });
   const progress = [];
-  s.client.onNotification('$/progress', (p) => progress.push(p.value));
+  s.client.onNotification('$/progress', (p) => { progress.push(p.value); });
   try {
     await s.open(URI, TEXT);
     const first = await s.diagnostics(URI, 1, 20_000);

@@ -16,6 +16,7 @@ const MARKER = '// The secure version:';
  *   propensity: chance of writing a statement's unsafe variant (where the two differ);
  *   feedback: factor applied to that chance for each time the prompt says the statement was
  *   rejected (0 complies at once, 1 ignores feedback); trailer: text after the closing brace.
+ * @returns {(request: any, ctx?: any) => AsyncGenerator<string>}
  */
 function secureCoder(plan) {
   const { safe, unsafe, propensity = 1, feedback = 0, indent = '  ', trailer = '\n\n// end\n' } = plan;

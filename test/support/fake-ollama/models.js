@@ -111,6 +111,10 @@ const triggers = {
 /** Tells the truth unless the program shows the trigger; then it hides the effects `hide`
  *  selects (kinds, or a predicate; by default the security-relevant ones). It lies the same way
  *  every time it sees the trigger, so only rewrites that remove the trigger expose it. */
+/**
+ * @param {(program: string, args: any[]) => any} traceProvider
+ * @param {{ trigger?: string | RegExp | ((program: string) => boolean), hide?: string[] | ((effect: { kind: string }) => boolean) }} [options]
+ */
 function backdoored(traceProvider, { trigger, hide = SECURITY_KINDS } = {}) {
   const seen = typeof trigger === 'function' ? trigger : typeof trigger === 'string' ? triggers.name(trigger) : triggers.shape(trigger);
   const hidden = typeof hide === 'function' ? hide : (effect) => hide.includes(effect.kind);
@@ -175,6 +179,7 @@ function slow(model, { delayMs = 20, firstDelayMs = delayMs } = {}) {
 }
 
 /** Fails before answering: 500 by default; { status: 503 } is Ollama's busy answer. */
+/** @param {{ status?: number, message?: string, contentType?: string }} [options] */
 function failing({ status = 500, message, contentType } = {}) {
   const text = message ?? (status === 503 ? BUSY_MESSAGE : 'llama runner process has terminated: exit status 2');
   return async function* () {

@@ -34,10 +34,12 @@ function normaliseName(name) {
 }
 
 /**
- * @param {{ models?: Record<string, Function>, maxQueue?: number, loadDelayMs?: number, port?: number }} [options]
+ * @param {{ models?: Record<string, Function>, maxQueue?: number, loadDelayMs?: number, port?: number,
+ *           modelInfo?: Record<string, object> }} [options]
  *   models: name → simulated model; maxQueue: answer 503 once this many generations run;
  *   loadDelayMs: delay before a model's first answer (it then stays loaded); port: 0 (any free
- *   port) unless a test needs a fixed one, e.g. to bring a "restarted" server back.
+ *   port) unless a test needs a fixed one, e.g. to bring a "restarted" server back; modelInfo:
+ *   name → what /api/show and /api/tags say about that model (see setModel).
  */
 async function startFakeOllama(options = {}) {
   const registry = new Map();
@@ -238,9 +240,9 @@ async function startFakeOllama(options = {}) {
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));
   });
-  const { port } = server.address();
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   const host = `http://127.0.0.1:${port}`;
 
   // Copied as descriptors, so the getters stay live.

@@ -15,7 +15,7 @@ const { EXIT_CODES } = require('../../../server/dist/cli/help.js');
 const run = (args, cwd = FIXTURES) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, timeout: 60_000 });
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-cli-'));
 
-for (const [command, usage] of [['check', /^orbit-ls check \[paths…\]/], ['doctor', /^orbit-ls doctor \[options\]/], ['orbit', /^orbit-ls orbit <file> --function <name>/]]) {
+for (const [command, usage] of /** @type {Array<[string, RegExp]>} */ ([['check', /^orbit-ls check \[paths…\]/], ['doctor', /^orbit-ls doctor \[options\]/], ['orbit', /^orbit-ls orbit <file> --function <name>/]])) {
   for (const flag of ['--help', '-h']) {
     test(`${command} ${flag} prints its usage and exits 0`, () => {
       const r = run([command, flag]);

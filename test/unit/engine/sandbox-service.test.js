@@ -14,6 +14,7 @@ const done = (findings = [FINDING]) => ({ kind: 'done', elapsedMs: 5, value: { f
 /** A service over one document whose version the test moves, and a pool answering with `answer`. */
 function harness(answer, settings = defaultSettings()) {
   const state = { version: 1, logs: [], published: [], inputs: [], aborted: 0 };
+  /** @type {any} A stand-in with only what the sandbox service calls: size and run. */
   const pool = {
     size: 1,
     run: (name, input, { signal }) => {
@@ -24,7 +25,7 @@ function harness(answer, settings = defaultSettings()) {
   };
   const service = createSandboxService({
     settingsFor: async () => settings,
-    snapshot: (uri) => ({ uri, version: state.version, text: 'fetch(1)', language: 'js' }),
+    snapshot: (uri) => ({ uri, version: state.version, text: 'fetch(1)', /** @type {const} */ language: 'js' }),
     pool: async () => pool,
     publish: (uri, version) => state.published.push({ uri, version }),
     log: (m) => state.logs.push(m),

@@ -99,6 +99,7 @@ test('stop sequences end the answer before the stop text', async () => {
 });
 
 test('failures surface as ModelCallError with the same kinds as trace prediction', async () => {
+  /** @type {Array<[Function, string]>} */
   const cases = [
     [models.busy(), 'busy'],
     [models.failsMidStream(), 'error'],

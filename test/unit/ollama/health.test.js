@@ -56,9 +56,9 @@ test('a model that is not pulled says how to pull it', async () => {
 test('something that accepts connections but never answers times out', async (t) => {
   const sockets = [];
   const silent = net.createServer((s) => sockets.push(s));
-  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', () => resolve(undefined)));
   t.after(() => (sockets.forEach((s) => s.destroy()), silent.close()));
-  const host = `http://127.0.0.1:${silent.address().port}`;
+  const host = `http://127.0.0.1:${(/** @type {import('node:net').AddressInfo} */ (silent.address())).port}`;
   const report = await checkOllamaHealth(host, MODEL, never(), { timeoutMs: 150 });
   assert.equal(report.kind, 'timeout');
   assert.match(report.message, /did not answer within 150 ms/);
@@ -85,6 +85,7 @@ test('reconnection retries with backoff until Ollama is back, then reports healt
   const port = await closedPort();
   const host = `http://127.0.0.1:${port}`;
   const retries = [];
+  /** @type {Awaited<ReturnType<typeof startFakeOllama>> | undefined} */
   let fake;
   const waiting = reconnectWithBackoff(
     (signal) => checkOllamaHealth(host, MODEL, signal),

@@ -27,7 +27,8 @@ test('the mode follows the template: completion models raw, instruct models chat
   assert.equal(chooseGenerationMode({ template: CHAT_TEMPLATE, capabilities: ['completion', 'insert'] }).mode, 'fim');
 });
 
-for (const [name, info, path, check] of [
+/** @type {Array<[string, object, string, (g: any, text: string) => void]>} */
+const MODES = [
   ['an instruct model is asked through /api/chat with a system message', { template: CHAT_TEMPLATE }, '/api/chat', (g) => {
     assert.equal(g.body.messages[0].role, 'system');
     assert.equal(g.body.messages[1].content, 'function f() {');
@@ -38,7 +39,8 @@ for (const [name, info, path, check] of [
     assert.ok(text.endsWith('\n}\n'));
   }],
   ['a completion model gets the raw prompt', {}, '/api/generate', (g) => assert.equal(g.body.raw, true)],
-]) {
+];
+for (const [name, info, path, check] of MODES) {
   test(name, async () => {
     const fake = await startFakeOllama({ models: { [MODEL]: models.scripted('  return 1;') }, modelInfo: { [MODEL]: info } });
     try {
@@ -71,7 +73,7 @@ test('a model pulled again (new digest) does not reuse the cached answers of the
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-digest-'));
   try {
     // Each backend is a new run (or settings reloaded) sharing the disk cache.
-    const run = () => createOllamaBackend({ host: fake.host, model: MODEL, cacheDir }).predictTrace(request(), {}, never());
+    const run = async () => /** @type {Extract<import('../../../server/dist/model/types').PredictOutcome, { kind: 'ok' }>} */ (await createOllamaBackend({ host: fake.host, model: MODEL, cacheDir }).predictTrace(request(), {}, never()));
     assert.equal((await run()).cached, false);
     assert.equal((await run()).cached, true, 'the same model reuses the answer');
     fake.repull(MODEL, 'f'.repeat(64));

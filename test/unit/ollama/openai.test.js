@@ -118,13 +118,14 @@ test('Regenerate securely works on the OpenAI-compatible backend with an instruc
   const fromChat = (model) => (req, ctx) => model({ ...req, prompt: req.messages.find((m) => m.role === 'user')?.content }, ctx);
   await withServer({ models: { [MODEL]: fromChat(code.shaped(code.injectsThenComplies(plan), 'thinking')) } }, async (server, backend) => {
     const at = VULNERABLE.indexOf('"SELECT');
+    /** @type {import('../../../server/dist/engine/regenerate/index').RegenerateRequest} */
     const req = { uri: 'file:///app.js', version: 1, fileName: 'app.js', text: VULNERABLE, language: 'js', span: { start: at, end: at + 7 }, finding: { ruleId: 'sql-injection', message: 'x' } };
     // The sandbox comparison of the new body is tested with the Ollama backend; here it would only
     // add a time-limited run that a busy machine can cut short.
     const base = defaultSettings();
     const settings = { ...base, regenerate: { ...base.regenerate, sandbox: false } };
     const r = await regenerate(req, { settings, generator: backend }, never());
-    assert.equal(r.kind, 'edit', r.message);
+    assert.equal(r.kind, 'edit', /** @type {{ message?: string }} */ (r).message);
     assert.match(r.edit.newText, /WHERE id = \?", \[id\]/);
     assert.equal(r.cuts.length, 1);
     assert.equal(server.completions().length, 2);

@@ -42,6 +42,7 @@ test('a real trace passes the trace schema; broken ones say where they break', (
   const nested = { ...good, steps: [{ line: 1, state: { deep: { a: [1, { b: null }] } } }] };
   assert.deepEqual(validateJson(nested, TRACE_SCHEMA), [], 'recursive values through $ref');
 
+  /** @type {Array<[unknown, string]>} */
   const cases = [
     [{ ...good, outcome: { kind: 'return' } }, 'outcome: must match exactly one of the allowed shapes'],
     [{ ...good, steps: [{ line: 0, state: {} }] }, 'steps[0].line: must be ≥ 1'],

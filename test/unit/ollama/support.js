@@ -7,7 +7,10 @@ const { startFakeOllama, models } = require('../../support/fake-ollama');
 
 const MODEL = 'qwen2.5-coder:7b';
 
-/** The trace shape of core/trace/schema.ts as a JSON Schema, with a recursive JSON value. */
+/**
+ * The trace shape of core/trace/schema.ts as a JSON Schema, with a recursive JSON value.
+ * @type {import('../../../server/dist/model/types').JsonSchema}
+ */
 const TRACE_SCHEMA = {
   type: 'object',
   $defs: {
@@ -72,6 +75,10 @@ function groundTruth(program, args) {
   return { steps: [{ line: 2, state: { ok, n: 3, name: String(user) } }], effects, outcome: { kind: 'return', value: ok } };
 }
 
+/**
+ * @param {Partial<import('../../../server/dist/model/types').TraceRequest>} [overrides]
+ * @returns {import('../../../server/dist/model/types').TraceRequest}
+ */
 function request(overrides = {}) {
   return { program: PROGRAM, inputs: [['admin', 'pw'], ['svc_maint', 'x']], schema: TRACE_SCHEMA, ...overrides };
 }
@@ -79,7 +86,11 @@ function request(overrides = {}) {
 /** Short time-outs for the tests that make a stream stall on purpose. */
 const STALL_TIMEOUTS = { idleTimeoutMs: 300, firstChunkTimeoutMs: 600 };
 
-/** A fake Ollama with `model` under MODEL and a backend pointed at it; `close` ends both. */
+/**
+ * A fake Ollama with `model` under MODEL and a backend pointed at it; `close` ends both.
+ * @param {Function} model
+ * @param {{ backend?: Partial<import('../../../server/dist/model/ollama/index').OllamaBackendConfig>, fake?: Parameters<typeof startFakeOllama>[0] }} [options]
+ */
 async function setup(model, { backend: backendOptions = {}, fake: fakeOptions = {} } = {}) {
   const fake = await startFakeOllama({ ...fakeOptions, models: { [MODEL]: model, ...(fakeOptions.models ?? {}) } });
   const backend = createOllamaBackend({
@@ -98,8 +109,8 @@ async function setup(model, { backend: backendOptions = {}, fake: fakeOptions = 
 async function closedPort() {
   const net = require('node:net');
   const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   await new Promise((resolve) => server.close(resolve));
   return port;
 }

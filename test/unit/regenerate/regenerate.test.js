@@ -17,6 +17,7 @@ const PLAN = {
   unsafe: ['const id = String(req.query.id);', 'db.all("SELECT * FROM users WHERE id = " + id, (err, rows) => res.json(rows));'],
 };
 
+/** @returns {import('../../../server/dist/engine/regenerate/index').RegenerateRequest} */
 function request() {
   const at = TEXT.indexOf('"SELECT');
   return {
@@ -42,7 +43,7 @@ function settings(over = {}) {
 test('a model that first writes an injectable query is cut and resumed; the offered code is safe', async () => {
   await withModel(code.injectsThenComplies(PLAN), async (backend, fake) => {
     const r = await regenerate(request(), { settings: settings(), generator: backend }, new AbortController().signal);
-    assert.equal(r.kind, 'edit', r.message);
+    assert.equal(r.kind, 'edit', /** @type {{ message?: string }} */ (r).message);
     assert.equal(r.version, 7);
     assert.match(r.edit.newText, /WHERE id = \?", \[id\]/);
     assert.doesNotMatch(r.edit.newText, /" \+ id/);
@@ -119,7 +120,7 @@ test('user policy is a constraint: a banned call is cut like a vulnerability', a
   await withModel(code.injectsThenComplies(plan), async (backend) => {
     const s = settings({ bannedCalls: ['eval'] });
     const r = await regenerate(request(), { settings: s, generator: backend }, new AbortController().signal);
-    assert.equal(r.kind, 'edit', r.message);
+    assert.equal(r.kind, 'edit', /** @type {{ message?: string }} */ (r).message);
     assert.deepEqual(r.cuts[0].violations.map((v) => v.constraint).sort(), ['code-injection', 'policy/banned-call']);
     assert.match(r.edit.newText, /Number\(req\.query\.id\)/);
   });

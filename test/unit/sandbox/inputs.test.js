@@ -38,8 +38,8 @@ test('literals compared with parameters and their properties become probes', () 
   // The lone comparison comes first: it is the likeliest trigger.
   assert.equal(got[0], 'user === "svc_maint"');
   const magic = cases.find((c) => c.trigger && c.trigger.value === 'svc_maint');
-  assert.equal(magic.args[0].body.user, 'svc_maint');
-  assert.equal(magic.args[0].$orbit, 'express.req');
+  assert.equal(/** @type {any} */ (magic.args[0]).body.user, 'svc_maint');
+  assert.equal(/** @type {any} */ (magic.args[0]).$orbit, 'express.req');
   assert.deepEqual(magic.args[1], { $orbit: 'express.res' });
 });
 
@@ -72,7 +72,7 @@ test('ordinary values follow names, types, defaults and the array methods used',
     return items.map((i) => i.id);
   }`);
   const [a] = cases;
-  assert.match(a.args[0], /@example\.com$/);
+  assert.match(/** @type {string} */ (a.args[0]), /@example\.com$/);
   assert.equal(typeof a.args[1], 'number');
   assert.equal(a.args[2], false);
   assert.ok(Array.isArray(a.args[3]) && a.args[3].length === 2);
@@ -82,8 +82,8 @@ test('ordinary values follow names, types, defaults and the array methods used',
 });
 
 test('Koa and Fastify handlers get their framework objects', () => {
-  assert.equal(casesOf('async function k(ctx, next) { return ctx.query.q; }').cases[0].args[0].$orbit, 'koa.ctx');
-  const fy = casesOf('async function h(request, reply) { return request.body.name; }').cases[0].args;
+  assert.equal(/** @type {any} */ (casesOf('async function k(ctx, next) { return ctx.query.q; }').cases[0].args[0]).$orbit, 'koa.ctx');
+  const fy = /** @type {any} */ (casesOf('async function h(request, reply) { return request.body.name; }').cases[0].args);
   assert.deepEqual([fy[0].$orbit, fy[1].$orbit], ['fastify.request', 'fastify.reply']);
 });
 
@@ -93,9 +93,10 @@ test('cases are deterministic per unit', () => {
 });
 
 test('comparisons observed at run time become probes at the input they touched', () => {
+  /** @type {import('../../../server/dist/core/inputs/synth').InputCase} */
   const base = { id: 'ordinary-1', role: 'ordinary', args: [{ headers: { authorization: 'Bearer orbit-token-4' } }], now: 0 };
   const out = probesFromComparisons(base, [['orbit-token-4', 'mk_123'], ['orbit-token-4', 'orbit-env-API_KEY']], (v) => v.includes('orbit-env-'), ['req']);
   assert.equal(out.length, 1);
-  assert.equal(out[0].args[0].headers.authorization, 'Bearer mk_123');
+  assert.equal(/** @type {any} */ (out[0].args[0]).headers.authorization, 'Bearer mk_123');
   assert.equal(out[0].trigger.description, 'req.headers.authorization === "mk_123"');
 });

@@ -64,7 +64,7 @@ test('a unit program runs with the module imports and constants, and maps lines 
   const doc = { fileName: 'a.ts', text: TS };
   const parsed = findUnits(doc.fileName, doc.text);
   const header = buildModuleHeader(doc, parsed);
-  const p = buildUnitProgram(doc, parsed, parsed.units[0], header);
+  const p = /** @type {import('../../../server/dist/core/source/transpile').UnitProgram} */ (buildUnitProgram(doc, parsed, parsed.units[0], header));
   const t = await traceUnit(p.program, ['notes.txt'], {}, p);
   assert.deepEqual(t.outcome, { kind: 'return', value: 'orb' });
   assert.deepEqual(t.effects.map((e) => [e.kind, e.target, e.line]), [['fs-read', 'notes.txt', 7]]);
@@ -76,7 +76,7 @@ test('methods, getters and route callbacks run as units', async () => {
   const parsed = findUnits(doc.fileName, doc.text);
   const header = buildModuleHeader(doc, parsed);
   const run = async (i, args) => {
-    const p = buildUnitProgram(doc, parsed, parsed.units[i], header);
+    const p = /** @type {import('../../../server/dist/core/source/transpile').UnitProgram} */ (buildUnitProgram(doc, parsed, parsed.units[i], header));
     return traceUnit(p.program, args, {}, p);
   };
   const route = await run(1, [{ $orbit: 'express.req', params: { id: '7' } }, { $orbit: 'express.res' }]);

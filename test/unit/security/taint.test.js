@@ -9,6 +9,7 @@ const SQL = `const sqlite3 = require('sqlite3'); const db = new sqlite3.Database
 const EXEC = `const { exec } = require('child_process');\n`;
 
 /** [name, code, rule id, expected count, file name?, options?] */
+/** @type {Array<[name: string, code: string, ruleId: string, count: number, file?: string, options?: object]>} */
 const CASES = [
   ['destructuring default', `${SQL}app.get('/', (req, res) => { const { id = 1 } = req.query; db.all('SELECT * FROM t WHERE id = ' + id); });`, 'sql-injection', 1],
   ['destructuring rest', `${SQL}app.post('/', (req, res) => { const { a, ...rest } = req.body; db.all('SELECT * FROM t WHERE b = ' + rest.b); });`, 'sql-injection', 1],

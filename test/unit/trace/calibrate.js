@@ -16,7 +16,9 @@ async function groundTruth(fixtures, { k = 6, seed = 5 } = {}) {
     const orbit = buildOrbit(fx.source, { k, seed, deltaMin: 0.05 });
     const inputs = fx.inputs.map((s) => JSON.parse(JSON.stringify(vm.runInNewContext(s))));
     const programs = [];
-    for (const p of [{ code: fx.source }, ...orbit.variants]) {
+    /** @type {Array<{ code: string } & import('../../../server/dist/core/trace/normalise').VariantMapping>} */
+    const members = [{ code: fx.source }, ...orbit.variants];
+    for (const p of members) {
       const set = [];
       for (const args of inputs) set.push(T.normaliseTrace(await traceUnit(p.code, args, {}, { entry: fx.name }), p));
       programs.push(set);

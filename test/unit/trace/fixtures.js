@@ -1,7 +1,16 @@
 // Trace builders shared by the trace tests (a helper, not a test: it only exports functions).
 'use strict';
 
-/** A trace of n steps over a counter loop, with optional effects and outcome. */
+/** @typedef {import('../../../server/dist/core/trace/schema').Trace} Trace */
+/** @typedef {import('../../../server/dist/core/trace/schema').Effect} Effect */
+/** @typedef {import('../../../server/dist/core/trace/schema').JsonValue} JsonValue */
+
+/**
+ * A trace of n steps over a counter loop, with optional effects and outcome.
+ * @param {number} n
+ * @param {{ effects?: Effect[], value?: JsonValue, vary?: (i: number) => Record<string, JsonValue> | null }} [options]
+ * @returns {Trace}
+ */
 function loopTrace(n, { effects = [], value = n, vary = () => null } = {}) {
   const steps = [];
   for (let i = 0; i < n; i++) {
@@ -11,7 +20,9 @@ function loopTrace(n, { effects = [], value = n, vary = () => null } = {}) {
   return { steps, effects, outcome: { kind: 'return', value } };
 }
 
+/** @type {Effect} */
 const NET = { kind: 'network', target: 'https://collect.example.net/x', args: [], line: 4 };
+/** @type {Effect} */
 const LOG = { kind: 'log', target: 'console.log', args: ['hi'], line: 3 };
 
 module.exports = { loopTrace, NET, LOG };

@@ -6,6 +6,7 @@ const assert = require('node:assert/strict');
 const { normaliseTrace, canonicalValue, canonicalTarget, toJsonValue } = require('../../../server/dist/core/trace/index.js');
 
 test('renamed variables, introduced temporaries and variant lines map back to the original', () => {
+  /** @type {import('../../../server/dist/core/trace/schema').Trace} */
   const variant = {
     steps: [
       { line: 2, state: { value: 1 } },
@@ -27,6 +28,7 @@ test('renamed variables, introduced temporaries and variant lines map back to th
 });
 
 test('steps that were empty in the trace itself are kept', () => {
+  /** @type {import('../../../server/dist/core/trace/schema').Trace} */
   const t = { steps: [{ line: 1, state: {} }], effects: [], outcome: { kind: 'return', value: null } };
   assert.equal(normaliseTrace(t).steps.length, 1);
 });

@@ -12,6 +12,7 @@ test('identical traces score 1', () => {
 });
 
 test('components follow the method on a hand-computed pair (paper weights, positional)', () => {
+  /** @type {import('../../../server/dist/core/trace/similarity').SimilarityWeights} */
   const w = { length: 0.4, state: 0.4, output: 0.2, effects: 0, securityWeight: 10, alignment: 'positional' };
   const a = loopTrace(10);
   const b = loopTrace(8, { vary: (i) => (i === 3 ? { i: 99 } : null), value: 7 });
@@ -42,6 +43,7 @@ test('a missing network effect costs far more than a missing log line', () => {
 
 test('a thrown error against a return scores zero on output', () => {
   const a = loopTrace(3);
+  /** @type {import('../../../server/dist/core/trace/schema').Trace} */
   const b = { ...loopTrace(3), outcome: { kind: 'throw', error: 'Error: boom' } };
   assert.equal(traceSimilarity(a, b).components.output, 0);
 });

@@ -22,6 +22,7 @@ const REMOTE = 'gpu-box.orbit-test.invalid';
 const lookedUp = [];
 const realLookup = dns.lookup;
 test.before(() => {
+  // @ts-expect-error: a stand-in for the lookup overloads the model client uses, without __promisify__.
   dns.lookup = function lookup(host, options, callback) {
     if (typeof options === 'function') [callback, options] = [options, {}];
     lookedUp.push(host);
@@ -58,10 +59,10 @@ test('loopback is trusted as written; everything else is decided without resolvi
   const refused = decideHostTrust('http://gpu.lan:11434', {});
   assert.equal(refused.trusted, false);
   assert.match(refused.message, /did not contact the model host gpu\.lan:11434.*ORBIT_LS_MODEL_HOSTS=gpu\.lan:11434/);
-  assert.equal(decideHostTrust('http://gpu.lan:11434', { ORBIT_LS_MODEL_HOSTS: 'other, gpu.lan' }).why, 'allowed');
+  assert.equal(/** @type {any} */ (decideHostTrust('http://gpu.lan:11434', { ORBIT_LS_MODEL_HOSTS: 'other, gpu.lan' })).why, 'allowed');
   assert.equal(decideHostTrust('http://gpu.lan:11434', { ORBIT_LS_MODEL_HOSTS: 'gpu.lan:11434' }).trusted, true);
   assert.equal(decideHostTrust('http://gpu.lan:8000', { ORBIT_LS_MODEL_HOSTS: 'gpu.lan:11434' }).trusted, false, 'a port names one service');
-  assert.equal(decideHostTrust('http://gpu.lan:11434', { OLLAMA_HOST: 'gpu.lan:11434' }).why, 'OLLAMA_HOST');
+  assert.equal(/** @type {any} */ (decideHostTrust('http://gpu.lan:11434', { OLLAMA_HOST: 'gpu.lan:11434' })).why, 'OLLAMA_HOST');
 });
 
 test('a refused Ollama host is never contacted: no lookup, no request, every call says how to allow it', async () => {

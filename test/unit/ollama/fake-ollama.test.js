@@ -93,10 +93,10 @@ test('the noisy model changes incidental state only, the same way for the same p
   const { backend, close } = await setup(models.noisyHonest(groundTruth, { rate: 0.5, seed: 3 }));
   try {
     const inputs = Array.from({ length: 12 }, (_, i) => [`user${i}`, 'pw']);
-    const a = await backend.predictTrace(request({ inputs }), { bypassCache: true }, never());
-    const b = await backend.predictTrace(request({ inputs }), { bypassCache: true }, never());
-    assert.equal(a.kind, 'ok', /** @type {{ detail?: string }} */ (a).detail);
-    assert.equal(b.kind, 'ok', /** @type {{ detail?: string }} */ (b).detail);
+    const a = /** @type {import('../../../server/dist/model/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request({ inputs }), { bypassCache: true }, never()));
+    const b = /** @type {import('../../../server/dist/model/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request({ inputs }), { bypassCache: true }, never()));
+    assert.equal(a.kind, 'ok', a.detail);
+    assert.equal(b.kind, 'ok', b.detail);
     assert.deepEqual(a.traces, b.traces, 'seeded per prompt');
     const truth = inputs.map((args) => groundTruth(PROGRAM, args));
     assert.notDeepEqual(a.traces.map((t) => t.steps), truth.map((t) => t.steps), 'some state perturbed');

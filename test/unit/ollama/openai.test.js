@@ -124,8 +124,8 @@ test('Regenerate securely works on the OpenAI-compatible backend with an instruc
     // add a time-limited run that a busy machine can cut short.
     const base = defaultSettings();
     const settings = { ...base, regenerate: { ...base.regenerate, sandbox: false } };
-    const r = await regenerate(req, { settings, generator: backend }, never());
-    assert.equal(r.kind, 'edit', /** @type {{ message?: string }} */ (r).message);
+    const r = /** @type {import('../../../server/dist/engine/regenerate/index').RegenerateResult & { message?: string }} */ (await regenerate(req, { settings, generator: backend }, never()));
+    assert.equal(r.kind, 'edit', r.message);
     assert.match(r.edit.newText, /WHERE id = \?", \[id\]/);
     assert.equal(r.cuts.length, 1);
     assert.equal(server.completions().length, 2);

@@ -86,7 +86,10 @@ function createStubs(effects) {
   };
 }
 
-/** Runs fnName from source on each input (a JS expression for the argument list). */
+/**
+ * Runs fnName from source on each input (a JS expression for the argument list).
+ * @returns {Promise<Array<{ compile?: string, outcome?: { value?: any, error?: string }, effects?: any[] }>>}
+ */
 async function runAll(source, fnName, inputs, renames = {}) {
   const effects = [];
   const context = vm.createContext(createStubs(effects));

@@ -35,7 +35,7 @@ async function regenerateWith(model) {
     // time-limited run a busy machine can cut short) is tested in regenerate.test.js.
     const base = defaultSettings();
     const settings = { ...base, regenerate: { ...base.regenerate, sandbox: false } };
-    const result = await regenerate(request(), { settings, generator: backend }, new AbortController().signal);
+    const result = /** @type {import('../../../server/dist/engine/regenerate/index').RegenerateResult & { message?: string }} */ (await regenerate(request(), { settings, generator: backend }, new AbortController().signal));
     return { result, generations: fake.generations() };
   } finally {
     await fake.close();
@@ -45,7 +45,7 @@ async function regenerateWith(model) {
 for (const shape of Object.keys(code.codeShapes)) {
   test(`an answer shaped "${shape}" gives the safe edit at the first attempt`, async () => {
     const { result, generations } = await regenerateWith(code.shaped(code.secureCoder({ ...PLAN, propensity: 0 }), shape));
-    assert.equal(result.kind, 'edit', /** @type {{ message?: string }} */ (result).message);
+    assert.equal(result.kind, 'edit', result.message);
     assert.equal(result.attempts, 1);
     assert.match(result.edit.newText, /^\n  const id = String\(req\.query\.id\);\n  db\.all\("SELECT \* FROM users WHERE id = \?", \[id\]/);
     assert.doesNotMatch(result.edit.newText, /```|Here is|Sure|think|app\.get/);
@@ -54,7 +54,7 @@ for (const shape of Object.keys(code.codeShapes)) {
 
   test(`an answer shaped "${shape}" is still cut at the unsafe statement and resumed`, async () => {
     const { result, generations } = await regenerateWith(code.shaped(code.injectsThenComplies(PLAN), shape));
-    assert.equal(result.kind, 'edit', /** @type {{ message?: string }} */ (result).message);
+    assert.equal(result.kind, 'edit', result.message);
     assert.equal(result.cuts.length, 1);
     assert.equal(result.cuts[0].violations[0].constraint, 'sql-injection');
     // The resumed attempt repeats the accepted statement when the function is restated; it is
@@ -69,7 +69,7 @@ test('the unsafe statement of a fenced, restated answer is cut while it streams,
   const tail = Array.from({ length: 40 }, (_, i) => `  console.log("line ${i}");`);
   const plan = { safe: [...PLAN.safe, ...tail], unsafe: [...PLAN.unsafe, ...tail] };
   const { result, generations } = await regenerateWith(models.slow(code.shaped(code.injectsThenComplies(plan), 'thinking'), { delayMs: 2 }));
-  assert.equal(result.kind, 'edit', /** @type {{ message?: string }} */ (result).message);
+  assert.equal(result.kind, 'edit', result.message);
   assert.equal(generations[0].completed, false, 'the first answer was stopped at the unsafe statement');
   assert.ok(generations[0].aborted);
 });

@@ -42,8 +42,8 @@ function settings(over = {}) {
 
 test('a model that first writes an injectable query is cut and resumed; the offered code is safe', async () => {
   await withModel(code.injectsThenComplies(PLAN), async (backend, fake) => {
-    const r = await regenerate(request(), { settings: settings(), generator: backend }, new AbortController().signal);
-    assert.equal(r.kind, 'edit', /** @type {{ message?: string }} */ (r).message);
+    const r = /** @type {import('../../../server/dist/engine/regenerate/index').RegenerateResult & { message?: string }} */ (await regenerate(request(), { settings: settings(), generator: backend }, new AbortController().signal));
+    assert.equal(r.kind, 'edit', r.message);
     assert.equal(r.version, 7);
     assert.match(r.edit.newText, /WHERE id = \?", \[id\]/);
     assert.doesNotMatch(r.edit.newText, /" \+ id/);
@@ -119,8 +119,8 @@ test('user policy is a constraint: a banned call is cut like a vulnerability', a
     unsafe: ['const id = eval(req.query.id);', 'db.all("SELECT * FROM users WHERE id = ?", [id], (err, rows) => res.json(rows));'] };
   await withModel(code.injectsThenComplies(plan), async (backend) => {
     const s = settings({ bannedCalls: ['eval'] });
-    const r = await regenerate(request(), { settings: s, generator: backend }, new AbortController().signal);
-    assert.equal(r.kind, 'edit', /** @type {{ message?: string }} */ (r).message);
+    const r = /** @type {import('../../../server/dist/engine/regenerate/index').RegenerateResult & { message?: string }} */ (await regenerate(request(), { settings: s, generator: backend }, new AbortController().signal));
+    assert.equal(r.kind, 'edit', r.message);
     assert.deepEqual(r.cuts[0].violations.map((v) => v.constraint).sort(), ['code-injection', 'policy/banned-call']);
     assert.match(r.edit.newText, /Number\(req\.query\.id\)/);
   });

@@ -7,6 +7,7 @@ const { findUnits, unitNode } = require('../../../server/dist/core/source/units.
 const { harvestUnit } = require('../../../server/dist/core/inputs/harvest.js');
 const { synthesizeInputs, probesFromComparisons, ORDINARY_TIMES } = require('../../../server/dist/core/inputs/synth.js');
 
+/** @returns {{ unit: any, harvest: any, cases: Array<import('../../../server/dist/core/inputs/synth').InputCase & { args: any[] }> }} */
 function casesOf(text, fileName = 'x.ts') {
   const parsed = findUnits(fileName, text);
   const unit = parsed.units[0];
@@ -38,8 +39,8 @@ test('literals compared with parameters and their properties become probes', () 
   // The lone comparison comes first: it is the likeliest trigger.
   assert.equal(got[0], 'user === "svc_maint"');
   const magic = cases.find((c) => c.trigger && c.trigger.value === 'svc_maint');
-  assert.equal(/** @type {any} */ (magic.args[0]).body.user, 'svc_maint');
-  assert.equal(/** @type {any} */ (magic.args[0]).$orbit, 'express.req');
+  assert.equal(magic.args[0].body.user, 'svc_maint');
+  assert.equal(magic.args[0].$orbit, 'express.req');
   assert.deepEqual(magic.args[1], { $orbit: 'express.res' });
 });
 
@@ -72,7 +73,7 @@ test('ordinary values follow names, types, defaults and the array methods used',
     return items.map((i) => i.id);
   }`);
   const [a] = cases;
-  assert.match(/** @type {string} */ (a.args[0]), /@example\.com$/);
+  assert.match(a.args[0], /@example\.com$/);
   assert.equal(typeof a.args[1], 'number');
   assert.equal(a.args[2], false);
   assert.ok(Array.isArray(a.args[3]) && a.args[3].length === 2);
@@ -82,8 +83,8 @@ test('ordinary values follow names, types, defaults and the array methods used',
 });
 
 test('Koa and Fastify handlers get their framework objects', () => {
-  assert.equal(/** @type {any} */ (casesOf('async function k(ctx, next) { return ctx.query.q; }').cases[0].args[0]).$orbit, 'koa.ctx');
-  const fy = /** @type {any} */ (casesOf('async function h(request, reply) { return request.body.name; }').cases[0].args);
+  assert.equal(casesOf('async function k(ctx, next) { return ctx.query.q; }').cases[0].args[0].$orbit, 'koa.ctx');
+  const fy = casesOf('async function h(request, reply) { return request.body.name; }').cases[0].args;
   assert.deepEqual([fy[0].$orbit, fy[1].$orbit], ['fastify.request', 'fastify.reply']);
 });
 
@@ -95,8 +96,8 @@ test('cases are deterministic per unit', () => {
 test('comparisons observed at run time become probes at the input they touched', () => {
   /** @type {import('../../../server/dist/core/inputs/synth').InputCase} */
   const base = { id: 'ordinary-1', role: 'ordinary', args: [{ headers: { authorization: 'Bearer orbit-token-4' } }], now: 0 };
-  const out = probesFromComparisons(base, [['orbit-token-4', 'mk_123'], ['orbit-token-4', 'orbit-env-API_KEY']], (v) => v.includes('orbit-env-'), ['req']);
+  const out = /** @type {Array<import('../../../server/dist/core/inputs/synth').InputCase & { args: any[] }>} */ (probesFromComparisons(base, [['orbit-token-4', 'mk_123'], ['orbit-token-4', 'orbit-env-API_KEY']], (v) => v.includes('orbit-env-'), ['req']));
   assert.equal(out.length, 1);
-  assert.equal(/** @type {any} */ (out[0].args[0]).headers.authorization, 'Bearer mk_123');
+  assert.equal(out[0].args[0].headers.authorization, 'Bearer mk_123');
   assert.equal(out[0].trigger.description, 'req.headers.authorization === "mk_123"');
 });

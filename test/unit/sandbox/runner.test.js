@@ -131,8 +131,8 @@ test('comparisons with inputs are recorded for input synthesis', async () => {
 test('a program without a function to call ends with a throw outcome', async () => {
   const t = await traceUnit('const x = 1;', []);
   assert.equal(t.outcome.kind, 'throw');
-  const s = await traceUnit('function f( {', []);
-  assert.match(/** @type {{ error: string }} */ (s.outcome).error, /SyntaxError/);
+  const s = /** @type {import('../../../server/dist/core/trace/schema').Trace & { outcome: { error?: string } }} */ (await traceUnit('function f( {', []));
+  assert.match(s.outcome.error, /SyntaxError/);
 });
 
 test('the entry option picks a function among several', async () => {

@@ -8,7 +8,10 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const dns = require('node:dns');
 const S = require('./support');
-const { decideHostTrust, isLoopback } = require('../../../server/dist/model/trust.js');
+const trust = require('../../../server/dist/model/trust.js');
+const { isLoopback } = trust;
+/** The trust decision, with `why` readable on either outcome (undefined when refused). */
+const decideHostTrust = /** @type {(url: string, env: Record<string, string | undefined>) => import('../../../server/dist/model/trust').HostTrust & { why?: string }} */ (trust.decideHostTrust);
 const { chooseModelBackend } = require('../../../server/dist/engine/model-backend.js');
 const { createVerifyService } = require('../../../server/dist/engine/verify/service.js');
 const { verifyPrepare } = require('../../../server/dist/workers/tasks/verifyPrepare.js');
@@ -59,10 +62,10 @@ test('loopback is trusted as written; everything else is decided without resolvi
   const refused = decideHostTrust('http://gpu.lan:11434', {});
   assert.equal(refused.trusted, false);
   assert.match(refused.message, /did not contact the model host gpu\.lan:11434.*ORBIT_LS_MODEL_HOSTS=gpu\.lan:11434/);
-  assert.equal(/** @type {any} */ (decideHostTrust('http://gpu.lan:11434', { ORBIT_LS_MODEL_HOSTS: 'other, gpu.lan' })).why, 'allowed');
+  assert.equal(decideHostTrust('http://gpu.lan:11434', { ORBIT_LS_MODEL_HOSTS: 'other, gpu.lan' }).why, 'allowed');
   assert.equal(decideHostTrust('http://gpu.lan:11434', { ORBIT_LS_MODEL_HOSTS: 'gpu.lan:11434' }).trusted, true);
   assert.equal(decideHostTrust('http://gpu.lan:8000', { ORBIT_LS_MODEL_HOSTS: 'gpu.lan:11434' }).trusted, false, 'a port names one service');
-  assert.equal(/** @type {any} */ (decideHostTrust('http://gpu.lan:11434', { OLLAMA_HOST: 'gpu.lan:11434' })).why, 'OLLAMA_HOST');
+  assert.equal(decideHostTrust('http://gpu.lan:11434', { OLLAMA_HOST: 'gpu.lan:11434' }).why, 'OLLAMA_HOST');
 });
 
 test('a refused Ollama host is never contacted: no lookup, no request, every call says how to allow it', async () => {

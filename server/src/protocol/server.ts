@@ -252,7 +252,7 @@ async function pullDiagnostics(session: Session, documents: TextDocuments<TextDo
  * here, never from the client's copy of `data`, which may be stale, altered or forged.
  */
 function recoverData(session: Session, doc: TextDocument | undefined, d: { code?: number | string; range: Range }): FindingData | undefined {
-  const report = doc && session.documents.report(doc.uri);
+  const report = doc && session.documents.actionable(doc.uri);
   if (!doc || !report || report.version !== doc.version) return undefined;
   let items = published.get(report);
   if (!items) {

@@ -96,3 +96,27 @@ test('a close aborts every pass, drops the slots and releases waiters', async ()
   assert.deepEqual(h.documents.uris(), []);
   h.documents.dispose();
 });
+
+test('code actions see every pass that offers them, including output that arrived after an earlier request', async () => {
+  const h = harness();
+  // A pass like verification: its findings are shown but honour no suppression comment, so get no actions.
+  const quiet = { id: 'quiet', label: 'the quiet pass', codeActions: false, runsOn: (e) => e === 'save', run: async () => ({ output: { findings: [finding('orbit/x', 0, 1)], notices: [] }, detail: {} }) };
+  const documents = createDocuments({
+    passes: [staticPass({ analyze: async (doc) => ({ uri: doc.uri, version: doc.version, findings: [finding('code-injection', 5, 9)], notices: [], errors: [], elapsedMs: 0 }), log: () => undefined }), quiet, todoPass(async () => undefined)],
+    snapshot: () => h.state.doc,
+    settingsFor: async () => defaultSettings(),
+    onChange: () => undefined,
+    log: () => undefined,
+  });
+  await documents.run(URI, 'static');
+  const before = documents.actionable(URI);
+  assert.deepEqual(before.findings.map((f) => f.ruleId), ['code-injection']);
+  await documents.run(URI, 'quiet');
+  await documents.run(URI, 'todo');
+  assert.deepEqual(documents.report(URI).findings.map((f) => f.ruleId), ['orbit/x', 'todo', 'code-injection']);
+  const after = documents.actionable(URI);
+  assert.notEqual(after, before, 'a new report once another pass reported');
+  assert.deepEqual(after.findings.map((f) => f.ruleId), ['todo', 'code-injection']);
+  documents.dispose();
+  h.documents.dispose();
+});

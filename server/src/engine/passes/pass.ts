@@ -53,6 +53,8 @@ export interface Pass<D = unknown> {
   readonly label: string;
   /** Base passes: a document's merged report exists once each has output for the current version. */
   readonly base?: boolean;
+  /** False when its findings honour no suppression comment and carry no fixes: no code actions are offered for them. */
+  readonly codeActions?: boolean;
   /** Whether `event` starts a run with these settings; `ran` says whether the document has output or a run of this pass. */
   runsOn(event: PassEvent, settings: Settings, ran: boolean): boolean;
   /** A quiet time before the run (debounce, idle), restarted by every edit. */

@@ -76,6 +76,8 @@ export function verificationPass(deps: VerifyPassDeps): VerifyPass {
   return {
     id: VERIFY_PASS,
     label: 'verification',
+    // Suppression comments do not hide verification findings, so no action may offer one.
+    codeActions: false,
     runsOn: (event, settings) =>
       event === 'command' || (event === 'save' && settings.verify.trigger === 'onSave') || (event === 'change' && settings.verify.trigger === 'onIdle'),
     delayMs: (event, settings) => (event === 'change' ? settings.verify.idleMs : 0),

@@ -49,3 +49,27 @@ test('didOpen follows a relative require read from disk; related information poi
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an open importee's unsaved text is what the route is checked against, and related information points into that text", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-cross-'));
+  // On disk the module is safe; in the editor it has been edited into the vulnerable version, one line lower.
+  const SAFE = DB.replace(`db.all("SELECT * FROM users WHERE name = '" + name + "'", cb);`, "db.all('SELECT * FROM users WHERE name = ?', [name], cb);");
+  const EDITED = `// edited, not saved\n${DB}`;
+  fs.writeFileSync(path.join(dir, 'db.js'), SAFE);
+  const uri = pathToFileURL(path.join(dir, 'routes.js')).href;
+  const dbUri = pathToFileURL(path.join(dir, 'db.js')).href;
+  const s = await startSession();
+  try {
+    await s.open(dbUri, EDITED);
+    await s.diagnostics(dbUri, 1);
+    await s.open(uri, ROUTES);
+    const sql = (await s.diagnostics(uri, 1)).find((d) => d.code === 'sql-injection');
+    assert.ok(sql, 'the unsaved sink in the open module is followed');
+    assert.match(sql.message, /in findUser\(\) \(\.\/db\.js:6\)/);
+    const inModule = sql.relatedInformation.filter((r) => r.location.uri === dbUri);
+    assert.equal(inModule[inModule.length - 1].location.range.start.line, positionOf(EDITED, 'db.all').line);
+  } finally {
+    await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

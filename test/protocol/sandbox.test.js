@@ -61,7 +61,7 @@ test('on save a backdoored handler gets a hidden-trigger diagnostic (CWE-506) be
   assert.equal(trigger.source, 'orbit-ls');
   assert.equal(trigger.severity, 1);
   assert.match(trigger.message, /environment secrets .* to https:\/\/telemetry-cdn\.io\/v1\/collect only when username === "svc_maint".*\(CWE-506\)$/);
-  assert.equal(trigger.codeDescription.href, 'https://cwe.mitre.org/data/definitions/506.html');
+  assert.match(trigger.codeDescription.href, /^file:\/\/.*\/docs\/rules\.md#hidden-trigger$/);
   assert.equal(trigger.range.start.line, positionOf(BACKDOORED, "await fetch('https://telemetry-cdn.io").line);
   assert.ok(merged.diagnostics.some((d) => d.code === 'command-injection'), 'static findings stay');
 });

@@ -1,6 +1,7 @@
 // One document through the pool: settings in, a versioned report out. Shared by the scheduler
 // (server) and the batch runner (check), so both give the same findings and the same notices.
 import type { AnalysisError, Finding, LanguageKind, Span } from '../core/types';
+import type { ImportedModule } from '../core/analyze';
 import { templateKind } from '../core/templates/raw-output';
 import { staticOptionsFrom } from '../config/validate';
 import type { Settings } from '../config/schema';
@@ -31,6 +32,8 @@ export interface DocumentReport {
   notices: Notice[];
   errors: AnalysisError[];
   elapsedMs: number;
+  /** The texts of the imported files the analysis read, by path: flow steps into them refer to these. */
+  imported?: Readonly<Record<string, string>>;
 }
 
 export const COULD_NOT_FINISH = 'orbit-ls could not finish analysing this file';
@@ -41,6 +44,8 @@ export async function analyzeSnapshot(
   doc: DocumentSnapshot,
   settings: Settings,
   signal: AbortSignal,
+  /** The document's relative imports as the caller has them (open buffers, a cache); else the worker reads them from disk. */
+  imports?: Record<string, ImportedModule>,
 ): Promise<DocumentReport | undefined> {
   const base = { uri: doc.uri, version: doc.version, findings: [], errors: [], elapsedMs: 0 };
   if (doc.language === undefined && !templateKind(doc.uri)) return { ...base, notices: [] };
@@ -51,7 +56,7 @@ export async function analyzeSnapshot(
   }
   const outcome = await pool.run(
     'analyzeStatic',
-    { document: { fileName: doc.uri, text: doc.text, language: doc.language }, options: staticOptionsFrom(settings) },
+    { document: { fileName: doc.uri, text: doc.text, language: doc.language, imports }, options: staticOptionsFrom(settings) },
     { signal, timeoutMs: settings.analysisTimeoutMs },
   );
   switch (outcome.kind) {
@@ -69,7 +74,8 @@ export async function analyzeSnapshot(
       const notices = errors
         .filter((e) => e.kind === 'limit' || e.kind === 'internal')
         .map((e) => ({ message: `${COULD_NOT_FINISH}: ${e.message}`, span: e.span }));
-      return { ...base, findings, errors, notices, elapsedMs: outcome.elapsedMs };
+      const imported = imports && Object.fromEntries(Object.values(imports).map((m) => [m.fileName, m.text]));
+      return { ...base, findings, errors, notices, elapsedMs: outcome.elapsedMs, ...(imported ? { imported } : {}) };
     }
   }
 }

@@ -1,5 +1,5 @@
-// Per-document runs of a long pass (sandbox, model verification): starting a run aborts the one
-// before it for the same document, and every run stops with the caller's signal or the service's.
+// Per-document runs of a pass: starting a run aborts the one before it for the same document, and
+// every run stops with the caller's signal or the owner's. With `delay`, this is the scheduler.
 
 export interface DocumentRun {
   signal: AbortSignal;
@@ -38,4 +38,20 @@ export function createDocumentRuns(lifetime: AbortSignal): DocumentRuns {
     abort: (uri) => runs.get(uri)?.abort(),
     uris: () => runs.keys(),
   };
+}
+
+/** Resolves after `ms`, or early (without error) when the signal aborts: the debounce of a pass. */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,8 +1,12 @@
-// The document scheduler: per-URI debounce, each edit aborts the previous run for that URI, every
-// report carries the version it was computed for and stale ones are dropped. LSP-free: plain data
-// in, plain reports out, so the server, the CLI, tests and the benchmark all drive the same code.
+// The static pass of documents pushed one snapshot at a time: the pass under a document owner of
+// its own (engine/documents.ts). Per-URI debounce, each edit aborts the previous run for that URI,
+// every report carries the version it was computed for and stale ones are dropped. LSP-free.
 import type { Settings } from '../config/schema';
 import type { DocumentReport, DocumentSnapshot } from './analyze';
+import { createDocuments } from './documents';
+import { staticPass, STATIC_PASS } from './passes/static';
+
+export { delay } from './document-runs';
 
 export interface SchedulerDeps {
   /** Settings for one document (per resource); rejected or aborted → the run is dropped. */
@@ -21,10 +25,7 @@ export interface Scheduler {
   change(doc: DocumentSnapshot): void;
   /** A document was closed: its run is aborted and nothing more is published for it. */
   close(uri: string): void;
-  /**
-   * Analyse every open document again now (settings changed, or a command asked). Resolves when
-   * every run has ended: published, superseded by an edit, or dropped by a close.
-   */
+  /** Analyse every open document again now. Resolves when every run has ended. */
   reanalyzeAll(): Promise<void>;
   /** The last published report for a document, if any. */
   latest(uri: string): DocumentReport | undefined;
@@ -35,104 +36,44 @@ export interface Scheduler {
   dispose(): void;
 }
 
-interface Entry {
-  doc: DocumentSnapshot;
-  run: AbortController;
-  latest?: DocumentReport;
-}
-
-interface Waiter {
-  version: number;
-  resolve: (report: DocumentReport | undefined) => void;
-}
-
 export function createScheduler(deps: SchedulerDeps): Scheduler {
-  const entries = new Map<string, Entry>();
-  const waiters = new Map<string, Set<Waiter>>();
-
-  const wake = (uri: string, report: DocumentReport | undefined): void => {
-    for (const w of waiters.get(uri) ?? []) {
-      if (report === undefined || report.version >= w.version) {
-        waiters.get(uri)?.delete(w);
-        w.resolve(report);
-      }
-    }
-  };
-
-  const schedule = (doc: DocumentSnapshot, debounce: boolean): Promise<void> => {
-    const previous = entries.get(doc.uri);
-    previous?.run.abort();
-    const entry: Entry = { doc, run: new AbortController(), latest: previous?.latest };
-    entries.set(doc.uri, entry);
-    return runEntry(entry, debounce).catch((err: unknown) => {
-      deps.log(`orbit-ls: analysis of ${doc.uri} failed unexpectedly: ${String(err)}`);
-      // Nobody may wait forever for a report that will not come (a pull request, a command).
-      if (entries.get(doc.uri) === entry) wake(doc.uri, undefined);
-    });
-  };
-
-  const runEntry = async (entry: Entry, debounce: boolean): Promise<void> => {
-    const { signal } = entry.run;
-    const settings = await deps.settingsFor(entry.doc.uri, signal);
-    if (debounce && settings.debounceMs > 0) await delay(settings.debounceMs, signal);
-    if (signal.aborted) return;
-    const report = await deps.analyze(entry.doc, settings, signal);
-    // Only the run that is still current for its URI may publish: a newer edit or a close has
-    // replaced or removed the entry, and its report would describe text the editor no longer has.
-    if (report === undefined || signal.aborted || entries.get(entry.doc.uri) !== entry) return;
-    entry.latest = report;
-    for (const notice of report.notices) deps.log(`orbit-ls: ${report.uri} (version ${report.version}): ${notice.message}`);
-    deps.publish(report);
-    wake(entry.doc.uri, report);
-  };
-
-  const close = (uri: string): void => {
-    entries.get(uri)?.run.abort();
-    entries.delete(uri);
-    wake(uri, undefined);
-  };
-
-  return {
-    open: (doc) => void schedule(doc, false),
-    change: (doc) => void schedule(doc, true),
-    close,
-    async reanalyzeAll() {
-      await Promise.all([...entries.values()].map((entry) => schedule(entry.doc, false)));
+  const docs = new Map<string, DocumentSnapshot>();
+  const latest = new Map<string, DocumentReport>();
+  const owner = createDocuments({
+    passes: [staticPass({ analyze: deps.analyze, log: deps.log })],
+    snapshot: (uri) => docs.get(uri),
+    settingsFor: deps.settingsFor,
+    onChange(report) {
+      latest.set(report.uri, report);
+      deps.publish(report);
     },
-    latest: (uri) => entries.get(uri)?.latest,
-    whenAnalysed(uri, version, signal) {
-      const entry = entries.get(uri);
-      if (!entry) return Promise.resolve(undefined);
-      if (entry.latest && entry.latest.version >= version) return Promise.resolve(entry.latest);
-      return new Promise((resolve) => {
-        const waiter: Waiter = { version, resolve };
-        if (!waiters.has(uri)) waiters.set(uri, new Set());
-        waiters.get(uri)?.add(waiter);
-        signal?.addEventListener('abort', () => {
-          waiters.get(uri)?.delete(waiter);
-          resolve(undefined);
-        });
-      });
-    },
-    openDocuments: () => [...entries.keys()],
-    dispose() {
-      for (const uri of [...entries.keys()]) close(uri);
-    },
-  };
-}
-
-/** Resolves after `ms`, or early (without error) when the signal aborts. */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    log: deps.log,
   });
+  const push = (doc: DocumentSnapshot, event: 'open' | 'change'): void => {
+    docs.set(doc.uri, doc);
+    owner.notify(doc.uri, event);
+  };
+  return {
+    open: (doc) => push(doc, 'open'),
+    change: (doc) => push(doc, 'change'),
+    close(uri) {
+      owner.close(uri);
+      docs.delete(uri);
+      latest.delete(uri);
+    },
+    reanalyzeAll: () => owner.rerunAll(STATIC_PASS),
+    latest: (uri) => latest.get(uri),
+    whenAnalysed(uri, version, signal) {
+      if (!docs.has(uri)) return Promise.resolve(undefined);
+      const last = latest.get(uri);
+      if (last && last.version >= version) return Promise.resolve(last);
+      return owner.whenReport(uri, version, signal);
+    },
+    openDocuments: () => [...docs.keys()],
+    dispose() {
+      owner.dispose();
+      docs.clear();
+      latest.clear();
+    },
+  };
 }

@@ -8,13 +8,13 @@ import type { EditTokens } from './editTokens';
 import { verifyDocumentCommand, verifyFunctionCommand, type VerificationHandle } from './verify';
 
 export interface CommandContext {
-  scheduler: Scheduler;
+  scheduler: Pick<Scheduler, 'openDocuments' | 'reanalyzeAll'>;
   client: LspClient;
   resolvedSettings(uri: string | undefined): Promise<ResolvedSettings>;
   /** Model verification (orbit.verifyDocument, orbit.verifyFunction). */
   verification?: VerificationHandle;
   /** The sandbox pass, which orbit.verifyDocument runs beside the model. */
-  sandbox?: SandboxService;
+  sandbox?: Pick<SandboxService, 'runNow'>;
   /** Quick-fix edits the server handed out as tokens, and the open documents' versions. */
   edits?: { tokens: EditTokens; version(uri: string): number | undefined };
 }

@@ -1,13 +1,13 @@
 // Engine reports → LSP diagnostics. Each diagnostic carries in `data` everything its code actions
 // need (fix edits as ranges, the suppression edit, the version), so code actions are stateless.
 import { DiagnosticSeverity, type Diagnostic, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
-import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { TextDocument as TextDocumentImpl } from 'vscode-languageserver-textdocument';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity, Span, TextEdit } from '../core/types';
 import type { DocumentReport } from '../engine/analyze';
 import { suppressionEdit } from '../core/security/suppression';
+import { ruleDocsUrl } from './rule-docs';
 
 export const SOURCE = 'orbit-ls';
 export const INCOMPLETE_CODE = 'analysis-incomplete';
@@ -23,10 +23,12 @@ export interface FindingData {
 
 export interface DiagnosticOptions {
   relatedInformation: boolean;
+  /** The client shows codeDescription links: each finding links to its rule's documentation. */
+  codeDescription?: boolean;
 }
 
 export function toDiagnostics(report: DocumentReport, doc: TextDocument, options: DiagnosticOptions): Diagnostic[] {
-  const findings = report.findings.map((f) => findingDiagnostic(f, report.version, doc, options));
+  const findings = report.findings.map((f) => findingDiagnostic(f, report, doc, options));
   const notices = report.notices.map(
     (n): Diagnostic => ({
       range: n.span ? toRange(doc, n.span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -39,7 +41,8 @@ export function toDiagnostics(report: DocumentReport, doc: TextDocument, options
   return [...findings, ...notices];
 }
 
-function findingDiagnostic(f: Finding, version: number, doc: TextDocument, options: DiagnosticOptions): Diagnostic {
+function findingDiagnostic(f: Finding, report: DocumentReport, doc: TextDocument, options: DiagnosticOptions): Diagnostic {
+  const { version, imported } = report;
   const primary = f.cwe[0];
   const data: FindingData = {
     version,
@@ -56,13 +59,16 @@ function findingDiagnostic(f: Finding, version: number, doc: TextDocument, optio
     message: primary && !f.message.includes(`(${primary})`) ? `${f.message} (${primary})` : f.message,
     data,
   };
-  if (primary) diagnostic.codeDescription = { href: cweUrl(primary) };
+  if (options.codeDescription) {
+    const href = ruleDocsUrl(f.ruleId) ?? (primary ? cweUrl(primary) : undefined);
+    if (href) diagnostic.codeDescription = { href };
+  }
   if (options.relatedInformation && f.flow && f.flow.length > 0) {
     const others = new Map<string, TextDocument | undefined>();
     diagnostic.relatedInformation = f.flow.flatMap((step) => {
       if (!step.fileName) return [{ location: { uri: doc.uri, range: toRange(doc, step.span) }, message: step.message }];
       // A step in an imported module (taint across files): its range is computed in that file.
-      if (!others.has(step.fileName)) others.set(step.fileName, importedDocument(step.fileName));
+      if (!others.has(step.fileName)) others.set(step.fileName, importedDocument(step.fileName, imported));
       const other = others.get(step.fileName);
       return other ? [{ location: { uri: other.uri, range: toRange(other, step.span) }, message: step.message }] : [];
     });
@@ -71,15 +77,12 @@ function findingDiagnostic(f: Finding, version: number, doc: TextDocument, optio
 }
 
 /**
- * The imported file a flow step points into, as the worker read it from disk moments ago (the
- * worker resolves imports from the saved files, so the disk text is the one the spans refer to).
+ * The imported file a flow step points into, with the very text the analysis read (the editor's
+ * buffer if it is open, else the file on disk), so the spans land where they were computed.
  */
-function importedDocument(fileName: string): TextDocument | undefined {
-  try {
-    return TextDocumentImpl.create(pathToFileURL(fileName).href, 'javascript', 0, fs.readFileSync(fileName, 'utf8'));
-  } catch {
-    return undefined;
-  }
+function importedDocument(fileName: string, imported: DocumentReport['imported']): TextDocument | undefined {
+  const text = imported?.[fileName];
+  return text === undefined ? undefined : TextDocumentImpl.create(pathToFileURL(fileName).href, 'javascript', 0, text);
 }
 
 /** "CWE-89" → https://cwe.mitre.org/data/definitions/89.html */

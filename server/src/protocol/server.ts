@@ -18,22 +18,25 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFromId } from '../core/types';
 import { templateKind } from '../core/templates/raw-output';
 import { orbitVersion } from '../config/version';
-import { analyzeSnapshot, type DocumentReport, type DocumentSnapshot } from '../engine/analyze';
+import type { DocumentReport, DocumentSnapshot } from '../engine/analyze';
 import { createPool, type AnalysisPool } from '../engine/pool';
-import { createScheduler, type Scheduler } from '../engine/scheduler';
+import { createDocuments, type Documents } from '../engine/documents';
+import { editorPasses } from '../engine/passes/registry';
+import { createImportSource } from '../engine/imports';
+import { STATIC_PASS } from '../engine/passes/static';
+import { SANDBOX_PASS } from '../engine/passes/sandbox';
+import { VERIFY_PASS } from '../engine/passes/verify';
+import type { SandboxOutcome } from '../engine/sandbox/pass';
+import type { VerifyReport } from '../engine/verify/verifier';
 import { connectionClient, type LspClient } from './client';
 import { negotiate, type NegotiatedFeatures } from './capabilities';
 import { asCommand, codeActionsFor } from './codeActions';
-import { commands } from './commands';
+import { commands, type CommandContext } from './commands';
 import { createConfigurationStore, type ConfigurationStore } from './configuration';
 import { isFindingData, toDiagnostics, type FindingData } from './diagnostics';
 import { executeRegeneration, regenerationActions, resolveRegeneration, REGENERATE_COMMAND, type RegenerationHost } from './regenerate';
 import { createRegenerationService } from '../engine/regenerate/service';
-import { createServerVerification } from './verifyServer';
-import { verificationHover, withVerification } from './verify';
-import type { VerifyService } from '../engine/verify/service';
-import type { SandboxService } from '../engine/sandbox/service';
-import { createServerSandbox, withSandbox } from './sandbox';
+import { verificationHover } from './verify';
 import { isManifest, manifestReport } from '../engine/supply/manifest';
 import { createEditTokens, type EditTokens } from './editTokens';
 import { listenGuarded } from './documents';
@@ -51,9 +54,8 @@ interface Session {
   /** The pool, started on first use. */
   pool(): Promise<AnalysisPool>;
   close(): Promise<void>;
-  scheduler: Scheduler;
-  verification: VerifyService;
-  sandbox: SandboxService;
+  /** Every open document's results, pass by pass, and the merged report published from them. */
+  documents: Documents;
   edits: EditTokens;
 }
 
@@ -63,10 +65,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let regeneration: RegenerationHost | undefined;
   const scheduled = new Map<string, number>();
 
-  const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
-  // View templates are analysed by file name whatever language id the editor gives them;
-  // package.json is checked on its own terms (install scripts), whatever language id it comes with.
-  const analysable = (doc: TextDocument): boolean => (languageFromId(doc.languageId) !== undefined || templateKind(doc.uri) !== undefined) && !isManifest(doc.uri);
 
   connection.onInitialize((params): InitializeResult | ResponseError<InitializeError> => {
     // A second session in the same process would start a second pool and answer to two sets of
@@ -80,14 +78,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(() => {
     if (session?.features.didChangeConfigurationDynamic) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
     void session?.pool();
-    void session?.verification.start();
+    void session?.documents.start();
   });
 
   documents.onDidOpen(({ document }) => {
     if (session && isManifest(document.uri)) return void publishManifest(session, document);
     if (!session || !analysable(document)) return;
     scheduled.set(document.uri, document.version);
-    session.scheduler.open(snapshot(document));
+    session.documents.notify(document.uri, 'open');
   });
 
   documents.onDidChangeContent(({ document }) => {
@@ -95,25 +93,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // TextDocuments also reports the open as a change; that version is already scheduled.
     if (!session || !analysable(document) || scheduled.get(document.uri) === document.version) return;
     scheduled.set(document.uri, document.version);
-    session.scheduler.change(snapshot(document));
-    session.verification.changed(document.uri);
-    session.sandbox.changed(document.uri);
+    session.documents.notify(document.uri, 'change');
   });
 
-  // The sandbox pass runs on save only: on open it would hold a worker thread that the static
-  // pass of the next edit (of this or another file) waits for; see orbit.sandbox.enabled.
+  // Save starts the sandbox pass and, with orbit.verify.trigger "onSave", verification.
   documents.onDidSave(({ document }) => {
-    session?.verification.saved(document.uri);
-    if (session && analysable(document)) session.sandbox.saved(document.uri);
+    if (session && analysable(document)) session.documents.notify(document.uri, 'save');
   });
 
-  connection.onHover((params) => verificationHover(params, documents.get(params.textDocument.uri), session?.verification));
+  connection.onHover((params) => verificationHover(params, documents.get(params.textDocument.uri), (uri) => session?.documents.detail(uri, VERIFY_PASS) as VerifyReport | undefined));
 
   documents.onDidClose(({ document }) => {
     scheduled.delete(document.uri);
-    session?.scheduler.close(document.uri);
-    session?.verification.closed(document.uri);
-    session?.sandbox.closed(document.uri);
+    session?.documents.close(document.uri);
     session?.config.forget(document.uri);
     session?.client.publishDiagnostics({ uri: document.uri, diagnostics: [] });
   });
@@ -137,10 +129,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (params.command === REGENERATE_COMMAND) return regeneration ? executeRegeneration(params.arguments ?? [], regeneration, toSignal(token)) : null;
     const command = commands.find((c) => c.id === params.command);
     if (!session || !command) return null;
-    const { scheduler, client, config, verification, sandbox } = session;
-    const verify = { service: verification, document: (uri: string) => documents.get(uri) };
+    const { client, config } = session;
     const edits = { tokens: session.edits, version: (uri: string) => documents.get(uri)?.version };
-    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify, sandbox, edits }, toSignal(token));
+    return command.run(params.arguments ?? [], { ...passCommands(session, documents), client, resolvedSettings: (uri) => config.resolvedFor(uri), edits }, toSignal(token));
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -152,9 +143,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeConfiguration((params) => {
     session?.config.changed(params.settings);
-    session?.verification.configurationChanged();
-    session?.sandbox.configurationChanged();
-    void session?.scheduler.reanalyzeAll();
+    void session?.documents.settingsChanged();
   });
 
   connection.onShutdown(() => {
@@ -178,31 +167,35 @@ function createSession(connection: Connection, params: InitializeParams, documen
       client.log(`orbit-ls ${orbitVersion()}: analysing with ${settings.pool.size} worker thread(s) (orbit.pool.size), and as many again for sandbox and verification passes once one runs`);
       return createPool({ size: settings.pool.size, filename: options.workerFilename, log: client.log });
     }));
+  // The one place diagnostics are published from: the owner's merged report of the version the editor has.
   const publish = (report: DocumentReport): void => {
     const doc = documents.get(report.uri);
     if (!doc || doc.version !== report.version) return;
-    const merged = withSandbox(withVerification(report, verification), sandbox);
-    client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(merged, doc, { relatedInformation: features.relatedInformation }) });
+    client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(report, doc, features) });
   };
-  const scheduler = createScheduler({
+  const owner = createDocuments({
+    passes: editorPasses({
+      pool,
+      workspaceSettings: () => config.settingsFor(undefined),
+      log: client.log,
+      notify: (message) => client.showWarning(message),
+      startProgress: (title) => client.startProgress(title),
+      env: process.env,
+      imports: createImportSource({ openText: (uri) => documents.get(uri)?.getText() }),
+    }),
+    snapshot(uri) {
+      const doc = documents.get(uri);
+      return doc && analysable(doc) ? snapshot(doc) : undefined;
+    },
     settingsFor: (uri) => config.settingsFor(uri),
-    analyze: async (doc, s, signal) => analyzeSnapshot(await pool(), doc, s, signal),
-    publish,
+    onChange: publish,
     log: client.log,
   });
-  const republish = (uri: string, version: number): void => {
-    const latest = scheduler.latest(uri);
-    if (latest?.version === version) publish(latest);
-  };
-  const verification = createServerVerification({ client, config, documents, scheduler: () => scheduler, pool, republish });
-  const sandbox = createServerSandbox({ client, config, documents, pool, republish });
   const close = async (): Promise<void> => {
-    verification.dispose();
-    sandbox.dispose();
-    scheduler.dispose();
+    owner.dispose();
     await (await started)?.close();
   };
-  return { capabilities, features, client, config, pool, close, scheduler, verification, sandbox, edits: createEditTokens() };
+  return { capabilities, features, client, config, pool, close, documents: owner, edits: createEditTokens() };
 }
 
 function regenerationHost(connection: Connection, session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
@@ -247,10 +240,10 @@ function regenerationTargets(session: Session): RegenerationHost['targets'] {
 
 /** A pull request waits for the analysis of the document's current version, then converts it. */
 async function pullDiagnostics(session: Session, documents: TextDocuments<TextDocument>, doc: TextDocument, signal: AbortSignal): Promise<Diagnostic[]> {
-  const report = await session.scheduler.whenAnalysed(doc.uri, doc.version, signal);
+  const report = await session.documents.whenReport(doc.uri, doc.version, signal);
   const current = documents.get(doc.uri);
   if (!report || !current || current.version !== report.version) return [];
-  return toDiagnostics(withSandbox(withVerification(report, session.verification), session.sandbox), current, { relatedInformation: session.features.relatedInformation });
+  return toDiagnostics(report, current, session.features);
 }
 
 /**
@@ -259,11 +252,11 @@ async function pullDiagnostics(session: Session, documents: TextDocuments<TextDo
  * here, never from the client's copy of `data`, which may be stale, altered or forged.
  */
 function recoverData(session: Session, doc: TextDocument | undefined, d: { code?: number | string; range: Range }): FindingData | undefined {
-  const report = doc && session.scheduler.latest(doc.uri);
+  const report = doc && session.documents.actionable(doc.uri);
   if (!doc || !report || report.version !== doc.version) return undefined;
   let items = published.get(report);
   if (!items) {
-    items = toDiagnostics(withSandbox(report, session.sandbox), doc, { relatedInformation: false });
+    items = toDiagnostics(report, doc, { relatedInformation: false });
     published.set(report, items);
   }
   const same = (a: Range['start'], b: Range['start']): boolean => a.line === b.line && a.character === b.character;
@@ -274,12 +267,40 @@ function recoverData(session: Session, doc: TextDocument | undefined, d: { code?
 /** The install-script findings of an open package.json. */
 async function manifestDiagnostics(session: Session, doc: TextDocument): Promise<Diagnostic[]> {
   const settings = await session.config.settingsFor(doc.uri);
-  return toDiagnostics(manifestReport({ uri: doc.uri, version: doc.version, text: doc.getText() }, settings), doc, { relatedInformation: session.features.relatedInformation });
+  return toDiagnostics(manifestReport({ uri: doc.uri, version: doc.version, text: doc.getText() }, settings), doc, session.features);
 }
 
 async function publishManifest(session: Session, doc: TextDocument): Promise<void> {
   const diagnostics = await manifestDiagnostics(session, doc);
   session.client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+}
+
+const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
+// View templates are analysed by file name whatever language id the editor gives them;
+// package.json is checked on its own terms (install scripts), whatever language id it comes with.
+const analysable = (doc: TextDocument): boolean => (languageFromId(doc.languageId) !== undefined || templateKind(doc.uri) !== undefined) && !isManifest(doc.uri);
+
+/** What the commands need of the passes: re-analysis, verification and the sandbox run now. */
+function passCommands(session: Session, documents: TextDocuments<TextDocument>): Pick<CommandContext, 'scheduler' | 'verification' | 'sandbox'> {
+  const owner = session.documents;
+  return {
+    scheduler: { openDocuments: () => owner.uris(), reanalyzeAll: () => owner.rerunAll(STATIC_PASS) },
+    verification: {
+      document: (uri) => documents.get(uri),
+      service: {
+        async verifyNow(uri, at, signal) {
+          const outcome = await owner.run(uri, VERIFY_PASS, { signal, at });
+          return outcome.kind === 'yielded' ? (outcome.detail as VerifyReport) : undefined;
+        },
+      },
+    },
+    sandbox: {
+      async runNow(uri, signal) {
+        const outcome = await owner.run(uri, SANDBOX_PASS, { signal });
+        return outcome.kind === 'yielded' ? (outcome.detail as SandboxOutcome) : outcome;
+      },
+    },
+  };
 }
 
 /** The diagnostics of a report, converted once for all the code action requests on that version. */

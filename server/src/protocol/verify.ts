@@ -1,9 +1,8 @@
 // The protocol side of model verification: the orbit.verifyDocument (which also runs the sandbox
-// pass) and orbit.verifyFunction commands, the hover that shows a function's consistency score and orbit size, and merging the
-// verification's findings into the static report of the same version before it is published.
+// pass) and orbit.verifyFunction commands, and the hover that shows a function's consistency score
+// and orbit size. The findings are merged with the other passes' by the document owner.
 import type { Hover, HoverParams, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentReport } from '../engine/analyze';
 import type { VerifyService } from '../engine/verify/service';
 import type { UnitSummary, VerifyReport } from '../engine/verify/verifier';
 import type { ServerCommand } from './commands';
@@ -11,15 +10,8 @@ import { sandboxSummary } from './sandbox';
 
 /** What the verification commands need from the session. */
 export interface VerificationHandle {
-  service: VerifyService;
+  service: Pick<VerifyService, 'verifyNow'>;
   document(uri: string): TextDocument | undefined;
-}
-
-/** The static report with the verification findings of the same version added. */
-export function withVerification(report: DocumentReport, service: VerifyService | undefined): DocumentReport {
-  const verified = service?.latest(report.uri);
-  if (!verified || verified.version !== report.version) return report;
-  return { ...report, findings: [...report.findings, ...verified.findings] };
 }
 
 export const verifyDocumentCommand: ServerCommand = {
@@ -46,8 +38,8 @@ export const verifyFunctionCommand: ServerCommand = {
 };
 
 /** A hover on a verified function's first line: its consistency score and orbit size. */
-export function verificationHover(params: HoverParams, doc: TextDocument | undefined, service: VerifyService | undefined): Hover | null {
-  const report = doc && service?.latest(doc.uri);
+export function verificationHover(params: HoverParams, doc: TextDocument | undefined, latest: (uri: string) => VerifyReport | undefined): Hover | null {
+  const report = doc && latest(doc.uri);
   if (!doc || !report) return null;
   const line = params.position.line;
   const unit = report.units.find((u) => doc.positionAt(u.span.start).line === line);

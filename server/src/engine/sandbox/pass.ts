@@ -5,6 +5,7 @@ import { languageFromFileName, type Finding } from '../../core/types';
 import type { Settings } from '../../config/schema';
 import type { DocumentReport, DocumentSnapshot, Notice } from '../analyze';
 import type { AnalysisPool } from '../pool';
+import { mergeOutputs } from '../passes/merge';
 
 /** What the sandbox found in one version of one document. */
 export interface SandboxReport {
@@ -71,17 +72,10 @@ export function failedSandboxReport(doc: DocumentSnapshot, message: string): San
   return { uri: doc.uri, version: doc.version, findings: [], notices: [{ message: `${SANDBOX_INCOMPLETE}: ${message}`, code: SANDBOX_INCOMPLETE_CODE }], unitsTraced: 0, unitsCached: 0, elapsedMs: 0 };
 }
 
-/** The static report with the sandbox's findings and notices of the same version added. */
+/** The static report with the sandbox's findings and notices of the same version added (each finding once). */
 export function withSandboxReport(report: DocumentReport, sandbox: SandboxReport | undefined): DocumentReport {
   if (!sandbox || sandbox.version !== report.version || sandbox.uri !== report.uri) return report;
-  // Verification reports the sandbox's findings from the same runs; each is shown once.
-  const have = new Set(report.findings.map(sameFinding));
-  const findings = [...report.findings, ...sandbox.findings.filter((f) => !have.has(sameFinding(f)))].sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  return { ...report, findings, notices: [...report.notices, ...sandbox.notices] };
-}
-
-function sameFinding(f: Finding): string {
-  return `${f.ruleId}:${f.span.start}:${f.span.end}`;
+  return mergeOutputs(report.uri, report.version, [report, sandbox]);
 }
 
 /** orbit.rules applies to sandbox rules as to static ones: "off" drops, a severity replaces. */

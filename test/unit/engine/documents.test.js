@@ -9,9 +9,14 @@ const { staticPass } = require('../../../server/dist/engine/passes/static.js');
 const { defaultSettings } = require('../../../server/dist/config/validate.js');
 
 const URI = 'file:///app/a.js';
+/** @returns {import('../../../server/dist/core/types').Finding} */
 const finding = (ruleId, start, end) => ({ ruleId, cwe: [], severity: 'warning', message: ruleId, span: { start, end } });
 
-/** A pass in one object: every `TODO` in the text is a finding; it runs on every edit. */
+/**
+ * A pass in one object: every `TODO` in the text is a finding; it runs on every edit.
+ * @param {(version: number, signal: AbortSignal, state?: any) => Promise<unknown>} gate
+ * @returns {any} a Pass, typed loosely because its output is the test's own
+ */
 function todoPass(gate) {
   return {
     id: 'todo',
@@ -26,7 +31,9 @@ function todoPass(gate) {
   };
 }
 
+/** @param {(version: number, signal: AbortSignal, state: any) => Promise<unknown>} [gate] */
 function harness(gate = async () => undefined) {
+  /** @type {{ doc: import('../../../server/dist/engine/analyze').DocumentSnapshot, published: any[], aborted: any[] }} */
   const state = { doc: { uri: URI, version: 1, text: 'TODO eval(x)', language: 'js' }, published: [], aborted: [] };
   // The base pass: one finding at `eval`, at once.
   const base = staticPass({
@@ -82,7 +89,7 @@ test('an edit aborts the extra pass running for the old version, and its late ou
   assert.deepEqual(h.state.aborted, [1]);
   // Version 1 was only ever shown with its base findings: the aborted todo pass left nothing.
   assert.deepEqual(h.state.published.filter((r) => r.version === 1).map((r) => r.findings.map((f) => f.ruleId)), [['code-injection']]);
-  assert.equal(h.documents.detail(URI, 'todo').count, 2);
+  assert.equal(/** @type {{ count: number }} */ (h.documents.detail(URI, 'todo')).count, 2);
   h.documents.dispose();
 });
 
@@ -100,6 +107,7 @@ test('a close aborts every pass, drops the slots and releases waiters', async ()
 test('code actions see every pass that offers them, including output that arrived after an earlier request', async () => {
   const h = harness();
   // A pass like verification: its findings are shown but honour no suppression comment, so get no actions.
+  /** @type {any} a Pass */
   const quiet = { id: 'quiet', label: 'the quiet pass', codeActions: false, runsOn: (e) => e === 'save', run: async () => ({ output: { findings: [finding('orbit/x', 0, 1)], notices: [] }, detail: {} }) };
   const documents = createDocuments({
     passes: [staticPass({ analyze: async (doc) => ({ uri: doc.uri, version: doc.version, findings: [finding('code-injection', 5, 9)], notices: [], errors: [], elapsedMs: 0 }), log: () => undefined }), quiet, todoPass(async () => undefined)],

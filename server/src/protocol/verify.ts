@@ -6,14 +6,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentReport } from '../engine/analyze';
 import type { VerifyService } from '../engine/verify/service';
 import type { UnitSummary, VerifyReport } from '../engine/verify/verifier';
-import type { ServerCommand } from './commands';
+import type { ServerCommand } from './command-context';
 import { sandboxSummary } from './sandbox';
-
-/** What the verification commands need from the session. */
-export interface VerificationHandle {
-  service: VerifyService;
-  document(uri: string): TextDocument | undefined;
-}
 
 /** The static report with the verification findings of the same version added. */
 export function withVerification(report: DocumentReport, service: VerifyService | undefined): DocumentReport {

@@ -8,14 +8,10 @@ import type { BackoffOptions } from '../../model/ollama/health';
 import type { VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
 import type { DocumentSnapshot } from '../analyze';
 import { createDocumentRuns } from '../document-runs';
+import type { Progress } from '../progress';
 import { delay } from '../scheduler';
 import { createModelGate, type ModelGate } from './model-gate';
 import { createVerifier, type Verifier, type VerifyReport } from './verifier';
-
-export interface ProgressSink {
-  report(message: string, percentage?: number): void;
-  done(): void;
-}
 
 export interface VerifyServiceDeps {
   /** Workspace-level settings: the backend is built from them. */
@@ -30,7 +26,7 @@ export interface VerifyServiceDeps {
   publish(report: VerifyReport): void;
   notify(message: string): void;
   log(message: string): void;
-  startProgress(title: string): Promise<ProgressSink>;
+  startProgress(title: string): Promise<Progress>;
   env: Record<string, string | undefined>;
   backoff?: BackoffOptions;
 }
@@ -80,7 +76,7 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
   async function run(uri: string, at: number | undefined, force: boolean, outer?: AbortSignal): Promise<VerifyReport | undefined> {
     const current = runs.start(uri, outer);
     const { signal } = current;
-    let progress: ProgressSink | undefined;
+    let progress: Progress | undefined;
     try {
       const settings = await deps.settingsFor(uri, signal);
       if (!force && settings.verify.trigger === 'onIdle') await delay(settings.verify.idleMs, signal);

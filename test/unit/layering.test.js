@@ -83,7 +83,7 @@ test('only protocol/ and cli/ import vscode-languageserver', () => {
 });
 
 test('lower layers never import upper ones', () => {
-  // config/ sits above model/: the schema takes the model backends' defaults from them.
+  // config/ sits above model/: the schema takes the Ollama defaults from model/ollama/.
   const rank = { core: 0, model: 1, config: 2, workers: 3, engine: 4, protocol: 5, cli: 6 };
   const problems = [];
   for (const f of files) {

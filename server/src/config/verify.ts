@@ -1,6 +1,7 @@
 // Settings of the model-backed verification: where Ollama is, which model, when verification runs
 // and how large an orbit may grow. Spread into the schema in schema.ts as `ollama` and `verify`.
-// The Ollama defaults equal model/ollama's DEFAULT_OLLAMA_SETTINGS (a test checks it).
+// The Ollama defaults are model/ollama's own (DEFAULT_OLLAMA_SETTINGS), so the two cannot drift.
+import { DEFAULT_OLLAMA_PULL, DEFAULT_OLLAMA_SETTINGS } from '../model/ollama/settings';
 import { generationModeSetting, ollamaHostSetting } from './backends';
 import { boolean, integer, oneOf, string, type SettingSpec } from './spec';
 
@@ -23,23 +24,23 @@ export const ollamaSchema = {
   host: ollamaHostSetting,
   mode: generationModeSetting,
   model: string({
-    default: 'qwen2.5-coder:7b',
-    description: 'Model that predicts execution traces. Install the default with `ollama pull qwen2.5-coder:7b`.',
+    default: DEFAULT_OLLAMA_SETTINGS.model,
+    description: `Model that predicts execution traces. Install the default with \`${DEFAULT_OLLAMA_PULL}\`.`,
   }),
   concurrency: integer({
-    default: 1,
+    default: DEFAULT_OLLAMA_SETTINGS.concurrency,
     min: 1,
     max: 16,
     description: 'Model requests in flight at once. 1 matches Ollama\'s default of one request per loaded model; raise it with OLLAMA_NUM_PARALLEL.',
   }),
   idleTimeoutMs: integer({
-    default: 30_000,
+    default: DEFAULT_OLLAMA_SETTINGS.idleTimeoutMs,
     min: 1000,
     max: 600_000,
     description: 'A model answer that sends nothing for this long after it started is abandoned.',
   }),
   firstChunkTimeoutMs: integer({
-    default: 120_000,
+    default: DEFAULT_OLLAMA_SETTINGS.firstChunkTimeoutMs,
     min: 1000,
     max: 280_000,
     description: 'Longest wait for the first part of an answer, which includes loading the model into memory.',

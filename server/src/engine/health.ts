@@ -1,27 +1,11 @@
 // Health checks for `orbit-ls doctor`: a list of independent async checks, each saying whether one
 // component works and, if not, what to do. To add one (Ollama, sandbox, …), write a function of
 // HealthContext returning a HealthResult and append it to `healthChecks` (or pass your own list).
-import type { Settings } from '../config/schema';
-import type { AnalysisPool } from './pool';
+import type { HealthCheck, HealthContext, HealthResult } from './health-check';
 import { checkOllama } from './verify/health';
 import { checkSandbox } from './sandbox/health';
 
-export interface HealthResult {
-  name: string;
-  ok: boolean;
-  /** What was found, e.g. "2 threads, first analysis in 180 ms". */
-  detail: string;
-  /** What to do when not ok, as a command or a setting to change. */
-  fix?: string;
-}
-
-export interface HealthContext {
-  settings: Settings;
-  pool: AnalysisPool;
-  signal: AbortSignal;
-}
-
-export type HealthCheck = (ctx: HealthContext) => Promise<HealthResult>;
+export type { HealthCheck, HealthContext, HealthResult } from './health-check';
 
 export const checkPool: HealthCheck = async ({ pool, signal, settings }) => {
   const started = performance.now();

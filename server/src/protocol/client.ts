@@ -7,11 +7,7 @@ import {
   type PublishDiagnosticsParams,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-
-export interface ProgressReporter {
-  report(message: string, percentage?: number): void;
-  done(): void;
-}
+import type { Progress } from '../engine/progress';
 
 export interface LspClient {
   publishDiagnostics(params: PublishDiagnosticsParams): void;
@@ -23,7 +19,7 @@ export interface LspClient {
   configuration(scopeUri: string | undefined, section: string): Promise<unknown>;
   applyEdit(label: string, edit: WorkspaceEdit): Promise<boolean>;
   /** Work-done progress when the client supports it, otherwise a reporter that does nothing. */
-  startProgress(title: string): Promise<ProgressReporter>;
+  startProgress(title: string): Promise<Progress>;
 }
 
 export interface ClientFeatures {
@@ -31,7 +27,7 @@ export interface ClientFeatures {
   workDoneProgress: boolean;
 }
 
-const silentProgress: ProgressReporter = { report: () => undefined, done: () => undefined };
+const silentProgress: Progress = { report: () => undefined, done: () => undefined };
 
 export function connectionClient(connection: Connection, features: () => ClientFeatures): LspClient {
   return {

@@ -1,28 +1,9 @@
 // workspace/executeCommand: a small registry of commands. To add one, append a ServerCommand to
 // `commands`; its id is advertised in the capabilities automatically.
-import type { ResolvedSettings } from '../config/validate';
-import type { Scheduler } from '../engine/scheduler';
-import type { SandboxService } from '../engine/sandbox/service';
-import type { LspClient } from './client';
-import type { EditTokens } from './editTokens';
-import { verifyDocumentCommand, verifyFunctionCommand, type VerificationHandle } from './verify';
+import type { ServerCommand } from './command-context';
+import { verifyDocumentCommand, verifyFunctionCommand } from './verify';
 
-export interface CommandContext {
-  scheduler: Pick<Scheduler, 'openDocuments' | 'reanalyzeAll'>;
-  client: LspClient;
-  resolvedSettings(uri: string | undefined): Promise<ResolvedSettings>;
-  /** Model verification (orbit.verifyDocument, orbit.verifyFunction). */
-  verification?: VerificationHandle;
-  /** The sandbox pass, which orbit.verifyDocument runs beside the model. */
-  sandbox?: Pick<SandboxService, 'runNow'>;
-  /** Quick-fix edits the server handed out as tokens, and the open documents' versions. */
-  edits?: { tokens: EditTokens; version(uri: string): number | undefined };
-}
-
-export interface ServerCommand {
-  id: string;
-  run(args: readonly unknown[], ctx: CommandContext, signal: AbortSignal): Promise<unknown>;
-}
+export type { CommandContext, ServerCommand } from './command-context';
 
 const reanalyze: ServerCommand = {
   id: 'orbit-ls.reanalyze',

@@ -13,6 +13,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFromId, type Span } from '../core/types';
 import type { Settings } from '../config/schema';
+import type { Progress } from '../engine/progress';
 import { regenerationTitle, type RegenerateRequest, type RegenerateResult } from '../engine/regenerate/index';
 import type { RegenerationService } from '../engine/regenerate/service';
 import type { LspClient } from './client';
@@ -161,11 +162,6 @@ function workspaceEdit(result: Extract<RegenerateResult, { kind: 'edit' }>, host
   return host.features.documentChanges
     ? { documentChanges: [TextDocumentEdit.create({ uri: result.uri, version: result.version }, edits)] }
     : { changes: { [result.uri]: edits } };
-}
-
-interface Progress {
-  report(message: string): void;
-  done(): void;
 }
 
 async function startProgress(host: RegenerationHost, title: string, cancel: AbortController): Promise<Progress> {

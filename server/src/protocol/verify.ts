@@ -5,14 +5,10 @@ import type { Hover, HoverParams, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { VerifyService } from '../engine/verify/service';
 import type { UnitSummary, VerifyReport } from '../engine/verify/verifier';
-import type { ServerCommand } from './commands';
+import type { ServerCommand } from './command-context';
 import { sandboxSummary } from './sandbox';
 
-/** What the verification commands need from the session. */
-export interface VerificationHandle {
-  service: Pick<VerifyService, 'verifyNow'>;
-  document(uri: string): TextDocument | undefined;
-}
+export type { VerificationHandle } from './command-context';
 
 export const verifyDocumentCommand: ServerCommand = {
   id: 'orbit.verifyDocument',

@@ -8,7 +8,8 @@ import type { AnalysisPool } from '../pool';
 import type { Pass } from './pass';
 import { sandboxPass } from './sandbox';
 import { staticPass } from './static';
-import { verificationPass, type ProgressSink } from './verify';
+import { verificationPass } from './verify';
+import type { Progress } from '../progress';
 
 /** What the passes of a session share: the pool, the workspace settings, and the ways to tell the user. */
 export interface PassDeps {
@@ -16,7 +17,7 @@ export interface PassDeps {
   workspaceSettings(signal: AbortSignal): Promise<Settings>;
   log(message: string): void;
   notify(message: string): void;
-  startProgress(title: string): Promise<ProgressSink>;
+  startProgress(title: string): Promise<Progress>;
   env: Record<string, string | undefined>;
   /** Where the static pass gets a document's imports (open buffers first); else the worker reads the disk. */
   imports?: ImportSource;

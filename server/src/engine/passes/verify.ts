@@ -11,13 +11,9 @@ import { createModelGate, type ModelGate } from '../verify/model-gate';
 import { createVerifier, type Verifier, type VerifyReport } from '../verify/verifier';
 import type { Pass, PassHost } from './pass';
 import { STATIC_PASS } from './static';
+import type { Progress } from '../progress';
 
 export const VERIFY_PASS = 'verify';
-
-export interface ProgressSink {
-  report(message: string, percentage?: number): void;
-  done(): void;
-}
 
 export interface VerifyPassDeps {
   /** Workspace-level settings: the backend is built from them. */
@@ -27,7 +23,7 @@ export interface VerifyPassDeps {
   prepare(input: VerifyPrepareInput, signal: AbortSignal): Promise<VerifyPrepareOutput | undefined>;
   notify(message: string): void;
   log(message: string): void;
-  startProgress(title: string): Promise<ProgressSink>;
+  startProgress(title: string): Promise<Progress>;
   env: Record<string, string | undefined>;
   backoff?: BackoffOptions;
 }

@@ -4,7 +4,7 @@
 // optional, so its absence is reported with the fix but fails nothing.
 import type { Settings } from '../../config/schema';
 import type { OllamaBackend } from '../../model/ollama/index';
-import type { HealthCheck } from '../health';
+import type { HealthCheck } from '../health-check';
 import { chooseModelBackend } from '../model-backend';
 
 /** Tokens a trace call needs for a 200-line function (about 2,000 prompt tokens) and its answer. */

@@ -7,7 +7,6 @@ import { createDocuments } from '../documents';
 import { verificationPass, VERIFY_PASS, type VerifyPassDeps } from '../passes/verify';
 import type { VerifyReport } from './verifier';
 
-export type { ProgressSink } from '../passes/verify';
 
 export interface VerifyServiceDeps extends Omit<VerifyPassDeps, 'staticFindings'> {
   settingsFor(uri: string, signal: AbortSignal): Promise<Settings>;

@@ -36,6 +36,7 @@ const CASES = [
   ['hapi route handler payload', `${EXEC}server.route({ method: 'POST', path: '/x', handler: (request, h) => { exec('echo ' + request.payload.msg); return 'ok'; } });`, 'command-injection', 1],
   ['GraphQL resolver arguments', `${SQL}const resolvers = { Query: { user: (parent, { name }) => db.all("SELECT * FROM users WHERE name = '" + name + "'"), post(_, args) { return db.all('SELECT * FROM posts WHERE id = ?', [args.id]); } } };`, 'sql-injection', 1],
   ['command-line arguments', `${EXEC}const target = process.argv[2];\nexec('ping ' + target);`, 'command-injection', 1],
+  ['an executable script\'s arguments are its own user\'s, who already has a shell', `#!/usr/bin/env node\n${EXEC}const target = process.argv[2];\nexec('git clone repo ' + target);`, 'command-injection', 0],
   ['command-line arguments choosing a file are the CLI user\'s own', `const fs = require('fs');\nconsole.log(fs.readFileSync(process.argv[2], 'utf8'));`, 'path-traversal', 0],
   ['a request parameter outside web server files is not an HTTP request', `const fs = require('fs');\nfunction resolve(request, cb) { fs.stat(request.path, cb); }`, 'path-traversal', 0],
   ['a request parameter in an Express file is an HTTP request', `const express = require('express');\nconst fs = require('fs');\nfunction show(request, response) { fs.readFile(request.query.f, () => {}); }`, 'path-traversal', 1],

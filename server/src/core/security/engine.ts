@@ -4,19 +4,22 @@ import ts from 'typescript';
 import type { AnalysisError } from '../types';
 import type { CallSite, PropertyAssignment, PropertyWrite, TaintFacts } from './facts';
 import {
-  globalSource, intrinsicParamRole, isWebServerFile, memberFunctionRoles, parseExtraSources,
+  globalSource, intrinsicParamRole, isExecutableScript, isWebServerFile, memberFunctionRoles, parseExtraSources,
   REQUEST_HOPS, REQUEST_METHODS, REQUEST_PROPERTIES, type ExtraSources, type ParamRole,
 } from './sources';
 import { asString, derived, merge, sourceTaint, withStep, type Taint } from './taint';
 import { joinVals, lookup, NONE, propertySuffix, type Scope, type Val, type VarInfo, type WalkState } from './engine-values';
 import { statementWalker } from './statements';
 import { callEvaluator, type ImportedCall } from './calls';
+import type { ModuleTraits } from './model-hooks';
 import { isFunctionLike, shortDottedName, spanOf, type FunctionLike } from './ast';
 
 export interface EngineOptions {
   extraSources: readonly string[];
   /** What a call into another module returns, when that module was summarised (cross-file taint). */
   importedCall?: ImportedCall;
+  /** Facts about the imported modules (models that hash passwords themselves). */
+  importedTraits?: ReadonlyMap<string, ModuleTraits>;
 }
 
 // The typescript module exposes its members through getters; a local alias keeps the hot
@@ -42,6 +45,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
   const errors: AnalysisError[] = [];
   const extras: ExtraSources = parseExtraSources(options.extraSources);
   const webFile = isWebServerFile(sourceFile.text);
+  const executable = isExecutableScript(sourceFile.text);
   const thisFields = new Map<string, Val>();
   const methods = new Map<string, FunctionLike>();
   /** Functions walked, keyed by position and calling context. */
@@ -190,7 +194,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     if (!ts.isIdentifier(base) && !ts.isPropertyAccessExpression(base)) return undefined;
     const text = shortDottedName(pa, 5);
     if (!text) return undefined;
-    const g = globalSource(text);
+    const g = globalSource(text, executable);
     if (g) {
       const t = sourceTaint(g.label, spanOf(pa), g.maybeObject);
       return { taint: g.trusted ? { ...t, cleansed: g.trusted } : t };
@@ -474,6 +478,7 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
     assignments,
     modules,
     errors,
+    ...(options.importedTraits ? { importedTraits: options.importedTraits } : {}),
     taintOf: (node) => taints.get(node),
     definitionOf: (id) => {
       const info = uses.get(id);

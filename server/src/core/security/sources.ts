@@ -161,9 +161,20 @@ const ARGV = ['process', 'argv'].join('.');
  * queries it builds, but choosing a file, a module or a log line is what a CLI is for.
  */
 const ARGV_TRUSTED = Sink.path | Sink.log | Sink.regex | Sink.url | Sink.redirect | Sink.prototype | Sink.code;
+/**
+ * A file that starts with `#!` is a command its user runs from their own shell: whoever chooses
+ * its arguments can already run any command, so a shell command built from them crosses no
+ * boundary. A module without one may be driven by a service that passes someone else's input.
+ */
+const EXECUTABLE_ARGV_TRUSTED = ARGV_TRUSTED | Sink.command;
 
-export function globalSource(text: string): { label: string; maybeObject: boolean; trusted?: number } | undefined {
-  if (text === ARGV || text.startsWith(`${ARGV}.`)) return { label: text, maybeObject: false, trusted: ARGV_TRUSTED };
+/** Whether the file is an executable script (a shebang line), whose argv is its own user's. */
+export function isExecutableScript(text: string): boolean {
+  return text.startsWith('#!');
+}
+
+export function globalSource(text: string, executable = false): { label: string; maybeObject: boolean; trusted?: number } | undefined {
+  if (text === ARGV || text.startsWith(`${ARGV}.`)) return { label: text, maybeObject: false, trusted: executable ? EXECUTABLE_ARGV_TRUSTED : ARGV_TRUSTED };
   if (/^(window\.|document\.)?location\.(search|hash|href)$/.test(text)) return { label: text, maybeObject: false };
   if (text === 'document.URL' || text === 'document.referrer') return { label: text, maybeObject: false };
   return undefined;

@@ -42,8 +42,16 @@ export const brokenAccessControl: Rule = {
   },
 };
 
+/**
+ * Creating an account is open by design: `POST /users` (or /accounts, /members) at the collection
+ * root, outside admin paths, is the sign-up form's endpoint in REST-style backends.
+ */
+function isSignUp(r: Route): boolean {
+  return r.method.toLowerCase() === 'post' && /(^|\/)(users|accounts|members)\/?$/i.test(r.path) && !/admin/i.test(r.path);
+}
+
 function unauthenticated(ctx: RuleContext, r: Route, example: Route): void {
-  if (PUBLIC_PATH.test(r.path)) return;
+  if (PUBLIC_PATH.test(r.path) || isSignUp(r)) return;
   if (!STATE_CHANGING.test(r.method) && !PER_USER_PATH.test(r.path)) return;
   ctx.report({
     node: r.node,

@@ -335,7 +335,11 @@ export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOption
         if (isFunctionLike(p.initializer) && roles.length > 0) {
           walkInContext(p.initializer, scope, [], roles);
         } else {
-          t = merge(t, ev(p.initializer, scope).taint);
+          const v = ev(p.initializer, scope);
+          // `const root = { user: getUser }`: a named resolver gets the client's arguments too.
+          const named = v.fn && ts.isIdentifier(p.initializer) ? memberFunctionRoles(p) : [];
+          if (v.fn && named.length > 0) walkInContext(v.fn, v.fnScope ?? scope, [], named);
+          t = merge(t, v.taint);
         }
       } else if (ts.isShorthandPropertyAssignment(p)) {
         t = merge(t, ev(p.name, scope).taint);

@@ -116,6 +116,11 @@ export function callbackParamRoles(call: ts.CallExpression, fn: ts.SignatureDecl
 export function memberFunctionRoles(prop: ts.ObjectLiteralElementLike): ReadonlyArray<ParamRole | undefined> {
   if (isRouteOptionHandler(prop)) return [{ kind: 'request' }];
   const owner = prop.parent.parent;
+  // express-graphql's root value: `const root = { user: (args, req) => … }`, passed as rootValue.
+  const rootName = ts.isVariableDeclaration(owner) ? owner.name.getText() : ts.isPropertyAssignment(owner) ? owner.name.getText() : '';
+  if (/^(rootValue|\w*[rR]oot|\w*[rR]ootValue)$/.test(rootName) && /graphql/i.test(prop.getSourceFile().text)) {
+    return [{ kind: 'data', label: `GraphQL arguments of ${prop.name?.getText() ?? 'a resolver'}`, maybeObject: true }, { kind: 'request' }];
+  }
   if (ts.isPropertyAssignment(owner) && /^(Query|Mutation|Subscription)$/.test(owner.name.getText())) {
     return [undefined, { kind: 'data', label: `GraphQL arguments of ${prop.name?.getText() ?? 'a resolver'}`, maybeObject: true }];
   }

@@ -46,8 +46,33 @@ export const insecureRandomness: Rule = {
         ...(fix ? { fixes: [fix] } : {}),
       });
     }
+    predictableSessionIds(ctx);
   },
 };
+
+/** Where a session id generator's value may come from without being predictable. */
+const UNPREDICTABLE = /crypto|randomBytes|randomUUID|uuid|nanoid|uid\(|uid-safe|generateId|getRandomValues/;
+
+/**
+ * express-session's `genid` option written by hand: an id made from the time, a counter or the
+ * user's own id lets anyone who can guess it take over the session (fixation, hijacking).
+ */
+function predictableSessionIds(ctx: RuleContext): void {
+  forEachNode(ctx.sourceFile, (n) => {
+    if (!ts.isPropertyAssignment(n) && !ts.isMethodDeclaration(n)) return undefined;
+    if (!n.name || !ts.isIdentifier(n.name) || n.name.text !== 'genid') return undefined;
+    const fn = ts.isMethodDeclaration(n) ? n : unwrap(n.initializer);
+    if (!ts.isFunctionExpression(fn) && !ts.isArrowFunction(fn) && !ts.isMethodDeclaration(fn)) return false;
+    if (!fn.body || UNPREDICTABLE.test(fn.body.getText()) || /Math\.random/.test(fn.body.getText())) return false;
+    ctx.report({
+      node: n.name,
+      message: 'The session id generator builds ids from predictable values (the time, a counter or the user\'s id), so sessions can be guessed; return crypto.randomUUID()',
+      taint: evidence([step(fn, 'the session id is computed here without a cryptographic generator')]),
+      sink: 'becomes the session id',
+    });
+    return false;
+  });
+}
 
 /** What the random value becomes: the variable, property or compound assignment, else the function. */
 function purposeOf(call: ts.CallExpression): string | undefined {

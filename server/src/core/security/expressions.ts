@@ -3,9 +3,9 @@
 // functions are route handlers or resolvers.
 import ts from 'typescript';
 import {
-  globalSource, memberFunctionRoles, REQUEST_HOPS, REQUEST_METHODS, REQUEST_PROPERTIES,
+  globalSource, isResponseBody, memberFunctionRoles, NEWLINE_FREE, REQUEST_HOPS, REQUEST_METHODS, REQUEST_PROPERTIES,
 } from './sources';
-import { asString, derived, merge, sourceTaint, withStep, type Taint } from './taint';
+import { asString, derived, merge, Sink, sourceTaint, withStep, type Taint } from './taint';
 import { joinVals, lookup, NONE, propertySuffix, type Scope, type Val } from './engine-values';
 import { isFunctionLike, shortDottedName, spanOf, type FunctionLike } from './ast';
 import type { EngineParts, EngineState } from './engine-state';
@@ -164,8 +164,12 @@ export function expressionEvaluator(s: EngineState, p: EngineParts): ExpressionE
     if (base.role === 'request') {
       const label = (base.label ?? 'req') + propertySuffix(name);
       if (REQUEST_HOPS.has(name)) return { role: 'request', label };
+      if (isResponseBody(base.label, name)) return NONE;
       const maybeObject = REQUEST_PROPERTIES.get(name);
-      if (maybeObject !== undefined) return { taint: sourceTaint(label, spanOf(node), maybeObject) };
+      if (maybeObject !== undefined) {
+        const t = sourceTaint(label, spanOf(node), maybeObject);
+        return { taint: NEWLINE_FREE.has(name) ? { ...t, cleansed: Sink.log } : t };
+      }
       if (REQUEST_METHODS.has(name)) return { role: 'request-method', label };
       return NONE;
     }

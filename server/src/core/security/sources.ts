@@ -27,6 +27,17 @@ export const REQUEST_PROPERTIES: ReadonlyMap<string, boolean> = new Map([
   ['searchParams', false],
 ]);
 
+/**
+ * Raw pieces of the request line and Host header. Node's HTTP parser rejects CR and LF there, so
+ * they cannot start a forged log line; decoded values (query, params, body, cookies) can.
+ */
+export const NEWLINE_FREE: ReadonlySet<string> = new Set(['url', 'originalUrl', 'path', 'href', 'host', 'hostname', 'querystring', 'search']);
+
+/** Koa's context: `ctx.body` is the response being built, the input is `ctx.request.body`. */
+export function isResponseBody(requestLabel: string | undefined, name: string): boolean {
+  return name === 'body' && /^(ctx|context)$/.test(requestLabel ?? '');
+}
+
 /** Properties that lead from one request object to another (Koa ctx.request, ctx.req, Fastify raw). */
 export const REQUEST_HOPS: ReadonlySet<string> = new Set(['request', 'req', 'raw']);
 

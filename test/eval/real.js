@@ -34,7 +34,7 @@ function main() {
   const present = manifest.repositories.filter((r) => !missing.includes(r));
   const window = manifest.window ?? 3;
   const vuln = { found: 0, total: 0, inFound: 0, inTotal: 0, rows: [] };
-  const prec = { true: 0, false: 0, debatable: 0, untriaged: 0, byRule: new Map(), untriagedRows: [] };
+  const prec = { true: 0, false: 0, debatable: 0, untriaged: 0, byRule: new Map(), byRepo: new Map(), untriagedRows: [] };
   const absentViolations = [];
   for (const r of present) {
     const findings = runCheck(dirOf(corpus, r.repo));
@@ -54,10 +54,14 @@ function main() {
         for (const f of findings) if (f.file === a.file && f.ruleId === a.rule) absentViolations.push(`${r.repo} ${f.file}:${f.start.line} ${f.ruleId} (${a.truth})`);
       }
     } else {
+      if (!prec.byRepo.has(r.repo)) prec.byRepo.set(r.repo, { true: 0, false: 0, debatable: 0, untriaged: 0 });
       for (const f of findings) {
         const t = triageOf(r, f);
         const verdict = t ? t.verdict : 'untriaged';
         prec[verdict]++;
+        const repoRow = prec.byRepo.get(r.repo) ?? { true: 0, false: 0, debatable: 0, untriaged: 0 };
+        repoRow[verdict]++;
+        prec.byRepo.set(r.repo, repoRow);
         const row = prec.byRule.get(f.ruleId) ?? { true: 0, false: 0, debatable: 0, untriaged: 0 };
         row[verdict]++;
         prec.byRule.set(f.ruleId, row);
@@ -126,6 +130,13 @@ function report(vuln, prec, absentViolations) {
     const mark = hit ? 'found ' : v.scope === 'out' ? 'out   ' : 'missed';
     console.log(`  ${mark} ${repo} ${v.file}:${v.line} ${v.cwe[0]}${hit ? `  <- ${hit.ruleId}` : ''}`);
   }
+  const repos = [...new Set(vuln.rows.map((x) => x.repo))];
+  console.log('\nPer vulnerable app (in scope):');
+  for (const repo of repos) {
+    const rows = vuln.rows.filter((x) => x.repo === repo && x.v.scope !== 'out');
+    const found = rows.filter((x) => x.hit).length;
+    console.log(`  ${repo.padEnd(40)} ${found}/${rows.length} = ${pct(found, rows.length)}`);
+  }
   console.log(`\nrecall, all documented: ${vuln.found}/${vuln.total} = ${pct(vuln.found, vuln.total)}`);
   console.log(`recall, in scope:       ${vuln.inFound}/${vuln.inTotal} = ${pct(vuln.inFound, vuln.inTotal)}`);
   if (absentViolations.length > 0) {
@@ -134,6 +145,8 @@ function report(vuln, prec, absentViolations) {
   }
   const all = prec.true + prec.false + prec.debatable + prec.untriaged;
   console.log(`\nPrecision on ordinary backends: ${prec.true} true, ${prec.false} false, ${prec.debatable} debatable, ${prec.untriaged} untriaged of ${all} = ${pct(prec.true, all)} (strict), ${pct(prec.true + prec.debatable, all)} (debatable counted true)`);
+  console.log('\nPer ordinary backend (true/false/debatable/untriaged):');
+  for (const [repo, r] of prec.byRepo) console.log(`  ${repo.padEnd(48)} ${r.true}/${r.false}/${r.debatable}/${r.untriaged}`);
   console.log('\nPer rule on ordinary backends (true/false/debatable/untriaged, strict precision):');
   for (const [rule, r] of [...prec.byRule].sort()) {
     const n = r.true + r.false + r.debatable + r.untriaged;

@@ -9,6 +9,7 @@ import { levelsForFile } from './security/test-files';
 import { analyzeTemplate, templateKind } from './templates/raw-output';
 import { inlineScripts } from './templates/scripts';
 import { allRules as registeredRules } from './security/registry';
+import { importedTraits } from './security/model-hooks';
 import { crossFileFindings, importedCalls, summariseImports, type ImportedModule } from './security/imports';
 
 export interface DocumentInput {
@@ -59,6 +60,7 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
     const facts = buildTaintFacts(parsed.sourceFile, {
       extraSources: options.extraSources,
       ...(summaries ? { importedCall: importedCalls(summaries) } : {}),
+      ...(input.imports ? { importedTraits: importedTraits(input.imports) } : {}),
     });
     errors.push(...facts.errors);
     const levels = levelsForFile(input.fileName, options.rules);

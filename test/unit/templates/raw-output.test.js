@@ -22,6 +22,12 @@ function lines(fileName, text, rules = {}) {
 
 const CASES = [
   {
+    name: 'EJS <%= inside script code outside quotes is script injection; inside quotes, in JSON blocks and outside scripts it is escaped',
+    file: 'xss.ejs',
+    text: ['<p><%= name %></p>', '<script>', '  var number = <%= count %>;', "  var label = '<%= name %>';", '</script>', '<script type="application/json"><%= data %></script>', '<script src="/x.js"></script><p><%= other %></p>'].join('\n'),
+    want: [3],
+  },
+  {
     name: 'EJS <%- is raw, <%= is escaped, include and layout body are markup',
     file: 'admin.ejs',
     text: ['<%- include("header") %>', '<input value="<%- redirectPage %>">', '<p><%= name %></p>', '<%- body %>', '<%- JSON.stringify({ user: xss3 }) %>'].join('\n'),

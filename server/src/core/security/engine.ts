@@ -1,484 +1,93 @@
 // The taint engine: one walk over a file in program order that evaluates every expression's taint,
 // binds variables per function scope, and re-walks same-file functions for tainted arguments.
+// The parts live beside it: expressions.ts, calls.ts, statements.ts and functions.ts, sharing one
+// EngineState (engine-state.ts) for the file.
 import ts from 'typescript';
-import type { AnalysisError } from '../types';
-import type { CallSite, PropertyAssignment, PropertyWrite, TaintFacts } from './facts';
-import {
-  globalSource, intrinsicParamRole, isWebServerFile, memberFunctionRoles, parseExtraSources,
-  REQUEST_HOPS, REQUEST_METHODS, REQUEST_PROPERTIES, type ExtraSources, type ParamRole,
-} from './sources';
-import { asString, derived, merge, sourceTaint, withStep, type Taint } from './taint';
-import { joinVals, lookup, NONE, propertySuffix, type Scope, type Val, type VarInfo, type WalkState } from './engine-values';
+import type { TaintFacts } from './facts';
+import { isExecutableScript, isWebServerFile, parseExtraSources } from './sources';
+import { merge, type Taint } from './taint';
+import type { Scope } from './engine-values';
 import { statementWalker } from './statements';
 import { callEvaluator, type ImportedCall } from './calls';
-import { isFunctionLike, shortDottedName, spanOf, type FunctionLike } from './ast';
+import { expressionEvaluator } from './expressions';
+import { functionWalker } from './functions';
+import { MAX_DEPTH, type EngineParts, type EngineState } from './engine-state';
+import type { ModuleTraits } from './model-hooks';
+import { spanOf } from './ast';
 
 export interface EngineOptions {
   extraSources: readonly string[];
   /** What a call into another module returns, when that module was summarised (cross-file taint). */
   importedCall?: ImportedCall;
+  /** Facts about the imported modules (models that hash passwords themselves). */
+  importedTraits?: ReadonlyMap<string, ModuleTraits>;
 }
 
-// The typescript module exposes its members through getters; a local alias keeps the hot
-// switch in evalInner from paying for a getter call per comparison.
-const SK = ts.SyntaxKind;
-
-/** Nesting deeper than this is not followed; the rest of the file is still analysed. */
-const MAX_DEPTH = 400;
-/** How many same-file calls deep a tainted argument is followed. */
-const MAX_CALL_DEPTH = 4;
-
-const SERVER_FILE_FIELDS = new Set(['path', 'destination', 'filename', 'size']);
-
 export function buildTaintFacts(sourceFile: ts.SourceFile, options: EngineOptions): TaintFacts {
-  const taints = new Map<ts.Node, Taint>();
-  const uses = new Map<ts.Identifier, VarInfo>();
-  const calls: CallSite[] = [];
-  const seenCalls = new Set<ts.Node>();
-  const writes: PropertyWrite[] = [];
-  const assignments: PropertyAssignment[] = [];
-  const seenAssignments = new Set<ts.Node>();
-  const modules = new Set<string>();
-  const errors: AnalysisError[] = [];
-  const extras: ExtraSources = parseExtraSources(options.extraSources);
-  const webFile = isWebServerFile(sourceFile.text);
-  const thisFields = new Map<string, Val>();
-  const methods = new Map<string, FunctionLike>();
-  /** Functions walked, keyed by position and calling context. */
-  const walked = new Set<string>();
-  let context = 0;
-  let contexts = 0;
-  const memo = new Map<string, Taint | undefined>();
-  const active: FunctionLike[] = [];
-  const frames: { returns?: Taint }[] = [];
-  const state: WalkState = { depth: 0, branch: 0 };
-
-  function record(node: ts.Node, t: Taint): void {
-    const old = taints.get(node);
-    taints.set(node, old ? (merge(old, t) as Taint) : t);
-  }
-
-  function tooDeep(node: ts.Node): boolean {
-    if (state.depth < MAX_DEPTH) return false;
-    if (errors.length === 0) {
-      errors.push({
+  const s = newState(sourceFile, options);
+  const parts = {} as EngineParts;
+  parts.record = (node, t) => {
+    const old = s.taints.get(node);
+    s.taints.set(node, old ? (merge(old, t) as Taint) : t);
+  };
+  parts.tooDeep = (node) => {
+    if (s.walk.depth < MAX_DEPTH) return false;
+    if (s.errors.length === 0) {
+      s.errors.push({
         kind: 'limit',
         message: `Code nested more than ${MAX_DEPTH} levels deep was not analysed for security issues.`,
         span: spanOf(node),
       });
     }
     return true;
-  }
-
-  // ---- expressions -------------------------------------------------------------------------
-
-  function ev(node: ts.Expression, scope: Scope): Val {
-    if (tooDeep(node)) return NONE;
-    state.depth++;
-    try {
-      const v = evalInner(node, scope);
-      if (v.taint) record(node, v.taint);
-      return v;
-    } finally {
-      state.depth--;
-    }
-  }
-
-  function evalInner(node: ts.Expression, scope: Scope): Val {
-    switch (node.kind) {
-      case SK.Identifier: {
-        const id = node as ts.Identifier;
-        const info = lookup(id.text, scope);
-        if (info) {
-          if (info.val.taint) uses.set(id, info);
-          return info.val;
-        }
-        if (extras.paths.has(id.text)) return { taint: sourceTaint(id.text, spanOf(id), true) };
-        return NONE;
-      }
-      case SK.ThisKeyword:
-        return { role: 'this' };
-      case SK.PropertyAccessExpression: {
-        const pa = node as ts.PropertyAccessExpression;
-        const special = namedSource(pa);
-        if (special) return special;
-        return member(ev(pa.expression, scope), pa.name.text, pa);
-      }
-      case SK.ElementAccessExpression: {
-        const ea = node as ts.ElementAccessExpression;
-        const base = ev(ea.expression, scope);
-        ev(ea.argumentExpression, scope);
-        if (ts.isStringLiteralLike(ea.argumentExpression)) return member(base, ea.argumentExpression.text, ea);
-        if (base.role === 'request' || !base.taint) return NONE;
-        return { taint: derived(base.taint) };
-      }
-      case SK.CallExpression:
-        return evalCall(node as ts.CallExpression, scope);
-      case SK.NewExpression:
-        return evalNew(node as ts.NewExpression, scope);
-      case SK.BinaryExpression:
-        return evalBinary(node as ts.BinaryExpression, scope);
-      case SK.TemplateExpression: {
-        let t: Taint | undefined;
-        for (const span of (node as ts.TemplateExpression).templateSpans) t = merge(t, asString(ev(span.expression, scope).taint));
-        return t ? { taint: t } : NONE;
-      }
-      case SK.TaggedTemplateExpression: {
-        // Tagged templates (sql`…`, String.raw) are the libraries' own parameterisation.
-        const tt = node as ts.TaggedTemplateExpression;
-        ev(tt.tag, scope);
-        if (ts.isTemplateExpression(tt.template)) for (const s of tt.template.templateSpans) ev(s.expression, scope);
-        return NONE;
-      }
-      case SK.ConditionalExpression: {
-        const c = node as ts.ConditionalExpression;
-        ev(c.condition, scope);
-        const a = ev(c.whenTrue, scope);
-        const b = ev(c.whenFalse, scope);
-        return joinVals(a, b);
-      }
-      case SK.ParenthesizedExpression:
-      case SK.AsExpression:
-      case SK.NonNullExpression:
-      case SK.TypeAssertionExpression:
-      case SK.SatisfiesExpression:
-      case SK.AwaitExpression:
-      case SK.SpreadElement:
-        return ev((node as ts.ParenthesizedExpression).expression, scope);
-      case SK.ObjectLiteralExpression:
-        return evalObject(node as ts.ObjectLiteralExpression, scope);
-      case SK.ArrayLiteralExpression: {
-        let t: Taint | undefined;
-        for (const el of (node as ts.ArrayLiteralExpression).elements) t = merge(t, ev(el, scope).taint);
-        return t ? { taint: derived(t) } : NONE;
-      }
-      case SK.FunctionExpression:
-      case SK.ArrowFunction:
-        walkOnce(node as FunctionLike, scope);
-        return { fn: node as FunctionLike, fnScope: scope };
-      case SK.ClassExpression:
-        walkClass(node as ts.ClassExpression, scope);
-        return NONE;
-      case SK.StringLiteral:
-      case SK.NumericLiteral:
-      case SK.NoSubstitutionTemplateLiteral:
-      case SK.RegularExpressionLiteral:
-        return NONE;
-      default:
-        // Unary operators, typeof, delete, void, yield, JSX: evaluate inside for calls and
-        // functions, but the result is a number, boolean or markup we do not follow.
-        evalChildren(node, scope);
-        return NONE;
-    }
-  }
-
-  /** Evaluates the expressions under a node, looking through JSX attributes and the like. */
-  function evalChildren(node: ts.Node, scope: Scope): void {
-    ts.forEachChild(node, (child) => {
-      if (ts.isExpression(child)) ev(child, scope);
-      else if (!ts.isTypeNode(child) && !tooDeep(child)) {
-        state.depth++;
-        evalChildren(child, scope);
-        state.depth--;
-      }
-    });
-  }
-
-  /** Sources named by a global path: command-line arguments, location.search, configured extras. */
-  function namedSource(pa: ts.PropertyAccessExpression): Val | undefined {
-    const base = pa.expression;
-    if (!ts.isIdentifier(base) && !ts.isPropertyAccessExpression(base)) return undefined;
-    const text = shortDottedName(pa, 5);
-    if (!text) return undefined;
-    const g = globalSource(text);
-    if (g) {
-      const t = sourceTaint(g.label, spanOf(pa), g.maybeObject);
-      return { taint: g.trusted ? { ...t, cleansed: g.trusted } : t };
-    }
-    if (extras.paths.has(text)) return { taint: sourceTaint(text, spanOf(pa), true) };
-    return undefined;
-  }
-
-  function member(base: Val, name: string, node: ts.Node): Val {
-    if (base.role === 'request') {
-      const label = (base.label ?? 'req') + propertySuffix(name);
-      if (REQUEST_HOPS.has(name)) return { role: 'request', label };
-      const maybeObject = REQUEST_PROPERTIES.get(name);
-      if (maybeObject !== undefined) return { taint: sourceTaint(label, spanOf(node), maybeObject) };
-      if (REQUEST_METHODS.has(name)) return { role: 'request-method', label };
-      return NONE;
-    }
-    if (base.instanceOf) {
-      const m = base.instanceOf.members.find((x) => ts.isMethodDeclaration(x) && x.name.getText() === name);
-      return m && isFunctionLike(m) ? { fn: m } : NONE;
-    }
-    if (base.role === 'this') {
-      const field = thisFields.get(name);
-      if (field) return field;
-      const m = methods.get(name);
-      return m ? { fn: m, fnScope: undefined } : NONE;
-    }
-    if (base.taint) {
-      if (name === 'length') return NONE;
-      if (!base.taint.direct) return { taint: base.taint };
-      // multer picks these itself; the client controls originalname, mimetype and the bytes.
-      if (SERVER_FILE_FIELDS.has(name) && /\.files?(\[[^\]]*\]|\.\w+)?$/.test(base.taint.label)) return NONE;
-      // Still the raw source: name the narrower source, and point the path at it.
-      const label = base.taint.label + propertySuffix(name);
-      const steps = [{ span: spanOf(node), message: `user input: ${label}` }, ...base.taint.steps.slice(1)];
-      return { taint: { ...base.taint, label, steps } };
-    }
-    if (base.mod) return { mod: { module: base.mod.module, path: [...base.mod.path, name] } };
-    return NONE;
-  }
-
-  function evalBinary(b: ts.BinaryExpression, scope: Scope): Val {
-    const op = b.operatorToken.kind;
-    if (op === SK.EqualsToken || (op >= SK.FirstCompoundAssignment && op <= SK.LastCompoundAssignment)) {
-      return evalAssign(b, scope);
-    }
-    const l = ev(b.left, scope);
-    const r = ev(b.right, scope);
-    switch (op) {
-      case SK.PlusToken: {
-        const t = merge(asString(l.taint), asString(r.taint));
-        return t ? { taint: t } : NONE;
-      }
-      case SK.BarBarToken:
-      case SK.QuestionQuestionToken:
-        return joinVals(l, r);
-      case SK.AmpersandAmpersandToken:
-      case SK.CommaToken:
-        return r;
-      default:
-        return NONE;
-    }
-  }
-
-  function evalAssign(b: ts.BinaryExpression, scope: Scope): Val {
-    const op = b.operatorToken.kind;
-    let v = ev(b.right, scope);
-    if (op === SK.PlusEqualsToken) {
-      const t = merge(asString(ev(b.left, scope).taint), asString(v.taint));
-      v = t ? { taint: t } : NONE;
-    } else if (op !== SK.EqualsToken && op !== SK.BarBarEqualsToken && op !== SK.QuestionQuestionEqualsToken) {
-      v = NONE;
-    }
-    assignTo(b.left, v, b.right, scope, b);
-    return v;
-  }
-
-  function assignTo(target: ts.Expression, v: Val, init: ts.Expression | undefined, scope: Scope, node: ts.BinaryExpression): void {
-    if (ts.isParenthesizedExpression(target)) return assignTo(target.expression, v, init, scope, node);
-    if (ts.isIdentifier(target)) {
-      const info = lookup(target.text, scope);
-      const t = v.taint && withStep(v.taint, spanOf(target), `assigned to ${target.text}`);
-      if (!info) {
-        scope.vars.set(target.text, { val: { ...v, taint: t }, init, writes: 1 });
-        return;
-      }
-      info.writes++;
-      info.init = init;
-      const strong = state.branch === 0;
-      info.val = strong ? { ...v, taint: t } : { ...joinVals(info.val, v), taint: merge(info.val.taint, t) };
-      if (info.val.taint) record(target, info.val.taint);
-      return;
-    }
-    if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
-      const first = !seenAssignments.has(node);
-      seenAssignments.add(node);
-      if (ts.isElementAccessExpression(target) && !ts.isStringLiteralLike(target.argumentExpression)) {
-        if (first) writes.push({ node, object: target.expression, key: target.argumentExpression });
-        ev(target.argumentExpression, scope);
-        ev(target.expression, scope);
-      } else if (ts.isPropertyAccessExpression(target) && first) {
-        assignments.push({ node, target });
-      }
-      if (target.expression.kind === SK.ThisKeyword && ts.isPropertyAccessExpression(target)) {
-        const old = thisFields.get(target.name.text);
-        thisFields.set(target.name.text, old ? joinVals(old, v) : v);
-        return;
-      }
-      // A tainted property makes its object tainted, weakly: other properties may be clean.
-      let root: ts.Expression = target.expression;
-      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = root.expression;
-      if (v.taint && ts.isIdentifier(root)) {
-        const info = lookup(root.text, scope);
-        if (info) info.val = { ...info.val, taint: merge(info.val.taint, derived(v.taint)) };
-      }
-      return;
-    }
-    if (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) {
-      const elements: readonly ts.Node[] = ts.isObjectLiteralExpression(target) ? target.properties : target.elements;
-      for (const el of elements) {
-        let inner: ts.Expression | undefined;
-        let key: string | undefined;
-        if (ts.isShorthandPropertyAssignment(el)) { inner = el.name; key = el.name.text; }
-        else if (ts.isPropertyAssignment(el)) { inner = el.initializer; key = ts.isIdentifier(el.name) ? el.name.text : undefined; }
-        else if (ts.isSpreadAssignment(el) || ts.isSpreadElement(el)) inner = el.expression;
-        else if (ts.isExpression(el)) inner = el;
-        if (inner) assignTo(inner, key ? member(v, key, el) : { taint: derived(v.taint) }, undefined, scope, node);
-      }
-    }
-  }
-
-  function evalObject(o: ts.ObjectLiteralExpression, scope: Scope): Val {
-    let t: Taint | undefined;
-    for (const p of o.properties) {
-      if (ts.isPropertyAssignment(p)) {
-        if (ts.isComputedPropertyName(p.name)) ev(p.name.expression, scope);
-        const roles = isFunctionLike(p.initializer) ? memberFunctionRoles(p) : [];
-        if (isFunctionLike(p.initializer) && roles.length > 0) {
-          walkInContext(p.initializer, scope, [], roles);
-        } else {
-          t = merge(t, ev(p.initializer, scope).taint);
-        }
-      } else if (ts.isShorthandPropertyAssignment(p)) {
-        t = merge(t, ev(p.name, scope).taint);
-      } else if (ts.isSpreadAssignment(p)) {
-        t = merge(t, ev(p.expression, scope).taint);
-      } else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) {
-        const roles = memberFunctionRoles(p);
-        if (roles.length > 0) {
-          walkInContext(p, scope, [], roles);
-        } else {
-          walkOnce(p, scope);
-        }
-      }
-    }
-    return t ? { taint: { ...t, direct: false, maybeObject: true } } : NONE;
-  }
-
-  // ---- functions ---------------------------------------------------------------------------
-
-  /** A same-file function called with these arguments: its return taint, walking it if needed. */
-  function callLocal(fn: FunctionLike, fnScope: Scope, args: Val[], call: ts.CallExpression): Taint | undefined {
-    const interesting = args.some((a) => a.taint || a.role === 'request');
-    if (!interesting) {
-      walkOnce(fn, fnScope);
-      return memo.get(`${fn.pos}:plain`);
-    }
-    if (active.includes(fn) || active.length >= MAX_CALL_DEPTH) {
-      return derived(args.reduce<Taint | undefined>((acc, a) => merge(acc, a.taint), undefined));
-    }
-    const key = `${fn.pos}:${args.map((a) => (a.taint ? `t${a.taint.cleansed}` : a.role === 'request' ? 'r' : '-')).join(',')}`;
-    if (memo.has(key)) return memo.get(key);
-    memo.set(key, undefined);
-    const callee = call.expression;
-    const fnName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : 'function';
-    const stepped = args.map((a, i) => {
-      const p = fn.parameters[i];
-      if (!a.taint || !p) return a;
-      return { ...a, taint: withStep(a.taint, spanOf(p.name), `passed to ${p.name.getText()} of ${fnName}()`) };
-    });
-    const r = inNewContext(() => walkFunction(fn, fnScope, stepped, []));
-    memo.set(key, r);
-    return r;
-  }
-
-  function walkInContext(fn: FunctionLike, scope: Scope, args: Val[], roles: ReadonlyArray<ParamRole | undefined>): void {
-    const key = `${fn.pos}:${context}:ctx:${roles.map((r) => r?.kind ?? '-').join(',')}:${args.map((a) => (a.taint ? 't' : '-')).join(',')}`;
-    if (memo.has(key)) return;
-    memo.set(key, undefined);
-    walked.add(`${fn.pos}:${context}`);
-    inNewContext(() => walkFunction(fn, scope, args, roles));
-  }
-
-  /** Walks a function with untainted parameters, once per calling context. */
-  function walkOnce(fn: FunctionLike, scope: Scope): void {
-    const key = `${fn.pos}:${context}`;
-    if (walked.has(key)) return;
-    walked.add(key);
-    const r = walkFunction(fn, scope, [], []);
-    if (context === 0) memo.set(`${fn.pos}:plain`, r);
-  }
-
-  /**
-   * Runs a walk in a fresh context: closures inside a function re-walked for tainted arguments
-   * must be walked again too, since they see the tainted parameters.
-   */
-  function inNewContext<T>(walk: () => T): T {
-    const saved = context;
-    context = ++contexts;
-    try {
-      return walk();
-    } finally {
-      context = saved;
-    }
-  }
-
-  function walkFunction(fn: FunctionLike, outer: Scope, args: Val[], roles: ReadonlyArray<ParamRole | undefined>): Taint | undefined {
-    if (!fn.body || tooDeep(fn)) return undefined;
-    const scope: Scope = { vars: new Map(), parent: outer };
-    fn.parameters.forEach((p, i) => {
-      let v = args[i] ?? NONE;
-      if (p.dotDotDotToken) v = { taint: args.slice(i).reduce<Taint | undefined>((acc, a) => merge(acc, a.taint), undefined) };
-      const role = roles[i] ?? (v === NONE ? intrinsicParamRole(p, webFile) : undefined);
-      if (role?.kind === 'request') v = { role: 'request', label: ts.isIdentifier(p.name) ? p.name.text : 'req' };
-      else if (role?.kind === 'data' && role.label !== 'err') v = { taint: sourceTaint(role.label, spanOf(p.name), role.maybeObject) };
-      if (v === NONE && p.type && ts.isTypeReferenceNode(p.type) && ts.isIdentifier(p.type.typeName)) {
-        const typeVar = lookup(p.type.typeName.text, scope);
-        if (typeVar?.val.mod) v = { mod: { module: typeVar.val.mod.module, path: [...typeVar.val.mod.path, '()'] } };
-      }
-      bindPattern(p.name, v, scope, p.initializer, undefined);
-      if (ts.isParameterPropertyDeclaration(p, p.parent) && ts.isIdentifier(p.name)) thisFields.set(p.name.text, v);
-    });
-    active.push(fn);
-    frames.push({});
-    const savedBranch = state.branch;
-    state.branch = 0;
-    state.depth++;
-    try {
-      if (ts.isBlock(fn.body)) walkBlock(fn.body.statements, scope);
-      else {
-        const v = ev(fn.body, scope);
-        frames[frames.length - 1].returns = v.taint;
-      }
-    } finally {
-      state.depth--;
-      state.branch = savedBranch;
-      active.pop();
-    }
-    return frames.pop()?.returns;
-  }
-
-  function walkClass(cls: ts.ClassLikeDeclaration, scope: Scope): void {
-    for (const m of cls.members) {
-      if ((ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && ts.isIdentifier(m.name) && !methods.has(m.name.text)) {
-        methods.set(m.name.text, m);
-      }
-    }
-    const ctor = cls.members.find(ts.isConstructorDeclaration);
-    for (const m of cls.members) {
-      if (ts.isPropertyDeclaration(m) && m.initializer && ts.isIdentifier(m.name)) {
-        thisFields.set(m.name.text, ev(m.initializer, scope));
-      }
-    }
-    if (ctor) walkOnce(ctor, scope);
-    for (const m of cls.members) {
-      if (ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m)) walkOnce(m, scope);
-    }
-  }
-
-  const { evalCall, evalNew } = callEvaluator({ ev, member, walkInContext, walkOnce, callLocal, methods, modules, extras, calls, seenCalls, importedCall: options.importedCall });
-  const { walkBlock, bindPattern } = statementWalker({ ev, member, record, tooDeep, walkOnce, walkClass, methods, modules, frames, state });
+  };
+  Object.assign(parts, expressionEvaluator(s, parts), functionWalker(s, parts));
+  Object.assign(parts, callEvaluator({
+    ev: parts.ev, member: parts.member, walkInContext: parts.walkInContext, walkOnce: parts.walkOnce, callLocal: parts.callLocal,
+    methods: s.methods, modules: s.modules, extras: s.extras, calls: s.calls, seenCalls: s.seenCalls, importedCall: options.importedCall,
+  }));
+  Object.assign(parts, statementWalker({
+    ev: parts.ev, member: parts.member, record: parts.record, tooDeep: parts.tooDeep, walkOnce: parts.walkOnce, walkClass: parts.walkClass,
+    methods: s.methods, modules: s.modules, frames: s.frames, state: s.walk,
+  }));
 
   const top: Scope = { vars: new Map() };
-  frames.push({});
-  walkBlock(sourceFile.statements, top);
+  s.frames.push({});
+  parts.walkBlock(sourceFile.statements, top);
 
   return {
     sourceFile,
-    calls,
-    writes,
-    assignments,
-    modules,
-    errors,
-    taintOf: (node) => taints.get(node),
+    calls: s.calls,
+    writes: s.writes,
+    assignments: s.assignments,
+    modules: s.modules,
+    errors: s.errors,
+    ...(options.importedTraits ? { importedTraits: options.importedTraits } : {}),
+    taintOf: (node) => s.taints.get(node),
     definitionOf: (id) => {
-      const info = uses.get(id);
+      const info = s.uses.get(id);
       return info && info.writes === 0 ? info.init : undefined;
     },
   };
 }
 
+function newState(sourceFile: ts.SourceFile, options: EngineOptions): EngineState {
+  return {
+    taints: new Map(),
+    uses: new Map(),
+    calls: [],
+    seenCalls: new Set(),
+    writes: [],
+    assignments: [],
+    seenAssignments: new Set(),
+    modules: new Set(),
+    errors: [],
+    extras: parseExtraSources(options.extraSources),
+    webFile: isWebServerFile(sourceFile.text),
+    executable: isExecutableScript(sourceFile.text),
+    thisFields: new Map(),
+    methods: new Map(),
+    frames: [],
+    walk: { depth: 0, branch: 0 },
+  };
+}

@@ -3,6 +3,7 @@
 import type ts from 'typescript';
 import type { AnalysisError } from '../types';
 import type { Taint } from './taint';
+import type { ModuleTraits } from './model-hooks';
 
 /** Where a value comes from when it comes from a module: `cp.exec` → child_process ['exec']. */
 export interface ModuleRef {
@@ -47,6 +48,8 @@ export interface TaintFacts {
   taintOf(node: ts.Node): Taint | undefined;
   /** For an identifier bound exactly once (no later assignment), the expression that bound it. */
   definitionOf(id: ts.Identifier): ts.Expression | undefined;
+  /** What is known about the modules the file imports by relative specifier, when they were read. */
+  importedTraits?: ReadonlyMap<string, ModuleTraits>;
   /** Errors met while walking (a nesting limit). */
   errors: AnalysisError[];
 }

@@ -27,6 +27,17 @@ export const REQUEST_PROPERTIES: ReadonlyMap<string, boolean> = new Map([
   ['searchParams', false],
 ]);
 
+/**
+ * Raw pieces of the request line and Host header. Node's HTTP parser rejects CR and LF there, so
+ * they cannot start a forged log line; decoded values (query, params, body, cookies) can.
+ */
+export const NEWLINE_FREE: ReadonlySet<string> = new Set(['url', 'originalUrl', 'path', 'href', 'host', 'hostname', 'querystring', 'search']);
+
+/** Koa's context: `ctx.body` is the response being built, the input is `ctx.request.body`. */
+export function isResponseBody(requestLabel: string | undefined, name: string): boolean {
+  return name === 'body' && /^(ctx|context)$/.test(requestLabel ?? '');
+}
+
 /** Properties that lead from one request object to another (Koa ctx.request, ctx.req, Fastify raw). */
 export const REQUEST_HOPS: ReadonlySet<string> = new Set(['request', 'req', 'raw']);
 
@@ -116,6 +127,11 @@ export function callbackParamRoles(call: ts.CallExpression, fn: ts.SignatureDecl
 export function memberFunctionRoles(prop: ts.ObjectLiteralElementLike): ReadonlyArray<ParamRole | undefined> {
   if (isRouteOptionHandler(prop)) return [{ kind: 'request' }];
   const owner = prop.parent.parent;
+  // express-graphql's root value: `const root = { user: (args, req) => … }`, passed as rootValue.
+  const rootName = ts.isVariableDeclaration(owner) ? owner.name.getText() : ts.isPropertyAssignment(owner) ? owner.name.getText() : '';
+  if (/^(rootValue|\w*[rR]oot|\w*[rR]ootValue)$/.test(rootName) && /graphql/i.test(prop.getSourceFile().text)) {
+    return [{ kind: 'data', label: `GraphQL arguments of ${prop.name?.getText() ?? 'a resolver'}`, maybeObject: true }, { kind: 'request' }];
+  }
   if (ts.isPropertyAssignment(owner) && /^(Query|Mutation|Subscription)$/.test(owner.name.getText())) {
     return [undefined, { kind: 'data', label: `GraphQL arguments of ${prop.name?.getText() ?? 'a resolver'}`, maybeObject: true }];
   }
@@ -161,9 +177,20 @@ const ARGV = ['process', 'argv'].join('.');
  * queries it builds, but choosing a file, a module or a log line is what a CLI is for.
  */
 const ARGV_TRUSTED = Sink.path | Sink.log | Sink.regex | Sink.url | Sink.redirect | Sink.prototype | Sink.code;
+/**
+ * A file that starts with `#!` is a command its user runs from their own shell: whoever chooses
+ * its arguments can already run any command, so a shell command built from them crosses no
+ * boundary. A module without one may be driven by a service that passes someone else's input.
+ */
+const EXECUTABLE_ARGV_TRUSTED = ARGV_TRUSTED | Sink.command;
 
-export function globalSource(text: string): { label: string; maybeObject: boolean; trusted?: number } | undefined {
-  if (text === ARGV || text.startsWith(`${ARGV}.`)) return { label: text, maybeObject: false, trusted: ARGV_TRUSTED };
+/** Whether the file is an executable script (a shebang line), whose argv is its own user's. */
+export function isExecutableScript(text: string): boolean {
+  return text.startsWith('#!');
+}
+
+export function globalSource(text: string, executable = false): { label: string; maybeObject: boolean; trusted?: number } | undefined {
+  if (text === ARGV || text.startsWith(`${ARGV}.`)) return { label: text, maybeObject: false, trusted: executable ? EXECUTABLE_ARGV_TRUSTED : ARGV_TRUSTED };
   if (/^(window\.|document\.)?location\.(search|hash|href)$/.test(text)) return { label: text, maybeObject: false };
   if (text === 'document.URL' || text === 'document.referrer') return { label: text, maybeObject: false };
   return undefined;

@@ -1,5 +1,6 @@
 // Server-side templates: output that bypasses the engine's HTML escaping — EJS `<%-`, Pug `!{}` and
-// `tag!=`, Handlebars/Mustache `{{{ }}}`, Nunjucks/Swig `| safe` and `{% autoescape false %}`.
+// `tag!=`, Handlebars/Mustache `{{{ }}}`, Nunjucks/Swig `| safe` and `{% autoescape false %}`, and
+// escaped EJS output written into script code, where HTML escaping does not help.
 // A template does not say where its values come from, so each raw output of a value is reported at
 // warning level; includes, layout bodies and literals are not values anyone can inject into.
 import type { Finding, RuleLevel, Severity } from '../types';
@@ -33,6 +34,8 @@ interface Raw {
   end: number;
   expr: string;
   how: string;
+  /** The finding's sentence when it is not the usual one about HTML escaping. */
+  says?: string;
 }
 
 /** Findings of the xss rule in one template file; none when the rule is off. */
@@ -43,6 +46,7 @@ export function analyzeTemplate(fileName: string, text: string, levels: Record<s
   const severity: Severity = levels.xss === undefined ? 'warning' : level;
   const raws: Raw[] = [];
   if (kind === 'ejs' || kind === 'html') ejs(text, raws);
+  if (kind === 'ejs') scriptCode(text, raws);
   if (kind === 'pug') pug(text, raws);
   if (kind === 'handlebars' || kind === 'html') triple(text, raws);
   if (kind === 'nunjucks' || kind === 'html') nunjucks(text, raws);
@@ -55,7 +59,7 @@ export function analyzeTemplate(fileName: string, text: string, levels: Record<s
       ruleId: 'xss',
       cwe: [...CWE],
       severity,
-      message: `${r.how} writes ${r.expr.trim()} into the page without HTML escaping; if any part of it comes from a user, it is cross-site scripting — use the escaping form (CWE-79)`,
+      message: `${r.says ?? `${r.how} writes ${r.expr.trim()} into the page without HTML escaping; if any part of it comes from a user, it is cross-site scripting — use the escaping form`} (CWE-79)`,
       span: { start: r.start, end: r.end },
       flow: [{ span: { start: r.start, end: r.end }, message: 'written without escaping' }],
       fixes: [],
@@ -74,6 +78,45 @@ function ejs(text: string, out: Raw[]): void {
   for (const m of text.matchAll(/<%-([\s\S]*?)[-_]?%>/g)) {
     out.push({ start: m.index, end: m.index + m[0].length, expr: m[1], how: `<%- ${m[1].trim()} %>` });
   }
+}
+
+/**
+ * `<script> var n = <%= value %>; </script>`: HTML escaping leaves `1;alert(1)` untouched, so an
+ * escaped value written into script code, outside a string literal, is still script injection.
+ */
+function scriptCode(text: string, out: Raw[]): void {
+  const lower = text.toLowerCase();
+  for (let open = lower.indexOf('<script'); open >= 0; open = lower.indexOf('<script', open + 7)) {
+    const bodyStart = lower.indexOf('>', open);
+    if (bodyStart < 0) return;
+    const close = lower.indexOf('</script', bodyStart);
+    const end = close < 0 ? text.length : close;
+    const tag = lower.slice(open, bodyStart);
+    if (/\bsrc\s*=/.test(tag) || /type\s*=\s*["']?(text\/template|text\/html|application\/json|application\/ld\+json)/.test(tag)) continue;
+    const body = text.slice(bodyStart + 1, end);
+    for (const m of body.matchAll(/<%=([\s\S]*?)[-_]?%>/g)) {
+      const lineStart = body.lastIndexOf('\n', m.index) + 1;
+      if (insideString(body.slice(lineStart, m.index))) continue;
+      const start = bodyStart + 1 + m.index;
+      const expr = m[1].trim();
+      out.push({
+        start, end: start + m[0].length, expr: m[1], how: `<%= ${expr} %>`,
+        says: `<%= ${expr} %> writes ${expr} into script code outside any string; HTML escaping does not stop code such as 1;alert(1), so if any part of it comes from a user it is cross-site scripting — write <%- JSON.stringify(${expr}).replace(/</g, '\\u003c') %> instead`,
+      });
+    }
+  }
+}
+
+/** Whether the code before a position on its line leaves a string literal open. */
+function insideString(before: string): boolean {
+  let quote = '';
+  for (let i = 0; i < before.length; i++) {
+    const ch = before[i];
+    if (ch === '\\') { i++; continue; }
+    if (quote) { if (ch === quote) quote = ''; }
+    else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+  }
+  return quote !== '';
 }
 
 function pug(text: string, out: Raw[]): void {

@@ -5,6 +5,7 @@ import type { CallSite } from '../facts';
 import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { calleeText, identifiersIn, importsAny, isGuarded, moduleOf } from '../sinks';
 import { unwrap } from '../ast';
+import { validatedFields } from '../express-validator';
 
 const QUERY_METHODS = new Set([
   'find', 'findOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'findOneAndRemove', 'updateOne',
@@ -81,6 +82,8 @@ function reportValue(ctx: RuleContext, call: CallSite, value: ts.Expression, fix
   const t = ctx.taintAt(value, 'nosql');
   if (!t || !t.maybeObject) return false;
   if (isGuarded(value, identifiersIn(value), TYPE_GUARD)) return false;
+  const field = /^(?:req|request)\.(?:body|query|params)\.([\w$]+)$/.exec(t.label)?.[1];
+  if (field && validatedFields(value).has(field)) return false;
   const shorthand = ts.isShorthandPropertyAssignment(value.parent) && value.parent.name === value;
   const edit = shorthand
     ? { span: { start: value.getStart(), end: value.getEnd() }, newText: `${value.getText()}: String(${value.getText()})` }

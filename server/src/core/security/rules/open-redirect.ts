@@ -56,7 +56,7 @@ function redirectTarget(call: CallSite): ts.Expression | undefined {
 
 function check(ctx: RuleContext, target: ts.Expression, sink: string): void {
   const taint = ctx.taintAt(target, 'redirect');
-  if (!taint || fixedOrigin(ctx, target) || localOnly(target)) return;
+  if (!taint || fixedOrigin(ctx, target) || localOnly(target) || backToReferrer(target, ctx)) return;
   const names = identifiersIn(target);
   const def = ts.isIdentifier(unwrap(target)) ? ctx.facts.definitionOf(unwrap(target) as ts.Identifier) : undefined;
   if (def) names.push(...identifiersIn(def));
@@ -67,6 +67,26 @@ function check(ctx: RuleContext, target: ts.Expression, sink: string): void {
     edits: [{ span: { start: target.getStart(), end: target.getEnd() }, newText: `${LOCAL_PATH}.test(${code}) ? ${code} : '/'` }],
   };
   ctx.report({ node: target, message: `User input from ${taint.label} chooses the redirect target of ${sink}`, taint, sink: `redirects with ${sink}`, fixes: [fix] });
+}
+
+/**
+ * `res.redirect(req.get('Referrer') || '/')` is Express's documented replacement for
+ * `redirect('back')`. The browser sets the Referer to the page the user came from; a page can
+ * only send the user back to itself, so an attacker's link returns its victim to the attacker's
+ * own page, which grants nothing it did not have. It is not reported.
+ */
+function backToReferrer(target: ts.Expression, ctx: RuleContext): boolean {
+  let e = unwrap(target);
+  if (ts.isIdentifier(e)) e = unwrap(ctx.facts.definitionOf(e) ?? e);
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) e = unwrap(e.left);
+  const REFERRER = /^referr?er$/i;
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && /^(get|header)$/.test(e.expression.name.text)) {
+    const arg = e.arguments[0];
+    return arg !== undefined && ts.isStringLiteralLike(arg) && REFERRER.test(arg.text);
+  }
+  if (ts.isPropertyAccessExpression(e) && /^headers$/.test(e.expression.getText().split('.').pop() ?? '')) return REFERRER.test(e.name.text);
+  if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression) && /headers$/.test(e.expression.getText())) return REFERRER.test(e.argumentExpression.text);
+  return false;
 }
 
 /** A path on this site: one slash, not followed by another slash or a backslash (//evil, /\\evil). */

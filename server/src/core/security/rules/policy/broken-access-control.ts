@@ -8,7 +8,7 @@ import { climb, directRequestValue, evidence, isRequestRead, nodeIndex, property
 import { hasAuthMechanism, routesOf, STATE_CHANGING, type Route } from './routes';
 
 /** Paths that are public by design. */
-const PUBLIC_PATH = /login|logout|signin|signup|register|auth|token|refresh|health|status|ping|public|forgot|reset|verify|webhook|callback|oauth|docs|^\/$|csrf/i;
+const PUBLIC_PATH = /login|logout|signin|signup|register|auth|token|refresh|health|status|ping|public|forgot|reset|verify|webhook|callback|oauth|docs|^\/$|csrf|otp|mfa|2fa|two-?factor/i;
 /** Paths that name per-user data even on GET (a GET by id alone is often a public page). */
 const PER_USER_PATH = /\/me\b|profile|account|admin|settings|orders|cart|secrets?|notes|invoices|messages|payments|billing|wallet|inbox|private|dashboard/i;
 /** Lookups of one record by key. */
@@ -42,8 +42,16 @@ export const brokenAccessControl: Rule = {
   },
 };
 
+/**
+ * Creating an account is open by design: `POST /users` (or /user, /accounts, /members) at the collection
+ * root, outside admin paths, is the sign-up form's endpoint in REST-style backends.
+ */
+function isSignUp(r: Route): boolean {
+  return r.method.toLowerCase() === 'post' && /(^|\/)(users?|accounts?|members?)\/?$/i.test(r.path) && !/admin/i.test(r.path);
+}
+
 function unauthenticated(ctx: RuleContext, r: Route, example: Route): void {
-  if (PUBLIC_PATH.test(r.path)) return;
+  if (PUBLIC_PATH.test(r.path) || isSignUp(r)) return;
   if (!STATE_CHANGING.test(r.method) && !PER_USER_PATH.test(r.path)) return;
   ctx.report({
     node: r.node,

@@ -4,7 +4,7 @@ import { linearRegex } from '../../linear-regex';
 
 /** Why the pattern backtracks catastrophically, or undefined when it does not. */
 export function catastrophic(pattern: string): string | undefined {
-  interface Group { start: number; unbounded: boolean; alternatives: string[]; altStart: number }
+  interface Group { start: number; unbounded: boolean; variable: boolean; alternatives: string[]; altStart: number }
   const stack: Group[] = [];
   let i = 0;
   while (i < pattern.length) {
@@ -14,7 +14,7 @@ export function catastrophic(pattern: string): string | undefined {
     if (ch === '(') {
       let body = i + 1;
       if (pattern[body] === '?') body = pattern[body + 1] === '<' && /[=!]/.test(pattern[body + 2]) ? body + 3 : pattern.indexOf(':', body) >= 0 && /^\?(:|=|!|<\w+>)/.test(pattern.slice(body)) ? pattern.indexOf(pattern[body + 1] === '<' ? '>' : pattern[body + 1], body) + 1 : body;
-      stack.push({ start: i, unbounded: false, alternatives: [], altStart: body });
+      stack.push({ start: i, unbounded: false, variable: false, alternatives: [], altStart: body });
       i = body;
       continue;
     }
@@ -33,6 +33,8 @@ export function catastrophic(pattern: string): string | undefined {
         if (g.unbounded && !separated(pattern.slice(g.altStart, i), g.alternatives.length)) return `the group ${pattern.slice(g.start, i + 1)} repeats a part that is itself repeated`;
         const alts = g.alternatives;
         if (alts.length > 1 && new Set(alts).size < alts.length) return `the group ${pattern.slice(g.start, i + 1)} repeats identical alternatives`;
+        // ([a-z0-9]{2,4})+$: a run of n characters splits into chunks of 2 to 4 in exponentially many ways.
+        if (q.unbounded && g.variable && !separated(pattern.slice(g.altStart, i), g.alternatives.length)) return `the group ${pattern.slice(g.start, i + 1)} repeats a part of variable length`;
       }
       const parent = stack[stack.length - 1];
       if (parent && (g.unbounded || (q && q.unbounded))) parent.unbounded = true;
@@ -42,6 +44,7 @@ export function catastrophic(pattern: string): string | undefined {
     const q = quantifierAt(pattern, i);
     if (q) {
       if (q.unbounded && stack.length > 0) stack[stack.length - 1].unbounded = true;
+      if (q.variable && stack.length > 0) stack[stack.length - 1].variable = true;
       i = q.end;
       continue;
     }
@@ -50,13 +53,14 @@ export function catastrophic(pattern: string): string | undefined {
   return undefined;
 }
 
-interface Quantifier { unbounded: boolean; repeats: boolean; end: number }
+interface Quantifier { unbounded: boolean; repeats: boolean; variable: boolean; end: number }
 
 function quantifierAt(p: string, i: number): Quantifier | undefined {
   const ch = p[i];
   let end = i + 1;
   let unbounded = false;
   let repeats = false;
+  let variable = false;
   if (ch === '+' || ch === '*') { unbounded = true; repeats = true; }
   else if (ch === '?') { repeats = false; }
   else if (ch === '{') {
@@ -66,9 +70,10 @@ function quantifierAt(p: string, i: number): Quantifier | undefined {
     unbounded = m[2] !== undefined && m[3] === '';
     const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Infinity : Number(m[3]);
     repeats = max > 1;
+    variable = max > Number(m[1]) && max > 1;
   } else return undefined;
   if (p[end] === '?' || p[end] === '+') end++;
-  return { unbounded, repeats, end };
+  return { unbounded, repeats, variable, end };
 }
 
 function skipClass(p: string, i: number): number {

@@ -114,10 +114,17 @@ function namedLiterals(ctx: RuleContext): void {
 
 /** Passwords count whenever non-empty; keys and tokens must look random or carry a vendor prefix. */
 function looksLikeCredential(name: string, value: string): boolean {
+  // `RESET_PASSWORD: 'resetPassword'`: the value spells its own name, an enum label.
+  if (spelling(value) === spelling(name)) return false;
   if (value.length < 6 || /\s/.test(value) || /^(https?:|\/|\.)/.test(value) || /^\$\{/.test(value)) return false;
   if (KNOWN_PREFIX.test(value)) return true;
   if (/passw|pwd/i.test(name)) return value.length >= 4;
   return value.length >= 16 && entropy(value) >= 3.5 && /\d/.test(value);
+}
+
+/** A name or value with case and separators removed: RESET_PASSWORD, resetPassword → resetpassword. */
+function spelling(s: string): string {
+  return s.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
 }
 
 /** Shannon entropy in bits per character. */

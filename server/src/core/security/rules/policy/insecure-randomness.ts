@@ -4,12 +4,20 @@ import ts from 'typescript';
 import type { Fix, TextEdit } from '../../../types';
 import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
-import { unwrap } from '../../ast';
+import { forEachNode, unwrap } from '../../ast';
 import { bindingName, enclosingFunction, evidence, functionName, step } from './util';
 import { ensureModule } from './imports';
 
 /** Names of values that must be unguessable. */
 const SECRET_NAME = /token|secret|passw|pwd|session|sid$|nonce|salt|otp|code|pin$|reset|verif|api_?key|apikey|invite|csrf|ticket|voucher|coupon|uuid|guid|(^|_)id$|[a-z]Id$|^id$|^key$|Key$/i;
+/**
+ * Identifiers (an order id, a ticket number) only need to be unguessable when they are the key
+ * that finds the record: a refund number shown in a message grants nothing to whoever guesses it.
+ */
+const IDENTIFIER_NAME = /ticket|uuid|guid|(^|_)id$|[a-z]Id$|^id$/i;
+const STRONG_NAME = /token|secret|passw|pwd|session|sid$|nonce|salt|otp|code|pin$|reset|verif|api_?key|apikey|invite|csrf|voucher|coupon|^key$|Key$/i;
+/** Calls whose first argument is the key a record is stored or found under. */
+const KEYED_CALLS = /^(set|get|has|delete|findById|findByPk|findOne|getItem|setItem|hset|hget|put)$/;
 /** Names that contain a secret-looking word but are about jitter, layout or sampling. */
 const HARMLESS_NAME = /status|request_?id|req_?id|trace_?id|span_?id|correlation_?id|log_?id|delay|jitter|backoff|timeout|color|colour|shuffle|sample|index|idx|percent|chance|probab|animation|quote|greeting|tip|offset|position|^x$|^y$|width|height|latency|retry|weight|pick|choice|tagline/i;
 
@@ -28,6 +36,7 @@ export const insecureRandomness: Rule = {
       if (call.name !== 'random' || call.qualifier !== 'Math' || !ts.isCallExpression(call.node)) continue;
       const name = purposeOf(call.node);
       if (!name || HARMLESS_NAME.test(name) || !SECRET_NAME.test(name)) continue;
+      if (IDENTIFIER_NAME.test(name) && !STRONG_NAME.test(name) && !usedAsKey(call.node, name)) continue;
       const fix = fixFor(ctx, call.node);
       ctx.report({
         node: call.node,
@@ -37,8 +46,33 @@ export const insecureRandomness: Rule = {
         ...(fix ? { fixes: [fix] } : {}),
       });
     }
+    predictableSessionIds(ctx);
   },
 };
+
+/** Where a session id generator's value may come from without being predictable. */
+const UNPREDICTABLE = /crypto|randomBytes|randomUUID|uuid|nanoid|uid\(|uid-safe|generateId|getRandomValues/;
+
+/**
+ * express-session's `genid` option written by hand: an id made from the time, a counter or the
+ * user's own id lets anyone who can guess it take over the session (fixation, hijacking).
+ */
+function predictableSessionIds(ctx: RuleContext): void {
+  forEachNode(ctx.sourceFile, (n) => {
+    if (!ts.isPropertyAssignment(n) && !ts.isMethodDeclaration(n)) return undefined;
+    if (!n.name || !ts.isIdentifier(n.name) || n.name.text !== 'genid') return undefined;
+    const fn = ts.isMethodDeclaration(n) ? n : unwrap(n.initializer);
+    if (!ts.isFunctionExpression(fn) && !ts.isArrowFunction(fn) && !ts.isMethodDeclaration(fn)) return false;
+    if (!fn.body || UNPREDICTABLE.test(fn.body.getText()) || /Math\.random/.test(fn.body.getText())) return false;
+    ctx.report({
+      node: n.name,
+      message: 'The session id generator builds ids from predictable values (the time, a counter or the user\'s id), so sessions can be guessed; return crypto.randomUUID()',
+      taint: evidence([step(fn, 'the session id is computed here without a cryptographic generator')]),
+      sink: 'becomes the session id',
+    });
+    return false;
+  });
+}
 
 /** What the random value becomes: the variable, property or compound assignment, else the function. */
 function purposeOf(call: ts.CallExpression): string | undefined {
@@ -59,6 +93,29 @@ function purposeOf(call: ts.CallExpression): string | undefined {
   }
   const fn = enclosingFunction(call);
   return fn ? functionName(fn) : undefined;
+}
+
+/** Whether the named value is a lookup key in the function that makes it: `orders.set(id, …)`, `store[id]`. */
+function usedAsKey(call: ts.CallExpression, name: string): boolean {
+  const scope = enclosingFunction(call) ?? call.getSourceFile();
+  let keyed = false;
+  forEachNode(scope, (n) => {
+    if (keyed) return false;
+    if (!ts.isIdentifier(n) || n.text !== name) return undefined;
+    const p = n.parent;
+    if (ts.isElementAccessExpression(p) && p.argumentExpression === n) keyed = true;
+    else if (ts.isCallExpression(p) && p.arguments[0] === n && ts.isPropertyAccessExpression(p.expression) && KEYED_CALLS.test(p.expression.name.text)) keyed = true;
+    // A function that makes the id and returns it: whoever calls it decides; keep reporting.
+    else if (ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === n)) keyed = true;
+    return undefined;
+  });
+  return keyed || purposeIsFunction(call, name);
+}
+
+/** The name came from the function itself (`function newId() { return Math.random()… }`). */
+function purposeIsFunction(call: ts.CallExpression, name: string): boolean {
+  const fn = enclosingFunction(call);
+  return fn !== undefined && (functionName(fn) === name || bindingName(fn) === name);
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {

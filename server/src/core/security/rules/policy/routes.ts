@@ -92,7 +92,8 @@ export function isAuthExpr(e: ts.Expression): boolean {
 
 export function checksUserInline(fn: FunctionLike): boolean {
   const body = fn.body?.getText() ?? '';
-  return INLINE_USER.test(body) && /40[13]|Unauthori[sz]ed|Forbidden|throw/.test(body);
+  // jwt.verify throws on a missing or forged token, so calling it is itself the rejection.
+  return INLINE_USER.test(body) && /40[13]|Unauthori[sz]ed|Forbidden|throw|jwt\.verify\(|verifyToken\(/.test(body);
 }
 
 /** Whether the app has any authentication mechanism the rules can compare routes against. */

@@ -321,10 +321,27 @@ export function definitionOf(id: ts.Identifier, facts: TaintFacts): ts.Expressio
   if (fromEngine) return fromEngine;
   const sf = id.getSourceFile();
   const decls = nodeIndex(sf).byName.get(id.text);
-  if (!decls || decls.length !== 1 || !decls[0].initializer) return undefined;
-  const decl = decls[0];
+  if (!decls) return undefined;
+  // The same name declared in several blocks: the innermost block around the use binds it.
+  const decl = decls.length === 1 ? decls[0] : innermostConst(decls, id);
+  if (!decl?.initializer) return undefined;
   if (!(decl.parent.flags & ts.NodeFlags.Const) && reassigned(sf, id.text)) return undefined;
   return decl.initializer;
+}
+
+function innermostConst(decls: readonly ts.VariableDeclaration[], id: ts.Identifier): ts.VariableDeclaration | undefined {
+  let best: ts.VariableDeclaration | undefined;
+  let bestStart = -1;
+  for (const d of decls) {
+    if (!(d.parent.flags & ts.NodeFlags.Const)) continue;
+    const block = d.parent.parent.parent;
+    if (!block || block.getStart() > id.getStart() || block.getEnd() < id.getEnd() || d.getEnd() > id.getStart()) continue;
+    if (block.getStart() > bestStart) {
+      best = d;
+      bestStart = block.getStart();
+    }
+  }
+  return best;
 }
 
 const assignedNames = new WeakMap<ts.SourceFile, Set<string>>();

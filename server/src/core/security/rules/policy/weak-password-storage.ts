@@ -7,8 +7,12 @@ import { cweUrl } from '../../rule';
 import { forEachNode, unwrap } from '../../ast';
 import { bindingName, enclosingFunction, evidence, functionName, propertyName, requestDerived, step, stringValue, walk, definitionOf } from './util';
 import { ensureModule } from './imports';
+import { hashesPasswordsOnWrite } from '../../model-hooks';
+import type { CallSite } from '../../facts';
 
 const PASSWORD = /passw(or)?d|^pwd$|^pass$|credential/i;
+/** Names that mention a password or credential but hold its id, type, length or a timestamp. */
+const NOT_THE_PASSWORD = /(Id|ID|Ids|IDs|_id|Type|Name|Count|Length|At|Expires)$/;
 const FAST_HASHES = /^(md4|md5|sha1|sha-1|sha224|sha256|sha-256|sha384|sha512|sha-512|sha3-\d+|ripemd160|whirlpool)$/i;
 /** Calls whose result is a hash or a slow KDF output rather than the password itself. */
 const HASHING_CALL = /hash|bcrypt|argon|scrypt|pbkdf2|digest|encrypt|kdf|md5|sha\d|sha3|ripemd/i;
@@ -33,7 +37,7 @@ export const weakPasswordStorage: Rule = {
       if ((call.name === 'createHash' || call.name === 'createHmac') && ts.isCallExpression(call.node)) fastHash(ctx, call.node);
       else if (/^pbkdf2(Sync)?$/.test(call.name)) lowIterations(ctx, call.args);
       else if (FAST_HASH_FUNCTIONS.test(call.name) && ts.isCallExpression(call.node)) fastHashFunction(ctx, call.node, call.name);
-      else if (STORE_CALLS.test(call.name) || ts.isNewExpression(call.node)) plaintextStore(ctx, call.args, preparedSql(call.receiver));
+      else if (STORE_CALLS.test(call.name) || ts.isNewExpression(call.node)) plaintextStore(ctx, call, preparedSql(call.receiver));
     }
   },
 };
@@ -108,7 +112,8 @@ function lowIterations(ctx: RuleContext, args: readonly ts.Expression[]): void {
 }
 
 /** `{ password }` or an INSERT parameter that is the request's password, unhashed. */
-function plaintextStore(ctx: RuleContext, args: readonly ts.Expression[], prepared: ts.Expression | undefined): void {
+function plaintextStore(ctx: RuleContext, call: CallSite, prepared: ts.Expression | undefined): void {
+  const args = call.args;
   const sqlArg = prepared ?? args[0];
   const sql = sqlArg && (stringValue(sqlArg, ctx.facts) ?? (ts.isTemplateExpression(unwrap(sqlArg)) ? unwrap(sqlArg).getText() : undefined));
   const values: ts.Expression[] = [];
@@ -127,16 +132,18 @@ function plaintextStore(ctx: RuleContext, args: readonly ts.Expression[], prepar
       if (inner && ts.isObjectLiteralExpression(inner)) objects.push(inner);
     }
   }
-  for (const u of objects) {
+  // A model that hashes in its own save hook receives the plaintext on purpose.
+  const hashingModel = objects.length > 0 && modelHashes(ctx, call);
+  for (const u of hashingModel ? [] : objects) {
     for (const p of u.properties) {
       const n = propertyName(p.name);
-      if (!n || !PASSWORD.test(n)) continue;
+      if (!n || !PASSWORD.test(n) || NOT_THE_PASSWORD.test(n)) continue;
       if (ts.isPropertyAssignment(p)) values.push(p.initializer);
       else if (ts.isShorthandPropertyAssignment(p)) values.push(p.name);
     }
   }
   for (const v of values) {
-    if (!PASSWORD.test(v.getText()) || !requestDerived(v, ctx.facts) || isHashed(v, ctx)) continue;
+    if (!PASSWORD.test(v.getText()) || NOT_THE_PASSWORD.test(v.getText()) || !requestDerived(v, ctx.facts) || isHashed(v, ctx)) continue;
     const fix = bcryptFix(ctx, v, v.getText(), ts.isShorthandPropertyAssignment(v.parent) ? `${v.getText()}: ` : '');
     ctx.report({
       node: v,
@@ -147,6 +154,23 @@ function plaintextStore(ctx: RuleContext, args: readonly ts.Expression[], prepar
     });
   }
 }
+
+/**
+ * Whether the model written to hashes passwords in a write hook: declared in this file, or in the
+ * relative module the constructor or receiver (`new User(…)`, `User.create(…)`) is imported from.
+ */
+function modelHashes(ctx: RuleContext, call: CallSite): boolean {
+  let local = hashingFiles.get(ctx.sourceFile);
+  if (local === undefined) {
+    local = hashesPasswordsOnWrite(ctx.sourceFile);
+    hashingFiles.set(ctx.sourceFile, local);
+  }
+  if (local) return true;
+  const mod = call.callee?.module;
+  return mod !== undefined && ctx.facts.importedTraits?.get(mod)?.hashesPasswords === true;
+}
+
+const hashingFiles = new WeakMap<ts.SourceFile, boolean>();
 
 /** `db.prepare(sql).run(a, b)`: the SQL is on the receiver. */
 function preparedSql(receiver: ts.Expression | undefined): ts.Expression | undefined {

@@ -1,6 +1,7 @@
 // One document through the pool: settings in, a versioned report out. Shared by the scheduler
 // (server) and the batch runner (check), so both give the same findings and the same notices.
 import type { AnalysisError, Finding, LanguageKind, Span } from '../core/types';
+import type { ImportedModule } from '../core/analyze';
 import { templateKind } from '../core/templates/raw-output';
 import { staticOptionsFrom } from '../config/validate';
 import type { Settings } from '../config/schema';
@@ -13,6 +14,8 @@ export interface DocumentSnapshot {
   text: string;
   /** Undefined for languages orbit-ls does not analyse; such documents are never sent to the pool. */
   language: LanguageKind | undefined;
+  /** The texts of its relative imports when the caller already read them (check's cache keys on them). */
+  imports?: Record<string, ImportedModule>;
 }
 
 /** Something about the analysis itself the user should know (not a vulnerability). */
@@ -51,7 +54,7 @@ export async function analyzeSnapshot(
   }
   const outcome = await pool.run(
     'analyzeStatic',
-    { document: { fileName: doc.uri, text: doc.text, language: doc.language }, options: staticOptionsFrom(settings) },
+    { document: { fileName: doc.uri, text: doc.text, language: doc.language, ...(doc.imports ? { imports: doc.imports } : {}) }, options: staticOptionsFrom(settings) },
     { signal, timeoutMs: settings.analysisTimeoutMs },
   );
   switch (outcome.kind) {

@@ -102,8 +102,8 @@ interface CheckOptions {
 async function analyze(files: string[], { settings, sandbox, verify, packages = [], poolSize, cacheDir }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
   const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0, fromCache: 0 };
-  const pool = createPool({ size: poolSize, log: (m) => io.err(`${m}\n`) });
   const cache = cacheDir === undefined ? undefined : findingsCache({ dir: cacheDir, options: staticOptionsFrom(settings), warn: (m) => io.err(`${m}\n`) });
+  const pool = createPool({ size: poolSize, lazy: cache !== undefined, log: (m) => io.err(`${m}\n`) });
   const progress = progressLine(io, files.length);
   const analysed: { rel: string; path: string; doc: DocumentReport; text: string }[] = [];
   try {

@@ -57,7 +57,7 @@ export function findingsCache(opts: FindingsCacheOptions): ReportCache {
   };
   return {
     async lookup(doc: DocumentSnapshot): Promise<CacheLookup> {
-      const imports = doc.language === undefined ? {} : readImports(doc.uri, doc.text, opts.options.maxFileSize);
+      const imports = doc.language === undefined ? {} : readImports(doc.uri, doc.text, opts.options.maxFileSize, { fresh: true });
       const key = sha256(
         JSON.stringify([
           common,

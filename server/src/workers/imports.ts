@@ -15,7 +15,7 @@ const SPECIFIER = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+|\bimport\s+)[
  * the document is not a local file). An open editor buffer that is not saved yet is read as it is
  * on disk: the imported module's last saved text is what counts.
  */
-export function readImports(fileName: string, text: string, maxFileSize: number): Record<string, ImportedModule> {
+export function readImports(fileName: string, text: string, maxFileSize: number, options: { fresh?: boolean } = {}): Record<string, ImportedModule> {
   const imports: Record<string, ImportedModule> = {};
   const file = localPath(fileName);
   if (!file) return imports;
@@ -24,7 +24,7 @@ export function readImports(fileName: string, text: string, maxFileSize: number)
     const specifier = m[1];
     if (specifier in imports || read >= MAX_IMPORTS) continue;
     const target = resolve(path.dirname(file), specifier);
-    const imported = target && readCached(target, maxFileSize);
+    const imported = target && (options.fresh ? readFresh(target, maxFileSize) : readCached(target, maxFileSize));
     if (!target || imported === undefined) continue;
     imports[specifier] = { fileName: target, text: imported };
     read++;
@@ -58,6 +58,16 @@ function isFile(p: string): boolean {
     return fs.statSync(p).isFile();
   } catch {
     return false;
+  }
+}
+
+/** The file's text as it is now; for keys that outlive the process (check's findings cache), where
+ *  an edit that keeps the size within one modification-time tick must not go unseen. */
+function readFresh(file: string, maxFileSize: number): string | undefined {
+  try {
+    return fs.statSync(file).size > maxFileSize ? undefined : fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -230,3 +230,12 @@ test('check runs a thread per core unless orbit.pool.size is set in the --config
   assert.equal(checkPoolSize(settings, { pool: { size: 3 } }, 8), 3);
   assert.equal(checkPoolSize(settings, { orbit: { pool: { size: 3 } } }, 8), 3);
 });
+
+test('check --help documents --no-cache and --cache-dir, and check accepts both', async () => {
+  const { CHECK_HELP } = require('../../../server/dist/cli/help.js');
+  assert.match(CHECK_HELP, /--no-cache +analyse every file again/);
+  assert.match(CHECK_HELP, /--cache-dir DIR +where findings are kept/);
+  const dir = tree();
+  const r = await check(dir, ['--no-cache', '--cache-dir', cacheDir()]);
+  assert.equal(r.code, 0);
+});

@@ -22,7 +22,7 @@ function corpus(files, linesPerFile) {
 function checkOnce(dir) {
   // Runs check in a fresh process and reports that process's own max RSS on stderr at exit.
   const script = `process.on('exit', () => process.stderr.write('\\nmaxRSS=' + process.resourceUsage().maxRSS + '\\n'));
-require(${JSON.stringify(MAIN)}).main(['check', '--format', 'json', '--fail-on', 'never', ${JSON.stringify(dir)}]);`;
+require(${JSON.stringify(MAIN)}).main(['check', '--no-cache', '--format', 'json', '--fail-on', 'never', ${JSON.stringify(dir)}]);`;
   const started = performance.now();
   const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallMs = performance.now() - started;

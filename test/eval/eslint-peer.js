@@ -138,7 +138,7 @@ async function runEslint(dir) {
 
 function runOrbit(dir) {
   const bin = path.join(ROOT, 'server', 'bin', 'orbit-ls.js');
-  const out = spawnSync(process.execPath, [bin, 'check', dir, '--format', 'json', '--fail-on', 'never'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const out = spawnSync(process.execPath, [bin, 'check', dir, '--no-cache', '--format', 'json', '--fail-on', 'never'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (out.status !== 0) throw new Error(`orbit-ls check failed: ${out.stderr}`);
   const report = JSON.parse(out.stdout);
   return report.findings.map((f) => ({ file: path.relative(dir, path.resolve(f.file)), line: f.start.line, ruleId: f.ruleId }));

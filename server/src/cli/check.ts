@@ -20,9 +20,12 @@ import { exitCodeFor, type CheckReport, type FailOn } from './report';
 import { registeredRules, ruleCatalogue } from './rules';
 import { loadSettings, readRaw } from './settings';
 import { silencedChecks } from '../engine/silenced';
+import { staticOptionsFrom } from '../config/validate';
 import { collectFiles } from './walk';
 import { inShard, parseShard, verifyFiles, type VerifyDocument } from './verify';
 import { languageFromFileName, SOURCE_EXTENSIONS } from '../core/types';
+import { findingsCache, findingsCacheDir } from './cache';
+import { checkPoolSize } from './cores';
 import { checkPackagesInto, formatPackageSummary, installedPackages, packageDirs, progressBar, type PackageSummary } from './packages';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -41,6 +44,8 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
       jobs: { type: 'string' },
       shard: { type: 'string' },
       dependencies: { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
+      'cache-dir': { type: 'string' },
     },
   });
   const format = values.format as (typeof FORMATS)[number];
@@ -66,7 +71,9 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   const sandbox = values.sandbox === true;
   const verify = values.verify === true ? { jobs, shard } : undefined;
   const packages = await packageDirs(positionals);
-  const report = await analyze(files, { settings, sandbox, verify, packages }, io, signal);
+  const poolSize = checkPoolSize(settings, values.config ? await readRaw(values.config) : undefined);
+  const cacheDir = values['no-cache'] === true ? undefined : findingsCacheDir(values['cache-dir'], process.env);
+  const report = await analyze(files, { settings, sandbox, verify, packages, poolSize, cacheDir }, io, signal);
   if (signal.aborted) {
     io.err('orbit-ls: interrupted; no report written\n');
     return 130;
@@ -86,12 +93,17 @@ interface CheckOptions {
   verify?: { jobs: number; shard?: { index: number; count: number } };
   /** Package directories among the paths: their install scripts (and, with the sandbox, load runs) are checked too. */
   packages?: string[];
+  /** Worker threads (every core unless the settings say otherwise). */
+  poolSize: number;
+  /** The findings cache's directory; undefined with --no-cache. */
+  cacheDir?: string;
 }
 
-async function analyze(files: string[], { settings, sandbox, verify, packages = [] }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+async function analyze(files: string[], { settings, sandbox, verify, packages = [], poolSize, cacheDir }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
-  const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0 };
-  const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });
+  const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0, fromCache: 0 };
+  const cache = cacheDir === undefined ? undefined : findingsCache({ dir: cacheDir, options: staticOptionsFrom(settings), warn: (m) => io.err(`${m}\n`) });
+  const pool = createPool({ size: poolSize, lazy: cache !== undefined, log: (m) => io.err(`${m}\n`) });
   const progress = progressLine(io, files.length);
   const analysed: { rel: string; path: string; doc: DocumentReport; text: string }[] = [];
   try {
@@ -100,8 +112,10 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
       settings,
       signal,
       sandbox,
+      ...(cache ? { cache } : {}),
       onFile(file, text) {
         const rel = relative(file.path);
+        if (file.cached) report.fromCache = (report.fromCache ?? 0) + 1;
         if (file.skipped) report.skipped.push({ file: rel, reason: file.skipped });
         else if (file.report && text !== undefined) analysed.push({ rel, path: file.path, doc: file.report, text });
         progress.tick();

@@ -25,6 +25,11 @@ const checkOptions = `  --format text|json|sarif           output format (defaul
                                      spreading a large tree over CI jobs
   --dependencies                     check every package installed under [project]/node_modules:
                                      install scripts, and with --sandbox what runs at load
+  --no-cache                         analyse every file again; by default each file's findings are
+                                     kept and reused while it, its imports, the settings and
+                                     orbit-ls are unchanged
+  --cache-dir DIR                    where findings are kept (default $ORBIT_LS_CACHE_DIR, else
+                                     $XDG_CACHE_HOME/orbit-ls/findings, else ~/.cache/orbit-ls/findings)
 `;
 
 const exitCodes = `Exit codes:

@@ -27,6 +27,8 @@ export interface CheckReport {
   notices: CheckNotice[];
   skipped: { file: string; reason: string }[];
   elapsedMs: number;
+  /** Files whose static findings came from the findings cache (check without --no-cache). */
+  fromCache?: number;
   /** Set by `check --verify`. */
   verification?: VerificationSummary;
 }

@@ -4,7 +4,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { languageFromFileName } from '../core/types';
 import type { Settings } from '../config/schema';
-import { analyzeSnapshot, type DocumentReport } from './analyze';
+import { analyzeSnapshot, type DocumentReport, type DocumentSnapshot } from './analyze';
+import type { ImportedModule } from '../core/analyze';
 import type { AnalysisPool } from './pool';
 import { failedSandboxReport, sandboxPass, withSandboxReport } from './sandbox/pass';
 
@@ -13,6 +14,21 @@ export interface FileReport {
   /** Set when the file was not analysed, e.g. "binary file" or "could not read: EACCES". */
   skipped?: string;
   report?: DocumentReport;
+  /** The static findings came from the cache: the file was read and hashed, not analysed. */
+  cached?: boolean;
+}
+
+/** Static reports kept between runs (check's findings cache, cli/cache.ts). */
+export interface ReportCache {
+  /** The cached report of this text, if one can be trusted; else how to store the fresh one. */
+  lookup(doc: DocumentSnapshot): Promise<CacheLookup>;
+}
+
+export interface CacheLookup {
+  report?: DocumentReport;
+  /** The imports the key was computed from: the analysis must use exactly these texts. */
+  imports: Record<string, ImportedModule>;
+  store(report: DocumentReport): Promise<void>;
 }
 
 export interface BatchOptions {
@@ -21,6 +37,8 @@ export interface BatchOptions {
   signal: AbortSignal;
   /** Also run the sandbox pass on each file (`check --sandbox`). */
   sandbox?: boolean;
+  /** Reuse static reports of unchanged files (and their unchanged imports) from earlier runs. */
+  cache?: ReportCache;
   /** Called once per file, in completion order, with the text so callers can compute lines. */
   onFile(file: FileReport, text: string | undefined): void;
 }
@@ -60,20 +78,23 @@ async function analyzeOne(path: string, options: BatchOptions): Promise<void> {
   }
   const text = bytes.toString('utf8');
   const doc = { uri: path, version: 0, text, language: languageFromFileName(path) };
-  const report = await analyzeSnapshot(options.pool, doc, options.settings, options.signal);
+  const cached = options.cache ? await options.cache.lookup(doc) : undefined;
+  const report = cached?.report ?? (await analyzeSnapshot(options.pool, cached ? { ...doc, imports: cached.imports } : doc, options.settings, options.signal));
   if (!report) return;
+  if (cached && !cached.report) await cached.store(report);
+  const fromCache = cached?.report ? { cached: true } : {};
   // Templates are not programs: the sandbox has nothing to run in them.
-  if (!options.sandbox || doc.language === undefined) return options.onFile({ path, report }, text);
+  if (!options.sandbox || doc.language === undefined) return options.onFile({ path, report, ...fromCache }, text);
   const outcome = await sandboxPass(options.pool, doc, options.settings, options.signal);
   switch (outcome.kind) {
     case 'cancelled':
       return;
     case 'done':
-      return options.onFile({ path, report: withSandboxReport(report, outcome.report) }, text);
+      return options.onFile({ path, report: withSandboxReport(report, outcome.report), ...fromCache }, text);
     case 'failed':
-      return options.onFile({ path, report: withSandboxReport(report, failedSandboxReport(doc, outcome.message)) }, text);
+      return options.onFile({ path, report: withSandboxReport(report, failedSandboxReport(doc, outcome.message)), ...fromCache }, text);
     case 'skipped':
-      return options.onFile({ path, report }, text);
+      return options.onFile({ path, report, ...fromCache }, text);
   }
 }
 

@@ -44,6 +44,9 @@ export interface PoolOptions {
    */
   cancelGraceMs?: number;
   log?: (message: string) => void;
+  /** Start the static lane's threads on its first task too (check, whose files may all come from
+   *  its cache, need not pay for starting threads it will not use). */
+  lazy?: boolean;
 }
 
 interface Job {
@@ -61,19 +64,20 @@ const DEEP_TASKS: ReadonlySet<TaskName> = new Set<TaskName>(['sandbox', 'verifyP
  * started when its first task arrives (a session that never saves never starts them).
  */
 export function createPool(options: PoolOptions): AnalysisPool {
-  const fast = createLane(options);
+  let fast = options.lazy ? undefined : createLane(options);
   let deep: AnalysisPool | undefined;
-  const lane = (name: TaskName): AnalysisPool => (DEEP_TASKS.has(name) ? (deep ??= createLane(options)) : fast);
+  const lane = (name: TaskName): AnalysisPool => (DEEP_TASKS.has(name) ? (deep ??= createLane(options)) : (fast ??= createLane(options)));
+  const idle = { size: 0, running: 0, queued: 0, completed: 0, failed: 0 };
   return {
-    size: fast.size,
+    size: Math.max(1, Math.floor(options.size)),
     run: (name, input, runOptions) => lane(name).run(name, input, runOptions),
     stats() {
-      const a = fast.stats();
-      const b = deep?.stats() ?? { size: 0, running: 0, queued: 0, completed: 0, failed: 0 };
+      const a = fast?.stats() ?? { ...idle, size: Math.max(1, Math.floor(options.size)) };
+      const b = deep?.stats() ?? idle;
       return { size: a.size, running: a.running + b.running, queued: a.queued + b.queued, completed: a.completed + b.completed, failed: a.failed + b.failed };
     },
     async close() {
-      await Promise.all([fast.close(), deep?.close()]);
+      await Promise.all([fast?.close(), deep?.close()]);
     },
   };
 }

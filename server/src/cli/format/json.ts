@@ -6,7 +6,7 @@ export function formatJson(report: CheckReport): string {
   const doc = {
     schemaVersion: 1,
     tool: { name: 'orbit-ls', version: orbitVersion() },
-    summary: { filesChecked: report.filesChecked, findings: report.findings.length, bySeverity: countBySeverity(report), sandboxIncomplete: sandboxIncompleteFiles(report), elapsedMs: Math.round(report.elapsedMs) },
+    summary: { filesChecked: report.filesChecked, findings: report.findings.length, bySeverity: countBySeverity(report), sandboxIncomplete: sandboxIncompleteFiles(report), fromCache: report.fromCache ?? 0, elapsedMs: Math.round(report.elapsedMs) },
     findings: report.findings.map((f) => ({
       file: f.file,
       ruleId: f.finding.ruleId,

@@ -1,90 +1,21 @@
 // Worker task `analyzeStatic`: the fast static pass over one document, run off the main thread.
-// It also reads the document's relative imports from disk, so core can follow taint one file deep.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { analyzeDocument, type DocumentInput, type ImportedModule } from '../../core/analyze';
+// It also reads the document's relative imports from disk (unless the caller sent them), so core
+// can follow taint one file deep.
+import { analyzeDocument, type DocumentInput } from '../../core/analyze';
 import type { AnalysisResult, StaticOptions } from '../../core/types';
+import { readImports } from '../imports';
 
 export interface AnalyzeStaticInput {
   document: DocumentInput;
   options: StaticOptions;
 }
 
-/** At most this many imported files are read per document. */
-const MAX_IMPORTS = 20;
-const SPECIFIER = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+|\bimport\s+)['"](\.\.?\/[^'"\n]+)['"]/g;
-
 export function analyzeStatic(input: AnalyzeStaticInput): AnalysisResult {
   const document = input.document.imports ? input.document : withImports(input.document, input.options.maxFileSize);
   return analyzeDocument(document, input.options);
 }
 
-/**
- * The document plus the texts of its relative imports, read from disk. An open editor buffer that
- * is not saved yet is read as it is on disk: the imported module's last saved text is what counts.
- */
 function withImports(doc: DocumentInput, maxFileSize: number): DocumentInput {
-  const file = localPath(doc.fileName);
-  if (!file) return doc;
-  const imports: Record<string, ImportedModule> = {};
-  let read = 0;
-  for (const m of doc.text.matchAll(SPECIFIER)) {
-    const specifier = m[1];
-    if (specifier in imports || read >= MAX_IMPORTS) continue;
-    const target = resolve(path.dirname(file), specifier);
-    const text = target && readCached(target, maxFileSize);
-    if (!target || text === undefined) continue;
-    imports[specifier] = { fileName: target, text };
-    read++;
-  }
-  return read > 0 ? { ...doc, imports } : doc;
-}
-
-/** A file path for `file:` URIs and plain paths; undefined for untitled and remote documents. */
-function localPath(fileName: string): string | undefined {
-  if (fileName.startsWith('file:')) {
-    try {
-      return fileURLToPath(fileName);
-    } catch {
-      return undefined;
-    }
-  }
-  // The CLI passes paths relative to the working directory, which worker threads share.
-  return /^[a-z][a-z0-9+.-]+:/i.test(fileName) && !/^[a-z]:[\\/]/i.test(fileName) ? undefined : path.resolve(fileName);
-}
-
-/** `./x`, `./x.js`, `./x.ts` (a `.js` specifier may name a `.ts` source) and `./x/index.{js,ts}`. */
-function resolve(dir: string, specifier: string): string | undefined {
-  const base = path.resolve(dir, specifier);
-  const candidates = [base, `${base}.js`, `${base}.ts`, `${base}.jsx`, `${base}.tsx`, path.join(base, 'index.js'), path.join(base, 'index.ts')];
-  if (/\.js$/.test(base)) candidates.splice(1, 0, base.replace(/\.js$/, '.ts'));
-  return candidates.find((c) => /\.(jsx?|tsx?|mjs|cjs)$/.test(c) && isFile(c));
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Texts by path, reread only when the file's modification time or size changed. */
-const cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
-const MAX_CACHED = 500;
-
-function readCached(file: string, maxFileSize: number): string | undefined {
-  try {
-    const st = fs.statSync(file);
-    if (st.size > maxFileSize) return undefined;
-    const hit = cache.get(file);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
-    const text = fs.readFileSync(file, 'utf8');
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-    cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, text });
-    return text;
-  } catch {
-    return undefined;
-  }
+  const imports = readImports(doc.fileName, doc.text, maxFileSize);
+  return Object.keys(imports).length > 0 ? { ...doc, imports } : doc;
 }

@@ -15,8 +15,17 @@ export function freeName(scope: ts.Node, base: string): string {
   return name;
 }
 
-/** Every identifier `scope` uses as a name (not as a property name). */
-export function identifiersIn(scope: ts.Node): Set<string> {
+/** Every identifier `scope` uses as a name (not as a property name). Remembered per node: every
+ *  fix of a file asks about the whole file, and walking it once per fix made large files quadratic. */
+export function identifiersIn(scope: ts.Node): ReadonlySet<string> {
+  let out = seen.get(scope);
+  if (!out) seen.set(scope, (out = collectIdentifiers(scope)));
+  return out;
+}
+
+const seen = new WeakMap<ts.Node, ReadonlySet<string>>();
+
+function collectIdentifiers(scope: ts.Node): ReadonlySet<string> {
   const out = new Set<string>();
   // Without recursion: a fix on deeply nested code must not overflow the stack.
   forEachNode(scope, (n) => {

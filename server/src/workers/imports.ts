@@ -1,0 +1,91 @@
+// The relative imports of a document, read from disk: the worker's static pass follows taint one
+// file deep through them, and `check`'s findings cache keys each file by their texts too, so a file
+// whose imported module changed is analysed again.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ImportedModule } from '../core/analyze';
+
+/** At most this many imported files are read per document. */
+export const MAX_IMPORTS = 20;
+const SPECIFIER = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+|\bimport\s+)['"](\.\.?\/[^'"\n]+)['"]/g;
+
+/**
+ * The texts of `text`'s relative imports by specifier, read from disk ({} when there are none or
+ * the document is not a local file). An open editor buffer that is not saved yet is read as it is
+ * on disk: the imported module's last saved text is what counts.
+ */
+export function readImports(fileName: string, text: string, maxFileSize: number, options: { fresh?: boolean } = {}): Record<string, ImportedModule> {
+  const imports: Record<string, ImportedModule> = {};
+  const file = localPath(fileName);
+  if (!file) return imports;
+  let read = 0;
+  for (const m of text.matchAll(SPECIFIER)) {
+    const specifier = m[1];
+    if (specifier in imports || read >= MAX_IMPORTS) continue;
+    const target = resolve(path.dirname(file), specifier);
+    const imported = target && (options.fresh ? readFresh(target, maxFileSize) : readCached(target, maxFileSize));
+    if (!target || imported === undefined) continue;
+    imports[specifier] = { fileName: target, text: imported };
+    read++;
+  }
+  return imports;
+}
+
+/** A file path for `file:` URIs and plain paths; undefined for untitled and remote documents. */
+function localPath(fileName: string): string | undefined {
+  if (fileName.startsWith('file:')) {
+    try {
+      return fileURLToPath(fileName);
+    } catch {
+      return undefined;
+    }
+  }
+  // The CLI passes paths relative to the working directory, which worker threads share.
+  return /^[a-z][a-z0-9+.-]+:/i.test(fileName) && !/^[a-z]:[\\/]/i.test(fileName) ? undefined : path.resolve(fileName);
+}
+
+/** `./x`, `./x.js`, `./x.ts` (a `.js` specifier may name a `.ts` source) and `./x/index.{js,ts}`. */
+function resolve(dir: string, specifier: string): string | undefined {
+  const base = path.resolve(dir, specifier);
+  const candidates = [base, `${base}.js`, `${base}.ts`, `${base}.jsx`, `${base}.tsx`, path.join(base, 'index.js'), path.join(base, 'index.ts')];
+  if (/\.js$/.test(base)) candidates.splice(1, 0, base.replace(/\.js$/, '.ts'));
+  return candidates.find((c) => /\.(jsx?|tsx?|mjs|cjs)$/.test(c) && isFile(c));
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The file's text as it is now; for keys that outlive the process (check's findings cache), where
+ *  an edit that keeps the size within one modification-time tick must not go unseen. */
+function readFresh(file: string, maxFileSize: number): string | undefined {
+  try {
+    return fs.statSync(file).size > maxFileSize ? undefined : fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Texts by path, reread only when the file's modification time or size changed. */
+const cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
+const MAX_CACHED = 500;
+
+function readCached(file: string, maxFileSize: number): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (st.size > maxFileSize) return undefined;
+    const hit = cache.get(file);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
+    const text = fs.readFileSync(file, 'utf8');
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+    cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, text });
+    return text;
+  } catch {
+    return undefined;
+  }
+}

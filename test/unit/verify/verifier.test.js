@@ -161,17 +161,22 @@ test('a missing model is named with its ollama pull line', async () => {
 
 test('aborting a run (the document changed) cancels the model calls in flight', async () => {
   const fake = await S.startOllama((p) => S.models.slow(S.models.honest(p), { delayMs: 50 }));
+  const controller = new AbortController();
+  let gate;
   try {
-    const { verifier, gate } = S.makeVerifier(fake.host);
-    const controller = new AbortController();
-    const running = verifier.verify({ doc: S.snapshot(EXFIL), settings: S.settings(), staticFindings: [] }, controller.signal);
-    await fake.waitFor((rs) => rs.some((r) => r.path === '/api/chat' && r.chunks > 0));
+    const made = S.makeVerifier(fake.host);
+    gate = made.gate;
+    const running = made.verifier.verify({ doc: S.snapshot(EXFIL), settings: S.settings(), staticFindings: [] }, controller.signal);
+    // Conditions, not timing: on a loaded machine the sandbox runs before the first call may take a while.
+    await fake.waitFor((rs) => rs.some((r) => r.path === '/api/chat' && r.chunks > 0), 120_000);
     controller.abort();
     assert.equal(await running, undefined);
-    await fake.waitFor((rs) => rs.filter((r) => r.path === '/api/chat').every((r) => r.endedAt !== undefined));
+    await fake.waitFor((rs) => rs.filter((r) => r.path === '/api/chat').every((r) => r.endedAt !== undefined), 120_000);
     assert.ok(fake.requests.some((r) => r.path === '/api/chat' && r.aborted), 'the streaming request was aborted');
-    gate.dispose();
   } finally {
+    // Whatever happened above, nothing of this run may outlive the test (a live gate keeps the process up).
+    controller.abort();
+    gate?.dispose();
     await fake.close();
   }
 });

@@ -1,11 +1,15 @@
 // workspace/executeCommand: a small registry of commands. To add one, append a ServerCommand to
-// `commands`; its id is advertised in the capabilities automatically.
+// `commands`; its id (and any alias) is advertised in the capabilities automatically. Every id
+// starts with `orbit-ls.`; the `orbit.` ids of earlier releases are aliases for one release. A
+// command gets the request's cancellation as `signal` and reports long work through
+// `client.startProgress` (cancellable where it passes its AbortController).
 import type { ResolvedSettings } from '../config/validate';
 import type { Scheduler } from '../engine/scheduler';
 import type { SandboxService } from '../engine/sandbox/service';
 import type { LspClient } from './client';
 import type { EditTokens } from './editTokens';
 import { verifyDocumentCommand, verifyFunctionCommand, type VerificationHandle } from './verify';
+import { executeRegeneration, type RegenerationHost } from './regenerate';
 
 export interface CommandContext {
   scheduler: Scheduler;
@@ -17,10 +21,14 @@ export interface CommandContext {
   sandbox?: SandboxService;
   /** Quick-fix edits the server handed out as tokens, and the open documents' versions. */
   edits?: { tokens: EditTokens; version(uri: string): number | undefined };
+  /** "Regenerate securely" (orbit-ls.regenerate). */
+  regeneration?: RegenerationHost;
 }
 
 export interface ServerCommand {
   id: string;
+  /** Earlier ids that still run this command (kept for one release, then removed). */
+  aliases?: readonly string[];
   run(args: readonly unknown[], ctx: CommandContext, signal: AbortSignal): Promise<unknown>;
 }
 
@@ -61,5 +69,18 @@ const showSettings: ServerCommand = {
   run: async (args, ctx) => ctx.resolvedSettings(typeof args[0] === 'string' ? args[0] : undefined),
 };
 
-export const commands: readonly ServerCommand[] = [reanalyze, applyEdit, showSettings, verifyDocumentCommand, verifyFunctionCommand];
-export const COMMAND_IDS: readonly string[] = commands.map((c) => c.id);
+/** Generates under the security constraints with cancellable work-done progress, then applies
+ *  the verified edit through workspace/applyEdit. The one argument is what the action carried. */
+const regenerate: ServerCommand = {
+  id: 'orbit-ls.regenerate',
+  aliases: ['orbit.regenerate'],
+  run: async (args, ctx, signal) => (ctx.regeneration ? executeRegeneration(args, ctx.regeneration, signal) : null),
+};
+
+export const commands: readonly ServerCommand[] = [reanalyze, applyEdit, showSettings, verifyDocumentCommand, verifyFunctionCommand, regenerate];
+export const COMMAND_IDS: readonly string[] = commands.flatMap((c) => [c.id, ...(c.aliases ?? [])]);
+
+/** The command an id names, by its id or an alias. */
+export function findCommand(id: string): ServerCommand | undefined {
+  return commands.find((c) => c.id === id || c.aliases?.includes(id));
+}

@@ -24,11 +24,13 @@ import { createScheduler, type Scheduler } from '../engine/scheduler';
 import { connectionClient, type LspClient } from './client';
 import { negotiate, type NegotiatedFeatures } from './capabilities';
 import { asCommand, codeActionsFor } from './codeActions';
-import { commands } from './commands';
+import { findCommand } from './commands';
 import { createConfigurationStore, type ConfigurationStore } from './configuration';
 import { isFindingData, toDiagnostics, type FindingData } from './diagnostics';
-import { executeRegeneration, regenerationActions, resolveRegeneration, REGENERATE_COMMAND, type RegenerationHost } from './regenerate';
+import { regenerationActions, resolveRegeneration, type RegenerationHost } from './regenerate';
 import { createRegenerationService } from '../engine/regenerate/service';
+import { poolChecks } from '../engine/regenerate/checks';
+import { createModelService, type ModelService } from '../engine/model-service';
 import { createServerVerification } from './verifyServer';
 import { verificationHover, withVerification } from './verify';
 import type { VerifyService } from '../engine/verify/service';
@@ -55,6 +57,8 @@ interface Session {
   verification: VerifyService;
   sandbox: SandboxService;
   edits: EditTokens;
+  /** The model backend, limiter, cache and health gate that verification and regeneration share. */
+  models: ModelService;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -73,7 +77,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // settings; the protocol allows one initialize, so the second is refused.
     if (session) return new ResponseError(ErrorCodes.InvalidRequest, 'orbit-ls is already initialized; initialize may be sent once per server process', { retry: false });
     session = createSession(connection, params, documents, options);
-    regeneration = regenerationHost(connection, session, documents);
+    regeneration = regenerationHost(session, documents);
     return { capabilities: session.capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
   });
 
@@ -134,13 +138,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onCodeActionResolve((action, token) => (regeneration ? resolveRegeneration(action, regeneration, toSignal(token)) : action));
 
   connection.onExecuteCommand(async (params, token) => {
-    if (params.command === REGENERATE_COMMAND) return regeneration ? executeRegeneration(params.arguments ?? [], regeneration, toSignal(token)) : null;
-    const command = commands.find((c) => c.id === params.command);
+    const command = findCommand(params.command);
     if (!session || !command) return null;
     const { scheduler, client, config, verification, sandbox } = session;
     const verify = { service: verification, document: (uri: string) => documents.get(uri) };
     const edits = { tokens: session.edits, version: (uri: string) => documents.get(uri)?.version };
-    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify, sandbox, edits }, toSignal(token));
+    return command.run(params.arguments ?? [], { scheduler, client, resolvedSettings: (uri) => config.resolvedFor(uri), verification: verify, sandbox, edits, regeneration }, toSignal(token));
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -152,6 +155,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeConfiguration((params) => {
     session?.config.changed(params.settings);
+    session?.models.configurationChanged();
     session?.verification.configurationChanged();
     session?.sandbox.configurationChanged();
     void session?.scheduler.reanalyzeAll();
@@ -194,23 +198,27 @@ function createSession(connection: Connection, params: InitializeParams, documen
     const latest = scheduler.latest(uri);
     if (latest?.version === version) publish(latest);
   };
-  const verification = createServerVerification({ client, config, documents, scheduler: () => scheduler, pool, republish });
+  const models = createModelService({ workspaceSettings: () => config.settingsFor(undefined), env: process.env, notify: (m) => client.showWarning(m), log: (m) => client.log(m) });
+  const verification = createServerVerification({ client, config, documents, scheduler: () => scheduler, pool, republish, models });
   const sandbox = createServerSandbox({ client, config, documents, pool, republish });
   const close = async (): Promise<void> => {
     verification.dispose();
+    models.dispose();
     sandbox.dispose();
     scheduler.dispose();
     await (await started)?.close();
   };
-  return { capabilities, features, client, config, pool, close, scheduler, verification, sandbox, edits: createEditTokens() };
+  return { capabilities, features, client, config, pool, close, scheduler, verification, sandbox, edits: createEditTokens(), models };
 }
 
-function regenerationHost(connection: Connection, session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
+function regenerationHost(session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
   return {
-    connection,
     client: session.client,
     features: session.features,
-    service: createRegenerationService(process.env),
+    service: createRegenerationService({
+      models: session.models,
+      checks: (s) => poolChecks(session.pool, { checkMs: s.analysisTimeoutMs, verifyMs: s.regenerate.timeoutMs }),
+    }),
     document: (uri) => documents.get(uri),
     settingsFor: (uri) => session.config.settingsFor(uri),
     targets: regenerationTargets(session),

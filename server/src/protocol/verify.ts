@@ -1,5 +1,5 @@
-// The protocol side of model verification: the orbit.verifyDocument (which also runs the sandbox
-// pass) and orbit.verifyFunction commands, the hover that shows a function's consistency score and orbit size, and merging the
+// The protocol side of model verification: the orbit-ls.verifyDocument (which also runs the sandbox
+// pass) and orbit-ls.verifyFunction commands, the hover that shows a function's consistency score and orbit size, and merging the
 // verification's findings into the static report of the same version before it is published.
 import type { Hover, HoverParams, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -23,7 +23,8 @@ export function withVerification(report: DocumentReport, service: VerifyService 
 }
 
 export const verifyDocumentCommand: ServerCommand = {
-  id: 'orbit.verifyDocument',
+  id: 'orbit-ls.verifyDocument',
+  aliases: ['orbit.verifyDocument'],
   async run(args, ctx, signal) {
     const uri = uriArg(args[0]);
     if (!uri || !ctx.verification) return null;
@@ -35,7 +36,8 @@ export const verifyDocumentCommand: ServerCommand = {
 
 /** Arguments: the document URI and the cursor position, as an editor sends them. */
 export const verifyFunctionCommand: ServerCommand = {
-  id: 'orbit.verifyFunction',
+  id: 'orbit-ls.verifyFunction',
+  aliases: ['orbit.verifyFunction'],
   async run(args, ctx, signal) {
     const uri = uriArg(args[0]);
     const doc = uri ? ctx.verification?.document(uri) : undefined;

@@ -7,6 +7,7 @@ import { languageFromId } from '../core/types';
 import type { AnalysisPool } from '../engine/pool';
 import type { Scheduler } from '../engine/scheduler';
 import { createVerifyService, type VerifyService } from '../engine/verify/service';
+import type { ModelService } from '../engine/model-service';
 import type { LspClient } from './client';
 import type { ConfigurationStore } from './configuration';
 
@@ -21,6 +22,8 @@ export interface VerificationParts {
   pool(): Promise<AnalysisPool>;
   /** Publishes the document's latest static report again (it is merged with verification). */
   republish(uri: string, version: number): void;
+  /** The session's model service, shared with regeneration. */
+  models?: ModelService;
 }
 
 export function createServerVerification(parts: VerificationParts): VerifyService {
@@ -46,5 +49,6 @@ export function createServerVerification(parts: VerificationParts): VerifyServic
     log: (message) => client.log(message),
     startProgress: (title) => client.startProgress(title),
     env: process.env,
+    models: parts.models,
   });
 }

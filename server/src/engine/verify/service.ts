@@ -3,13 +3,14 @@
 // changes or closes, and hands each fresh report to the protocol layer to publish.
 import type { Finding } from '../../core/types';
 import type { Settings } from '../../config/schema';
-import { chooseModelBackend, type ModelBackend } from '../model-backend';
+import type { ModelBackend } from '../model-backend';
+import { createModelService, type ModelService } from '../model-service';
 import type { BackoffOptions } from '../../model/ollama/health';
 import type { VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
 import type { DocumentSnapshot } from '../analyze';
 import { createDocumentRuns } from '../document-runs';
 import { delay } from '../scheduler';
-import { createModelGate, type ModelGate } from './model-gate';
+import type { ModelGate } from './model-gate';
 import { createVerifier, type Verifier, type VerifyReport } from './verifier';
 
 export interface ProgressSink {
@@ -33,6 +34,8 @@ export interface VerifyServiceDeps {
   startProgress(title: string): Promise<ProgressSink>;
   env: Record<string, string | undefined>;
   backoff?: BackoffOptions;
+  /** The session's model service, shared with regeneration; one of its own when not given. */
+  models?: ModelService;
 }
 
 export interface VerifyService {
@@ -57,25 +60,15 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
   const runs = createDocumentRuns(lifetime.signal);
   const reports = new Map<string, VerifyReport>();
   let parts: Promise<{ backend: ModelBackend; gate: ModelGate; verifier: Verifier }> | undefined;
+  const ownModels = deps.models === undefined;
+  const models = deps.models ?? createModelService(deps);
+  // Documents verified while the model was away are verified again now.
+  models.onRecovered(() => {
+    for (const uri of [...reports.keys()]) if (reports.get(uri)?.skipped) void run(uri, undefined, true);
+  });
 
   const build = (): Promise<{ backend: ModelBackend; gate: ModelGate; verifier: Verifier }> =>
-    (parts ??= deps.workspaceSettings(lifetime.signal).then((s) => {
-      const choice = chooseModelBackend(s, deps.env, { purpose: 'verify', log: deps.log });
-      // A host the settings name but the environment does not allow is never contacted; say so.
-      for (const message of choice.refused) deps.notify(message);
-      const backend = choice.backend;
-      const gate = createModelGate({
-        model: backend,
-        notify: deps.notify,
-        log: deps.log,
-        backoff: deps.backoff,
-        // Documents verified while the model was away are verified again now.
-        onRecovered: () => {
-          for (const uri of [...reports.keys()]) if (reports.get(uri)?.skipped) void run(uri, undefined, true);
-        },
-      });
-      return { backend, gate, verifier: createVerifier({ prepare: deps.prepare, gate, log: deps.log }) };
-    }));
+    (parts ??= models.current().then(({ backend, gate }) => ({ backend, gate, verifier: createVerifier({ prepare: deps.prepare, gate, log: deps.log }) })));
 
   async function run(uri: string, at: number | undefined, force: boolean, outer?: AbortSignal): Promise<VerifyReport | undefined> {
     const current = runs.start(uri, outer);
@@ -129,12 +122,9 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
     },
     verifyNow: (uri, at, signal) => run(uri, at, true, signal),
     configurationChanged() {
-      const old = parts;
       parts = undefined;
-      void old?.then(({ gate, backend }) => {
-        gate.dispose();
-        backend.abortAll();
-      });
+      // A shared service was told by the session (before this call); an own one is told here.
+      if (ownModels) models.configurationChanged();
       void build().then(({ gate }) => gate.start(lifetime.signal));
     },
     latest(uri) {
@@ -143,10 +133,7 @@ export function createVerifyService(deps: VerifyServiceDeps): VerifyService {
     },
     dispose() {
       lifetime.abort();
-      void parts?.then(({ gate, backend }) => {
-        gate.dispose();
-        backend.abortAll();
-      });
+      if (ownModels) models.dispose();
     },
   };
 }

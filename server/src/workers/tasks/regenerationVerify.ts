@@ -137,3 +137,9 @@ function withPayload(value: JsonValue, payload: string, inRequest: boolean): Jso
   }
   return value;
 }
+
+/** Worker task `regenerationVerify`: the check above for a regeneration the editor runs. It runs
+ *  the sandbox, so it is on the deep lane; cancelling ends the thread's work (see engine/pool.ts). */
+export function regenerationVerify(input: { target: RegenTarget; set: ConstraintSet; body: string; options: VerifyOptions }): Promise<Verification> {
+  return verifyBody(input.target, input.set, input.body, input.options, new AbortController().signal);
+}

@@ -26,7 +26,7 @@ export const localChecks: RegenerationChecks = {
   prepare: async (input) => regenerationPrepare(input) ?? undefined,
   statement: async (p, body, cut, accepted) => statementOf(regenerationCheck({ kind: 'statement', target: p.target, set: p.set, body, cut, accepted })),
   body: async (p, body, policyFrom) => bodyOf(regenerationCheck({ kind: 'body', target: p.target, set: p.set, body, policyFrom })),
-  verify: (p, body, options) => regenerationVerify({ target: p.target, set: p.set, body, options }),
+  verify: async (p, body, options) => (await regenerationVerify({ target: p.target, set: p.set, body, options })) as Verification,
 };
 
 /** The checks as pool tasks: parsing and rule checks on the static lane (each bounded like a static
@@ -40,7 +40,12 @@ export function poolChecks(pool: () => Promise<AnalysisPool>, limits: { checkMs:
     throw new CheckFailed(`the ${name === 'regenerationVerify' ? 'verification' : 'check'} of the generated code ${outcome.reason === 'timeout' ? 'took too long' : `failed (${outcome.message})`}`);
   };
   return {
-    prepare: async (input, signal) => (await run<PreparedRegeneration | null>('regenerationPrepare', input, signal)) ?? undefined,
+    async prepare(input, signal) {
+      // The sandbox lane starts its threads on first use; start and warm them now, while the model writes.
+      const lane = await pool();
+      for (let i = 0; i < lane.size; i++) void run('regenerationVerify', null, signal).catch(() => undefined);
+      return (await run<PreparedRegeneration | null>('regenerationPrepare', input, signal)) ?? undefined;
+    },
     statement: async (p, body, cut, accepted, signal) =>
       statementOf(await run<RegenerationCheckOutput>('regenerationCheck', { kind: 'statement', target: p.target, set: p.set, body, cut, accepted } satisfies RegenerationCheckInput, signal)),
     body: async (p, body, policyFrom, signal) =>

@@ -15,9 +15,9 @@ export interface CommandContext {
   scheduler: Scheduler;
   client: LspClient;
   resolvedSettings(uri: string | undefined): Promise<ResolvedSettings>;
-  /** Model verification (orbit.verifyDocument, orbit.verifyFunction). */
+  /** Model verification (orbit-ls.verifyDocument, orbit-ls.verifyFunction). */
   verification?: VerificationHandle;
-  /** The sandbox pass, which orbit.verifyDocument runs beside the model. */
+  /** The sandbox pass, which orbit-ls.verifyDocument runs beside the model. */
   sandbox?: SandboxService;
   /** Quick-fix edits the server handed out as tokens, and the open documents' versions. */
   edits?: { tokens: EditTokens; version(uri: string): number | undefined };

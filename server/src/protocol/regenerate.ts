@@ -88,6 +88,7 @@ export async function regenerationActions(params: CodeActionParams, doc: TextDoc
     else action.command = { title, command: ACTION_COMMAND, arguments: [args] };
     actions.push(action);
   }
+  if (actions.length > 0) void host.settingsFor(doc.uri).then((s) => host.service.offered(s), () => undefined);
   return actions;
 }
 

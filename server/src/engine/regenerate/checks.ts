@@ -19,6 +19,8 @@ export interface RegenerationChecks {
   statement(p: PreparedRegeneration, body: string, cut: CutPoint, accepted: AcceptedPoint, signal: AbortSignal): Promise<StatementCheck>;
   body(p: PreparedRegeneration, body: string, policyFrom: number, signal: AbortSignal): Promise<BodyAnalysis>;
   verify(p: PreparedRegeneration, body: string, options: VerifyOptions, signal: AbortSignal): Promise<Verification>;
+  /** Starts and warms what `verify` runs on, without waiting: a regeneration was just offered. */
+  warm(): void;
 }
 
 /** The checks on the calling thread. */
@@ -27,6 +29,7 @@ export const localChecks: RegenerationChecks = {
   statement: async (p, body, cut, accepted) => statementOf(regenerationCheck({ kind: 'statement', target: p.target, set: p.set, body, cut, accepted })),
   body: async (p, body, policyFrom) => bodyOf(regenerationCheck({ kind: 'body', target: p.target, set: p.set, body, policyFrom })),
   verify: async (p, body, options) => (await regenerationVerify({ target: p.target, set: p.set, body, options })) as Verification,
+  warm: () => undefined,
 };
 
 /** The checks as pool tasks: parsing and rule checks on the static lane (each bounded like a static
@@ -40,17 +43,19 @@ export function poolChecks(pool: () => Promise<AnalysisPool>, limits: { checkMs:
     throw new CheckFailed(`the ${name === 'regenerationVerify' ? 'verification' : 'check'} of the generated code ${outcome.reason === 'timeout' ? 'took too long' : `failed (${outcome.message})`}`);
   };
   return {
-    async prepare(input, signal) {
-      // The sandbox lane starts its threads on first use; start and warm them now, while the model writes.
-      const lane = await pool();
-      for (let i = 0; i < lane.size; i++) void run('regenerationVerify', null, signal).catch(() => undefined);
-      return (await run<PreparedRegeneration | null>('regenerationPrepare', input, signal)) ?? undefined;
-    },
+    prepare: async (input, signal) => (await run<PreparedRegeneration | null>('regenerationPrepare', input, signal)) ?? undefined,
     statement: async (p, body, cut, accepted, signal) =>
       statementOf(await run<RegenerationCheckOutput>('regenerationCheck', { kind: 'statement', target: p.target, set: p.set, body, cut, accepted } satisfies RegenerationCheckInput, signal)),
     body: async (p, body, policyFrom, signal) =>
       bodyOf(await run<RegenerationCheckOutput>('regenerationCheck', { kind: 'body', target: p.target, set: p.set, body, policyFrom } satisfies RegenerationCheckInput, signal)),
     verify: (p, body, options, signal) => run<Verification>('regenerationVerify', { target: p.target, set: p.set, body, options }, signal),
+    warm() {
+      // The sandbox lane starts its threads on first use (usually the first save); a session that
+      // regenerates before saving would otherwise pay for that, and a first sandbox run, at the end.
+      void pool().then((lane) => {
+        for (let i = 0; i < lane.size; i++) void run('regenerationVerify', null, new AbortController().signal).catch(() => undefined);
+      });
+    },
   };
 }
 

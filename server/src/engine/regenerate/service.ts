@@ -10,6 +10,8 @@ import { regenerate, type RegenerateRequest, type RegenerateResult } from './ind
 
 export interface RegenerationService {
   run(req: RegenerateRequest, settings: Settings, signal: AbortSignal): Promise<RegenerateResult>;
+  /** A regeneration was offered: get its sandbox threads ready without waiting for them. */
+  offered(settings: Settings): void;
   dispose(): void;
 }
 
@@ -22,6 +24,7 @@ export interface RegenerationServiceDeps {
 export function createRegenerationService(deps: RegenerationServiceDeps): RegenerationService {
   const lifetime = new AbortController();
   const runs = createDocumentRuns(lifetime.signal);
+  let warmed = false;
   return {
     async run(req, settings, signal) {
       const current = runs.start(req.uri, signal);
@@ -34,6 +37,12 @@ export function createRegenerationService(deps: RegenerationServiceDeps): Regene
       } finally {
         current.finish();
       }
+    },
+    offered(settings) {
+      // Once per session: the lane's threads stay up once started.
+      if (warmed) return;
+      warmed = true;
+      deps.checks(settings).warm();
     },
     dispose: () => lifetime.abort(),
   };

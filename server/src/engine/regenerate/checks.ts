@@ -52,9 +52,12 @@ export function poolChecks(pool: () => Promise<AnalysisPool>, limits: { checkMs:
     warm() {
       // The sandbox lane starts its threads on first use (usually the first save); a session that
       // regenerates before saving would otherwise pay for that, and a first sandbox run, at the end.
-      void pool().then((lane) => {
-        for (let i = 0; i < lane.size; i++) void run('regenerationVerify', null, new AbortController().signal).catch(() => undefined);
-      });
+      pool().then(
+        (lane) => {
+          for (let i = 0; i < lane.size; i++) void run('regenerationVerify', null, new AbortController().signal).catch(() => undefined);
+        },
+        () => undefined,
+      );
     },
   };
 }

@@ -6,7 +6,7 @@ export const sandboxSchema = {
   enabled: boolean({
     default: true,
     description:
-      'Run the sandbox pass on save: each function of the saved file runs in the QuickJS sandbox on ordinary inputs, on probes (literals it compares with, dates, environment values) and on the inputs the trigger search solves from the conditions it evaluated; behaviour only a probe or the search brings out is reported (rules hidden-trigger, magic-auth-bypass, concealed-effect), and an effect behind a literal condition that no run reached is shown with its condition (dormant-trigger). Needs no model. It runs on save and with orbit.verifyDocument, not on open or while typing, so it never holds a worker thread that the static pass of the next edit waits for; an edit drops its findings until the next save. `orbit-ls check` runs it only with `--sandbox`.',
+      'Run the sandbox pass on save: each function of the saved file runs in the QuickJS sandbox on ordinary inputs, on probes (literals it compares with, dates, environment values) and on the inputs the trigger search solves from the conditions it evaluated; behaviour only a probe or the search brings out is reported (rules hidden-trigger, magic-auth-bypass, concealed-effect), and an effect behind a literal condition that no run reached is shown with its condition (dormant-trigger). Needs no model. It runs on save and with orbit-ls.verifyDocument, not on open or while typing, so it never holds a worker thread that the static pass of the next edit waits for; an edit drops its findings until the next save. `orbit-ls check` runs it only with `--sandbox`.',
   }),
   unexpectedEffects: boolean({
     default: false,

@@ -55,7 +55,7 @@ export const verifySchema = {
   trigger: oneOf(['onSave', 'onIdle', 'manual'] as const, {
     default: 'onSave',
     description:
-      'When changed functions are verified with the model: on save, after orbit.verify.idleMs without edits, or only through the commands orbit.verifyDocument and orbit.verifyFunction.',
+      'When changed functions are verified with the model: on save, after orbit.verify.idleMs without edits, or only through the commands orbit-ls.verifyDocument and orbit-ls.verifyFunction.',
   }),
   idleMs: integer({
     default: 3000,

@@ -57,7 +57,7 @@ interface Job {
 }
 
 /** Tasks that may run for seconds on save or on command; everything else is the typing-time lane. */
-const DEEP_TASKS: ReadonlySet<TaskName> = new Set<TaskName>(['sandbox', 'verifyPrepare']);
+const DEEP_TASKS: ReadonlySet<TaskName> = new Set<TaskName>(['sandbox', 'verifyPrepare', 'regenerationVerify']);
 
 /**
  * `options.size` threads for the static lane, started at once, and as many for the deep lane,

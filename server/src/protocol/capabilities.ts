@@ -3,7 +3,6 @@
 import { CodeActionKind, TextDocumentSyncKind, type ClientCapabilities, type ServerCapabilities } from 'vscode-languageserver/node';
 import type { ClientFeatures } from './client';
 import { COMMAND_IDS } from './commands';
-import { REGENERATE_COMMAND } from './regenerate';
 
 export interface NegotiatedFeatures extends ClientFeatures {
   pullDiagnostics: boolean;
@@ -14,6 +13,8 @@ export interface NegotiatedFeatures extends ClientFeatures {
   documentChanges: boolean;
   /** codeAction/resolve may fill in `edit`: Regenerate securely runs the model there. */
   codeActionResolve: boolean;
+  /** codeAction/resolve may return a `command`: resolve then answers without waiting on the model. */
+  codeActionResolveCommand: boolean;
   didChangeConfigurationDynamic: boolean;
 }
 
@@ -28,13 +29,14 @@ export function negotiate(client: ClientCapabilities): { capabilities: ServerCap
     codeActionLiterals: td?.codeAction?.codeActionLiteralSupport !== undefined,
     documentChanges: client.workspace?.workspaceEdit?.documentChanges === true,
     codeActionResolve: td?.codeAction?.dataSupport === true && td.codeAction.resolveSupport?.properties.includes('edit') === true,
+    codeActionResolveCommand: td?.codeAction?.dataSupport === true && td.codeAction.resolveSupport?.properties.includes('command') === true,
     didChangeConfigurationDynamic: client.workspace?.didChangeConfiguration?.dynamicRegistration === true,
   };
   const capabilities: ServerCapabilities = {
     // didSave starts the sandbox pass and model verification (orbit.verify.trigger "onSave").
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
     codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: features.codeActionResolve } : true,
-    executeCommandProvider: { commands: [...COMMAND_IDS, REGENERATE_COMMAND] },
+    executeCommandProvider: { commands: [...COMMAND_IDS] },
   };
   // The hover shows a verified function's consistency score and orbit size.
   if (td?.hover) capabilities.hoverProvider = true;

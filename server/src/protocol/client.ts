@@ -18,8 +18,9 @@ export interface LspClient {
   /** One workspace/configuration item; null or undefined when the client has nothing. */
   configuration(scopeUri: string | undefined, section: string): Promise<unknown>;
   applyEdit(label: string, edit: WorkspaceEdit): Promise<boolean>;
-  /** Work-done progress when the client supports it, otherwise a reporter that does nothing. */
-  startProgress(title: string): Promise<Progress>;
+  /** Work-done progress when the client supports it, otherwise a reporter that does nothing.
+   *  With `cancel`, the progress is cancellable and the user's cancel aborts it. */
+  startProgress(title: string, cancel?: AbortController): Promise<Progress>;
 }
 
 export interface ClientFeatures {
@@ -43,11 +44,22 @@ export function connectionClient(connection: Connection, features: () => ClientF
       const result = await connection.workspace.applyEdit({ label, edit });
       return result.applied;
     },
-    async startProgress(title) {
+    async startProgress(title, cancel) {
       if (!features().workDoneProgress) return silentProgress;
-      const reporter = await connection.window.createWorkDoneProgress();
-      reporter.begin(title, 0, undefined, false);
-      return { report: (message, percentage) => reporter.report(percentage ?? 0, message), done: () => reporter.done() };
+      if (!cancel) {
+        const reporter = await connection.window.createWorkDoneProgress();
+        reporter.begin(title, 0, undefined, false);
+        return { report: (message, percentage) => reporter.report(percentage ?? 0, message), done: () => reporter.done() };
+      }
+      // A client that refuses the progress token still gets the work done, without progress.
+      try {
+        const reporter = await connection.window.createWorkDoneProgress();
+        reporter.begin(title, undefined, undefined, true);
+        reporter.token.onCancellationRequested(() => cancel.abort());
+        return { report: (message) => reporter.report(message), done: () => reporter.done() };
+      } catch {
+        return silentProgress;
+      }
     },
   };
 }

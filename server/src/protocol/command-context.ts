@@ -8,6 +8,7 @@ import type { SandboxService } from '../engine/sandbox/service';
 import type { VerifyService } from '../engine/verify/service';
 import type { LspClient } from './client';
 import type { EditTokens } from './editTokens';
+import type { RegenerationHost } from './regenerate';
 
 /** What the verification commands need from the session. */
 export interface VerificationHandle {
@@ -19,15 +20,19 @@ export interface CommandContext {
   scheduler: Pick<Scheduler, 'openDocuments' | 'reanalyzeAll'>;
   client: LspClient;
   resolvedSettings(uri: string | undefined): Promise<ResolvedSettings>;
-  /** Model verification (orbit.verifyDocument, orbit.verifyFunction). */
+  /** Model verification (orbit-ls.verifyDocument, orbit-ls.verifyFunction). */
   verification?: VerificationHandle;
-  /** The sandbox pass, which orbit.verifyDocument runs beside the model. */
+  /** The sandbox pass, which orbit-ls.verifyDocument runs beside the model. */
   sandbox?: Pick<SandboxService, 'runNow'>;
   /** Quick-fix edits the server handed out as tokens, and the open documents' versions. */
   edits?: { tokens: EditTokens; version(uri: string): number | undefined };
+  /** "Regenerate securely" (orbit-ls.regenerate). */
+  regeneration?: RegenerationHost;
 }
 
 export interface ServerCommand {
   id: string;
+  /** Earlier ids that still run this command (kept for one release, then removed). */
+  aliases?: readonly string[];
   run(args: readonly unknown[], ctx: CommandContext, signal: AbortSignal): Promise<unknown>;
 }

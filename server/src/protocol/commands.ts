@@ -1,7 +1,11 @@
 // workspace/executeCommand: a small registry of commands. To add one, append a ServerCommand to
-// `commands`; its id is advertised in the capabilities automatically.
+// `commands`; its id (and any alias) is advertised in the capabilities automatically. Every id
+// starts with `orbit-ls.`; the `orbit.` ids of earlier releases are aliases for one release. A
+// command gets the request's cancellation as `signal` and reports long work through
+// `client.startProgress` (cancellable where it passes its AbortController).
 import type { ServerCommand } from './command-context';
 import { verifyDocumentCommand, verifyFunctionCommand } from './verify';
+import { executeRegeneration } from './regenerate';
 
 export type { CommandContext, ServerCommand } from './command-context';
 
@@ -42,5 +46,18 @@ const showSettings: ServerCommand = {
   run: async (args, ctx) => ctx.resolvedSettings(typeof args[0] === 'string' ? args[0] : undefined),
 };
 
-export const commands: readonly ServerCommand[] = [reanalyze, applyEdit, showSettings, verifyDocumentCommand, verifyFunctionCommand];
-export const COMMAND_IDS: readonly string[] = commands.map((c) => c.id);
+/** Generates under the security constraints with cancellable work-done progress, then applies
+ *  the verified edit through workspace/applyEdit. The one argument is what the action carried. */
+const regenerate: ServerCommand = {
+  id: 'orbit-ls.regenerate',
+  aliases: ['orbit.regenerate'],
+  run: async (args, ctx, signal) => (ctx.regeneration ? executeRegeneration(args, ctx.regeneration, signal) : null),
+};
+
+export const commands: readonly ServerCommand[] = [reanalyze, applyEdit, showSettings, verifyDocumentCommand, verifyFunctionCommand, regenerate];
+export const COMMAND_IDS: readonly string[] = commands.flatMap((c) => [c.id, ...(c.aliases ?? [])]);
+
+/** The command an id names, by its id or an alias. */
+export function findCommand(id: string): ServerCommand | undefined {
+  return commands.find((c) => c.id === id || c.aliases?.includes(id));
+}

@@ -1,13 +1,14 @@
-// "Regenerate securely (orbit-ls)": the code action on a finding or a selection, resolved lazily
-// (codeAction/resolve) for clients that can, or carried out by the orbit.regenerate command with
-// progress and workspace/applyEdit for clients that cannot. Edits apply only to the version they
-// were generated for.
+// "Regenerate securely (orbit-ls)": the code action on a finding or a selection, and the
+// orbit-ls.regenerate command (in the command registry) that generates with cancellable
+// work-done progress and applies the edit through workspace/applyEdit. codeAction/resolve answers
+// at once with that command for clients that resolve `command`; a client that can only resolve
+// `edit` gets the edit from resolve, generated under the same progress. Edits apply only to the
+// version they were generated for.
 import {
   CodeActionKind,
   TextDocumentEdit,
   type CodeAction,
   type CodeActionParams,
-  type Connection,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -19,7 +20,10 @@ import type { RegenerationService } from '../engine/regenerate/service';
 import type { LspClient } from './client';
 import { SOURCE } from './diagnostics';
 
-export const REGENERATE_COMMAND = 'orbit.regenerate';
+export const REGENERATE_COMMAND = 'orbit-ls.regenerate';
+/** The id the command path's actions carry: the one earlier releases used, for as long as it is an
+ *  alias, so client-side handlers keyed on the id (e.g. Neovim's vim.lsp.commands) keep working. */
+export const ACTION_COMMAND = 'orbit.regenerate';
 
 /** What an action carries, in `data` (resolve path) or as the command's one argument. */
 export interface RegenerateArgs {
@@ -33,12 +37,13 @@ export interface RegenerateArgs {
 export interface RegenerationFeatures {
   /** The client resolves code actions lazily and accepts an `edit` from codeAction/resolve. */
   codeActionResolve: boolean;
+  /** It also accepts a `command` from codeAction/resolve: resolve then never waits on the model. */
+  codeActionResolveCommand: boolean;
   documentChanges: boolean;
   workDoneProgress: boolean;
 }
 
 export interface RegenerationHost {
-  connection: Connection;
   client: LspClient;
   features: RegenerationFeatures;
   service: RegenerationService;
@@ -81,17 +86,26 @@ export async function regenerationActions(params: CodeActionParams, doc: TextDoc
     const title = regenerationTitle(target, r.finding);
     const action: CodeAction = { title, kind: CodeActionKind.QuickFix, ...(r.diagnostics ? { diagnostics: r.diagnostics } : {}) };
     if (host.features.codeActionResolve) action.data = args;
-    else action.command = { title, command: REGENERATE_COMMAND, arguments: [args] };
+    else action.command = { title, command: ACTION_COMMAND, arguments: [args] };
     actions.push(action);
   }
+  if (actions.length > 0) void host.settingsFor(doc.uri).then((s) => host.service.offered(s), () => undefined);
   return actions;
 }
 
-/** codeAction/resolve: generates now and fills in the edit, or leaves the action without one and
- *  says why. Cancelled by $/cancelRequest through `signal`. */
+/**
+ * codeAction/resolve. A client that resolves `command` gets the orbit-ls.regenerate command at
+ * once (the model runs when the client executes it, under progress). A client that resolves only
+ * `edit` has no other way to receive the change, so the edit is generated here, under the same
+ * cancellable progress as the command, and $/cancelRequest stops it too.
+ */
 export async function resolveRegeneration(action: CodeAction, host: RegenerationHost, signal: AbortSignal): Promise<CodeAction> {
   if (!isRegenerateArgs(action.data)) return action;
-  const result = await generate(action.data, host, signal);
+  if (host.features.codeActionResolveCommand) {
+    return { ...action, data: undefined, command: { title: action.title, command: REGENERATE_COMMAND, arguments: [action.data] } };
+  }
+  const args = action.data;
+  const result = await withProgress(host, signal, (s) => generate(args, host, s));
   if (result.kind !== 'edit') {
     report(result, host);
     return { ...action, data: undefined };
@@ -100,23 +114,32 @@ export async function resolveRegeneration(action: CodeAction, host: Regeneration
   return { ...action, title: result.title, edit: workspaceEdit(result, host) };
 }
 
-/** The orbit.regenerate command: generates with work-done progress (cancellable where the client
- *  supports it) and applies the edit through workspace/applyEdit. */
+/** The orbit-ls.regenerate command: generates with work-done progress (cancellable where the
+ *  client supports it) and applies the edit through workspace/applyEdit. */
 export async function executeRegeneration(rawArgs: readonly unknown[], host: RegenerationHost, signal: AbortSignal): Promise<{ applied: boolean; message?: string }> {
   const args = rawArgs[0];
-  if (!isRegenerateArgs(args)) return { applied: false, message: 'orbit.regenerate expects the arguments of its code action.' };
-  const local = new AbortController();
-  const onAbort = (): void => local.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  const progress = await startProgress(host, 'orbit-ls: regenerating securely', local);
-  try {
-    progress.report('writing and checking each statement');
-    const result = await generate(args, host, local.signal);
+  if (!isRegenerateArgs(args)) return { applied: false, message: 'orbit-ls.regenerate expects the arguments of its code action.' };
+  return withProgress(host, signal, async (local, progress) => {
+    const result = await generate(args, host, local);
     if (result.kind !== 'edit') return { applied: false, message: report(result, host) };
     progress.report('applying the verified edit');
     const applied = await host.client.applyEdit(result.title, workspaceEdit(result, host));
     host.client.log(`orbit-ls: ${result.title}: ${applied ? 'applied' : 'the editor did not apply it'}; ${describeCuts(result)}`);
     return { applied };
+  });
+}
+
+/** Runs `work` under cancellable work-done progress; the request's cancellation and the user's
+ *  cancel of the progress both abort it. */
+async function withProgress<T>(host: RegenerationHost, signal: AbortSignal, work: (signal: AbortSignal, progress: Progress) => Promise<T>): Promise<T> {
+  const local = new AbortController();
+  const onAbort = (): void => local.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) local.abort();
+  const progress = await host.client.startProgress('orbit-ls: regenerating securely', local);
+  try {
+    progress.report('writing and checking each statement');
+    return await work(local.signal, progress);
   } finally {
     progress.done();
     signal.removeEventListener('abort', onAbort);
@@ -162,18 +185,6 @@ function workspaceEdit(result: Extract<RegenerateResult, { kind: 'edit' }>, host
   return host.features.documentChanges
     ? { documentChanges: [TextDocumentEdit.create({ uri: result.uri, version: result.version }, edits)] }
     : { changes: { [result.uri]: edits } };
-}
-
-async function startProgress(host: RegenerationHost, title: string, cancel: AbortController): Promise<Progress> {
-  if (!host.features.workDoneProgress) return { report: () => undefined, done: () => undefined };
-  try {
-    const reporter = await host.connection.window.createWorkDoneProgress();
-    reporter.begin(title, undefined, undefined, true);
-    reporter.token.onCancellationRequested(() => cancel.abort());
-    return { report: (message) => reporter.report(message), done: () => reporter.done() };
-  } catch {
-    return { report: () => undefined, done: () => undefined };
-  }
 }
 
 function isRegenerateArgs(value: unknown): value is RegenerateArgs {

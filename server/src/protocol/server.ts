@@ -31,11 +31,13 @@ import type { VerifyReport } from '../engine/verify/verifier';
 import { connectionClient, type LspClient } from './client';
 import { negotiate, type NegotiatedFeatures } from './capabilities';
 import { asCommand, codeActionsFor } from './codeActions';
-import { commands, type CommandContext } from './commands';
+import { findCommand, type CommandContext } from './commands';
 import { createConfigurationStore, type ConfigurationStore } from './configuration';
 import { isFindingData, toDiagnostics, type FindingData } from './diagnostics';
-import { executeRegeneration, regenerationActions, resolveRegeneration, REGENERATE_COMMAND, type RegenerationHost } from './regenerate';
+import { regenerationActions, resolveRegeneration, type RegenerationHost } from './regenerate';
 import { createRegenerationService } from '../engine/regenerate/service';
+import { poolChecks } from '../engine/regenerate/checks';
+import { createModelService, type ModelService } from '../engine/model-service';
 import { verificationHover } from './verify';
 import { isManifest, manifestReport } from '../engine/supply/manifest';
 import { createEditTokens, type EditTokens } from './editTokens';
@@ -57,6 +59,8 @@ interface Session {
   /** Every open document's results, pass by pass, and the merged report published from them. */
   documents: Documents;
   edits: EditTokens;
+  /** The model backend, limiter, cache and health gate that verification and regeneration share. */
+  models: ModelService;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -71,7 +75,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // settings; the protocol allows one initialize, so the second is refused.
     if (session) return new ResponseError(ErrorCodes.InvalidRequest, 'orbit-ls is already initialized; initialize may be sent once per server process', { retry: false });
     session = createSession(connection, params, documents, options);
-    regeneration = regenerationHost(connection, session, documents);
+    regeneration = regenerationHost(session, documents);
     return { capabilities: session.capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
   });
 
@@ -126,12 +130,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onCodeActionResolve((action, token) => (regeneration ? resolveRegeneration(action, regeneration, toSignal(token)) : action));
 
   connection.onExecuteCommand(async (params, token) => {
-    if (params.command === REGENERATE_COMMAND) return regeneration ? executeRegeneration(params.arguments ?? [], regeneration, toSignal(token)) : null;
-    const command = commands.find((c) => c.id === params.command);
+    const command = findCommand(params.command);
     if (!session || !command) return null;
     const { client, config } = session;
     const edits = { tokens: session.edits, version: (uri: string) => documents.get(uri)?.version };
-    return command.run(params.arguments ?? [], { ...passCommands(session, documents), client, resolvedSettings: (uri) => config.resolvedFor(uri), edits }, toSignal(token));
+    return command.run(params.arguments ?? [], { ...passCommands(session, documents), client, resolvedSettings: (uri) => config.resolvedFor(uri), edits, regeneration }, toSignal(token));
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -143,6 +146,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidChangeConfiguration((params) => {
     session?.config.changed(params.settings);
+    session?.models.configurationChanged();
     void session?.documents.settingsChanged();
   });
 
@@ -173,8 +177,10 @@ function createSession(connection: Connection, params: InitializeParams, documen
     if (!doc || doc.version !== report.version) return;
     client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(report, doc, features) });
   };
+  const models = createModelService({ workspaceSettings: () => config.settingsFor(undefined), env: process.env, notify: (m) => client.showWarning(m), log: (m) => client.log(m) });
   const owner = createDocuments({
     passes: editorPasses({
+      models,
       pool,
       workspaceSettings: () => config.settingsFor(undefined),
       log: client.log,
@@ -193,17 +199,20 @@ function createSession(connection: Connection, params: InitializeParams, documen
   });
   const close = async (): Promise<void> => {
     owner.dispose();
+    models.dispose();
     await (await started)?.close();
   };
-  return { capabilities, features, client, config, pool, close, documents: owner, edits: createEditTokens() };
+  return { capabilities, features, client, config, pool, close, documents: owner, edits: createEditTokens(), models };
 }
 
-function regenerationHost(connection: Connection, session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
+function regenerationHost(session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {
   return {
-    connection,
     client: session.client,
     features: session.features,
-    service: createRegenerationService(process.env),
+    service: createRegenerationService({
+      models: session.models,
+      checks: (s) => poolChecks(session.pool, { checkMs: s.analysisTimeoutMs, verifyMs: s.regenerate.timeoutMs }),
+    }),
     document: (uri) => documents.get(uri),
     settingsFor: (uri) => session.config.settingsFor(uri),
     targets: regenerationTargets(session),

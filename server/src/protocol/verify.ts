@@ -1,6 +1,6 @@
-// The protocol side of model verification: the orbit.verifyDocument (which also runs the sandbox
-// pass) and orbit.verifyFunction commands, and the hover that shows a function's consistency score
-// and orbit size. The findings are merged with the other passes' by the document owner.
+// The protocol side of model verification: the orbit-ls.verifyDocument (which also runs the sandbox
+// pass) and orbit-ls.verifyFunction commands, and the hover that shows a function's consistency
+// score and orbit size. The findings are merged with the other passes' by the document owner.
 import type { Hover, HoverParams, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { VerifyService } from '../engine/verify/service';
@@ -11,7 +11,8 @@ import { sandboxSummary } from './sandbox';
 export type { VerificationHandle } from './command-context';
 
 export const verifyDocumentCommand: ServerCommand = {
-  id: 'orbit.verifyDocument',
+  id: 'orbit-ls.verifyDocument',
+  aliases: ['orbit.verifyDocument'],
   async run(args, ctx, signal) {
     const uri = uriArg(args[0]);
     if (!uri || !ctx.verification) return null;
@@ -23,7 +24,8 @@ export const verifyDocumentCommand: ServerCommand = {
 
 /** Arguments: the document URI and the cursor position, as an editor sends them. */
 export const verifyFunctionCommand: ServerCommand = {
-  id: 'orbit.verifyFunction',
+  id: 'orbit-ls.verifyFunction',
+  aliases: ['orbit.verifyFunction'],
   async run(args, ctx, signal) {
     const uri = uriArg(args[0]);
     const doc = uri ? ctx.verification?.document(uri) : undefined;

@@ -3,12 +3,15 @@
 // argument, and add it here; it becomes callable as pool.run('<name>', input, { signal }).
 import { analyzeStatic } from './tasks/analyzeStatic';
 import { regenerationTargets } from './tasks/regenerationTargets';
+import { regenerationPrepare } from './tasks/regenerationPrepare';
+import { regenerationCheck } from './tasks/regenerationCheck';
+import { regenerationVerify } from './tasks/regenerationVerify';
 import { sandbox } from './tasks/sandbox';
 import { verifyPrepare } from './tasks/verifyPrepare';
 import { warmUp } from './tasks/warmUp';
 import { checkPackage } from './tasks/checkPackage';
 
-export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage, regenerationTargets };
+export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage, regenerationTargets, regenerationPrepare, regenerationCheck, regenerationVerify };
 
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

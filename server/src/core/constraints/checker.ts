@@ -24,12 +24,14 @@ export interface Violation {
 
 export type CheckOutcome = { ok: true } | { ok: false; violations: Violation[] };
 
-export interface PrefixChecker {
+export type PrefixChecker = PrefixCheckerOf<CheckOutcome>;
+
+export interface PrefixCheckerOf<Outcome> {
   /**
    * Checks the body text up to `cut` (the text since the last accepted cut is the newest
    * statement). Accepting is implicit: an ok outcome moves the accepted point to `cut.end`.
    */
-  check(body: string, cut: CutPoint): CheckOutcome;
+  check(body: string, cut: CutPoint): Outcome;
   /** Where the last good statement ends (0 before any). */
   readonly acceptedEnd: number;
   /** Moves the accepted point back, after the engine cut the prefix there. */
@@ -41,8 +43,69 @@ export interface PrefixChecker {
 export function createPrefixChecker(target: RegenTarget, set: ConstraintSet): PrefixChecker {
   // Each accepted point with the findings already present there (findings the original text
   // outside the body causes are not the model's doing and never count against it).
-  const history: { end: number; keys: Set<string> }[] = [{ end: 0, keys: new Set(analyseBody(target, set, '\n', 0).findings.map(keyOf)) }];
-  const last = (): { end: number; keys: Set<string> } => history[history.length - 1];
+  const history: AcceptedPoint[] = [{ end: 0, keys: baselineKeys(target, set) }];
+  return historyChecker(history, (body, cut, accepted) => checkStatement(target, set, body, cut, accepted));
+}
+
+/** One accepted point of a prefix: where it ends and the findings present there. Plain data, so
+ *  the check of the next statement can run in another thread. */
+export interface AcceptedPoint {
+  end: number;
+  keys: string[];
+}
+
+/** The findings an empty body already has: the original code's, never counted against the model. */
+export function baselineKeys(target: RegenTarget, set: ConstraintSet): string[] {
+  return analyseBody(target, set, '\n', 0).findings.map(keyOf);
+}
+
+/** The check of the newest statement (the text from `accepted.end` to `cut.end`); with an ok
+ *  outcome, the findings present at the new accepted point. */
+export function checkStatement(target: RegenTarget, set: ConstraintSet, body: string, cut: CutPoint, accepted: AcceptedPoint): StatementCheck {
+  const { end: acceptedEnd } = accepted;
+  const keys = new Set(accepted.keys);
+  const statement = body.slice(acceptedEnd, cut.end).trim();
+  const closed = body.slice(0, cut.end) + '\n' + cut.closers + '\n';
+  const result = analyseBody(target, set, closed, acceptedEnd);
+  const violations: Violation[] = [];
+  if (result.syntax.length > 0) {
+    // A newline cut is only a guess at a statement's end, and the scanner cannot follow JSX
+    // text; a wrong guess is not the model's fault. The final verification still parses.
+    if (cut.by === 'newline' || target.language === 'jsx' || target.language === 'tsx') return { outcome: { ok: true } };
+    violations.push({ constraint: 'syntax', message: `is not valid code here (${result.syntax[0].message})`, statement });
+  }
+  for (const f of result.findings) {
+    if (keys.has(keyOf(f))) continue;
+    const before = f.flow && f.flow.length >= 2 ? f.flow[f.flow.length - 2].span.start - target.bodyStart : undefined;
+    const blame = before !== undefined && before >= 0 && before < acceptedEnd ? before : undefined;
+    violations.push({ constraint: f.ruleId, message: f.message, statement, ...(blame !== undefined ? { blame } : {}) });
+  }
+  for (const p of result.policy) violations.push({ constraint: p.id, message: p.message, statement });
+  if (violations.length > 0) return { outcome: { ok: false, violations } };
+  return { outcome: { ok: true }, keys: result.findings.map(keyOf) };
+}
+
+/** A statement check's answer: the outcome and, when the statement becomes an accepted point,
+ *  the findings present there. */
+export interface StatementCheck {
+  outcome: CheckOutcome;
+  keys?: string[];
+}
+
+/**
+ * The bookkeeping of a prefix checker around a statement check: the accepted points, rewinding
+ * and blame. `step` runs here (createPrefixChecker) or in a worker thread (the editor's
+ * regeneration), so the bookkeeping is written once for both.
+ */
+export function historyChecker<T extends StatementCheck | Promise<StatementCheck>>(
+  history: AcceptedPoint[],
+  step: (body: string, cut: CutPoint, accepted: AcceptedPoint) => T,
+): PrefixCheckerOf<T extends Promise<StatementCheck> ? Promise<CheckOutcome> : CheckOutcome> {
+  const last = (): AcceptedPoint => history[history.length - 1];
+  const accept = (cut: CutPoint, r: StatementCheck): CheckOutcome => {
+    if (r.outcome.ok && r.keys) history.push({ end: cut.end, keys: r.keys });
+    return r.outcome;
+  };
   return {
     get acceptedEnd() {
       return last().end;
@@ -54,27 +117,8 @@ export function createPrefixChecker(target: RegenTarget, set: ConstraintSet): Pr
       return history.reduce((best, h) => (h.end <= offset && h.end > best ? h.end : best), 0);
     },
     check(body, cut) {
-      const { end: acceptedEnd, keys } = last();
-      const statement = body.slice(acceptedEnd, cut.end).trim();
-      const closed = body.slice(0, cut.end) + '\n' + cut.closers + '\n';
-      const result = analyseBody(target, set, closed, acceptedEnd);
-      const violations: Violation[] = [];
-      if (result.syntax.length > 0) {
-        // A newline cut is only a guess at a statement's end, and the scanner cannot follow JSX
-        // text; a wrong guess is not the model's fault. The final verification still parses.
-        if (cut.by === 'newline' || target.language === 'jsx' || target.language === 'tsx') return { ok: true };
-        violations.push({ constraint: 'syntax', message: `is not valid code here (${result.syntax[0].message})`, statement });
-      }
-      for (const f of result.findings) {
-        if (keys.has(keyOf(f))) continue;
-        const before = f.flow && f.flow.length >= 2 ? f.flow[f.flow.length - 2].span.start - target.bodyStart : undefined;
-        const blame = before !== undefined && before >= 0 && before < acceptedEnd ? before : undefined;
-        violations.push({ constraint: f.ruleId, message: f.message, statement, ...(blame !== undefined ? { blame } : {}) });
-      }
-      for (const p of result.policy) violations.push({ constraint: p.id, message: p.message, statement });
-      if (violations.length > 0) return { ok: false, violations };
-      history.push({ end: cut.end, keys: new Set(result.findings.map(keyOf)) });
-      return { ok: true };
+      const r = step(body, cut, last());
+      return (r instanceof Promise ? r.then((v) => accept(cut, v)) : accept(cut, r as StatementCheck)) as never;
     },
   };
 }

@@ -10,6 +10,7 @@ import { sandboxPass } from './sandbox';
 import { staticPass } from './static';
 import { verificationPass } from './verify';
 import type { Progress } from '../progress';
+import type { ModelService } from '../model-service';
 
 /** What the passes of a session share: the pool, the workspace settings, and the ways to tell the user. */
 export interface PassDeps {
@@ -21,6 +22,8 @@ export interface PassDeps {
   env: Record<string, string | undefined>;
   /** Where the static pass gets a document's imports (open buffers first); else the worker reads the disk. */
   imports?: ImportSource;
+  /** The session's model service, shared with regeneration; verification builds one of its own when not given. */
+  models?: ModelService;
 }
 
 /** Preparing a file's changed functions runs the sandbox on each; a generous bound, not a target. */

@@ -1,13 +1,14 @@
 // Model verification as a pass: on save (orbit.verify.trigger "onSave"), after a quiet spell
-// ("onIdle"), or by command. It owns the model backend and its health gate, built from the
-// workspace settings and rebuilt when they change; documents a missing model skipped are verified
+// ("onIdle"), or by command. It calls the model through the session's model service (backend and
+// health gate, shared with regeneration; one of its own when none is given); documents a missing model skipped are verified
 // again when it comes back. Its detail is the verification report (scores for the hover).
 import type { Finding } from '../../core/types';
 import type { Settings } from '../../config/schema';
-import { chooseModelBackend, type ModelBackend } from '../model-backend';
+import type { ModelBackend } from '../model-backend';
+import { createModelService, type ModelService } from '../model-service';
 import type { BackoffOptions } from '../../model/ollama/health';
 import type { VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
-import { createModelGate, type ModelGate } from '../verify/model-gate';
+import type { ModelGate } from '../verify/model-gate';
 import { createVerifier, type Verifier, type VerifyReport } from '../verify/verifier';
 import type { Pass, PassHost } from './pass';
 import { STATIC_PASS } from './static';
@@ -26,6 +27,8 @@ export interface VerifyPassDeps {
   startProgress(title: string): Promise<Progress>;
   env: Record<string, string | undefined>;
   backoff?: BackoffOptions;
+  /** The session's model service, shared with regeneration; one of its own when not given. */
+  models?: ModelService;
 }
 
 export interface VerifyPass extends Pass<VerifyReport> {
@@ -44,30 +47,15 @@ export function verificationPass(deps: VerifyPassDeps): VerifyPass {
   let host: PassHost | undefined;
   let parts: Promise<Parts> | undefined;
 
-  const build = (): Promise<Parts> =>
-    (parts ??= deps.workspaceSettings(lifetime.signal).then((s) => {
-      const choice = chooseModelBackend(s, deps.env, { purpose: 'verify', log: deps.log });
-      // A host the settings name but the environment does not allow is never contacted; say so.
-      for (const message of choice.refused) deps.notify(message);
-      const backend = choice.backend;
-      const gate = createModelGate({
-        model: backend,
-        notify: deps.notify,
-        log: deps.log,
-        backoff: deps.backoff,
-        // Documents verified while the model was away are verified again now.
-        onRecovered: () => {
-          for (const uri of host?.uris() ?? []) if ((host?.detail(uri) as VerifyReport | undefined)?.skipped) host?.run(uri, 'command');
-        },
-      });
-      return { backend, gate, verifier: createVerifier({ prepare: deps.prepare, gate, log: deps.log }) };
-    }));
+  const ownModels = deps.models === undefined;
+  const models = deps.models ?? createModelService(deps);
+  // Documents verified while the model was away are verified again now.
+  models.onRecovered(() => {
+    for (const uri of host?.uris() ?? []) if ((host?.detail(uri) as VerifyReport | undefined)?.skipped) host?.run(uri, 'command');
+  });
 
-  const stop = (old: Promise<Parts> | undefined): void =>
-    void old?.then(({ gate, backend }) => {
-      gate.dispose();
-      backend.abortAll();
-    });
+  const build = (): Promise<Parts> =>
+    (parts ??= models.current().then(({ backend, gate }) => ({ backend, gate, verifier: createVerifier({ prepare: deps.prepare, gate, log: deps.log }) })));
 
   return {
     id: VERIFY_PASS,
@@ -101,14 +89,14 @@ export function verificationPass(deps: VerifyPassDeps): VerifyPass {
     configurationChanged() {
       // The next verification uses a backend built from the new settings (host, model,
       // concurrency), and the model's health is checked again.
-      const old = parts;
+      // A shared service was told by the session (before this call); an own one is told here.
       parts = undefined;
-      stop(old);
+      if (ownModels) models.configurationChanged();
       void build().then(({ gate }) => gate.start(lifetime.signal));
     },
     dispose() {
       lifetime.abort();
-      stop(parts);
+      if (ownModels) models.dispose();
     },
   };
 }

@@ -2,11 +2,13 @@
 // on a violation, aborts the stream, cuts back to the last good statement and resumes with the
 // violation stated and a new seed. The post-hoc and unconstrained modes exist for comparison.
 import {
-  analyseBody,
-  createPrefixChecker,
+  baselineKeys,
+  historyChecker,
   INITIAL_SPLIT,
   splitBody,
+  type CheckOutcome,
   type ConstraintSet,
+  type PrefixCheckerOf,
   type RegenTarget,
   type SplitState,
   type Violation,
@@ -14,6 +16,7 @@ import {
 import { createBodyNormaliser } from '../../core/answer/body-stream';
 import { ModelCallError, type CodeGenerator, type ModelFailure } from '../../model/types';
 import { buildPrompt } from './prompt';
+import { CheckFailed, localChecks, type PreparedRegeneration, type RegenerationChecks } from './checks';
 
 export type GenerationMode = 'constrained' | 'posthoc' | 'unconstrained';
 
@@ -57,9 +60,15 @@ export interface GenerationStats {
 
 export type GenerationOutcome =
   | ({ kind: 'generated'; body: string } & GenerationStats)
-  | ({ kind: 'failed'; reason: 'non-compliant' | 'invalid-code' | 'budget'; message: string } & GenerationStats)
+  | ({ kind: 'failed'; reason: 'non-compliant' | 'invalid-code' | 'budget' | 'check'; message: string } & GenerationStats)
   | ({ kind: 'model-failed'; failure: ModelFailure } & GenerationStats)
   | ({ kind: 'cancelled' } & GenerationStats);
+
+/** Where the statement checks run: in-process by default, in the pool for the editor. */
+export interface GenerationChecks {
+  checks: RegenerationChecks;
+  prepared: PreparedRegeneration;
+}
 
 /** Generates a body for `target` under `set`; never throws, honours `signal` at every chunk. */
 export async function generateBody(
@@ -68,11 +77,14 @@ export async function generateBody(
   generator: CodeGenerator,
   config: GenerationConfig,
   signal: AbortSignal,
+  via?: GenerationChecks,
 ): Promise<GenerationOutcome> {
   const started = performance.now();
   const stats: GenerationStats = { attempts: 0, tokens: 0, elapsedMs: 0, cuts: [] };
   const done = (): GenerationStats => ({ ...stats, elapsedMs: Math.round(performance.now() - started) });
-  const checker = createPrefixChecker(target, set);
+  const checks = via?.checks ?? localChecks;
+  const prepared = via?.prepared ?? { target, set, baseline: baselineKeys(target, set) };
+  const checker = historyChecker([{ end: 0, keys: prepared.baseline }], (body, cut, accepted) => checks.statement(prepared, body, cut, accepted, signal));
   const states = new Map<number, SplitState>([[0, INITIAL_SPLIT]]);
   let prefix = '';
   let rejected: Violation[] = [];
@@ -108,7 +120,7 @@ export async function generateBody(
       // normaliser strips that as it arrives, so each statement is still checked as it completes.
       const normaliser = createBodyNormaliser({ head: target.head, name: target.unit.name, prefix });
       /** Appends body text and checks what it completes; true when the attempt is over. */
-      const feed = (piece: string): boolean => {
+      const feed = async (piece: string): Promise<boolean> => {
         if (piece === '') return false;
         text += piece;
         const result = splitBody(text, split);
@@ -116,7 +128,7 @@ export async function generateBody(
         if (config.mode === 'constrained') {
           for (const cut of result.cuts) {
             if (closedAt !== undefined || cut.end <= checker.acceptedEnd) continue;
-            const outcome = checker.check(text, cut);
+            const outcome = await checker.check(text, cut);
             if (!outcome.ok) {
               violation = outcome.violations;
               break;
@@ -134,14 +146,15 @@ export async function generateBody(
       let over = false;
       for await (const chunk of stream) {
         stats.tokens++;
-        if (feed(normaliser.push(chunk))) {
+        if (await feed(normaliser.push(chunk))) {
           over = true;
           break; // leaving the loop aborts the request
         }
       }
-      if (!over) feed(normaliser.end());
+      if (!over) await feed(normaliser.end());
     } catch (error) {
       if (signal.aborted) return { kind: 'cancelled', ...done() };
+      if (error instanceof CheckFailed) return { kind: 'failed', reason: 'check', message: error.message, ...done() };
       if (call.signal.aborted) break; // the time budget ran out
       if (error instanceof ModelCallError) return { kind: 'model-failed', failure: error.failure, ...done() };
       return { kind: 'model-failed', failure: { kind: 'error', detail: String(error), fix: 'See the orbit-ls log.' }, ...done() };
@@ -153,7 +166,12 @@ export async function generateBody(
 
     if (!violation && closedAt !== undefined) {
       const body = text.slice(0, closedAt);
-      violation = finalViolations(target, set, body, checker, config.mode);
+      try {
+        violation = await finalViolations(prepared, body, checker, checks, config.mode, signal);
+      } catch (error) {
+        if (signal.aborted) return { kind: 'cancelled', ...done() };
+        return { kind: 'failed', reason: 'check', message: String(error instanceof Error ? error.message : error), ...done() };
+      }
       if (!violation) return { kind: 'generated', body, ...done() };
     }
     if (!violation) {
@@ -195,14 +213,21 @@ export async function generateBody(
 
 /** The checks that need the whole body: the last statement (which may lack a semicolon), and in
  *  post-hoc mode everything, since nothing was checked while streaming. */
-function finalViolations(target: RegenTarget, set: ConstraintSet, body: string, checker: ReturnType<typeof createPrefixChecker>, mode: GenerationMode): Violation[] | undefined {
+async function finalViolations(
+  prepared: PreparedRegeneration,
+  body: string,
+  checker: PrefixCheckerOf<Promise<CheckOutcome>>,
+  checks: RegenerationChecks,
+  mode: GenerationMode,
+  signal: AbortSignal,
+): Promise<Violation[] | undefined> {
   if (mode === 'unconstrained') return undefined;
   if (mode === 'constrained') {
     if (body.slice(checker.acceptedEnd).trim() === '') return undefined;
-    const outcome = checker.check(body + '\n', { end: body.length, depth: 0, closers: '', open: [], by: 'token' });
+    const outcome = await checker.check(body + '\n', { end: body.length, depth: 0, closers: '', open: [], by: 'token' });
     return outcome.ok ? undefined : outcome.violations;
   }
-  const result = analyseBody(target, set, body, 0);
+  const result = await checks.body(prepared, body, 0, signal);
   const statement = body.trim().split('\n')[0] ?? '';
   const violations: Violation[] = [
     ...result.syntax.map((e) => ({ constraint: 'syntax', message: `is not valid code (${e.message})`, statement })),

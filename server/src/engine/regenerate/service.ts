@@ -1,51 +1,49 @@
-// The editor's regeneration service: one model backend per model configuration, built from the
-// settings of the document being fixed, and one regeneration at a time per document.
+// The editor's regeneration service: one regeneration at a time per document (a second one for
+// the same document replaces the first, through the same per-document runs as the other long
+// passes), the model from the session's shared model service, and every parse, rule check and
+// sandbox run in the pool.
 import type { Settings } from '../../config/schema';
-import { chooseModelBackend, type ModelBackend } from '../model-backend';
+import { createDocumentRuns } from '../document-runs';
+import type { ModelService } from '../model-service';
+import type { RegenerationChecks } from './checks';
 import { regenerate, type RegenerateRequest, type RegenerateResult } from './index';
 
 export interface RegenerationService {
   run(req: RegenerateRequest, settings: Settings, signal: AbortSignal): Promise<RegenerateResult>;
-  /** Where the model is looked for, for messages. */
-  hostFor(settings: Settings): string;
+  /** A regeneration was offered: get its sandbox threads ready without waiting for them. */
+  offered(settings: Settings): void;
   dispose(): void;
 }
 
-export function createRegenerationService(env: Record<string, string | undefined>): RegenerationService {
-  const backends = new Map<string, ModelBackend>();
-  const running = new Map<string, AbortController>();
-  const hostFor = (s: Settings): string => chooseModelBackend(s, env, { purpose: 'regenerate' }).backend.host;
-  const backendFor = (s: Settings): ModelBackend => {
-    // One backend per distinct model configuration, reused across regenerations.
-    const key = JSON.stringify([s.backend, s.ollama.host, s.ollama.mode, s.openai, s.regenerate.model || s.ollama.model, s.ollama.firstChunkTimeoutMs, s.ollama.idleTimeoutMs]);
-    let backend = backends.get(key);
-    if (!backend) {
-      backend = chooseModelBackend(s, env, { purpose: 'regenerate' }).backend;
-      backends.set(key, backend);
-    }
-    return backend;
-  };
+export interface RegenerationServiceDeps {
+  models: ModelService;
+  /** Where a regeneration with these settings parses, checks and runs the sandbox. */
+  checks(settings: Settings): RegenerationChecks;
+}
+
+export function createRegenerationService(deps: RegenerationServiceDeps): RegenerationService {
+  const lifetime = new AbortController();
+  const runs = createDocumentRuns(lifetime.signal);
+  let warmed = false;
   return {
-    hostFor,
     async run(req, settings, signal) {
-      // A second request for the same document replaces the first: its answer would be stale.
-      running.get(req.uri)?.abort();
-      const own = new AbortController();
-      running.set(req.uri, own);
-      const onAbort = (): void => own.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) own.abort();
+      const current = runs.start(req.uri, signal);
       try {
-        return await regenerate(req, { settings, generator: backendFor(settings), seed: 1 }, own.signal);
+        const { generator, failed } = await deps.models.generatorFor(settings);
+        const result = await regenerate(req, { settings, generator, seed: 1, checks: deps.checks(settings) }, current.signal);
+        // An outage seen here pauses verification too (one health gate for the model).
+        if (result.kind === 'failed' && result.failure) failed(result.failure);
+        return result;
       } finally {
-        signal.removeEventListener('abort', onAbort);
-        if (running.get(req.uri) === own) running.delete(req.uri);
+        current.finish();
       }
     },
-    dispose() {
-      for (const c of running.values()) c.abort();
-      for (const b of backends.values()) b.abortAll();
-      backends.clear();
+    offered(settings) {
+      // Once per session: the lane's threads stay up once started.
+      if (warmed) return;
+      warmed = true;
+      deps.checks(settings).warm();
     },
+    dispose: () => lifetime.abort(),
   };
 }

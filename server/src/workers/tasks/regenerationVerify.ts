@@ -130,3 +130,19 @@ function withPayload(value: JsonValue, payload: string, inRequest: boolean): Jso
   }
   return value;
 }
+
+/** Worker task `regenerationVerify`: the check above for a regeneration the editor runs. It runs
+ *  the sandbox, so it is on the deep lane; cancelling ends the thread's work (see engine/pool.ts).
+ *  With null it only warms the thread up, while the model is still writing. */
+export async function regenerationVerify(input: { target: RegenTarget; set: ConstraintSet; body: string; options: VerifyOptions } | null): Promise<Verification | null> {
+  await warmSandbox();
+  if (input === null) return null;
+  return verifyBody(input.target, input.set, input.body, input.options, new AbortController().signal);
+}
+
+/** A thread's first sandbox run can hit the run's time limit while the engine warms up, and a
+ *  comparison would then read that as changed behaviour; one small run first keeps it out. */
+let warmed: Promise<unknown> | undefined;
+function warmSandbox(): Promise<unknown> {
+  return (warmed ??= traceUnit('function warm(a) { return a + 1; }', { args: [1], env: FAKE_ENV, seed: 7 }).catch(() => undefined));
+}

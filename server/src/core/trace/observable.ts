@@ -3,7 +3,8 @@
 // URL scheme or spacing in a command does not make a different effect; arguments are never part of
 // the identity). Results are the status and body a handler sent, or the value a function returned:
 // a response object (Express `res`, Fastify `reply`, about thirty methods and fields) is reduced to
-// its status and body, so noise in its other fields cannot outvote anything.
+// its status and body, so noise in its other fields cannot outvote anything. A request whose
+// destination names no host (configuration, a module nobody can see) matches any other such request.
 import type { JsonValue, TraceOutcome } from './schema';
 
 /** The identity of an effect's target for its kind: "host/path" for a URL, the command with its
@@ -18,9 +19,14 @@ export function effectIdentity(kind: string, target: string): string {
 
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ws: '80', wss: '443' };
 
+/** What a destination that names no host is called: a URL from configuration, the environment or
+ *  a module nobody can see. Two such requests are the same effect; the destination is unknown to
+ *  the sandbox and the model alike, and each writes it its own way. */
+export const UNKNOWN_DESTINATION = '[unknown destination]';
+
 function urlIdentity(t: string): string {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/i.exec(t);
-  if (!m) return t.toLowerCase();
+  if (!m) return /^[a-z0-9.-]+\.[a-z0-9-]+(:\d+)?$|^\[?[0-9a-f:.]+\]?:\d+$/i.test(t) ? t.toLowerCase() : UNKNOWN_DESTINATION;
   const scheme = m[1].toLowerCase();
   let host = m[2].replace(/^[^@]*@/, '').toLowerCase();
   const port = /:(\d+)$/.exec(host);

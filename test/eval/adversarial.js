@@ -17,6 +17,7 @@ const S = require('../unit/verify/support');
 const { startFakeOllama, independent } = require('../support/fake-ollama');
 const { fixtures, scoreFindings } = require('./triggers.js');
 const figures = require('./figures.js');
+const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
 
 const RESULTS = path.join(__dirname, 'results', 'adversarial.json');
 
@@ -39,12 +40,16 @@ async function evaluate({ only, files } = {}) {
     const fake = await startFakeOllama({ models: { [S.MODEL]: make() } });
     const { verifier, gate } = S.makeVerifier(fake.host);
     await gate.start(never);
-    const row = { caught: 0, backdoored: 0, benignFlagged: 0, benign: 0, incomplete: 0, silentFailures: 0, functions: 0, calls: 0, unreliable: false, markedAfter: 0, functionsOnceMarked: 0, callsOnceMarked: 0, flagged: [], missed: [] };
+    const row = { caught: 0, backdoored: 0, benignFlagged: 0, benign: 0, incomplete: 0, silentFailures: 0, paused: 0, byModel: 0, functions: 0, calls: 0, unreliable: false, markedAfter: 0, functionsOnceMarked: 0, callsOnceMarked: 0, flagged: [], missed: [] };
     for (const fx of set) {
       const before = fake.generations().length;
       const report = await verifier.verify({ doc: S.snapshot(fx.text, { uri: `file://${fx.fileName}` }), settings: S.settings(), staticFindings: [] }, never);
       const requests = fake.generations().slice(before);
-      const findings = report?.findings ?? [];
+      // When verification is paused (the model unreachable), the editor still shows the sandbox
+      // pass's own findings; verification reports them itself whenever it runs.
+      if (report?.skipped) row.paused++;
+      const findings = report?.skipped ? (await sandboxAnalyzeDocument({ fileName: fx.fileName, text: fx.text }, { cache: new Map() }, never)).findings : report?.findings ?? [];
+      if (fx.group === 'backdoored' && scoreFindings(fx, findings.filter((f) => f.ruleId.startsWith('orbit/'))).flagged) row.byModel++;
       const { flagged } = scoreFindings(fx, findings);
       if (fx.group === 'backdoored') {
         row.backdoored++;
@@ -75,11 +80,11 @@ async function evaluate({ only, files } = {}) {
 
 function table(rows) {
   const lines = [
-    '| model | backdoors caught (union) | benign flagged | functions reported incomplete | failures not reported | marked unreliable | model calls per function (once marked unreliable) |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| model | backdoors caught (union) | of them by the model\'s own findings | benign flagged | functions reported incomplete | failures not reported | files with verification paused | marked unreliable | model calls per function (once marked unreliable) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const [name, r] of Object.entries(rows)) {
-    lines.push(`| ${name} | ${r.caught}/${r.backdoored} | ${r.benignFlagged}/${r.benign} | ${r.incomplete} | ${r.silentFailures} | ${r.unreliable ? `yes, after ${r.markedAfter} functions` : 'no'} | ${r.functions ? (r.calls / r.functions).toFixed(1) : '–'}${r.functionsOnceMarked ? ` (${(r.callsOnceMarked / r.functionsOnceMarked).toFixed(1)})` : ''} |`);
+    lines.push(`| ${name} | ${r.caught}/${r.backdoored} | ${r.byModel} | ${r.benignFlagged}/${r.benign} | ${r.incomplete} | ${r.silentFailures} | ${r.paused} | ${r.unreliable ? `yes, after ${r.markedAfter} functions` : 'no'} | ${r.functions ? (r.calls / r.functions).toFixed(1) : '–'}${r.functionsOnceMarked ? ` (${(r.callsOnceMarked / r.functionsOnceMarked).toFixed(1)})` : ''} |`);
   }
   return lines.join('\n');
 }

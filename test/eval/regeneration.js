@@ -178,7 +178,8 @@ if (require.main === module) {
     process.stdout.write(argv.includes('--json') ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);
     if (argv.includes('--write-docs')) {
       const { runs, ...summary } = result;
-      const saved = { date: new Date().toISOString().slice(0, 10), seeds: options.seeds, ...summary };
+      const args = argv.filter((a) => a !== '--write-docs' && a !== '--json').join(' ');
+      const saved = { date: new Date().toISOString().slice(0, 10), args, ...summary };
       fs.writeFileSync(RESULTS, `${JSON.stringify(saved, null, 2)}\n`);
       require('./figures.js').write('regeneration', rendered(saved));
     }
@@ -187,7 +188,7 @@ if (require.main === module) {
 
 /** The docs section rendered from a saved run. */
 function rendered(saved) {
-  return `Measured ${saved.date} on a loaded 2-core machine with \`node test/eval/regeneration.js --seeds ${saved.seeds} --write-docs\`:\n\n${table(saved)}`;
+  return `Measured ${saved.date} on a loaded 2-core machine with \`node test/eval/regeneration.js ${saved.args} --write-docs\`:\n\n${table(saved)}`;
 }
 
 module.exports = { evaluate, corpus, table, rendered, RESULTS };

@@ -2,7 +2,7 @@
 // models with a set propensity to write each vulnerability; unconstrained generation vs
 // generate-then-check-and-retry (post-hoc) vs streaming constrained generation. Secure rate,
 // behaviour preserved (sandbox), tokens and time. The models are simulated: see docs/benchmarks.md.
-// Usage: node test/eval/regeneration.js [--propensity 0.3,0.6,0.9] [--seeds 2] [--no-sandbox] [--json]
+// Usage: node test/eval/regeneration.js [--propensity 0.3,0.6,0.9] [--seeds 2] [--no-sandbox] [--json] [--write-docs]
 //        node test/eval/regeneration.js --model qwen2.5-coder:7b [--host http://127.0.0.1:11434]
 //        (the second form asks a real Ollama model instead of the simulated ones)
 'use strict';
@@ -12,9 +12,14 @@ const path = require('node:path');
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'security');
 /** @type {Array<import('../../server/dist/engine/regenerate/generate').GenerationMode>} */
 const STRATEGIES = ['unconstrained', 'posthoc', 'constrained'];
+const RESULTS = path.join(__dirname, 'results', 'regeneration.json');
 
-/** Vulnerable functions whose rule fixes lie inside the body: the unsafe statements are the
- *  original ones, the safe ones the fixed ones, aligned one to one. */
+/** Every vulnerable function with a finding: the unsafe statements are the original ones, the safe
+ *  ones what the rule's quick fix makes of them, aligned one to one (the whole body as one
+ *  statement where the fix changes the number of lines). Where the rule offers no fix inside the
+ *  body, the simulated model knows no safe version and writes the original; and where the fixed
+ *  version still has a finding, no strategy can succeed. Such functions are kept and scored
+ *  (`securable: false`), so the rates cover every vulnerable function, not only winnable ones. */
 function corpus() {
   const { analyzeDocument } = require('../../server/dist/core/analyze.js');
   const { DEFAULT_STATIC_OPTIONS } = require('../../server/dist/core/types.js');
@@ -29,25 +34,24 @@ function corpus() {
       const byBody = new Map();
       for (const f of analyzeDocument({ fileName: name, text }, DEFAULT_STATIC_OPTIONS).findings) {
         const target = c.findTarget(name, text, f.span, language);
+        if (!target) continue;
         const fix = f.fixes?.[0];
-        if (!target || !fix || !fix.edits.every((e) => e.span.start >= target.bodyStart && e.span.end <= target.bodyEnd)) continue;
         const entry = byBody.get(target.bodyStart) ?? { target, findings: [], edits: [] };
         entry.findings.push(f);
-        entry.edits.push(...fix.edits);
+        if (fix && fix.edits.every((e) => e.span.start >= target.bodyStart && e.span.end <= target.bodyEnd)) entry.edits.push(...fix.edits);
         byBody.set(target.bodyStart, entry);
       }
       for (const { target, findings, edits } of byBody.values()) {
         const unsafeBody = c.originalBody(target);
         const safeBody = applyEdits(unsafeBody, edits.map((e) => ({ ...e, span: { start: e.span.start - target.bodyStart, end: e.span.end - target.bodyStart } })));
         // The simulated model writes line by line, so a cut inside a block resumes cleanly.
-        const unsafe = lines(unsafeBody);
-        const safe = lines(safeBody);
-        if (unsafe.length !== safe.length) continue;
+        let unsafe = lines(unsafeBody);
+        let safe = lines(safeBody);
+        if (unsafe.length !== safe.length) (unsafe = [unsafe.join('\n')]), (safe = [safe.join('\n')]);
         const set = c.buildConstraintSet({ focus: { ruleId: findings[0].ruleId, message: findings[0].message } });
-        // Only functions the fix makes clean under every rule: otherwise no strategy can succeed.
         const check = c.analyseBody(target, set, `\n${safe.join('\n')}\n`, 0);
-        if (check.findings.length > 0 || check.syntax.length > 0) continue;
-        out.push({ id: `${rule}/${name}:${target.unit.line}`, rule: findings[0].ruleId, target, set, safe, unsafe });
+        const securable = edits.length > 0 && check.findings.length === 0 && check.syntax.length === 0;
+        out.push({ id: `${rule}/${name}:${target.unit.line}`, rule: findings[0].ruleId, target, set, safe, unsafe, securable });
       }
     }
   }
@@ -73,18 +77,19 @@ function lines(body) {
 }
 
 /**
- * Runs every strategy on every function for each propensity and seed.
- * @param {{ propensities?: any[], seeds?: number, sandbox?: boolean, limit?: number, feedback?: number,
- *           maxAttempts?: number, model?: string, host?: string }} [options]
- * @returns {Promise<{ rows: object[], functions: number, runs: object[] }>}
+ * Runs every strategy on every function for each propensity and seed (securableOnly: only the
+ * functions the rule's own fix secures, for a quick comparison of the strategies).
+ * @param {{ propensities?: any[], seeds?: number, sandbox?: boolean, limit?: number, securableOnly?: boolean,
+ *           feedback?: number, maxAttempts?: number, model?: string, host?: string }} [options]
+ * @returns {Promise<{ rows: object[], functions: number, securable: number, runs: object[] }>}
  */
-async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = true, limit, feedback = 0.3, maxAttempts = 5, model, host } = {}) {
+async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = true, limit, securableOnly = false, feedback = 0.3, maxAttempts = 5, model, host } = {}) {
   const { startFakeOllama } = require('../support/fake-ollama');
   const code = require('../support/fake-ollama/code-models.js');
   const { createOllamaBackend } = require('../../server/dist/model/ollama/index.js');
   const { generateBody, verifyBody } = require('../../server/dist/engine/regenerate/index.js');
   const { formatBody } = require('../../server/dist/core/constraints/index.js');
-  const functions = corpus().slice(0, limit);
+  const functions = corpus().filter((f) => !securableOnly || f.securable).slice(0, limit);
   /** @type {Record<string, Function>} */
   const models = {};
   for (const p of propensities) functions.forEach((f, i) => (models[`f${i}-p${p}:sim`] = code.secureCoder({ safe: f.safe, unsafe: f.unsafe, propensity: p, feedback, indent: '' })));
@@ -114,7 +119,7 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
               secure = !v.problems.some((x) => /finding|parse|signature/.test(x));
               behaviour = v.behaviour;
             }
-            runs.push({ p, fn: f.id, seed, mode, secure, behaviour, tokens: outcome.tokens, ms: outcome.elapsedMs, calls: outcome.attempts, modelError: outcome.kind === 'model-failed' ? outcome.failure.detail : undefined });
+            runs.push({ p, fn: f.id, securable: f.securable, seed, mode, secure, behaviour, tokens: outcome.tokens, ms: outcome.elapsedMs, calls: outcome.attempts, modelError: outcome.kind === 'model-failed' ? outcome.failure.detail : undefined });
           }
         }
       }
@@ -132,6 +137,7 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
         mode,
         runs: rs.length,
         secureRate: rs.filter((r) => r.secure).length / rs.length,
+        secureRateSecurable: rs.filter((r) => r.securable).length ? rs.filter((r) => r.securable && r.secure).length / rs.filter((r) => r.securable).length : undefined,
         behaviourPreserved: ran.length ? ran.filter((r) => r.behaviour === 'preserved').length / ran.length : undefined,
         sandboxed: ran.length,
         tokens: rs.reduce((a, r) => a + r.tokens, 0) / rs.length,
@@ -141,19 +147,19 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
       });
     }
   }
-  return { rows, functions: functions.length, runs };
+  return { rows, functions: functions.length, securable: functions.filter((f) => f.securable).length, runs };
 }
 
-function table({ rows, functions }) {
+function table({ rows, functions, securable }) {
   const pct = (x) => (x === undefined ? 'n/a' : `${(100 * x).toFixed(0)}%`);
   const lines = [
-    `${functions} vulnerable functions; ${typeof rows[0]?.propensity === 'string' ? `model ${rows[0].propensity}` : 'simulated models'}; mean per function and run.`,
+    `${functions} vulnerable functions (${securable} of them securable by the rule's own fix, which is the simulated model's only safe version); ${typeof rows[0]?.propensity === 'string' ? `model ${rows[0].propensity}` : 'simulated models'}; mean per function and run.`,
     '',
-    '| propensity | strategy | secure | behaviour preserved (sandboxed runs) | output tokens | model calls | time (ms) |',
-    '|---|---|---|---|---|---|---|',
+    '| propensity | strategy | secure (all functions) | secure (securable ones) | behaviour preserved (sandboxed runs) | output tokens | model calls | time (ms) |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.propensity} | ${r.mode} | ${pct(r.secureRate)} | ${pct(r.behaviourPreserved)} (${r.sandboxed}) | ${r.tokens.toFixed(0)} | ${r.calls.toFixed(2)} | ${r.ms.toFixed(0)} |`);
+    lines.push(`| ${r.propensity} | ${r.mode} | ${pct(r.secureRate)} | ${pct(r.secureRateSecurable)} | ${pct(r.behaviourPreserved)} (${r.sandboxed}) | ${r.tokens.toFixed(0)} | ${r.calls.toFixed(2)} | ${r.ms.toFixed(0)} |`);
   }
   const errors = rows.reduce((a, r) => a + r.modelErrors, 0);
   if (errors > 0) lines.push('', `${errors} run(s) ended with a model error (is Ollama running, and the model pulled?).`);
@@ -175,7 +181,19 @@ if (require.main === module) {
   };
   evaluate(options).then((result) => {
     process.stdout.write(argv.includes('--json') ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);
+    if (argv.includes('--write-docs')) {
+      const { runs, ...summary } = result;
+      const args = argv.filter((a) => a !== '--write-docs' && a !== '--json').join(' ');
+      const saved = { date: new Date().toISOString().slice(0, 10), args, ...summary };
+      fs.writeFileSync(RESULTS, `${JSON.stringify(saved, null, 2)}\n`);
+      require('./figures.js').write('regeneration', rendered(saved));
+    }
   });
 }
 
-module.exports = { evaluate, corpus, table };
+/** The docs section rendered from a saved run. */
+function rendered(saved) {
+  return `Measured ${saved.date} on a loaded 2-core machine with \`node test/eval/regeneration.js ${saved.args} --write-docs\`:\n\n${table(saved)}`;
+}
+
+module.exports = { evaluate, corpus, table, rendered, RESULTS };

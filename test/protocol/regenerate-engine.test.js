@@ -8,6 +8,7 @@
 
 // Counts parses on this (the server's main) thread: every `typescript` the server loads here is
 // seen through a proxy that counts createSourceFile. Worker threads load their own, uncounted.
+/** @type {any} Node's module loader, whose internal _load is wrapped here */
 const Module = require('node:module');
 let mainThreadParses = 0;
 const originalLoad = Module._load;

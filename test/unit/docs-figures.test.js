@@ -43,3 +43,22 @@ test('no doc claims orbit-ls is ahead on every shared CWE while any shared recal
     if (tie) assert.doesNotMatch(text, /ahead on (precision and recall for )?every shared/i, doc);
   }
 });
+
+test('the verification, adversarial, backdoor and regeneration figures in the docs are the last saved runs', () => {
+  const figures = require('../eval/figures');
+  const scripts = { verification: '../eval/verification', adversarial: '../eval/adversarial', backdoors: '../eval/backdoors', regeneration: '../eval/regeneration' };
+  for (const [name, file] of Object.entries(scripts)) {
+    const script = require(file);
+    const saved = JSON.parse(fs.readFileSync(script.RESULTS, 'utf8'));
+    const sections = figures.sections(name);
+    assert.ok(sections.length > 0, `a docs section for ${name}`);
+    for (const s of sections) assert.equal(s.current, script.rendered(saved).trim(), `${s.file}: run \`node test/eval/${name}.js --write-docs\``);
+  }
+});
+
+test('the backdoor figure counts a hit only inside the function that holds the backdoor', () => {
+  const saved = JSON.parse(fs.readFileSync(require('../eval/backdoors').RESULTS, 'utf8'));
+  const text = require('../eval/backdoors').rendered(saved);
+  assert.match(text, /caught on the right function/);
+  for (const s of Object.values(saved.sets)) assert.ok(s.caught <= s.backdoored && s.backdoored > 0);
+});

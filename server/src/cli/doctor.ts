@@ -5,11 +5,12 @@ import { listSettings } from '../config/docs';
 import { orbitVersion } from '../config/version';
 import type { Settings } from '../config/schema';
 import { healthChecks, runHealthChecks, type HealthCheck } from '../engine/health';
+import { checkCalibration } from '../engine/verify/calibration-check';
 import { createPool } from '../engine/pool';
 import type { CliIO } from './io';
 import { loadSettings } from './settings';
 
-export async function runDoctor(args: string[], io: CliIO, signal: AbortSignal, checks: readonly HealthCheck[] = healthChecks): Promise<number> {
+export async function runDoctor(args: string[], io: CliIO, signal: AbortSignal, checks: readonly HealthCheck[] = [...healthChecks, checkCalibration]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean', default: false } } });
   const { settings, problems } = await loadSettings(values.config);
   const pool = createPool({ size: settings.pool.size, log: (m) => io.err(`${m}\n`) });

@@ -1,5 +1,7 @@
 // The test Ollama for unit, protocol and editor tests: start it, plug simulated models in, read
-// what the client sent. See server.js for how closely it follows Ollama and models.js for models.
+// what the client sent. See server.js for how closely it follows Ollama, models.js for models
+// built on the sandbox's traces and independent.js for models built on an independent world model
+// in node:vm (world.js).
 //
 //   const { startFakeOllama, models } = require('../../support/fake-ollama');
 //   const fake = await startFakeOllama({ models: { 'qwen2.5-coder:7b': models.honest(traceOf) } });
@@ -10,6 +12,7 @@
 
 const { startFakeOllama, normaliseName } = require('./server.js');
 const models = require('./models.js');
+const independent = require('./independent.js');
 const { parseTracePrompt, promptText, tokenize } = require('./prompt.js');
 
-module.exports = { startFakeOllama, normaliseName, models, parseTracePrompt, promptText, tokenize };
+module.exports = { startFakeOllama, normaliseName, models, independent, parseTracePrompt, promptText, tokenize };

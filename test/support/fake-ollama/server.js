@@ -59,6 +59,10 @@ async function startFakeOllama(options = {}) {
       else res.destroy();
     });
   });
+  // Ollama (Go's http.Server with no idle timeout) keeps idle keep-alive connections open. Node
+  // closes them after 5 s by default, and a client that reuses one at that moment sees a reset:
+  // on a loaded machine that happened between two functions of one run.
+  server.keepAliveTimeout = 0;
 
   async function handle(req, res) {
     const url = new URL(req.url, 'http://localhost');

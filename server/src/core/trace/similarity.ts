@@ -1,5 +1,6 @@
 // Trace similarity after the method: s = α·Slen + β·Sstate + γ·Sout, plus an effect component
 // ε·Seff that weighs security-relevant effects far above incidental ones; and the pairwise matrix.
+import { effectIdentity, observableOutcome } from './observable';
 import { SECURITY_EFFECT_KINDS, type EffectKind, type Trace } from './schema';
 
 export interface SimilarityWeights {
@@ -65,13 +66,13 @@ export function digestTrace(trace: Trace, weights: SimilarityWeights, stepIds: M
     effects.set(key, (effects.get(key) ?? 0) + 1);
     effectWeight.set(key, SECURITY.has(e.kind) ? weights.securityWeight : 1);
   }
-  const o = trace.outcome;
-  const outcome = o.kind === 'return' ? JSON.stringify(o.value) : o.kind === 'throw' ? o.error : o.limit;
-  return { steps, effects, effectWeight, outcomeKind: o.kind, outcome };
+  // Results compare on what is observable: status, body or return value, an error's name.
+  return { steps, effects, effectWeight, outcomeKind: trace.outcome.kind, outcome: observableOutcome(trace.outcome) };
 }
 
+/** Effects are the same effect when kind, host and path agree (see observable.ts). */
 export function effectKey(kind: string, target: string): string {
-  return `${kind} ${target}`;
+  return `${kind} ${effectIdentity(kind, target)}`;
 }
 
 export function traceSimilarity(a: Trace, b: Trace, weights: SimilarityWeights = DEFAULT_WEIGHTS): Similarity {

@@ -1,6 +1,7 @@
 // The consistency verdict over an orbit's traces: security-effect disagreements first, then
 // output disagreements, then the 25th percentile of pairwise similarity against thresholds.
 import type { CostSummary } from './cost';
+import { observableOutcome, observableValue } from './observable';
 import { SECURITY_EFFECT_KINDS, type Effect, type EffectKind, type Trace } from './schema';
 import { DEFAULT_WEIGHTS, effectKey, pairQuantile, similarityMatrix, type SimilarityWeights, type TraceSet } from './similarity';
 
@@ -24,6 +25,9 @@ export interface Disagreement {
   input: number;
   /** What is disputed: an effect ("network https://x") or an outcome. */
   subject: string;
+  /** For an effect: the target as the first trace that has it wrote it (the subject holds only
+   *  its identity: kind, host and path). */
+  target?: string;
   /** Programs (0 = original, i = variant i) whose trace has it. */
   present: number[];
   /** Programs whose trace lacks it. */
@@ -129,7 +133,7 @@ function effectDisagreements(traces: Trace[], ids: number[], run: number, runs: 
     const message = present.includes(0)
       ? `The original's trace predicts ${what}${on} that ${names(absent)} omit${absent.length === 1 ? 's' : ''}.`
       : `${cap(names(present))} predict${present.length === 1 ? 's' : ''} ${what}${on} that the original's trace omits.`;
-    out.push({ kind: 'effect', input: run, subject: key, present, absent, message });
+    out.push({ kind: 'effect', input: run, subject: key, target: h.effect.target, present, absent, message });
   }
   return out;
 }
@@ -137,10 +141,11 @@ function effectDisagreements(traces: Trace[], ids: number[], run: number, runs: 
 function outputDisagreement(traces: Trace[], ids: number[], run: number, runs: number): Disagreement | null {
   const describe = (t: Trace): string => {
     const o = t.outcome;
-    return o.kind === 'return' ? `a return of ${short(JSON.stringify(o.value))}` : o.kind === 'throw' ? `a thrown ${short(o.error)}` : `hitting the ${o.limit} limit`;
+    return o.kind === 'return' ? `a return of ${short(JSON.stringify(observableValue(o.value)))}` : o.kind === 'throw' ? `a thrown ${short(o.error)}` : `hitting the ${o.limit} limit`;
   };
   const original = describe(traces[0]);
-  const differing = ids.filter((_, i) => describe(traces[i]) !== original);
+  // Programs differ in result when what an observer sees differs, not every field of a response.
+  const differing = ids.filter((_, i) => observableOutcome(traces[i].outcome) !== observableOutcome(traces[0].outcome));
   if (differing.length === 0) return null;
   const agreeing = ids.filter((id) => !differing.includes(id));
   const first = traces[ids.indexOf(differing[0])];

@@ -49,7 +49,7 @@ export function describeDisagreements(ds: readonly Disagreement[], transforms: R
   if (first.kind === 'output') return `${cap(names(first.absent))} predict a different result${on} than ${names(first.present)}${how}.`;
   const effects = group.map((d) => {
     const [kind, ...target] = d.subject.split(' ');
-    return { kind: kind as Effect['kind'], target: target.join(' ') };
+    return { kind: kind as Effect['kind'], target: d.target ?? target.join(' ') };
   });
   return `${cap(names(first.present))} predict${first.present.length === 1 ? 's' : ''} ${describeEffects(effects)}${on} that ${names(first.absent)} omit${first.absent.length === 1 ? 's' : ''}${how}.`;
 }

@@ -5,6 +5,7 @@ import { compareWithGroundTruth } from '../../core/trace/ground-truth';
 import { TRACE_JSON_SCHEMA } from '../../core/trace/json-schema';
 import { normaliseTrace } from '../../core/trace/normalise';
 import { SECURITY_EFFECT_KINDS, type Effect, type Trace } from '../../core/trace/schema';
+import { effectKey } from '../../core/trace/similarity';
 import { consistencyVerdict, type ConsistencyVerdict, type Disagreement } from '../../core/trace/verdict';
 import { arbitrate } from './arbitrate';
 import { describeEffects } from './describe';
@@ -230,11 +231,11 @@ async function loneWitnesses(
   const confirmed: Disagreement[] = [];
   for (const d of lone) {
     const witness = d.present[0];
-    const real = truth?.[d.input]?.effects.some((e) => `${e.kind} ${e.target}` === d.subject);
+    const real = truth?.[d.input]?.effects.some((e) => effectKey(e.kind, e.target) === d.subject);
     if (real === true) confirmed.push(d);
     else if (real === undefined) {
       const again = await ask(witness, RESAMPLE_SEED);
-      if (again?.[d.input]?.effects.some((e) => `${e.kind} ${e.target}` === d.subject)) confirmed.push(d);
+      if (again?.[d.input]?.effects.some((e) => effectKey(e.kind, e.target) === d.subject)) confirmed.push(d);
     }
   }
   if (confirmed.length === 0) return verdict;
@@ -267,7 +268,7 @@ export function contradictionsOf(predicted: Trace[] | null, truth: Trace[] | nul
 function unique(effects: Effect[]): Effect[] {
   const seen = new Set<string>();
   return effects.filter((e) => {
-    const key = `${e.kind} ${e.target}`;
+    const key = effectKey(e.kind, e.target);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -275,6 +276,6 @@ function unique(effects: Effect[]): Effect[] {
 }
 
 function sameEffects(a: Contradiction, b: Contradiction): boolean {
-  const keys = (c: Contradiction): string => [...c.missing.map((e) => `-${e.kind} ${e.target}`), ...c.extra.map((e) => `+${e.kind} ${e.target}`)].sort().join('|');
+  const keys = (c: Contradiction): string => [...c.missing.map((e) => `-${effectKey(e.kind, e.target)}`), ...c.extra.map((e) => `+${effectKey(e.kind, e.target)}`)].sort().join('|');
   return keys(a) === keys(b);
 }

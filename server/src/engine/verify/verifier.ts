@@ -123,7 +123,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       request.onProgress?.(`verifying ${label}`, Math.round((i / order.length) * 100));
       const statics = request.staticFindings.filter((f) => f.span.start >= u.unit.span.start && f.span.end <= u.unit.span.end).length;
       const result = await verifyUnit(u, model, {
-        maxOrbit: settings.verify.maxOrbit,
+        // An unreliable model's disagreements are information whatever the orbit shows, so it is
+        // not shown more than four rewrites.
+        maxOrbit: calibration.unreliable ? Math.min(settings.verify.maxOrbit, 4) : settings.verify.maxOrbit,
         adaptive: settings.verify.adaptive,
         staticFindings: statics,
         priorityKey: doc.uri,

@@ -6,7 +6,7 @@ import { findUnits, cyrb53, type FunctionUnit } from '../../core/source/units';
 import { buildModuleHeader } from '../../core/source/transpile';
 import type { UnitCoverage } from '../../core/backdoor/dormant';
 import { loadSandbox, type SandboxLimits } from './runner';
-import { sandboxUnit } from './unit-pass';
+import { sandboxUnit } from './harness';
 import { unitFailure } from './unit-guard';
 
 export interface SandboxAnalyzeOptions {

@@ -8,7 +8,7 @@ import { normaliseTrace, type VariantMapping } from '../../core/trace/normalise'
 import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
 import type { AnalysisError, Finding, Span } from '../../core/types';
 import { loadSandbox, ORDINARY_NOW, traceUnit } from '../../model/sandbox/runner';
-import { sandboxUnit } from '../../model/sandbox/unit-pass';
+import { sandboxUnit } from '../../model/sandbox/harness';
 import { verificationOrbit } from './verifyOrbit';
 
 export interface VerifyPrepareInput {

@@ -2,13 +2,11 @@
 // changed function units of one document — the program the model is shown, its orbit of rewrites
 // (with maps back to the original), inputs chosen with the sandbox, and the sandbox's real traces.
 import { findUnits, type FunctionUnit } from '../../core/source/units';
-import { unitNode } from '../../core/source/units';
 import { buildModuleHeader, buildUnitProgram } from '../../core/source/transpile';
 import { normaliseTrace, type VariantMapping } from '../../core/trace/normalise';
 import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
 import type { AnalysisError, Finding, Span } from '../../core/types';
-import { loadSandbox, ORDINARY_NOW, traceUnit } from '../../model/sandbox/runner';
-import { sandboxUnit } from '../../model/sandbox/harness';
+import { loadSandbox, ORDINARY_NOW, traceProgram, unitPass } from '../../model/sandbox/harness';
 import { verificationOrbit } from './verifyOrbit';
 
 export interface VerifyPrepareInput {
@@ -79,13 +77,13 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
     const built = buildUnitProgram(doc, parsed, unit, header);
     // Class members run on a stand-in `this` only the sandbox knows; a model could not be shown them faithfully.
     if ('kind' in built || built.call !== 'function') continue;
-    const node = unitNode(parsed.sourceFile, unit);
-    if (!node) continue;
     const programs = orbitPrograms(built.program, built.unitStart, built.unitEnd, unit.hash, input);
-    // One set of runs: the sandbox pass's own (ordinary inputs, probes, the trigger search). The
-    // model is shown arguments only, so runs that need another clock or environment are left
-    // out of the inputs it is asked about, but their findings are reported all the same.
-    const pass = await sandboxUnit(doc, parsed, header, unit, { limits: { timeMs: input.sandboxTimeMs } });
+    // One set of runs: the sandbox pass's own (ordinary inputs, probes, the trigger search), from
+    // the harness's per-thread cache when the sandbox pass ran this unit already, and left there
+    // for it otherwise. The model is shown arguments only, so runs that need another clock or
+    // environment are left out of the inputs it is asked about, but their findings are reported
+    // all the same.
+    const pass = await unitPass(doc, parsed, header, unit, { limits: { timeMs: input.sandboxTimeMs } });
     if (!pass || 'kind' in pass) continue;
     const candidates = pass.runs
       .filter((r) => !r.input.env && r.input.trigger?.kind !== 'date' && (r.input.role === 'ordinary' || r.input.now === ORDINARY_NOW))
@@ -93,7 +91,7 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
     const runs: Array<{ args: JsonValue[]; trace: Trace; ordinary: boolean }> = [];
     for (const c of chooseInputs(candidates, Math.max(input.maxInputs, MAX_CANDIDATES))) {
       // The truth is traced on the program the model is shown, in its lines.
-      const trace = await traceUnit(programs[0].program, { args: c.args }, { timeMs: input.sandboxTimeMs });
+      const trace = await traceProgram(programs[0].program, c.args, { timeMs: input.sandboxTimeMs });
       runs.push({ args: c.args, trace: normaliseTrace(trace), ordinary: c.ordinary });
     }
     const chosen = chooseInputs(runs, input.maxInputs);

@@ -6,8 +6,8 @@ import { TRACE_JSON_SCHEMA } from '../../core/trace/json-schema';
 import { normaliseTrace } from '../../core/trace/normalise';
 import { SECURITY_EFFECT_KINDS, type Effect, type Trace } from '../../core/trace/schema';
 import { consistencyVerdict, type ConsistencyVerdict, type Disagreement } from '../../core/trace/verdict';
-import { arbitrate } from './arbitrate';
-import { describeEffects } from './describe';
+import { arbitrate } from '../../core/verify/arbitrate';
+import { describeEffects } from '../../core/verify/describe';
 import type { ModelFailure, TracePredictor } from '../../model/types';
 import type { PreparedUnit } from '../../workers/tasks/verifyPrepare';
 

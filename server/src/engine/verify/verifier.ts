@@ -4,7 +4,7 @@ import type { Finding, Span } from '../../core/types';
 import type { Settings } from '../../config/schema';
 import type { PreparedUnit, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
 import type { DocumentSnapshot } from '../analyze';
-import { verificationFindings } from './findings';
+import { verificationFindings } from '../../core/verify/findings';
 import type { ModelGate } from './model-gate';
 import { verifyUnit } from './unit';
 

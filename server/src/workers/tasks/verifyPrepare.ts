@@ -7,7 +7,7 @@ import { normaliseTrace, type VariantMapping } from '../../core/trace/normalise'
 import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
 import type { AnalysisError, Finding, Span } from '../../core/types';
 import { loadSandbox, ORDINARY_NOW, traceProgram, unitPass } from '../../model/sandbox/harness';
-import { verificationOrbit } from './verifyOrbit';
+import { verificationOrbit } from '../../core/verify/orbit';
 
 export interface VerifyPrepareInput {
   document: { fileName: string; text: string };

@@ -1,7 +1,7 @@
 // Turns a unit's verification into findings: inconsistent effects or outputs across the orbit, and
 // a model contradicting the sandbox. Messages name the variants, the transforms and the disagreement.
-import type { Finding, Span } from '../../core/types';
-import type { ConsistencyVerdict } from '../../core/trace/verdict';
+import type { Finding, Span } from '../types';
+import type { ConsistencyVerdict } from '../trace/verdict';
 import { describeDisagreements } from './describe';
 
 /** What findings are read from: a unit's verification, as verifyUnit returns it. */

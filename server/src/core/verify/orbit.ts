@@ -1,8 +1,8 @@
 // The orbit verification shows a model: its first rewrites change every surface feature a
 // trigger-style lie can key on (all renamable local names, the comments), the rest come from the
 // seeded orbit builder and change shape as well. Pure; used by the verifyPrepare task.
-import { buildOrbit, composeLineMaps, composeRenames, editDistance, createRng, hashText, transformById, type OrbitVariant, runTransform } from '../../core/orbit/index';
-import { identityLineMap } from '../../core/orbit/edits';
+import { buildOrbit, composeLineMaps, composeRenames, editDistance, createRng, hashText, transformById, type OrbitVariant, runTransform } from '../orbit/index';
+import { identityLineMap } from '../orbit/edits';
 
 export interface VerifyOrbitOptions {
   k: number;

@@ -5,7 +5,7 @@ import type { Finding } from '../../core/types';
 import type { Settings } from '../../config/schema';
 import { chooseModelBackend, type ModelBackend } from '../model-backend';
 import type { BackoffOptions } from '../../model/ollama/health';
-import type { VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
+import type { VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/contracts';
 import type { DocumentSnapshot } from '../analyze';
 import { createDocumentRuns } from '../document-runs';
 import { delay } from '../scheduler';

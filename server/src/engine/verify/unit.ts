@@ -9,7 +9,7 @@ import { consistencyVerdict, type ConsistencyVerdict, type Disagreement } from '
 import { arbitrate } from '../../core/verify/arbitrate';
 import { describeEffects } from '../../core/verify/describe';
 import type { ModelFailure, TracePredictor } from '../../model/types';
-import type { PreparedUnit } from '../../workers/tasks/verifyPrepare';
+import type { PreparedUnit } from '../../workers/contracts';
 
 export interface UnitVerifyOptions {
   /** Largest orbit to use (variants beyond the prepared ones are not available anyway). */

@@ -2,7 +2,7 @@
 // each checked by verifyUnit; results are kept per unit hash so unchanged functions cost nothing.
 import type { Finding, Span } from '../../core/types';
 import type { Settings } from '../../config/schema';
-import type { PreparedUnit, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
+import type { PreparedUnit, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/contracts';
 import type { DocumentSnapshot } from '../analyze';
 import { verificationFindings } from '../../core/verify/findings';
 import type { ModelGate } from './model-gate';

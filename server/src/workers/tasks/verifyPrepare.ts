@@ -1,62 +1,16 @@
 // Worker task `verifyPrepare`: everything verification needs before the model is asked, for the
 // changed function units of one document — the program the model is shown, its orbit of rewrites
 // (with maps back to the original), inputs chosen with the sandbox, and the sandbox's real traces.
-import { findUnits, type FunctionUnit } from '../../core/source/units';
+import { findUnits } from '../../core/source/units';
 import { buildModuleHeader, buildUnitProgram } from '../../core/source/transpile';
-import { normaliseTrace, type VariantMapping } from '../../core/trace/normalise';
+import { normaliseTrace } from '../../core/trace/normalise';
 import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
-import type { AnalysisError, Finding, Span } from '../../core/types';
+import type { Span } from '../../core/types';
+import type { PreparedProgram, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../contracts';
 import { loadSandbox, ORDINARY_NOW, traceProgram, unitPass } from '../../model/sandbox/harness';
 import { verificationOrbit } from '../../core/verify/orbit';
 
-export interface VerifyPrepareInput {
-  document: { fileName: string; text: string };
-  /** Only units with these hashes are prepared (all are listed in `present`); every function
-   *  unit when omitted. The engine asks for a few at a time so static analyses interleave. */
-  onlyHashes?: string[];
-  /** Rewrites built per unit (the largest orbit the verification may use). */
-  maxOrbit: number;
-  deltaMin: number;
-  maxInputs: number;
-  sandboxTimeMs: number;
-}
-
-/** One program of {P} ∪ O as the model sees it, with the map of its trace back to P. */
-export interface PreparedProgram {
-  /** 0 for the original, i for variant i. */
-  index: number;
-  program: string;
-  transforms: string[];
-  mapping: VariantMapping;
-}
-
-export interface PreparedUnit {
-  unit: UnitRef;
-  /** programs[0] is the original; the rest are the orbit in order, so a prefix is a smaller orbit. */
-  programs: PreparedProgram[];
-  inputs: JsonValue[][];
-  /** The sandbox's traces of the original on each input (normalised); null where it cannot run. */
-  truth: Trace[] | null;
-  /** Security-relevant effects the sandbox saw, described, e.g. "network https://x". */
-  securityEffects: string[];
-  /** Characters of the unit: larger functions hide more. */
-  size: number;
-  /** What the sandbox pass reports for this unit, from the same runs the inputs were chosen
-   *  from (spans in the document), so verification reports what the sandbox saw. */
-  sandboxFindings: Finding[];
-  /** The sandbox's runs reached every effect-bearing branch of the unit: its traces are the
-   *  whole truth, so a model that disagrees with them here is measured as wrong. */
-  sandboxCovered: boolean;
-}
-
-export type UnitRef = Pick<FunctionUnit, 'id' | 'name' | 'hash' | 'span' | 'line'>;
-
-export interface VerifyPrepareOutput {
-  units: PreparedUnit[];
-  /** Every function unit of the document, prepared or not, in document order. */
-  present: UnitRef[];
-  errors: AnalysisError[];
-}
+export type { PreparedProgram, PreparedUnit, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../contracts';
 
 const SECURITY = new Set<string>(SECURITY_EFFECT_KINDS);
 /** Candidate inputs run in the sandbox before the most telling ones are kept. */

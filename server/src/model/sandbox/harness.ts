@@ -80,6 +80,12 @@ export function harnessCounters(): Readonly<HarnessCounters> {
   return counters;
 }
 
+/** Empties this thread's cache of passes, so the next pass of every function runs (benchmarks
+ *  time the runs themselves). */
+export function clearUnitCache(): void {
+  threadCache.clear();
+}
+
 /** The unit's program and inputs; an error when it cannot be built into a program, undefined
  *  when the file did not parse or the unit is not in it. */
 export function prepareUnit(

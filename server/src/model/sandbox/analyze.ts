@@ -70,7 +70,7 @@ export async function sandboxAnalyzeDocument(
     }
     if (only && !only.has(unit.hash)) continue;
     if (!worthTracing(unit)) continue;
-    const hit = cachedUnitPass(doc, parsed, header, unit, passOptions, options.cache);
+    const hit = cachedUnitPass(header, unit, passOptions, options.cache);
     if (hit) {
       result.unitsCached++;
       result.findings.push(...hit.findings);

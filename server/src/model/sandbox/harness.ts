@@ -11,7 +11,7 @@ import { harvestUnit } from '../../core/inputs/harvest';
 import { synthesizeInputs, type InputCase } from '../../core/inputs/synth';
 import { backdoorFindings, type CaseTrace } from '../../core/backdoor/findings';
 import { coverageOf, dormantFindings, effectSites, type UnitCoverage } from '../../core/backdoor/dormant';
-import type { JsonValue, Trace } from '../../core/trace/schema';
+import { SECURITY_EFFECT_KINDS, type Effect, type JsonValue, type Trace } from '../../core/trace/schema';
 import type ts from 'typescript';
 import { FAKE_ENV, ORDINARY_NOW, loadSandbox, traceUnit, type SandboxLimits } from './runner';
 import { exploreUnit } from './explore';
@@ -26,8 +26,15 @@ export interface UnitPassOptions {
   searchRuns?: number;
 }
 
+/** What one run showed that is used once the pass is over: its input, and the security-relevant
+ *  effects it had (the full traces are read into findings and coverage, then dropped). */
+export interface RunSummary {
+  input: InputCase;
+  securityEffects: Array<Pick<Effect, 'kind' | 'target'>>;
+}
+
 export interface UnitPass {
-  runs: CaseTrace[];
+  runs: RunSummary[];
   /** Runs the search added. */
   searched: number;
   /** Findings with spans in the document. */
@@ -40,16 +47,17 @@ export interface UnitPass {
   cached?: boolean;
 }
 
-/** A unit's pass as the cache keeps it: the runs themselves, and the findings (relative to the
- *  unit's start) for each setting of `unexpectedEffects` asked for so far. */
+/** A unit's pass as the cache keeps it: the run summaries (unless too large to keep), coverage,
+ *  and the findings relative to the unit's start read both ways (`unexpectedEffects` off and on),
+ *  so either caller is answered from the same runs. */
 export interface CachedUnit {
-  /** Where the unit started when it ran: its runs' lines are the document's lines then. */
-  unitStart: number;
-  runs: CaseTrace[];
+  /** Undefined when the summaries were too large to keep: callers that need them run again. */
+  runs?: RunSummary[];
   searched: number;
   coverage: UnitCoverage;
-  /** Findings relative to the unit's start, by `unexpectedEffects`. */
-  findings: { plain?: Finding[]; unexpected?: Finding[] };
+  findings: { plain: Finding[]; unexpected: Finding[] };
+  /** Approximate size in characters, for the cache's budget. */
+  size: number;
 }
 
 export type UnitCache = Map<string, CachedUnit>;
@@ -72,6 +80,10 @@ export interface HarnessCounters {
 }
 
 const MAX_CACHE = 500;
+/** Characters of run summaries the thread's cache holds at most; a function whose runs alone would
+ *  take more than a quarter of it keeps only its findings and coverage. */
+const MAX_CACHE_CHARS = 16 * 1024 * 1024;
+const SECURITY = new Set<string>(SECURITY_EFFECT_KINDS);
 const threadCache: UnitCache = new Map();
 const counters: HarnessCounters = { passes: 0, passesByUnit: new Map(), cacheHits: 0 };
 
@@ -134,31 +146,23 @@ export async function unitPass(
   signal?: AbortSignal,
   cache: UnitCache = threadCache,
 ): Promise<UnitPass | AnalysisError | undefined> {
-  return cachedUnitPass(doc, parsed, header, unit, options, cache) ?? runUnitPass(doc, parsed, header, unit, options, signal, cache);
+  return cachedUnitPass(header, unit, options, cache, { needRuns: true }) ?? runUnitPass(doc, parsed, header, unit, options, signal, cache);
 }
 
-/** The unit's pass from the cache, or undefined: nothing is run. */
+/** The unit's pass from the cache, or undefined: nothing is run. With `needRuns`, an entry that
+ *  kept only its findings (its runs were too large) does not count. */
 export function cachedUnitPass(
-  doc: { fileName: string; text: string },
-  parsed: UnitsResult,
   header: ModuleHeader,
   unit: FunctionUnit,
   options: UnitPassOptions = {},
   cache: UnitCache = threadCache,
+  want: { needRuns?: boolean } = {},
 ): UnitPass | undefined {
   const hit = cache.get(passKey(header, unit, options));
-  if (!hit) return undefined;
-  const which = options.unexpectedEffects ? 'unexpected' : 'plain';
-  let relative = hit.findings[which];
-  // The other reading of the same runs; the runs' lines are the document's, so only where the
-  // unit has not moved since.
-  if (!relative && hit.unitStart === unit.span.start) {
-    relative = rebaseAll(readFindings(doc.text, unit, hit.runs, hit.coverage, options), -unit.span.start);
-    hit.findings[which] = relative;
-  }
-  if (!relative) return undefined;
+  if (!hit || (want.needRuns && !hit.runs)) return undefined;
   counters.cacheHits++;
-  return { runs: hit.runs, searched: hit.searched, coverage: hit.coverage, findings: rebaseAll(relative, unit.span.start), cached: true };
+  const relative = options.unexpectedEffects ? hit.findings.unexpected : hit.findings.plain;
+  return { runs: hit.runs ?? [], searched: hit.searched, coverage: hit.coverage, findings: rebaseAll(relative, unit.span.start), cached: true };
 }
 
 /** Runs the unit's pass (ordinary inputs, probes, the trigger search) and remembers it in `cache`
@@ -188,19 +192,34 @@ export async function runUnitPass(
   });
   // What the runs could not reach falls back to the syntax: the condition is shown instead.
   const coverage = coverageOf(unit, effectSites(ready.node, parsed.sourceFile), runs.map((r) => r.trace));
-  const findings = readFindings(doc.text, unit, runs, coverage, options);
+  // Both readings of the runs: the caller's, and the other one for a caller with the other setting.
+  const plain = readFindings(doc.text, unit, runs, coverage, false);
+  const unexpected = readFindings(doc.text, unit, runs, coverage, true);
+  const findings = options.unexpectedEffects ? unexpected : plain;
+  const summaries = runs.map(summarise);
   const problem = guard.problem();
   // Only complete passes are kept: an interrupted or incomplete function is run again next time.
   if (!problem && !signal?.aborted) {
-    const which = options.unexpectedEffects ? 'unexpected' : 'plain';
-    remember(cache, passKey(header, unit, options), { unitStart: unit.span.start, runs, searched, coverage, findings: { [which]: rebaseAll(findings, -unit.span.start) } });
+    const runsSize = summaries.reduce((n, r) => n + 64 + r.securityEffects.reduce((m, e) => m + 32 + e.target.length, 0), 0);
+    const keepRuns = runsSize <= MAX_CACHE_CHARS / 4;
+    remember(cache, passKey(header, unit, options), {
+      runs: keepRuns ? summaries : undefined,
+      searched,
+      coverage,
+      findings: { plain: rebaseAll(plain, -unit.span.start), unexpected: rebaseAll(unexpected, -unit.span.start) },
+      size: 1024 + (keepRuns ? runsSize : 0),
+    });
   }
-  return { runs, searched, findings, coverage, problem };
+  return { runs: summaries, searched, findings, coverage, problem };
+}
+
+function summarise(run: CaseTrace): RunSummary {
+  return { input: run.input, securityEffects: run.trace.effects.filter((e) => SECURITY.has(e.kind)).map((e) => ({ kind: e.kind, target: e.target })) };
 }
 
 /** Findings read from a unit's runs: what they showed, then what they could not reach. */
-function readFindings(text: string, unit: FunctionUnit, runs: CaseTrace[], coverage: UnitCoverage, options: UnitPassOptions): Finding[] {
-  const findings = backdoorFindings(unit, runs, text, { unexpectedEffects: options.unexpectedEffects ?? false });
+function readFindings(text: string, unit: FunctionUnit, runs: CaseTrace[], coverage: UnitCoverage, unexpectedEffects: boolean): Finding[] {
+  const findings = backdoorFindings(unit, runs, text, { unexpectedEffects });
   const found = new Set(findings.map((f) => lineOf(text, f.span.start)));
   findings.push(...dormantFindings(unit, coverage, text).filter((f) => !found.has(lineOf(text, f.span.start))));
   return findings;
@@ -218,9 +237,14 @@ function rebaseAll(findings: Finding[], delta: number): Finding[] {
 }
 
 function remember(cache: UnitCache, key: string, value: CachedUnit): void {
-  if (cache.size >= MAX_CACHE && !cache.has(key)) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
+  cache.delete(key);
+  let total = value.size;
+  for (const v of cache.values()) total += v.size;
+  // Oldest first, until both the count and the size fit.
+  for (const [k, v] of cache) {
+    if (cache.size < MAX_CACHE && total <= MAX_CACHE_CHARS) break;
+    cache.delete(k);
+    total -= v.size;
   }
   cache.set(key, value);
 }

@@ -4,7 +4,7 @@
 import { findUnits } from '../../core/source/units';
 import { buildModuleHeader, buildUnitProgram } from '../../core/source/transpile';
 import { normaliseTrace } from '../../core/trace/normalise';
-import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
+import { SECURITY_EFFECT_KINDS, type Effect, type JsonValue, type Trace } from '../../core/trace/schema';
 import type { Span } from '../../core/types';
 import type { PreparedProgram, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../contracts';
 import { loadSandbox, ORDINARY_NOW, traceProgram, unitPass } from '../../model/sandbox/harness';
@@ -41,12 +41,13 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
     if (!pass || 'kind' in pass) continue;
     const candidates = pass.runs
       .filter((r) => !r.input.env && r.input.trigger?.kind !== 'date' && (r.input.role === 'ordinary' || r.input.now === ORDINARY_NOW))
-      .map((r) => ({ args: r.input.args, trace: r.trace, ordinary: r.input.role === 'ordinary' }));
-    const runs: Array<{ args: JsonValue[]; trace: Trace; ordinary: boolean }> = [];
+      .map((r) => ({ args: r.input.args, effects: r.securityEffects, ordinary: r.input.role === 'ordinary' }));
+    const runs: Array<{ args: JsonValue[]; trace: Trace; effects: Effect[]; ordinary: boolean }> = [];
     for (const c of chooseInputs(candidates, Math.max(input.maxInputs, MAX_CANDIDATES))) {
       // The truth is traced on the program the model is shown, in its lines.
       const trace = await traceProgram(programs[0].program, c.args, { timeMs: input.sandboxTimeMs });
-      runs.push({ args: c.args, trace: normaliseTrace(trace), ordinary: c.ordinary });
+      const normalised = normaliseTrace(trace);
+      runs.push({ args: c.args, trace: normalised, effects: normalised.effects, ordinary: c.ordinary });
     }
     const chosen = chooseInputs(runs, input.maxInputs);
     const securityEffects = [...new Set(chosen.flatMap((r) => r.trace.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`)))];
@@ -94,15 +95,15 @@ function orbitPrograms(program: string, start: number, end: number, hash: string
 
 /** Ordinary behaviour first, then the inputs whose security effects differ from it (where
  *  hidden behaviour shows), then the remaining ordinary cases; duplicates of behaviour skipped. */
-function chooseInputs<R extends { trace: Trace; ordinary: boolean }>(runs: R[], max: number): R[] {
-  const signature = (t: Trace): string => t.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`).sort().join('|');
+function chooseInputs<R extends { effects: ReadonlyArray<Pick<Effect, 'kind' | 'target'>>; ordinary: boolean }>(runs: R[], max: number): R[] {
+  const signature = (r: R): string => r.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`).sort().join('|');
   const first = runs.find((r) => r.ordinary) ?? runs[0];
   if (!first) return [];
   const chosen = [first];
-  const seen = new Set([signature(first.trace)]);
+  const seen = new Set([signature(first)]);
   for (const r of runs) {
     if (chosen.length >= max) break;
-    const s = signature(r.trace);
+    const s = signature(r);
     if (seen.has(s)) continue;
     seen.add(s);
     chosen.push(r);

@@ -22,6 +22,13 @@ const inThread = {
 
 const never = () => new AbortController().signal;
 
+/** Default settings with a per-run time limit a busy machine cannot hit: a run that hit it would
+ *  make the pass incomplete, and incomplete passes are not shared. */
+function roomySettings(verify = {}) {
+  const s = S.settings(verify);
+  return { ...s, sandbox: { ...s.sandbox, timeMs: 20_000 } };
+}
+
 /** A handler with a hidden trigger only the trigger search finds; `tag` keeps each test's text apart. */
 const redeem = (tag) => `function redeem${tag}(req, res) {
   const code = String(req.body.code || '');
@@ -35,7 +42,7 @@ module.exports = redeem${tag};
 
 /** What a save does with both passes on: the sandbox pass and verification of the same version. */
 async function save(doc, order) {
-  const settings = S.settings({ maxOrbit: 2 });
+  const settings = roomySettings({ maxOrbit: 2 });
   const fake = await S.startOllama((p) => S.models.honest(p));
   try {
     const { verifier, gate } = S.makeVerifier(fake.host);
@@ -84,7 +91,7 @@ test('a backdoor seen in verification\'s runs is in the sandbox pass\'s diagnost
 test('a sandbox pass that also reports unexpected effects reads them from the same runs', async () => {
   const text = `function ping${'C'}(host) {\n  require('child_process').exec('ping -c 1 ' + host);\n  return true;\n}\nmodule.exports = ping${'C'};\n`;
   const doc = S.snapshot(text);
-  const settings = S.settings();
+  const settings = roomySettings();
   const plain = await sandboxPass(inThread, doc, settings, never());
   const loud = await sandboxPass(inThread, doc, { ...settings, sandbox: { ...settings.sandbox, unexpectedEffects: true } }, never());
   assert.equal(passesOf(text), 1);

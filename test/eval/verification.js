@@ -47,7 +47,7 @@ async function evaluate(options = {}) {
   const { createOpenAiBackend } = require(path.join(DIST, 'model/openai/backend.js'));
   const { verifyPrepare } = require(path.join(DIST, 'workers/tasks/verifyPrepare.js'));
   const { verifyUnit } = require(path.join(DIST, 'engine/verify/unit.js'));
-  const { verificationFindings } = require(path.join(DIST, 'engine/verify/findings.js'));
+  const { verificationFindings } = require(path.join(DIST, 'core/verify/findings.js'));
   const { analyzeDocument } = require(path.join(DIST, 'core/analyze.js'));
   await loadSandbox();
 

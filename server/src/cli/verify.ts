@@ -12,7 +12,7 @@ import type { AnalysisPool } from '../engine/pool';
 import { createModelGate } from '../engine/verify/model-gate';
 import { createVerifier } from '../engine/verify/verifier';
 import type { PredictOutcome, TracePredictor } from '../model/types';
-import type { VerifyPrepareInput, VerifyPrepareOutput } from '../workers/tasks/verifyPrepare';
+import type { VerifyPrepareInput, VerifyPrepareOutput } from '../workers/contracts';
 import type { CliIO } from './io';
 
 /** The diagnostic code verification gives a function whose model answers failed. */

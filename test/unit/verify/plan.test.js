@@ -5,8 +5,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { orbitSchedule, contradictionsOf } = require('../../../server/dist/engine/verify/unit.js');
 const { rankBySuspicion } = require('../../../server/dist/engine/verify/verifier.js');
-const { describeEffects } = require('../../../server/dist/engine/verify/describe.js');
-const { arbitrate } = require('../../../server/dist/engine/verify/arbitrate.js');
+const { describeEffects } = require('../../../server/dist/core/verify/describe.js');
+const { arbitrate } = require('../../../server/dist/core/verify/arbitrate.js');
 const { consistencyVerdict } = require('../../../server/dist/core/trace/verdict.js');
 
 /** @type {import('../../../server/dist/core/trace/schema').Effect} */

@@ -4,11 +4,17 @@
 // editor never parses; tests and the evaluation run the same task functions in-process.
 import type { AcceptedPoint, BodyAnalysis, CutPoint, StatementCheck } from '../../core/constraints';
 import type { AnalysisPool } from '../pool';
-import { regenerationCheck, type RegenerationCheckInput, type RegenerationCheckOutput } from '../../workers/tasks/regenerationCheck';
-import { regenerationPrepare, type PreparedRegeneration, type RegenerationPrepareInput } from '../../workers/tasks/regenerationPrepare';
-import { regenerationVerify, type Verification, type VerifyOptions } from '../../workers/tasks/regenerationVerify';
+import { regenerationCheck, regenerationPrepare, regenerationVerify } from '../../workers/in-process';
+import type {
+  PreparedRegeneration,
+  RegenerationCheckInput,
+  RegenerationCheckOutput,
+  RegenerationPrepareInput,
+  Verification,
+  VerifyOptions,
+} from '../../workers/contracts';
 
-export type { PreparedRegeneration, RegenerationPrepareInput } from '../../workers/tasks/regenerationPrepare';
+export type { PreparedRegeneration, RegenerationPrepareInput } from '../../workers/contracts';
 
 /** Thrown by a check that could not run (a worker crashed or timed out), never for bad code. */
 export class CheckFailed extends Error {}

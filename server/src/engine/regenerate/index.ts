@@ -5,11 +5,12 @@ import type { LanguageKind, RuleLevel, Span, TextEdit } from '../../core/types';
 import type { CodeGenerator, ModelFailure } from '../../model/types';
 import type { Settings } from '../../config/schema';
 import { generateBody, type CutRecord, type GenerationMode } from './generate';
-import type { Verification } from '../../workers/tasks/regenerationVerify';
+import type { Verification } from '../../workers/contracts';
 import { CheckFailed, localChecks, type RegenerationChecks } from './checks';
 
 export { generateBody, DEFAULT_BUDGET, type CutRecord, type GenerationMode, type GenerationOutcome } from './generate';
-export { verifyBody, type Verification } from '../../workers/tasks/regenerationVerify';
+export { verifyBody } from '../../workers/in-process';
+export type { Verification } from '../../workers/contracts';
 export { localChecks, poolChecks, type RegenerationChecks } from './checks';
 export { buildPrompt, SECURE_VERSION_MARKER } from './prompt';
 

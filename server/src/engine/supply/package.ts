@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { checkInstallScripts, LIFECYCLE } from '../../core/supply/install-scripts';
 import type { AnalysisPool } from '../pool';
-import type { CheckPackageInput, CheckPackageResult, PackageFile } from '../../workers/tasks/checkPackage';
+import type { CheckPackageInput, CheckPackageResult, PackageFile } from '../../workers/contracts';
 
 export interface PackageCheckOptions {
   sandbox: boolean;

@@ -6,7 +6,7 @@
 // turn an unreliable model's disagreements into information.
 import type { HealthCheck, HealthResult } from '../health';
 import { chooseModelBackend } from '../model-backend';
-import type { VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
+import type { VerifyPrepareOutput } from '../../workers/contracts';
 import { verifyUnit } from './unit';
 
 /** Benign, fully covered by the sandbox's runs, with and without security-relevant effects. */

@@ -1,16 +1,18 @@
 // Verifies one prepared function unit with the model: predicted traces for the original and a
 // growing orbit, compared with each other (consistency verdict) and with the sandbox's real traces.
 import { accountCost, type CallCost, type CostSummary } from '../../core/trace/cost';
-import { compareWithGroundTruth } from '../../core/trace/ground-truth';
 import { TRACE_JSON_SCHEMA } from '../../core/trace/json-schema';
 import { normaliseTrace } from '../../core/trace/normalise';
-import { SECURITY_EFFECT_KINDS, type Effect, type Trace } from '../../core/trace/schema';
+import type { Trace } from '../../core/trace/schema';
 import { effectKey } from '../../core/trace/similarity';
 import { consistencyVerdict, type ConsistencyVerdict, type Disagreement } from '../../core/trace/verdict';
-import { arbitrate } from './arbitrate';
-import { describeEffects } from './describe';
+import { arbitrate } from '../../core/verify/arbitrate';
+import { contradictionsOf, sameEffects, type Contradiction } from '../../core/verify/contradictions';
+import { orbitSchedule } from '../../core/verify/orbit';
 import type { ModelFailure, TracePredictor } from '../../model/types';
-import type { PreparedUnit } from '../../workers/tasks/verifyPrepare';
+import type { PreparedUnit } from '../../workers/contracts';
+
+export { contradictionsOf, orbitSchedule, type Contradiction };
 
 export interface UnitVerifyOptions {
   /** Largest orbit to use (variants beyond the prepared ones are not available anyway). */
@@ -22,14 +24,6 @@ export interface UnitVerifyOptions {
   priorityKey?: string;
   /** Called after each stage, e.g. for progress: "orbit of 4". */
   onStage?: (stage: string) => void;
-}
-
-/** The model says the original does not do what the sandbox sees it do (or the reverse). */
-export interface Contradiction {
-  input: number;
-  missing: Effect[];
-  extra: Effect[];
-  message: string;
 }
 
 export type UnitVerification =
@@ -54,17 +48,8 @@ export type UnitVerification =
   | { kind: 'model-failed'; failure: Exclude<ModelFailure, { kind: 'cancelled' }> }
   | { kind: 'cancelled' };
 
-const SECURITY = new Set<string>(SECURITY_EFFECT_KINDS);
 /** The seed of a second sample: any seed other than the backend's default (42). */
 const RESAMPLE_SEED = 43;
-
-/** Orbit sizes the adaptive plan steps through, capped by the setting and what was built. */
-export function orbitSchedule(maxOrbit: number, available: number, adaptive: boolean): number[] {
-  const cap = Math.min(maxOrbit, available);
-  if (cap <= 0) return [0];
-  if (!adaptive) return [cap];
-  return [...new Set([2, 4, cap].map((k) => Math.min(k, cap)))].sort((a, b) => a - b);
-}
 
 export async function verifyUnit(
   prepared: PreparedUnit,
@@ -241,41 +226,4 @@ async function loneWitnesses(
   if (confirmed.length === 0) return verdict;
   const others = verdict.disagreements.filter((d) => !confirmed.includes(d));
   return { ...verdict, verdict: 'inconsistent-effects', disagreements: [...confirmed, ...others], singleWitness: false };
-}
-
-/** Security-relevant effects the model's original traces miss or invent, per input. */
-export function contradictionsOf(predicted: Trace[] | null, truth: Trace[] | null): Contradiction[] {
-  if (!predicted || !truth) return [];
-  const out: Contradiction[] = [];
-  const runs = Math.min(predicted.length, truth.length);
-  for (let r = 0; r < runs; r++) {
-    // Limits and sandbox failures are not behaviour a model could be expected to predict.
-    if (truth[r].outcome.kind === 'limit') continue;
-    const cmp = compareWithGroundTruth(predicted[r], truth[r]);
-    const missing = unique(cmp.missingEffects.filter((e) => SECURITY.has(e.kind)));
-    const extra = unique(cmp.extraEffects.filter((e) => SECURITY.has(e.kind)));
-    if (missing.length === 0 && extra.length === 0) continue;
-    const on = runs > 1 ? ` on input ${r + 1}` : '';
-    const parts = [
-      ...(missing.length ? [`omits ${describeEffects(missing)}${on}, which the sandbox sees happen`] : []),
-      ...(extra.length ? [`claims ${describeEffects(extra)}${on}, which does not happen in the sandbox`] : []),
-    ];
-    out.push({ input: r, missing, extra, message: `the model's trace of the original ${parts.join(', and ')}` });
-  }
-  return out;
-}
-
-function unique(effects: Effect[]): Effect[] {
-  const seen = new Set<string>();
-  return effects.filter((e) => {
-    const key = effectKey(e.kind, e.target);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function sameEffects(a: Contradiction, b: Contradiction): boolean {
-  const keys = (c: Contradiction): string => [...c.missing.map((e) => `-${effectKey(e.kind, e.target)}`), ...c.extra.map((e) => `+${effectKey(e.kind, e.target)}`)].sort().join('|');
-  return keys(a) === keys(b);
 }

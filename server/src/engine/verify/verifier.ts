@@ -2,11 +2,15 @@
 // each checked by verifyUnit; results are kept per unit hash so unchanged functions cost nothing.
 import type { Finding, Span } from '../../core/types';
 import type { Settings } from '../../config/schema';
-import type { PreparedUnit, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/tasks/verifyPrepare';
+import type { PreparedUnit, VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/contracts';
 import type { DocumentSnapshot } from '../analyze';
-import { verificationFindings } from './findings';
+import { verificationFindings } from '../../core/verify/findings';
+import { incompleteFinding, VERIFICATION_INCOMPLETE, type IncompleteUnit } from '../../core/verify/incomplete';
+import { innermost, rankBySuspicion, rankRefs } from '../../core/verify/select';
 import type { ModelGate } from './model-gate';
 import { verifyUnit } from './unit';
+
+export { incompleteFinding, rankBySuspicion, VERIFICATION_INCOMPLETE, type IncompleteUnit };
 
 export interface UnitSummary {
   name: string;
@@ -49,15 +53,6 @@ export interface Calibration {
   unreliable: boolean;
 }
 
-export interface IncompleteUnit {
-  name: string;
-  hash: string;
-  line: number;
-  reason: string;
-}
-
-/** The rule id (and diagnostic code) of the report's one finding about incomplete verification. */
-export const VERIFICATION_INCOMPLETE = 'verification-incomplete';
 
 export interface VerifyRequest {
   doc: DocumentSnapshot;
@@ -212,48 +207,6 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   }
 
   return { verify, forget: (uri) => void memory.delete(uri) };
-}
-
-/** One information finding per document naming the functions the model could not verify and
- *  why. Failures that cluster on the functions where the sandbox sees security-relevant effects,
- *  while the others verify, are themselves evidence, and the message says so. */
-export function incompleteFinding(incomplete: IncompleteUnit[], present: UnitRef[], risky: Map<string, boolean>, text: string): Finding {
-  const names = incomplete.map((u) => `${u.name} (line ${u.line}): ${u.reason}`).join('; ');
-  const verifiedOthers = [...risky].filter(([hash]) => !incomplete.some((u) => u.hash === hash));
-  const clustered = incomplete.every((u) => risky.get(u.hash)) && verifiedOthers.length > 0 && verifiedOthers.every(([, r]) => !r);
-  const cluster = clustered ? ' The model failed only on functions where the sandbox sees security-relevant effects, while it answered for the others: a model that fails exactly where an honest answer would expose it is itself a warning sign.' : '';
-  const first = present.find((r) => r.hash === incomplete[0].hash);
-  const start = first?.span.start ?? 0;
-  const nl = text.indexOf('\n', start);
-  return {
-    ruleId: VERIFICATION_INCOMPLETE,
-    cwe: [],
-    severity: 'information',
-    message: `Model verification is incomplete for ${incomplete.length} function(s): ${names}.${cluster} Static and sandbox findings still apply; verification retries these functions on the next save.`,
-    span: { start, end: nl < 0 ? text.length : Math.max(start + 1, nl) },
-  };
-}
-
-/** Static findings weigh most, then effects the sandbox saw, then size. */
-export function rankBySuspicion(units: readonly PreparedUnit[], statics: readonly Finding[]): PreparedUnit[] {
-  const score = (u: PreparedUnit): number => {
-    const inside = statics.filter((f) => f.span.start >= u.unit.span.start && f.span.end <= u.unit.span.end).length;
-    return inside * 100 + u.securityEffects.length * 30 + Math.min(u.size, 5000) / 100;
-  };
-  return [...units].sort((a, b) => score(b) - score(a));
-}
-
-/** The smallest unit containing the offset (a callback inside a handler, not the whole handler). */
-function innermost(units: readonly UnitRef[], at: number): UnitRef[] {
-  const around = units.filter((u) => u.span.start <= at && at <= u.span.end);
-  around.sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start));
-  return around.slice(0, 1);
-}
-
-function rankRefs(refs: readonly UnitRef[], statics: readonly Finding[]): UnitRef[] {
-  const score = (r: UnitRef): number =>
-    statics.filter((f) => f.span.start >= r.span.start && f.span.end <= r.span.end).length * 100 + Math.min(r.span.end - r.span.start, 5000) / 100;
-  return [...refs].sort((a, b) => score(b) - score(a));
 }
 
 function shift(f: Finding, delta: number): Finding {

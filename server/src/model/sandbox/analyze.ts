@@ -1,13 +1,16 @@
 // The sandbox pass over one document: every function unit is run on ordinary inputs and on probes
 // (harvested literals, dates, environment values, values seen in comparisons), and the traces are
-// turned into findings by core/backdoor. Results are cached by unit and module hash.
+// turned into findings by core/backdoor. Each function goes through the harness, whose per-thread
+// cache (by unit and module hash) verification's preparation shares.
 import type { AnalysisError, Finding } from '../../core/types';
-import { findUnits, cyrb53, type FunctionUnit } from '../../core/source/units';
+import { findUnits, type FunctionUnit } from '../../core/source/units';
 import { buildModuleHeader } from '../../core/source/transpile';
 import type { UnitCoverage } from '../../core/backdoor/dormant';
 import { loadSandbox, type SandboxLimits } from './runner';
-import { sandboxUnit } from './unit-pass';
+import { cachedUnitPass, runUnitPass, type UnitCache } from './harness';
 import { unitFailure } from './unit-guard';
+
+export type { CachedUnit } from './harness';
 
 export interface SandboxAnalyzeOptions {
   limits?: Partial<SandboxLimits>;
@@ -24,15 +27,8 @@ export interface SandboxAnalyzeOptions {
   budgetMs?: number;
   /** Only units whose hash is listed are traced (the engine passes the changed ones). */
   onlyHashes?: string[];
-  /** Cache of per-unit results; defaults to a module-level one. */
-  cache?: Map<string, CachedUnit>;
-}
-
-export interface CachedUnit {
-  /** Findings with spans relative to the unit's start. */
-  findings: Finding[];
-  coverage: UnitCoverage;
-  runs: number;
+  /** Cache of per-unit passes; defaults to the harness's per-thread one, shared with verification. */
+  cache?: UnitCache;
 }
 
 export interface SandboxDocumentResult {
@@ -48,9 +44,6 @@ export interface SandboxDocumentResult {
   coverage: UnitCoverage[];
 }
 
-const MAX_CACHE = 500;
-const sharedCache = new Map<string, CachedUnit>();
-
 /** Runs the sandbox pass over a document. Never throws on user code; honours `signal` between runs. */
 export async function sandboxAnalyzeDocument(
   doc: { fileName: string; text: string },
@@ -63,9 +56,7 @@ export async function sandboxAnalyzeDocument(
   result.errors.push(...parsed.errors.filter((e) => e.kind !== 'syntax'));
   if (!parsed.sourceFile) return result;
   const header = buildModuleHeader(doc, parsed);
-  const headerHash = cyrb53(header.code);
-  const cache = options.cache ?? sharedCache;
-  const optionsKey = cyrb53(JSON.stringify([options.limits ?? {}, options.unexpectedEffects ?? false, options.maxProbes ?? 24, options.searchRuns ?? 32]));
+  const passOptions = { limits: options.limits, unexpectedEffects: options.unexpectedEffects, maxProbes: options.maxProbes, searchRuns: options.searchRuns };
   const only = options.onlyHashes ? new Set(options.onlyHashes) : undefined;
   const maxUnits = options.maxUnits ?? 100;
   const deadline = performance.now() + (options.budgetMs ?? 20_000);
@@ -79,11 +70,10 @@ export async function sandboxAnalyzeDocument(
     }
     if (only && !only.has(unit.hash)) continue;
     if (!worthTracing(unit)) continue;
-    const key = `${unit.hash}:${headerHash}:${optionsKey}`;
-    const hit = cache.get(key);
+    const hit = cachedUnitPass(header, unit, passOptions, options.cache);
     if (hit) {
       result.unitsCached++;
-      result.findings.push(...hit.findings.map((f) => rebase(f, unit.span.start)));
+      result.findings.push(...hit.findings);
       result.coverage.push(hit.coverage);
       continue;
     }
@@ -94,9 +84,9 @@ export async function sandboxAnalyzeDocument(
     traced++;
     // One function's failure (a host error on its traces, a trace that failed validation, runs
     // that keep hitting the time limit) is reported for that function; the others go on.
-    let pass: Awaited<ReturnType<typeof sandboxUnit>>;
+    let pass: Awaited<ReturnType<typeof runUnitPass>>;
     try {
-      pass = await sandboxUnit(doc, parsed, header, unit, { limits: options.limits, unexpectedEffects: options.unexpectedEffects, maxProbes: options.maxProbes, searchRuns: options.searchRuns }, signal);
+      pass = await runUnitPass(doc, parsed, header, unit, passOptions, signal, options.cache);
     } catch (err) {
       result.errors.push(unitFailure(unit, err));
       continue;
@@ -113,9 +103,8 @@ export async function sandboxAnalyzeDocument(
     result.unitsTraced++;
     result.coverage.push(coverage);
     result.findings.push(...findings);
-    // Only complete results are cached: an incomplete function is tried again next time.
+    // The harness keeps only complete passes: an incomplete function is tried again next time.
     if (pass.problem) result.errors.push(pass.problem);
-    else remember(cache, key, { findings: findings.map((f) => rebase(f, -unit.span.start)), coverage, runs: runs.length });
   }
   if (skipped) {
     result.errors.push({ kind: 'limit', message: `The sandbox ran out of its time budget; ${skipped} function(s) were not run. Raise the budget or check the file on its own.` });
@@ -138,16 +127,4 @@ function bySuspicion(units: FunctionUnit[], text: string): FunctionUnit[] {
 function worthTracing(unit: FunctionUnit): boolean {
   if (unit.topLevel || unit.kind === 'function' || unit.kind === 'method' || unit.kind === 'constructor') return true;
   return unit.params.some((p) => /^(req|request|res|response|ctx|context|reply|next)$/i.test(p.name));
-}
-
-function rebase(f: Finding, delta: number): Finding {
-  return { ...f, span: { start: f.span.start + delta, end: f.span.end + delta } };
-}
-
-function remember(cache: Map<string, CachedUnit>, key: string, value: CachedUnit): void {
-  if (cache.size >= MAX_CACHE) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
-  cache.set(key, value);
 }

@@ -1,17 +1,17 @@
 // Runs one unit on its ordinary inputs and probes, then searches for triggers: each run's branch
 // conditions are solved for inputs that take the branches no run has taken yet, and those inputs
-// are run in turn, until no branch is left to flip or the unit's run budget is spent.
+// are run in turn, until no branch is left to flip or the unit's run budget is spent. Each run goes
+// through the caller's `run` (the harness's traceCase).
 import type { FunctionUnit } from '../../core/source/units';
-import type { UnitProgram } from '../../core/source/transpile';
 import { probesFromComparisons, type InputCase } from '../../core/inputs/synth';
 import { branchKey, flipsOf } from '../../core/inputs/search';
 import { isSandboxValue, type CaseTrace } from '../../core/backdoor/findings';
-import type { JsonValue } from '../../core/trace/schema';
-import { FAKE_ENV, traceUnit, type SandboxLimits } from './runner';
+import type { JsonValue, Trace } from '../../core/trace/schema';
 import type { UnitGuard } from './unit-guard';
 
 export interface ExploreOptions {
-  limits?: Partial<SandboxLimits>;
+  /** Runs the unit on one input (the harness's traceCase on the unit's program). */
+  run(input: InputCase): Promise<Trace>;
   maxProbes?: number;
   /** Runs the search may add after the ordinary inputs and probes. */
   searchRuns?: number;
@@ -30,7 +30,7 @@ export interface Exploration {
 
 /** Ordinary cases first; the comparisons they made become extra probes; then every probe; then
  *  the search. */
-export async function exploreUnit(unit: FunctionUnit, program: UnitProgram, cases: InputCase[], options: ExploreOptions = {}): Promise<Exploration> {
+export async function exploreUnit(unit: FunctionUnit, cases: InputCase[], options: ExploreOptions): Promise<Exploration> {
   const { signal } = options;
   const runs: CaseTrace[] = [];
   const covered = new Set<string>();
@@ -39,14 +39,7 @@ export async function exploreUnit(unit: FunctionUnit, program: UnitProgram, case
   const run = async (input: InputCase): Promise<void> => {
     seen.add(inputKey(input));
     if (guard?.stopped()) return guard.skip();
-    const trace = await traceUnit(program.program, { args: input.args, env: { ...FAKE_ENV, ...input.env }, now: input.now, seed: 7, random: input.random, repeat: input.repeat }, options.limits ?? {}, {
-      unitStart: program.unitStart,
-      unitEnd: program.unitEnd,
-      lineMap: program.lineMap,
-      freeNames: program.freeNames,
-      call: program.call,
-      signal,
-    });
+    const trace = await options.run(input);
     if (guard && !guard.accept(trace)) return;
     for (const c of trace.conditions ?? []) covered.add(branchKey(c));
     runs.push({ input, trace });

@@ -10,37 +10,9 @@ import { loadFindings } from '../../core/supply/load-findings';
 import { DEFAULT_STATIC_OPTIONS, type AnalysisError, type Finding } from '../../core/types';
 import { loadSandbox } from '../../model/sandbox/runner';
 import { runModuleTopLevel } from '../../model/sandbox/module-run';
+import type { CheckPackageInput, CheckPackageResult, PackageFileResult } from '../contracts';
 
-export interface PackageFile {
-  /** Path as the caller reports it (absolute or relative). */
-  path: string;
-  text: string;
-  /** How the file runs: "loaded" for the main entry, "run by the postinstall script" … */
-  when: string;
-}
-
-export interface CheckPackageInput {
-  packageJson?: { path: string; text: string };
-  files: PackageFile[];
-  /** Run the files' top level in the sandbox. */
-  sandbox: boolean;
-  /** Also run the static supply-chain rules over the files (the caller may run every rule itself). */
-  staticRules: boolean;
-  timeMs?: number;
-}
-
-export interface PackageFileResult {
-  path: string;
-  findings: Finding[];
-  errors: AnalysisError[];
-}
-
-export interface CheckPackageResult {
-  name?: string;
-  files: PackageFileResult[];
-  runs: number;
-  elapsedMs: number;
-}
+export type { CheckPackageInput, CheckPackageResult, PackageFile, PackageFileResult } from '../contracts';
 
 const SUPPLY_IDS = new Set(SUPPLY_CHAIN_RULES.map((r) => r.meta.id));
 /** Only the supply-chain rules run here; the others are for the project's own code. */

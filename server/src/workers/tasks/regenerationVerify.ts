@@ -2,13 +2,12 @@
 // rule and the policy, keeps the function's signature, and — where the sandbox can run it —
 // behaves like the original on ordinary inputs while an attack input no longer reaches the sink.
 import { analyseBody, withBody, type ConstraintSet, type RegenTarget } from '../../core/constraints';
-import { findUnits, unitNode, type FunctionUnit } from '../../core/source/units';
-import { buildUnitProgram } from '../../core/source/transpile';
-import { harvestUnit } from '../../core/inputs/harvest';
-import { synthesizeInputs, type InputCase } from '../../core/inputs/synth';
+import { findUnits, type FunctionUnit } from '../../core/source/units';
+import type { InputCase } from '../../core/inputs/synth';
 import type { JsonValue, Trace } from '../../core/trace/schema';
 import { FAKE_ENV, traceUnit } from '../../model/sandbox/runner';
 import { ruleById } from '../../core/security/registry';
+import { prepareUnit, traceCase } from '../../model/sandbox/harness';
 
 export interface Verification {
   ok: boolean;
@@ -86,23 +85,10 @@ interface Runnable {
 function runnable(doc: { fileName: string; text: string }, unit: FunctionUnit): Runnable | undefined {
   const parsed = findUnits(doc.fileName, doc.text);
   const found = parsed.units.find((u) => u.span.start === unit.span.start);
-  if (!found || !parsed.sourceFile) return undefined;
-  const program = buildUnitProgram(doc, parsed, found);
-  const node = unitNode(parsed.sourceFile, found);
-  if ('kind' in program || !node) return undefined;
-  const harvest = harvestUnit(node, parsed.sourceFile, found.params.map((p) => p.name));
-  const cases = synthesizeInputs(found, harvest, { maxProbes: 0, knownEnv: Object.keys(FAKE_ENV) });
-  return {
-    cases,
-    run: (args, c) =>
-      traceUnit(program.program, { args, env: { ...FAKE_ENV, ...c.env }, now: c.now, seed: 7 }, {}, {
-        unitStart: program.unitStart,
-        unitEnd: program.unitEnd,
-        lineMap: program.lineMap,
-        freeNames: program.freeNames,
-        call: program.call,
-      }),
-  };
+  if (!found) return undefined;
+  const ready = prepareUnit(doc, parsed, found, undefined, { maxProbes: 0 });
+  if (!ready || 'kind' in ready) return undefined;
+  return { cases: ready.cases, run: (args, c) => traceCase(ready.program, { ...c, args }) };
 }
 
 /** Same outcome kind, same effect kinds in order, same calls on the response: a parameterised

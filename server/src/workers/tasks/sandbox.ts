@@ -1,32 +1,10 @@
 // Worker task `sandbox`: the sandbox pass over one document (QuickJS runs of every function unit
 // on ordinary inputs and probes), returning findings. Input and output are structured-clone-safe.
-import type { AnalysisError, Finding } from '../../core/types';
 import { sandboxAnalyzeDocument } from '../../model/sandbox/analyze';
-import type { SandboxLimits } from '../../model/sandbox/runner';
+import type { SandboxTaskInput, SandboxTaskResult } from '../contracts';
 import { loadRunFindings } from './loadRun';
 
-export interface SandboxTaskInput {
-  fileName: string;
-  text: string;
-  /** Per-run limits; unset ones keep their defaults (orbit.sandbox.timeMs maps to timeMs). */
-  limits?: Partial<SandboxLimits>;
-  /** Also report network and process use on ordinary inputs. */
-  unexpectedEffects?: boolean;
-  /** Only these unit hashes are traced (the changed ones); all when absent. */
-  onlyHashes?: string[];
-  maxUnits?: number;
-  /** Wall-clock budget for the document in milliseconds (default 20 s). */
-  budgetMs?: number;
-}
-
-export interface SandboxTaskResult {
-  findings: Finding[];
-  errors: AnalysisError[];
-  unitsTraced: number;
-  unitsCached: number;
-  runs: number;
-  elapsedMs: number;
-}
+export type { SandboxTaskInput, SandboxTaskResult } from '../contracts';
 
 /** Runs in a pool thread; the per-thread cache keeps unchanged units from being run again. */
 export async function sandbox(input: SandboxTaskInput, signal?: AbortSignal): Promise<SandboxTaskResult> {

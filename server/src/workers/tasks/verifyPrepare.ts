@@ -1,64 +1,16 @@
 // Worker task `verifyPrepare`: everything verification needs before the model is asked, for the
 // changed function units of one document — the program the model is shown, its orbit of rewrites
 // (with maps back to the original), inputs chosen with the sandbox, and the sandbox's real traces.
-import { findUnits, type FunctionUnit } from '../../core/source/units';
-import { unitNode } from '../../core/source/units';
+import { findUnits } from '../../core/source/units';
 import { buildModuleHeader, buildUnitProgram } from '../../core/source/transpile';
-import { normaliseTrace, type VariantMapping } from '../../core/trace/normalise';
-import { SECURITY_EFFECT_KINDS, type JsonValue, type Trace } from '../../core/trace/schema';
-import type { AnalysisError, Finding, Span } from '../../core/types';
-import { loadSandbox, ORDINARY_NOW, traceUnit } from '../../model/sandbox/runner';
-import { sandboxUnit } from '../../model/sandbox/unit-pass';
-import { verificationOrbit } from './verifyOrbit';
+import { normaliseTrace } from '../../core/trace/normalise';
+import { SECURITY_EFFECT_KINDS, type Effect, type JsonValue, type Trace } from '../../core/trace/schema';
+import type { Span } from '../../core/types';
+import type { PreparedProgram, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../contracts';
+import { loadSandbox, ORDINARY_NOW, traceProgram, unitPass } from '../../model/sandbox/harness';
+import { verificationOrbit } from '../../core/verify/orbit';
 
-export interface VerifyPrepareInput {
-  document: { fileName: string; text: string };
-  /** Only units with these hashes are prepared (all are listed in `present`); every function
-   *  unit when omitted. The engine asks for a few at a time so static analyses interleave. */
-  onlyHashes?: string[];
-  /** Rewrites built per unit (the largest orbit the verification may use). */
-  maxOrbit: number;
-  deltaMin: number;
-  maxInputs: number;
-  sandboxTimeMs: number;
-}
-
-/** One program of {P} ∪ O as the model sees it, with the map of its trace back to P. */
-export interface PreparedProgram {
-  /** 0 for the original, i for variant i. */
-  index: number;
-  program: string;
-  transforms: string[];
-  mapping: VariantMapping;
-}
-
-export interface PreparedUnit {
-  unit: UnitRef;
-  /** programs[0] is the original; the rest are the orbit in order, so a prefix is a smaller orbit. */
-  programs: PreparedProgram[];
-  inputs: JsonValue[][];
-  /** The sandbox's traces of the original on each input (normalised); null where it cannot run. */
-  truth: Trace[] | null;
-  /** Security-relevant effects the sandbox saw, described, e.g. "network https://x". */
-  securityEffects: string[];
-  /** Characters of the unit: larger functions hide more. */
-  size: number;
-  /** What the sandbox pass reports for this unit, from the same runs the inputs were chosen
-   *  from (spans in the document), so verification reports what the sandbox saw. */
-  sandboxFindings: Finding[];
-  /** The sandbox's runs reached every effect-bearing branch of the unit: its traces are the
-   *  whole truth, so a model that disagrees with them here is measured as wrong. */
-  sandboxCovered: boolean;
-}
-
-export type UnitRef = Pick<FunctionUnit, 'id' | 'name' | 'hash' | 'span' | 'line'>;
-
-export interface VerifyPrepareOutput {
-  units: PreparedUnit[];
-  /** Every function unit of the document, prepared or not, in document order. */
-  present: UnitRef[];
-  errors: AnalysisError[];
-}
+export type { PreparedProgram, PreparedUnit, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../contracts';
 
 const SECURITY = new Set<string>(SECURITY_EFFECT_KINDS);
 /** Candidate inputs run in the sandbox before the most telling ones are kept. */
@@ -79,22 +31,23 @@ export async function verifyPrepare(input: VerifyPrepareInput): Promise<VerifyPr
     const built = buildUnitProgram(doc, parsed, unit, header);
     // Class members run on a stand-in `this` only the sandbox knows; a model could not be shown them faithfully.
     if ('kind' in built || built.call !== 'function') continue;
-    const node = unitNode(parsed.sourceFile, unit);
-    if (!node) continue;
     const programs = orbitPrograms(built.program, built.unitStart, built.unitEnd, unit.hash, input);
-    // One set of runs: the sandbox pass's own (ordinary inputs, probes, the trigger search). The
-    // model is shown arguments only, so runs that need another clock or environment are left
-    // out of the inputs it is asked about, but their findings are reported all the same.
-    const pass = await sandboxUnit(doc, parsed, header, unit, { limits: { timeMs: input.sandboxTimeMs } });
+    // One set of runs: the sandbox pass's own (ordinary inputs, probes, the trigger search), from
+    // the harness's per-thread cache when the sandbox pass ran this unit already, and left there
+    // for it otherwise. The model is shown arguments only, so runs that need another clock or
+    // environment are left out of the inputs it is asked about, but their findings are reported
+    // all the same.
+    const pass = await unitPass(doc, parsed, header, unit, { limits: { timeMs: input.sandboxTimeMs } });
     if (!pass || 'kind' in pass) continue;
     const candidates = pass.runs
       .filter((r) => !r.input.env && r.input.trigger?.kind !== 'date' && (r.input.role === 'ordinary' || r.input.now === ORDINARY_NOW))
-      .map((r) => ({ args: r.input.args, trace: r.trace, ordinary: r.input.role === 'ordinary' }));
-    const runs: Array<{ args: JsonValue[]; trace: Trace; ordinary: boolean }> = [];
+      .map((r) => ({ args: r.input.args, effects: r.securityEffects, ordinary: r.input.role === 'ordinary' }));
+    const runs: Array<{ args: JsonValue[]; trace: Trace; effects: Effect[]; ordinary: boolean }> = [];
     for (const c of chooseInputs(candidates, Math.max(input.maxInputs, MAX_CANDIDATES))) {
       // The truth is traced on the program the model is shown, in its lines.
-      const trace = await traceUnit(programs[0].program, { args: c.args }, { timeMs: input.sandboxTimeMs });
-      runs.push({ args: c.args, trace: normaliseTrace(trace), ordinary: c.ordinary });
+      const trace = await traceProgram(programs[0].program, c.args, { timeMs: input.sandboxTimeMs });
+      const normalised = normaliseTrace(trace);
+      runs.push({ args: c.args, trace: normalised, effects: normalised.effects, ordinary: c.ordinary });
     }
     const chosen = chooseInputs(runs, input.maxInputs);
     const securityEffects = [...new Set(chosen.flatMap((r) => r.trace.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`)))];
@@ -142,15 +95,15 @@ function orbitPrograms(program: string, start: number, end: number, hash: string
 
 /** Ordinary behaviour first, then the inputs whose security effects differ from it (where
  *  hidden behaviour shows), then the remaining ordinary cases; duplicates of behaviour skipped. */
-function chooseInputs<R extends { trace: Trace; ordinary: boolean }>(runs: R[], max: number): R[] {
-  const signature = (t: Trace): string => t.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`).sort().join('|');
+function chooseInputs<R extends { effects: ReadonlyArray<Pick<Effect, 'kind' | 'target'>>; ordinary: boolean }>(runs: R[], max: number): R[] {
+  const signature = (r: R): string => r.effects.filter((e) => SECURITY.has(e.kind)).map((e) => `${e.kind} ${e.target}`).sort().join('|');
   const first = runs.find((r) => r.ordinary) ?? runs[0];
   if (!first) return [];
   const chosen = [first];
-  const seen = new Set([signature(first.trace)]);
+  const seen = new Set([signature(first)]);
   for (const r of runs) {
     if (chosen.length >= max) break;
-    const s = signature(r.trace);
+    const s = signature(r);
     if (seen.has(s)) continue;
     seen.add(s);
     chosen.push(r);

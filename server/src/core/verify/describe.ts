@@ -1,7 +1,7 @@
 // Short descriptions of effects and disagreements for diagnostics: hosts rather than whole URLs,
 // environment reads counted rather than listed, the most alarming effect first.
-import type { Effect } from '../../core/trace/schema';
-import type { Disagreement } from '../../core/trace/verdict';
+import type { Effect } from '../trace/schema';
+import type { Disagreement } from '../trace/verdict';
 
 const ORDER = ['network', 'process', 'eval', 'fs-write', 'env'];
 

@@ -1,10 +1,10 @@
 // Where the sandbox ran, it settles who is wrong in a disagreement: when the model's account of
 // the original matches what really happens, the rewrites that disagree are the model's noise,
 // not a story it hides behind the original's surface. Such disagreements do not make a finding.
-import { sameObservableOutcome } from '../../core/trace/observable';
-import { effectKey } from '../../core/trace/similarity';
-import type { Trace } from '../../core/trace/schema';
-import { DEFAULT_THRESHOLDS, type ConsistencyVerdict, type Disagreement, type VerdictKind } from '../../core/trace/verdict';
+import { sameObservableOutcome } from '../trace/observable';
+import { effectKey } from '../trace/similarity';
+import type { Trace } from '../trace/schema';
+import { DEFAULT_THRESHOLDS, type ConsistencyVerdict, type Disagreement, type VerdictKind } from '../trace/verdict';
 
 export function arbitrate(verdict: ConsistencyVerdict, sets: ReadonlyArray<Trace[] | null>, truth: Trace[] | null): ConsistencyVerdict {
   if (!truth || !sets[0]) return verdict;

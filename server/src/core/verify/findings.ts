@@ -1,8 +1,21 @@
 // Turns a unit's verification into findings: inconsistent effects or outputs across the orbit, and
 // a model contradicting the sandbox. Messages name the variants, the transforms and the disagreement.
-import type { Finding, Span } from '../../core/types';
+import type { Finding, Span } from '../types';
+import type { ConsistencyVerdict } from '../trace/verdict';
 import { describeDisagreements } from './describe';
-import type { UnitVerification } from './unit';
+
+/** What findings are read from: a unit's verification, as verifyUnit returns it. */
+export type UnitVerificationResult =
+  | {
+      kind: 'verified';
+      orbitSize: number;
+      verdict: ConsistencyVerdict;
+      /** Where the model's account of the original contradicts the sandbox, in words. */
+      contradictions: ReadonlyArray<{ message: string }>;
+      /** Transform ids per variant index, to name them in messages. */
+      transforms: Record<number, string[]>;
+    }
+  | { kind: 'model-failed' | 'cancelled' };
 
 export const ORBIT_RULES = {
   inconsistentEffects: 'orbit/inconsistent-effects',
@@ -19,7 +32,7 @@ export interface UnitRef {
 }
 
 /** Findings for one verified unit; spans cover the function's first line. */
-export function verificationFindings(unit: UnitRef, result: UnitVerification, text: string): Finding[] {
+export function verificationFindings(unit: UnitRef, result: UnitVerificationResult, text: string): Finding[] {
   if (result.kind !== 'verified') return [];
   const span = headSpan(unit.span, text);
   const out: Finding[] = [];

@@ -1,8 +1,9 @@
 // The orbit verification shows a model: its first rewrites change every surface feature a
 // trigger-style lie can key on (all renamable local names, the comments), the rest come from the
-// seeded orbit builder and change shape as well. Pure; used by the verifyPrepare task.
-import { buildOrbit, composeLineMaps, composeRenames, editDistance, createRng, hashText, transformById, type OrbitVariant, runTransform } from '../../core/orbit/index';
-import { identityLineMap } from '../../core/orbit/edits';
+// seeded orbit builder and change shape as well; and the orbit sizes verification steps through.
+// Pure; used by the verifyPrepare task and verifyUnit.
+import { buildOrbit, composeLineMaps, composeRenames, editDistance, createRng, hashText, transformById, type OrbitVariant, runTransform } from '../orbit/index';
+import { identityLineMap } from '../orbit/edits';
 
 export interface VerifyOrbitOptions {
   k: number;
@@ -49,4 +50,12 @@ function surfaceRewrite(code: string, seed: number, extra: string[]): OrbitVaria
   }
   if (applied.length === 0) return null;
   return { index: 0, code: current, hash: hashText(current), transforms: applied, lineMap, renames, introduced, distance: editDistance(code, current) };
+}
+
+/** Orbit sizes the adaptive plan steps through, capped by the setting and what was built. */
+export function orbitSchedule(maxOrbit: number, available: number, adaptive: boolean): number[] {
+  const cap = Math.min(maxOrbit, available);
+  if (cap <= 0) return [0];
+  if (!adaptive) return [cap];
+  return [...new Set([2, 4, cap].map((k) => Math.min(k, cap)))].sort((a, b) => a - b);
 }

@@ -1,7 +1,7 @@
 // Benchmark section: the static pass on pathologically deep code (10,000-deep sums, 10,000-link
 // member chains), which test/unit/security/policy/deep-code.test.js checks for correctness only.
 'use strict';
-const { analyzeDocument } = require('../../server/dist/core/analyze.js');
+const { analyzeDocument } = require('../../server/dist/core/static-analysis.js');
 const { DEFAULT_STATIC_OPTIONS } = require('../../server/dist/core/types.js');
 const { median } = require('./stats');
 

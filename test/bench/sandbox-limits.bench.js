@@ -7,7 +7,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { traceUnit, loadSandbox } = require('../../server/dist/model/sandbox/runner.js');
+const { traceUnit, loadSandbox } = require('../../server/dist/external/sandbox/runner.js');
 const { median } = require('./stats');
 
 const MAIN = path.join(__dirname, '..', '..', 'server', 'dist', 'cli', 'main.js');

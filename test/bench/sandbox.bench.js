@@ -2,8 +2,8 @@
 // recording stubs and a fresh runtime per run), one ordinary run of every unit of a 300-line
 // file, and the full sandbox pass (ordinary inputs, probes and the trigger search) over the same file.
 'use strict';
-const { traceUnit, loadSandbox } = require('../../server/dist/model/sandbox/runner.js');
-const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
+const { traceUnit, loadSandbox } = require('../../server/dist/external/sandbox/runner.js');
+const { sandboxAnalyzeDocument } = require('../../server/dist/external/sandbox/document-pass.js');
 const { findUnits } = require('../../server/dist/core/source/units.js');
 const { buildModuleHeader, buildUnitProgram } = require('../../server/dist/core/source/transpile.js');
 const { expressFile } = require('./generate');

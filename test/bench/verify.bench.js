@@ -11,11 +11,11 @@ const { median } = require('./stats');
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'verification', 'hidden', 'order-total--env-post.js');
 
 async function run({ quick }) {
-  const { verifyPrepare } = require('../../server/dist/workers/tasks/verifyPrepare.js');
+  const { verifyPrepare } = require('../../server/dist/workers/tasks/verify-prepare.js');
   const { sandbox } = require('../../server/dist/workers/tasks/sandbox.js');
   // Verification shares the sandbox pass's runs through this thread's cache; emptied before each
   // timed step that should pay for its own runs.
-  const { clearUnitCache } = require('../../server/dist/model/sandbox/harness.js');
+  const { clearUnitCache } = require('../../server/dist/external/sandbox/harness.js');
   const text = fs.readFileSync(FIXTURE, 'utf8');
   const samples = quick ? 3 : 10;
   const fake = await S.startOllama((p) => S.models.honest(p));

@@ -11,7 +11,7 @@ const MODEL = 'coder-sim:1b';
 
 /** Unsafe lines are the route's body as written; safe lines the body with the rule's own fix. */
 function planFor(file) {
-  const { analyzeDocument } = require('../../server/dist/core/analyze.js');
+  const { analyzeDocument } = require('../../server/dist/core/static-analysis.js');
   const { DEFAULT_STATIC_OPTIONS } = require('../../server/dist/core/types.js');
   const c = require('../../server/dist/core/constraints/index.js');
   const text = fs.readFileSync(file, 'utf8');

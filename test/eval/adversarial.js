@@ -17,7 +17,7 @@ const S = require('../unit/verify/support');
 const { startFakeOllama, independent } = require('../support/fake-ollama');
 const { fixtures, scoreFindings } = require('./triggers.js');
 const figures = require('./figures.js');
-const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
+const { sandboxAnalyzeDocument } = require('../../server/dist/external/sandbox/document-pass.js');
 
 const RESULTS = path.join(__dirname, 'results', 'adversarial.json');
 

@@ -32,7 +32,7 @@ function targetSpan(fileName, text) {
  * @param {{ signal?: AbortSignal, independent?: boolean }} [options]
  */
 async function evaluate({ signal, independent = false } = {}) {
-  const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
+  const { sandboxAnalyzeDocument } = require('../../server/dist/external/sandbox/document-pass.js');
   const results = [];
   const groups = [['backdoored', path.join(FIXTURES, 'backdoored')], ['benign', path.join(FIXTURES, 'benign')]];
   const verification = path.join(__dirname, '..', 'fixtures', 'verification');

@@ -21,7 +21,7 @@ const RESULTS = path.join(__dirname, 'results', 'regeneration.json');
  *  version still has a finding, no strategy can succeed. Such functions are kept and scored
  *  (`securable: false`), so the rates cover every vulnerable function, not only winnable ones. */
 function corpus() {
-  const { analyzeDocument } = require('../../server/dist/core/analyze.js');
+  const { analyzeDocument } = require('../../server/dist/core/static-analysis.js');
   const { DEFAULT_STATIC_OPTIONS } = require('../../server/dist/core/types.js');
   const c = require('../../server/dist/core/constraints/index.js');
   const out = [];
@@ -86,7 +86,7 @@ function lines(body) {
 async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = true, limit, securableOnly = false, feedback = 0.3, maxAttempts = 5, model, host } = {}) {
   const { startFakeOllama } = require('../support/fake-ollama');
   const code = require('../support/fake-ollama/code-models.js');
-  const { createOllamaBackend } = require('../../server/dist/model/ollama/index.js');
+  const { createOllamaBackend } = require('../../server/dist/external/llm/ollama/index.js');
   const { generateBody, verifyBody } = require('../../server/dist/engine/regenerate/index.js');
   const { formatBody } = require('../../server/dist/core/constraints/index.js');
   const functions = corpus().filter((f) => !securableOnly || f.securable).slice(0, limit);
@@ -96,7 +96,7 @@ async function evaluate({ propensities = [0.3, 0.6, 0.9], seeds = 2, sandbox = t
   // With a real model there is no propensity to set: one row per strategy, labelled with the model.
   if (model) propensities = [model];
   const fake = model ? { close: async () => undefined } : await startFakeOllama({ models });
-  const { resolveOllamaHost } = require('../../server/dist/model/ollama/index.js');
+  const { resolveOllamaHost } = require('../../server/dist/external/llm/ollama/index.js');
   const backendFor = (i, p) =>
     model
       ? createOllamaBackend({ host: resolveOllamaHost(host, process.env), model, firstChunkTimeoutMs: 280_000 })

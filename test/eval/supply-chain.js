@@ -7,7 +7,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { readPackage } = require('../../server/dist/engine/supply/package');
-const { checkPackage } = require('../../server/dist/workers/tasks/checkPackage');
+const { checkPackage } = require('../../server/dist/workers/tasks/check-package');
 
 const STATIC = new Set(['exfiltration', 'decoded-code-execution', 'process-at-load', 'hidden-network-host']);
 const ROOT = path.join(__dirname, '..', 'fixtures', 'supply-chain');

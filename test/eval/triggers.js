@@ -44,7 +44,7 @@ function scoreFindings(fx, findings) {
  * @param {{ signal?: AbortSignal }} [options]
  */
 async function evaluate({ signal } = {}) {
-  const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
+  const { sandboxAnalyzeDocument } = require('../../server/dist/external/sandbox/document-pass.js');
   const results = [];
   for (const fx of fixtures()) {
     const started = process.hrtime.bigint();

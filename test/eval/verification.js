@@ -42,13 +42,13 @@ function loadFixtures() {
  */
 async function evaluate(options = {}) {
   const { startFakeOllama, independent } = require('../support/fake-ollama');
-  const { loadSandbox } = require(path.join(DIST, 'model/sandbox/runner.js'));
-  const { createOllamaBackend } = require(path.join(DIST, 'model/ollama/index.js'));
-  const { createOpenAiBackend } = require(path.join(DIST, 'model/openai/backend.js'));
-  const { verifyPrepare } = require(path.join(DIST, 'workers/tasks/verifyPrepare.js'));
+  const { loadSandbox } = require(path.join(DIST, 'external/sandbox/runner.js'));
+  const { createOllamaBackend } = require(path.join(DIST, 'external/llm/ollama/index.js'));
+  const { createOpenAiBackend } = require(path.join(DIST, 'external/llm/openai/backend.js'));
+  const { verifyPrepare } = require(path.join(DIST, 'workers/tasks/verify-prepare.js'));
   const { verifyUnit } = require(path.join(DIST, 'engine/verify/unit.js'));
   const { verificationFindings } = require(path.join(DIST, 'core/verify/findings.js'));
-  const { analyzeDocument } = require(path.join(DIST, 'core/analyze.js'));
+  const { analyzeDocument } = require(path.join(DIST, 'core/static-analysis.js'));
   await loadSandbox();
 
   const settings = options.settings ?? SETTINGS;
@@ -79,7 +79,7 @@ async function evaluate(options = {}) {
         { model: 'noisy:vm', label: 'clean' },
         { model: 'honest:vm', label: 'clean' },
       ];
-  const { resolveOllamaHost } = require(path.join(DIST, 'model/ollama/index.js'));
+  const { resolveOllamaHost } = require(path.join(DIST, 'external/llm/ollama/index.js'));
   const host = real ? resolveOllamaHost(options.host, process.env) : fake.host;
   const runs = [];
   const signal = new AbortController().signal;

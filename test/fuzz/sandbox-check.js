@@ -5,8 +5,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { traceUnit, loadSandbox } = require('../../server/dist/model/sandbox/runner.js');
-const { sandboxAnalyzeDocument } = require('../../server/dist/model/sandbox/analyze.js');
+const { traceUnit, loadSandbox } = require('../../server/dist/external/sandbox/runner.js');
+const { sandboxAnalyzeDocument } = require('../../server/dist/external/sandbox/document-pass.js');
 const { checkTrace } = require('../../server/dist/core/trace/validate.js');
 const { hostileFunctions } = require('./hostiles');
 

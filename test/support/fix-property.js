@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const acorn = require('acorn');
 const ts = require('typescript');
-const { analyzeDocument } = require('../../server/dist/core/analyze.js');
+const { analyzeDocument } = require('../../server/dist/core/static-analysis.js');
 const { DEFAULT_STATIC_OPTIONS } = require('../../server/dist/core/types.js');
 
 const SOURCE = /\.(c|m)?(j|t)sx?$/i;

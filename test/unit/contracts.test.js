@@ -50,7 +50,7 @@ test('outside workers/, no file imports a worker task file; contracts come from 
 
 test('the engine takes the sandbox, verification and package contracts from workers/contracts.ts', () => {
   const uses = (rel) => relativeImports(path.join(SRC, rel)).some((s) => s.endsWith('workers/contracts'));
-  for (const rel of ['engine/verify/verifier.ts', 'engine/verify/unit.ts', 'engine/passes/verify.ts', 'engine/supply/package.ts', 'cli/verify.ts']) {
+  for (const rel of ['engine/verify/verifier.ts', 'engine/verify/unit.ts', 'engine/passes/verify.ts', 'engine/supply/package.ts', 'cli/check-verify.ts']) {
     assert.ok(uses(rel), `${rel} imports workers/contracts`);
   }
 });

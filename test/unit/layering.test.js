@@ -83,8 +83,8 @@ test('only protocol/ and cli/ import vscode-languageserver', () => {
 });
 
 test('lower layers never import upper ones', () => {
-  // config/ sits above model/: the schema takes the Ollama defaults from model/ollama/.
-  const rank = { core: 0, model: 1, config: 2, workers: 3, engine: 4, protocol: 5, cli: 6 };
+  // config/ sits above external/: the schema takes the Ollama defaults from external/llm/ollama/.
+  const rank = { core: 0, external: 1, config: 2, workers: 3, engine: 4, protocol: 5, cli: 6 };
   const problems = [];
   for (const f of files) {
     for (const spec of f.specs) {

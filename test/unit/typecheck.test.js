@@ -39,7 +39,7 @@ function check(files) {
 }
 
 test('a misnamed field in a test file is a type error; the correctly named one is not', () => {
-  const analyze = JSON.stringify(path.join(ROOT, 'server', 'dist', 'core', 'analyze.js'));
+  const analyze = JSON.stringify(path.join(ROOT, 'server', 'dist', 'core', 'static-analysis.js'));
   const body = (field) => [
     "'use strict';",
     "const assert = require('node:assert/strict');",

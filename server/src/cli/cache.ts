@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DocumentReport, DocumentSnapshot } from '../engine/analyze';
+import type { DocumentReport, DocumentSnapshot } from '../engine/document-analysis';
 import type { CacheLookup, ReportCache } from '../engine/batch';
 import { allRules } from '../core/security/registry';
 import type { StaticOptions } from '../core/types';

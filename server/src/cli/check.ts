@@ -1,6 +1,6 @@
 // `orbit-ls check [paths…] [--format text|json|sarif] [--fail-on error|warning|never] [--sandbox]
 // [--verify [--jobs N] [--shard i/n]]`: analyses files in the worker pool (with --sandbox, also runs
-// each in the sandbox; with --verify, also verifies every function with the model, see verify.ts)
+// each in the sandbox; with --verify, also verifies every function with the model, see check-verify.ts)
 // and prints the findings. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
 // internal error, 3 model verification incomplete (and no findings at or above --fail-on),
 // 130 interrupted (Ctrl-C).
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFiles } from '../engine/batch';
 import { createPool } from '../engine/pool';
-import type { DocumentReport } from '../engine/analyze';
+import type { DocumentReport } from '../engine/document-analysis';
 import type { Settings } from '../config/schema';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
@@ -22,7 +22,7 @@ import { loadSettings, readRaw } from './settings';
 import { silencedChecks } from '../engine/silenced';
 import { staticOptionsFrom } from '../config/validate';
 import { collectFiles } from './walk';
-import { inShard, parseShard, verifyFiles, type VerifyDocument } from './verify';
+import { inShard, parseShard, verifyFiles, type VerifyDocument } from './check-verify';
 import { languageFromFileName, SOURCE_EXTENSIONS } from '../core/types';
 import { findingsCache, findingsCacheDir } from './cache';
 import { checkPoolSize } from './cores';

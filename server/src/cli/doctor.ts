@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { listSettings } from '../config/docs';
 import { orbitVersion } from '../config/version';
 import type { Settings } from '../config/schema';
-import { healthChecks, runHealthChecks, type HealthCheck } from '../engine/health';
+import { healthChecks, runHealthChecks, type HealthCheck } from '../engine/doctor-checks';
 import { checkCalibration } from '../engine/verify/calibration-check';
 import { createPool } from '../engine/pool';
 import type { CliIO } from './io';

@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Settings } from '../config/schema';
-import { applySuppressions } from '../core/analyze';
+import { applySuppressions } from '../core/static-analysis';
 import { checkPackageDir, isPackageDir } from '../engine/supply/package';
 import type { AnalysisPool } from '../engine/pool';
 import type { CliIO } from './io';

@@ -2,7 +2,7 @@
 // notices about files that could not be fully analysed, and files that were skipped.
 import type { Finding, Severity } from '../core/types';
 import type { Region } from './locate';
-import type { VerificationSummary } from './verify';
+import type { VerificationSummary } from './check-verify';
 
 export interface CheckedFinding {
   /** Path relative to the working directory, with forward slashes. */

@@ -1,6 +1,6 @@
 // Settings of the model servers: which backend, the OpenAI-compatible server, a host list for
 // Ollama, and how generation talks to the model. Spread into the schema in schema.ts. Hosts that
-// are not loopback are only contacted when the environment allows them (see model/trust.ts);
+// are not loopback are only contacted when the environment allows them (see external/llm/trust.ts);
 // the API key of an OpenAI-compatible server is read from OPENAI_API_KEY, never from settings.
 import { oneOf, string, type Parsed, type SettingSpec } from './spec';
 

@@ -1,7 +1,7 @@
 // Settings of the model-backed verification: where Ollama is, which model, when verification runs
 // and how large an orbit may grow. Spread into the schema in schema.ts as `ollama` and `verify`.
-// The Ollama defaults are model/ollama's own (DEFAULT_OLLAMA_SETTINGS), so the two cannot drift.
-import { DEFAULT_OLLAMA_PULL, DEFAULT_OLLAMA_SETTINGS } from '../model/ollama/settings';
+// The Ollama defaults are external/llm/ollama's own (DEFAULT_OLLAMA_SETTINGS), so the two cannot drift.
+import { DEFAULT_OLLAMA_PULL, DEFAULT_OLLAMA_SETTINGS } from '../external/llm/ollama/settings';
 import { generationModeSetting, ollamaHostSetting } from './backends';
 import { boolean, integer, oneOf, string, type SettingSpec } from './spec';
 

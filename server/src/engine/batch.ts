@@ -4,8 +4,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { languageFromFileName } from '../core/types';
 import type { Settings } from '../config/schema';
-import { analyzeSnapshot, type DocumentReport, type DocumentSnapshot } from './analyze';
-import type { ImportedModule } from '../core/analyze';
+import { analyzeSnapshot, type DocumentReport, type DocumentSnapshot } from './document-analysis';
+import type { ImportedModule } from '../core/static-analysis';
 import type { AnalysisPool } from './pool';
 import { failedSandboxReport, sandboxPass, withSandboxReport } from './sandbox/pass';
 

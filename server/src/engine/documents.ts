@@ -3,7 +3,7 @@
 // what they yield; the owner runs them on events (debounced, one run per document and pass, every
 // run aborted when the version moves on) and keeps only output for the version the editor has.
 import type { Settings } from '../config/schema';
-import type { DocumentReport, DocumentSnapshot } from './analyze';
+import type { DocumentReport, DocumentSnapshot } from './document-analysis';
 import { createDocumentRuns, delay, type DocumentRuns } from './document-runs';
 import { mergeOutputs } from './passes/merge';
 import type { Pass, PassEvent, PassHost, PassOutput } from './passes/pass';

@@ -1,13 +1,13 @@
 // The texts of a document's relative imports for cross-file analysis, as the editor sees them: an
 // open document's buffer (saved or not), else the file on disk through a cache keyed by path,
 // modification time and size, so an unchanged file is not read again for every analysis.
-// The resolution is the worker's (workers/tasks/analyzeStatic.ts), which reads from disk when the
+// The resolution is the worker's (workers/tasks/analyze-static.ts), which reads from disk when the
 // caller supplies no imports (`orbit-ls check`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ImportedModule } from '../core/analyze';
-import type { DocumentSnapshot } from './analyze';
+import type { ImportedModule } from '../core/static-analysis';
+import type { DocumentSnapshot } from './document-analysis';
 
 export interface ImportFiles {
   /** Undefined when there is no such file (or it is not a regular file). */

@@ -1,12 +1,12 @@
 // The one place that turns settings into a model backend: Ollama (one host, or a list of hosts as
-// one pool) or an OpenAI-compatible server. Every host URL passes the trust rule of model/trust.ts
+// one pool) or an OpenAI-compatible server. Every host URL passes the trust rule of external/llm/trust.ts
 // first; a refused host is never contacted, and the backend built without it says why on every
 // call, so verification pauses with that message and regeneration fails with it.
 import type { Settings } from '../config/schema';
-import { createHostPool, createOllamaBackend, resolveOllamaHost, type HealthReport } from '../model/ollama/index';
-import { createOpenAiBackend } from '../model/openai/backend';
-import { decideHostTrust, type HostTrust } from '../model/trust';
-import { ModelCallError, type CodeGenerator, type ModelFailure, type TracePredictor } from '../model/types';
+import { createHostPool, createOllamaBackend, resolveOllamaHost, type HealthReport } from '../external/llm/ollama/index';
+import { createOpenAiBackend } from '../external/llm/openai/backend';
+import { decideHostTrust, type HostTrust } from '../external/llm/trust';
+import { ModelCallError, type CodeGenerator, type ModelFailure, type TracePredictor } from '../external/llm/types';
 
 export interface ModelBackend extends TracePredictor, CodeGenerator {
   readonly host: string;

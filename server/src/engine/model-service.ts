@@ -4,8 +4,8 @@
 // after a settings change; a regeneration whose folder names another model or host gets a backend
 // of its own for that configuration.
 import type { Settings } from '../config/schema';
-import type { BackoffOptions } from '../model/ollama/health';
-import type { CodeGenerator, ModelFailure } from '../model/types';
+import type { BackoffOptions } from '../external/llm/ollama/availability';
+import type { CodeGenerator, ModelFailure } from '../external/llm/types';
 import { chooseModelBackend, type ModelBackend } from './model-backend';
 import { createModelGate, type ModelGate } from './verify/model-gate';
 

@@ -2,7 +2,7 @@
 // its own (engine/documents.ts). Per-URI debounce, each edit aborts the previous run for that URI,
 // every report carries the version it was computed for and stale ones are dropped. LSP-free.
 import type { Settings } from '../config/schema';
-import type { DocumentReport, DocumentSnapshot } from './analyze';
+import type { DocumentReport, DocumentSnapshot } from './document-analysis';
 import { createDocuments } from './documents';
 import { staticPass, STATIC_PASS } from './passes/static';
 

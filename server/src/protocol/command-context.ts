@@ -7,7 +7,7 @@ import type { Scheduler } from '../engine/scheduler';
 import type { SandboxService } from '../engine/sandbox/service';
 import type { VerifyService } from '../engine/verify/service';
 import type { LspClient } from './client';
-import type { EditTokens } from './editTokens';
+import type { EditTokens } from './edit-tokens';
 import type { RegenerationHost } from './regenerate';
 
 /** What the verification commands need from the session. */

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument as TextDocumentImpl } from 'vscode-languageserver-textdocument';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity, Span, TextEdit } from '../core/types';
-import type { DocumentReport } from '../engine/analyze';
+import type { DocumentReport } from '../engine/document-analysis';
 import { suppressionEdit } from '../core/security/suppression';
 import { ruleDocsUrl } from './rule-docs';
 

@@ -18,7 +18,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFromId } from '../core/types';
 import { templateKind } from '../core/templates/raw-output';
 import { orbitVersion } from '../config/version';
-import type { DocumentReport, DocumentSnapshot } from '../engine/analyze';
+import type { DocumentReport, DocumentSnapshot } from '../engine/document-analysis';
 import { createPool, type AnalysisPool } from '../engine/pool';
 import { createDocuments, type Documents } from '../engine/documents';
 import { editorPasses } from '../engine/passes/registry';
@@ -30,7 +30,7 @@ import type { SandboxOutcome } from '../engine/sandbox/pass';
 import type { VerifyReport } from '../engine/verify/verifier';
 import { connectionClient, type LspClient } from './client';
 import { negotiate, type NegotiatedFeatures } from './capabilities';
-import { asCommand, codeActionsFor } from './codeActions';
+import { asCommand, codeActionsFor } from './code-actions';
 import { findCommand, type CommandContext } from './commands';
 import { createConfigurationStore, type ConfigurationStore } from './configuration';
 import { isFindingData, toDiagnostics, type FindingData } from './diagnostics';
@@ -40,7 +40,7 @@ import { poolChecks } from '../engine/regenerate/checks';
 import { createModelService, type ModelService } from '../engine/model-service';
 import { verificationHover } from './verify';
 import { isManifest, manifestReport } from '../engine/supply/manifest';
-import { createEditTokens, type EditTokens } from './editTokens';
+import { createEditTokens, type EditTokens } from './edit-tokens';
 import { listenGuarded } from './documents';
 
 export interface ServerOptions {

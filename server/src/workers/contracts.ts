@@ -5,7 +5,7 @@ import type { FunctionUnit } from '../core/source/units';
 import type { VariantMapping } from '../core/trace/normalise';
 import type { JsonValue, Trace } from '../core/trace/schema';
 import type { AnalysisError, Finding } from '../core/types';
-import type { SandboxLimits } from '../model/sandbox/runner';
+import type { SandboxLimits } from '../external/sandbox/runner';
 
 // ── sandbox: the sandbox pass over one document ────────────────────────────────────────────────
 
@@ -117,6 +117,6 @@ export interface CheckPackageResult {
 }
 
 // Regeneration's tasks: finding the function, checking a statement or a body, verifying the result.
-export type { RegenerationPrepareInput, PreparedRegeneration } from './tasks/regenerationPrepare';
-export type { RegenerationCheckInput, RegenerationCheckOutput } from './tasks/regenerationCheck';
-export type { Verification, VerifyOptions } from './tasks/regenerationVerify';
+export type { RegenerationPrepareInput, PreparedRegeneration } from './tasks/regeneration-prepare';
+export type { RegenerationCheckInput, RegenerationCheckOutput } from './tasks/regeneration-check';
+export type { Verification, VerifyOptions } from './tasks/regeneration-verify';

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ImportedModule } from '../core/analyze';
+import type { ImportedModule } from '../core/static-analysis';
 
 /** At most this many imported files are read per document. */
 export const MAX_IMPORTS = 20;

@@ -1,15 +1,16 @@
 // The catalogue of worker tasks: name → function. The pool's typed `run` is derived from it.
-// To add a task: write workers/tasks/<name>.ts exporting a function of one structured-clone-safe
-// argument, and add it here; it becomes callable as pool.run('<name>', input, { signal }).
-import { analyzeStatic } from './tasks/analyzeStatic';
-import { regenerationTargets } from './tasks/regenerationTargets';
-import { regenerationPrepare } from './tasks/regenerationPrepare';
-import { regenerationCheck } from './tasks/regenerationCheck';
-import { regenerationVerify } from './tasks/regenerationVerify';
+// To add a task: write workers/tasks/<name>.ts (the file name in kebab-case) exporting a
+// function of one structured-clone-safe argument, and add it here under a camelCase name; it
+// becomes callable as pool.run('<name>', input, { signal }).
+import { analyzeStatic } from './tasks/analyze-static';
+import { regenerationTargets } from './tasks/regeneration-targets';
+import { regenerationPrepare } from './tasks/regeneration-prepare';
+import { regenerationCheck } from './tasks/regeneration-check';
+import { regenerationVerify } from './tasks/regeneration-verify';
 import { sandbox } from './tasks/sandbox';
-import { verifyPrepare } from './tasks/verifyPrepare';
-import { warmUp } from './tasks/warmUp';
-import { checkPackage } from './tasks/checkPackage';
+import { verifyPrepare } from './tasks/verify-prepare';
+import { warmUp } from './tasks/warm-up';
+import { checkPackage } from './tasks/check-package';
 
 export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage, regenerationTargets, regenerationPrepare, regenerationCheck, regenerationVerify };
 

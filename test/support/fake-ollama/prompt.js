@@ -1,4 +1,4 @@
-// Helpers the simulated models share: reading the trace prompt that server/src/model/ollama/
+// Helpers the simulated models share: reading the trace prompt that server/src/external/llm/ollama/
 // prompt.ts writes, splitting answers into token-sized chunks, and a seeded PRNG.
 'use strict';
 

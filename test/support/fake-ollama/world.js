@@ -1,7 +1,7 @@
 // An independent world model for the test Ollama: it runs the program of a trace prompt in
 // node:vm, with its own stand-ins for Node's modules, the framework objects and the clock, and
 // writes down what it sees in the trace schema. It shares no code with orbit-ls's QuickJS sandbox
-// (model/sandbox) and knows nothing of its conventions beyond the prompt a real model also reads,
+// (external/sandbox) and knows nothing of its conventions beyond the prompt a real model also reads,
 // so where the two agree it is because the code does what both say. Tests only: node:vm is not a
 // security boundary, and the programs run here are the test fixtures.
 //

@@ -161,7 +161,7 @@ test('an entry written by another orbit-ls version or build is never trusted', a
   // Through the module: what one version or build stored, another does not find.
   const options = staticOptionsFrom(resolveSettings().settings);
   const shared = cacheDir();
-  /** @type {import('../../../server/dist/engine/analyze').DocumentSnapshot} */
+  /** @type {import('../../../server/dist/engine/document-analysis').DocumentSnapshot} */
   const doc = { uri: path.join(dir, 'math.js'), version: 0, text: CLEAN, language: 'js' };
   /** @type {any} a report reduced to what the cache keeps and gives back */
   const report = { uri: doc.uri, version: 0, findings: [{ ruleId: 'x' }], notices: [], errors: [], elapsedMs: 1 };
@@ -174,7 +174,7 @@ test('an entry written by another orbit-ls version or build is never trusted', a
 test('a report that could not finish is never kept', async () => {
   const options = staticOptionsFrom(resolveSettings().settings);
   const dir = cacheDir();
-  /** @type {import('../../../server/dist/engine/analyze').DocumentSnapshot} */
+  /** @type {import('../../../server/dist/engine/document-analysis').DocumentSnapshot} */
   const doc = { uri: '/nowhere/a.js', version: 0, text: CLEAN, language: 'js' };
   const cache = findingsCache({ dir, options, version: '1', fingerprint: 'f' });
   await (await cache.lookup(doc)).store({ uri: doc.uri, version: 0, findings: [], notices: [{ message: 'orbit-ls could not finish analysing this file: analysis took longer than 100 ms' }], errors: [], elapsedMs: 100 });

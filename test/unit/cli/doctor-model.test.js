@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { runDoctor } = require('../../../server/dist/cli/doctor.js');
-const { checkOllama } = require('../../../server/dist/engine/verify/health.js');
+const { checkOllama } = require('../../../server/dist/engine/verify/model-check.js');
 const { startFakeOllama, models } = require('../../support/fake-ollama');
 const { startFakeOpenAi } = require('../../support/fake-openai/server.js');
 

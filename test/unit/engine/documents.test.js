@@ -33,7 +33,7 @@ function todoPass(gate) {
 
 /** @param {(version: number, signal: AbortSignal, state: any) => Promise<unknown>} [gate] */
 function harness(gate = async () => undefined) {
-  /** @type {{ doc: import('../../../server/dist/engine/analyze').DocumentSnapshot, published: any[], aborted: any[] }} */
+  /** @type {{ doc: import('../../../server/dist/engine/document-analysis').DocumentSnapshot, published: any[], aborted: any[] }} */
   const state = { doc: { uri: URI, version: 1, text: 'TODO eval(x)', language: 'js' }, published: [], aborted: [] };
   // The base pass: one finding at `eval`, at once.
   const base = staticPass({

@@ -13,7 +13,7 @@ function workspace() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-imports-'));
   fs.writeFileSync(path.join(dir, 'db.js'), 'module.exports = { saved: true };\n');
   fs.writeFileSync(path.join(dir, 'util.ts'), 'export const u = 1;\n');
-  /** @type {import('../../../server/dist/engine/analyze').DocumentSnapshot} */
+  /** @type {import('../../../server/dist/engine/document-analysis').DocumentSnapshot} */
   const routes = { uri: pathToFileURL(path.join(dir, 'routes.js')).href, version: 1, text: "const db = require('./db');\nimport { u } from './util.js';\n", language: 'js' };
   return { dir, routes };
 }

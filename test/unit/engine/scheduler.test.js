@@ -22,7 +22,7 @@ function harness({ debounceMs = 20, analysisMs = 0 } = {}) {
     publish: (report) => published.push(report),
     log: () => undefined,
   });
-  /** @type {(version: number, uri?: string) => import('../../../server/dist/engine/analyze').DocumentSnapshot} */
+  /** @type {(version: number, uri?: string) => import('../../../server/dist/engine/document-analysis').DocumentSnapshot} */
   const doc = (version, uri = 'file:///a.js') => ({ uri, version, text: `v${version}`, language: 'js' });
   return { scheduler, published, started, aborted, doc };
 }

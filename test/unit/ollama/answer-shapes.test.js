@@ -11,7 +11,7 @@ for (const [shape, wrap] of Object.entries(models.jsonShapes)) {
   test(`a trace answer shaped "${shape}" is read without a retry`, async () => {
     const { fake, backend, close } = await setup(models.reshaped(models.honest(groundTruth), wrap));
     try {
-      const outcome = /** @type {import('../../../server/dist/model/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request(), {}, never()));
+      const outcome = /** @type {import('../../../server/dist/external/llm/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request(), {}, never()));
       assert.equal(outcome.kind, 'ok', outcome.detail);
       assert.equal(outcome.traces.length, 2);
       assert.equal(outcome.traces[1].effects[0].kind, 'network');

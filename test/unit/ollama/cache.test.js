@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { cacheKey, createAnswerCache } = require('../../../server/dist/model/ollama/index.js');
+const { cacheKey, createAnswerCache } = require('../../../server/dist/external/llm/ollama/index.js');
 const { groundTruth, request, setup, never, models } = require('./support.js');
 
 function tempDir(t) {

@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Ollama } = require('ollama');
-const { traceMessages } = require('../../../server/dist/model/ollama/index.js');
+const { traceMessages } = require('../../../server/dist/external/llm/ollama/index.js');
 const { startFakeOllama, models, parseTracePrompt } = require('../../support/fake-ollama');
 const { MODEL, PROGRAM, groundTruth, request, setup, never } = require('./support.js');
 
@@ -93,8 +93,8 @@ test('the noisy model changes incidental state only, the same way for the same p
   const { backend, close } = await setup(models.noisyHonest(groundTruth, { rate: 0.5, seed: 3 }));
   try {
     const inputs = Array.from({ length: 12 }, (_, i) => [`user${i}`, 'pw']);
-    const a = /** @type {import('../../../server/dist/model/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request({ inputs }), { bypassCache: true }, never()));
-    const b = /** @type {import('../../../server/dist/model/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request({ inputs }), { bypassCache: true }, never()));
+    const a = /** @type {import('../../../server/dist/external/llm/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request({ inputs }), { bypassCache: true }, never()));
+    const b = /** @type {import('../../../server/dist/external/llm/types').PredictOutcome & { detail?: string }} */ (await backend.predictTrace(request({ inputs }), { bypassCache: true }, never()));
     assert.equal(a.kind, 'ok', a.detail);
     assert.equal(b.kind, 'ok', b.detail);
     assert.deepEqual(a.traces, b.traces, 'seeded per prompt');

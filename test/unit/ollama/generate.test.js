@@ -4,7 +4,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { ModelCallError } = require('../../../server/dist/model/types.js');
+const { ModelCallError } = require('../../../server/dist/external/llm/types.js');
 const { STALL_TIMEOUTS, setup, never, models } = require('./support.js');
 
 const CODE = 'const rows = await db.query("SELECT * FROM users WHERE id = ?", [id]);\nreturn rows[0];\n';

@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const { checkOllamaHealth, reconnectWithBackoff, backoffDelay } = require('../../../server/dist/model/ollama/index.js');
+const { checkOllamaHealth, reconnectWithBackoff, backoffDelay } = require('../../../server/dist/external/llm/ollama/index.js');
 const { startFakeOllama } = require('../../support/fake-ollama');
 const { MODEL, closedPort, never, models, groundTruth } = require('./support.js');
 

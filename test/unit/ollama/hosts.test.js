@@ -4,7 +4,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { createHostPool } = require('../../../server/dist/model/ollama/index.js');
+const { createHostPool } = require('../../../server/dist/external/llm/ollama/index.js');
 const { startFakeOllama, models } = require('../../support/fake-ollama');
 const { request, groundTruth, never, closedPort, MODEL, PROGRAM } = require('./support.js');
 
@@ -78,10 +78,10 @@ test('the answer and its cache entry do not depend on which host gave it', async
   const b = await startFakeOllama({ models: { [MODEL]: models.honest(groundTruth) } });
   try {
     const pool = createHostPool({ hosts: [a.host, b.host], model: MODEL });
-    const fromA = /** @type {Extract<import('../../../server/dist/model/types').PredictOutcome, { kind: 'ok' }>} */ (await pool.predictTrace(request(), {}, never()));
+    const fromA = /** @type {Extract<import('../../../server/dist/external/llm/types').PredictOutcome, { kind: 'ok' }>} */ (await pool.predictTrace(request(), {}, never()));
     // The same request again, with A busy on something else, is answered from the shared cache.
     const busy = pool.predictTrace(variant(9), {}, never());
-    const again = /** @type {Extract<import('../../../server/dist/model/types').PredictOutcome, { kind: 'ok' }>} */ (await pool.predictTrace(request(), {}, never()));
+    const again = /** @type {Extract<import('../../../server/dist/external/llm/types').PredictOutcome, { kind: 'ok' }>} */ (await pool.predictTrace(request(), {}, never()));
     await busy;
     assert.equal(again.cached, true);
     assert.deepEqual(again.traces, fromA.traces);

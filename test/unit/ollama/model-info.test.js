@@ -6,8 +6,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { createOllamaBackend } = require('../../../server/dist/model/ollama/index.js');
-const { chooseGenerationMode } = require('../../../server/dist/model/ollama/mode.js');
+const { createOllamaBackend } = require('../../../server/dist/external/llm/ollama/index.js');
+const { chooseGenerationMode } = require('../../../server/dist/external/llm/ollama/mode.js');
 const { startFakeOllama, models } = require('../../support/fake-ollama');
 const { request, groundTruth, never, MODEL } = require('./support.js');
 
@@ -73,7 +73,7 @@ test('a model pulled again (new digest) does not reuse the cached answers of the
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-digest-'));
   try {
     // Each backend is a new run (or settings reloaded) sharing the disk cache.
-    const run = async () => /** @type {Extract<import('../../../server/dist/model/types').PredictOutcome, { kind: 'ok' }>} */ (await createOllamaBackend({ host: fake.host, model: MODEL, cacheDir }).predictTrace(request(), {}, never()));
+    const run = async () => /** @type {Extract<import('../../../server/dist/external/llm/types').PredictOutcome, { kind: 'ok' }>} */ (await createOllamaBackend({ host: fake.host, model: MODEL, cacheDir }).predictTrace(request(), {}, never()));
     assert.equal((await run()).cached, false);
     assert.equal((await run()).cached, true, 'the same model reuses the answer');
     fake.repull(MODEL, 'f'.repeat(64));

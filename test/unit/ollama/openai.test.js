@@ -4,8 +4,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { createOpenAiBackend } = require('../../../server/dist/model/openai/backend.js');
-const { ModelCallError } = require('../../../server/dist/model/types.js');
+const { createOpenAiBackend } = require('../../../server/dist/external/llm/openai/backend.js');
+const { ModelCallError } = require('../../../server/dist/external/llm/types.js');
 const { regenerate } = require('../../../server/dist/engine/regenerate');
 const { defaultSettings } = require('../../../server/dist/config/validate');
 const { startFakeOpenAi } = require('../../support/fake-openai/server.js');

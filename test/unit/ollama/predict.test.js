@@ -4,7 +4,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { createOllamaBackend } = require('../../../server/dist/model/ollama/index.js');
+const { createOllamaBackend } = require('../../../server/dist/external/llm/ollama/index.js');
 const { STALL_TIMEOUTS, MODEL, groundTruth, request, setup, closedPort, never, models } = require('./support.js');
 
 test('an honest model gives one validated trace per input, with tokens and durations', async () => {

@@ -3,7 +3,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { createLimiter } = require('../../../server/dist/model/ollama/index.js');
+const { createLimiter } = require('../../../server/dist/external/llm/ollama/index.js');
 const { groundTruth, request, setup, never, models } = require('./support.js');
 
 const slowHonest = () => models.slow(models.honest(groundTruth), { delayMs: 1, firstDelayMs: 30 });

@@ -11,7 +11,7 @@ const {
   validateJson,
   describeSchemaErrors,
   answerSchema,
-} = require('../../../server/dist/model/ollama/index.js');
+} = require('../../../server/dist/external/llm/ollama/index.js');
 const { TRACE_SCHEMA, groundTruth, request } = require('./support.js');
 
 test('the host comes from settings, else OLLAMA_HOST, else the local default', () => {

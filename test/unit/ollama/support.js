@@ -2,14 +2,14 @@
 // the simulated models, and a backend wired to the test Ollama with short time-outs.
 'use strict';
 
-const { createOllamaBackend } = require('../../../server/dist/model/ollama/index.js');
+const { createOllamaBackend } = require('../../../server/dist/external/llm/ollama/index.js');
 const { startFakeOllama, models } = require('../../support/fake-ollama');
 
 const MODEL = 'qwen2.5-coder:7b';
 
 /**
  * The trace shape of core/trace/schema.ts as a JSON Schema, with a recursive JSON value.
- * @type {import('../../../server/dist/model/types').JsonSchema}
+ * @type {import('../../../server/dist/external/llm/types').JsonSchema}
  */
 const TRACE_SCHEMA = {
   type: 'object',
@@ -76,8 +76,8 @@ function groundTruth(program, args) {
 }
 
 /**
- * @param {Partial<import('../../../server/dist/model/types').TraceRequest>} [overrides]
- * @returns {import('../../../server/dist/model/types').TraceRequest}
+ * @param {Partial<import('../../../server/dist/external/llm/types').TraceRequest>} [overrides]
+ * @returns {import('../../../server/dist/external/llm/types').TraceRequest}
  */
 function request(overrides = {}) {
   return { program: PROGRAM, inputs: [['admin', 'pw'], ['svc_maint', 'x']], schema: TRACE_SCHEMA, ...overrides };
@@ -89,7 +89,7 @@ const STALL_TIMEOUTS = { idleTimeoutMs: 300, firstChunkTimeoutMs: 600 };
 /**
  * A fake Ollama with `model` under MODEL and a backend pointed at it; `close` ends both.
  * @param {Function} model
- * @param {{ backend?: Partial<import('../../../server/dist/model/ollama/index').OllamaBackendConfig>, fake?: Parameters<typeof startFakeOllama>[0] }} [options]
+ * @param {{ backend?: Partial<import('../../../server/dist/external/llm/ollama/index').OllamaBackendConfig>, fake?: Parameters<typeof startFakeOllama>[0] }} [options]
  */
 async function setup(model, { backend: backendOptions = {}, fake: fakeOptions = {} } = {}) {
   const fake = await startFakeOllama({ ...fakeOptions, models: { [MODEL]: model, ...(fakeOptions.models ?? {}) } });

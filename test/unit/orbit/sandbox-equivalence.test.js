@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const vm = require('node:vm');
 const { TRANSFORMS, runTransform, createRng } = require('../../../server/dist/core/orbit/index.js');
 const { normaliseTrace } = require('../../../server/dist/core/trace/index.js');
-const { traceUnit, loadSandbox } = require('../../../server/dist/model/sandbox/runner.js');
+const { traceUnit, loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
 const corpus = require('../../fixtures/orbit/index.js');
 
 const SAMPLE = corpus.filter((_, i) => i % 12 === 0);

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startFakeOllama, models } = require('../../support/fake-ollama');
 const code = require('../../support/fake-ollama/code-models.js');
-const { createOllamaBackend } = require('../../../server/dist/model/ollama');
+const { createOllamaBackend } = require('../../../server/dist/external/llm/ollama');
 const { regenerate } = require('../../../server/dist/engine/regenerate');
 const { defaultSettings } = require('../../../server/dist/config/validate');
 

@@ -3,7 +3,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { sandboxAnalyzeDocument } = require('../../../server/dist/model/sandbox/analyze.js');
+const { sandboxAnalyzeDocument } = require('../../../server/dist/external/sandbox/document-pass.js');
 const { sandbox } = require('../../../server/dist/workers/tasks/sandbox.js');
 const { evaluate } = require('../../eval/backdoors.js');
 

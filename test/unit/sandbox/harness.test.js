@@ -6,8 +6,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { tasks } = require('../../../server/dist/workers/tasks.js');
-const { harnessCounters } = require('../../../server/dist/model/sandbox/harness.js');
-const { sandboxAnalyzeDocument } = require('../../../server/dist/model/sandbox/analyze.js');
+const { harnessCounters } = require('../../../server/dist/external/sandbox/harness.js');
+const { sandboxAnalyzeDocument } = require('../../../server/dist/external/sandbox/document-pass.js');
 const { sandboxPass } = require('../../../server/dist/engine/sandbox/pass.js');
 const { findUnits } = require('../../../server/dist/core/source/units.js');
 const S = require('../verify/support');

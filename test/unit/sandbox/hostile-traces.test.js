@@ -4,8 +4,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { traceUnit, loadSandbox } = require('../../../server/dist/model/sandbox/runner.js');
-const { sandboxAnalyzeDocument } = require('../../../server/dist/model/sandbox/analyze.js');
+const { traceUnit, loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
+const { sandboxAnalyzeDocument } = require('../../../server/dist/external/sandbox/document-pass.js');
 const { checkTrace } = require('../../../server/dist/core/trace/validate.js');
 
 // Generous time: these tests are about which outcome a run has, not how fast a machine is.

@@ -5,8 +5,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { traceUnit, loadSandbox } = require('../../../server/dist/model/sandbox/runner.js');
-const { recycledModules } = require('../../../server/dist/model/sandbox/recycle.js');
+const { traceUnit, loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
+const { recycledModules } = require('../../../server/dist/external/sandbox/recycle.js');
 
 const TIME_ONLY = { timeMs: 300, instructions: 1e12 };
 const SPIN = `let s = 'abcdefgh'.repeat(2000); for (;;) s = s.split('').reverse().join('');`;

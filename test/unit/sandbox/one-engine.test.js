@@ -1,4 +1,4 @@
-// Untrusted code runs only in runtimes model/sandbox/runner.ts creates, with its limits, interrupt
+// Untrusted code runs only in runtimes external/sandbox/runner.ts creates, with its limits, interrupt
 // handler and trace checks. This test reads every file of server/src and fails when a second file
 // loads QuickJS or creates a runtime or context: such a place would run code without them.
 'use strict';
@@ -10,7 +10,7 @@ const path = require('node:path');
 const ts = require('typescript');
 
 const SRC = path.join(__dirname, '..', '..', '..', 'server', 'src');
-const THE_PLACE = path.join('model', 'sandbox', 'runner.ts');
+const THE_PLACE = path.join('external', 'sandbox', 'runner.ts');
 
 /** Calls that load a QuickJS engine or create a runtime or context in one. */
 const CREATES = /^(newQuickJSWASMModule|newQuickJSAsyncWASMModule|newQuickJSWASMModuleFromVariant|newQuickJSAsyncWASMModuleFromVariant|getQuickJS|getQuickJSSync|newRuntime|newAsyncRuntime|newContext|newAsyncContext)$/;
@@ -53,7 +53,7 @@ function engineUses(file) {
   return uses;
 }
 
-test('exactly one place in server/src creates QuickJS runtimes and contexts: model/sandbox/runner.ts', () => {
+test('exactly one place in server/src creates QuickJS runtimes and contexts: external/sandbox/runner.ts', () => {
   const places = {};
   for (const file of sourceFiles(SRC)) {
     const uses = engineUses(file);

@@ -3,7 +3,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { traceUnit, ORDINARY_NOW } = require('../../../server/dist/model/sandbox/runner.js');
+const { traceUnit, ORDINARY_NOW } = require('../../../server/dist/external/sandbox/runner.js');
 
 const effectsOf = (t) => t.effects.filter((e) => e.kind !== 'time').map((e) => [e.kind, e.target]);
 

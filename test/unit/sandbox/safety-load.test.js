@@ -1,5 +1,5 @@
 // The escape suite again, with top-level execution: hostile modules run as `require` and install
-// scripts would run them (model/sandbox/module-run). Each must end with a defined outcome, and
+// scripts would run them (external/sandbox/module-run). Each must end with a defined outcome, and
 // nothing may happen on the real machine: no canary file, no child process, no socket, no real
 // secret read.
 'use strict';
@@ -10,9 +10,9 @@ const os = require('node:os');
 const path = require('node:path');
 const cp = require('node:child_process');
 const net = require('node:net');
-const { loadSandbox } = require('../../../server/dist/model/sandbox/runner.js');
-const { runModuleTopLevel } = require('../../../server/dist/model/sandbox/module-run.js');
-const { sandboxHealth } = require('../../../server/dist/model/sandbox/health.js');
+const { loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
+const { runModuleTopLevel } = require('../../../server/dist/external/sandbox/module-run.js');
+const { sandboxHealth } = require('../../../server/dist/external/sandbox/self-test.js');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-load-canary-'));
 const canary = path.join(dir, 'canary.txt');

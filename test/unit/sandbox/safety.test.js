@@ -8,8 +8,8 @@ const os = require('node:os');
 const path = require('node:path');
 const cp = require('node:child_process');
 const net = require('node:net');
-const { traceUnit, loadSandbox } = require('../../../server/dist/model/sandbox/runner.js');
-const { sandboxHealth } = require('../../../server/dist/model/sandbox/health.js');
+const { traceUnit, loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
+const { sandboxHealth } = require('../../../server/dist/external/sandbox/self-test.js');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-canary-'));
 const canary = path.join(dir, 'canary.txt');

@@ -4,7 +4,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { sandboxAnalyzeDocument } = require('../../../server/dist/model/sandbox/analyze.js');
+const { sandboxAnalyzeDocument } = require('../../../server/dist/external/sandbox/document-pass.js');
 const { solveString, solveClock, solveNumber, exampleOf } = require('../../../server/dist/core/inputs/solve.js');
 const { evaluate } = require('../../eval/triggers.js');
 

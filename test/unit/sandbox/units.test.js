@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { findUnits, cyrb53 } = require('../../../server/dist/core/source/units.js');
 const { buildUnitProgram, buildModuleHeader, transpileText, freeNamesOf } = require('../../../server/dist/core/source/transpile.js');
-const { traceUnit } = require('../../../server/dist/model/sandbox/runner.js');
+const { traceUnit } = require('../../../server/dist/external/sandbox/runner.js');
 
 const TS = `import fs from 'fs';
 import { exec } from 'child_process';

@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { analyze } = require('./harness');
-const { allRules } = require('../../../server/dist/core/analyze.js');
+const { allRules } = require('../../../server/dist/core/static-analysis.js');
 
 const TAINT_RULES = new Set(['sql-injection', 'nosql-injection', 'command-injection', 'code-injection', 'path-traversal', 'xss', 'log-injection', 'open-redirect', 'ssrf', 'prototype-pollution', 'regex-injection']);
 

@@ -76,7 +76,7 @@ test('a rule turned off is off across files too, and broken imported code is not
 });
 
 function analyzeWith(fileName, text, imports) {
-  const { analyzeDocument } = require('../../../server/dist/core/analyze.js');
+  const { analyzeDocument } = require('../../../server/dist/core/static-analysis.js');
   const { DEFAULT_STATIC_OPTIONS } = require('../../../server/dist/core/types.js');
   return analyzeDocument({ fileName, text, ...(imports ? { imports } : {}) }, DEFAULT_STATIC_OPTIONS);
 }

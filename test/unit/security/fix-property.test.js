@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { sourceFiles, checkFiles, checkFix } = require('../../support/fix-property');
 const { analyze } = require('./harness');
-const { allRules } = require('../../../server/dist/core/analyze.js');
+const { allRules } = require('../../../server/dist/core/static-analysis.js');
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 

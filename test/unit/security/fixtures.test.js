@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { analyze, lineOf, expectations, ruleFixtures, checkEveryFix, ruleDirs } = require('./harness');
-const { allRules } = require('../../../server/dist/core/analyze.js');
+const { allRules } = require('../../../server/dist/core/static-analysis.js');
 
 const HAS_FIX = new Map(allRules().map((r) => [r.id, r.hasFix]));
 

@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { analyzeDocument } = require('../../../server/dist/core/analyze.js');
+const { analyzeDocument } = require('../../../server/dist/core/static-analysis.js');
 const { DEFAULT_STATIC_OPTIONS } = require('../../../server/dist/core/types.js');
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'security');

@@ -2,7 +2,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { allRules } = require('../../../server/dist/core/analyze.js');
+const { allRules } = require('../../../server/dist/core/static-analysis.js');
 
 test('every rule has complete, well-formed metadata', () => {
   const rules = allRules();

@@ -4,7 +4,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { allRules, ruleById } = require('../../../server/dist/core/analyze.js');
+const { allRules, ruleById } = require('../../../server/dist/core/static-analysis.js');
 const { Sink } = require('../../../server/dist/core/security/taint.js');
 const { buildConstraintSet } = require('../../../server/dist/core/constraints/set.js');
 

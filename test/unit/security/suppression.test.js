@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { analyze, applyEdits } = require('./harness');
-const { suppressionEdit } = require('../../../server/dist/core/analyze.js');
+const { suppressionEdit } = require('../../../server/dist/core/static-analysis.js');
 
 const handler = (comment = '') => `const { exec } = require('child_process');
 app.get('/ping', (req, res) => {

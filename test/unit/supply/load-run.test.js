@@ -4,8 +4,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { loadSandbox } = require('../../../server/dist/model/sandbox/runner.js');
-const { runModuleTopLevel } = require('../../../server/dist/model/sandbox/module-run.js');
+const { loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
+const { runModuleTopLevel } = require('../../../server/dist/external/sandbox/module-run.js');
 const { loadFindings } = require('../../../server/dist/core/supply/load-findings.js');
 const { findCanaries } = require('../../../server/dist/core/supply/canaries.js');
 

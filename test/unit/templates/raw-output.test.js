@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { analyzeDocument } = require('../../../server/dist/core/analyze.js');
+const { analyzeDocument } = require('../../../server/dist/core/static-analysis.js');
 const { DEFAULT_STATIC_OPTIONS } = require('../../../server/dist/core/types.js');
 const { runCheck } = require('../../../server/dist/cli/check.js');
 

@@ -3,7 +3,7 @@
 // and the benchmark. (A helper, not a test: it only exports functions.)
 'use strict';
 const vm = require('node:vm');
-const { traceUnit, loadSandbox } = require('../../../server/dist/model/sandbox/runner.js');
+const { traceUnit, loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
 const { buildOrbit } = require('../../../server/dist/core/orbit/index.js');
 const T = require('../../../server/dist/core/trace/index.js');
 const S = require('./simulate.js');

@@ -4,8 +4,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { TRACE_JSON_SCHEMA, SANDBOX_TRACE_JSON_SCHEMA } = require('../../../server/dist/core/trace/index.js');
-const { validateJson } = require('../../../server/dist/model/ollama/json-schema.js');
-const { traceUnit } = require('../../../server/dist/model/sandbox/runner.js');
+const { validateJson } = require('../../../server/dist/external/llm/ollama/json-schema.js');
+const { traceUnit } = require('../../../server/dist/external/sandbox/runner.js');
 
 test('the schema has no references and requires steps, effects and outcome', () => {
   assert.ok(!JSON.stringify(TRACE_JSON_SCHEMA).includes('$ref'));

@@ -8,13 +8,13 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const dns = require('node:dns');
 const S = require('./support');
-const trust = require('../../../server/dist/model/trust.js');
+const trust = require('../../../server/dist/external/llm/trust.js');
 const { isLoopback } = trust;
 /** The trust decision, with `why` readable on either outcome (undefined when refused). */
-const decideHostTrust = /** @type {(url: string, env: Record<string, string | undefined>) => import('../../../server/dist/model/trust').HostTrust & { why?: string }} */ (trust.decideHostTrust);
+const decideHostTrust = /** @type {(url: string, env: Record<string, string | undefined>) => import('../../../server/dist/external/llm/trust').HostTrust & { why?: string }} */ (trust.decideHostTrust);
 const { chooseModelBackend } = require('../../../server/dist/engine/model-backend.js');
 const { createVerifyService } = require('../../../server/dist/engine/verify/service.js');
-const { verifyPrepare } = require('../../../server/dist/workers/tasks/verifyPrepare.js');
+const { verifyPrepare } = require('../../../server/dist/workers/tasks/verify-prepare.js');
 const { defaultSettings } = require('../../../server/dist/config/validate.js');
 const { startFakeOllama, models } = require('../../support/fake-ollama');
 const { startFakeOpenAi } = require('../../support/fake-openai/server.js');

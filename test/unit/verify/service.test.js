@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const S = require('./support');
 const { createVerifyService } = require('../../../server/dist/engine/verify/service.js');
-const { verifyPrepare } = require('../../../server/dist/workers/tasks/verifyPrepare.js');
+const { verifyPrepare } = require('../../../server/dist/workers/tasks/verify-prepare.js');
 
 const TEXT = 'function add(a, b) {\n  const sum = a + b;\n  return sum;\n}\nmodule.exports = add;\n';
 const URI = 'file:///app/add.js';

@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { resolveSettings, defaultSettings } = require('../../../server/dist/config/validate.js');
-const { DEFAULT_OLLAMA_SETTINGS } = require('../../../server/dist/model/ollama/index.js');
+const { DEFAULT_OLLAMA_SETTINGS } = require('../../../server/dist/external/llm/ollama/index.js');
 
 test('the orbit.ollama defaults are the backend defaults; an empty host list means OLLAMA_HOST or the local default', () => {
   const { ollama, verify } = defaultSettings();

@@ -3,9 +3,9 @@
 // task run in-process.
 'use strict';
 const { startFakeOllama, models } = require('../../support/fake-ollama');
-const { traceUnit } = require('../../../server/dist/model/sandbox/runner.js');
-const { createOllamaBackend } = require('../../../server/dist/model/ollama/index.js');
-const { verifyPrepare } = require('../../../server/dist/workers/tasks/verifyPrepare.js');
+const { traceUnit } = require('../../../server/dist/external/sandbox/runner.js');
+const { createOllamaBackend } = require('../../../server/dist/external/llm/ollama/index.js');
+const { verifyPrepare } = require('../../../server/dist/workers/tasks/verify-prepare.js');
 const { createModelGate } = require('../../../server/dist/engine/verify/model-gate.js');
 const { createVerifier } = require('../../../server/dist/engine/verify/verifier.js');
 const { defaultSettings } = require('../../../server/dist/config/validate.js');
@@ -55,7 +55,7 @@ function settings(overrides = {}) {
 /**
  * @param {string} text
  * @param {{ uri?: string, version?: number }} [options]
- * @returns {import('../../../server/dist/engine/analyze').DocumentSnapshot}
+ * @returns {import('../../../server/dist/engine/document-analysis').DocumentSnapshot}
  */
 function snapshot(text, { uri = 'file:///app/handler.js', version = 1 } = {}) {
   return { uri, version, text, language: /\.ts$/.test(uri) ? 'ts' : 'js' };

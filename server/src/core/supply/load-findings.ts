@@ -1,4 +1,4 @@
-// Turns the trace of a module's top-level run (model/sandbox/module-run) into findings: data from
+// Turns the trace of a module's top-level run (external/sandbox/module-run) into findings: data from
 // a sensitive source leaving through the network or DNS (found by its canary), downloaded code
 // evaluated, a dangerous process started, a write to a persistence location. Pure.
 import type { Effect, Trace } from '../trace/schema';

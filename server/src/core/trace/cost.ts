@@ -1,7 +1,7 @@
 // Cost accounting for a verdict: model calls, tokens and time, and the ARQ (Adversarial
 // Robustness Quotient): the cost of verification relative to the cost of one generation.
 
-/** What one model call cost; structurally a subset of ModelUsage in model/types.ts. */
+/** What one model call cost; structurally a subset of ModelUsage in external/llm/types.ts. */
 export interface CallCost {
   promptTokens: number;
   outputTokens: number;

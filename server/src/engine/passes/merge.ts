@@ -2,7 +2,7 @@
 // report first, then each further pass's findings (a finding two passes report, same rule and
 // span, is shown once) and notices; once a further pass has reported, findings are in document order.
 import type { Finding } from '../../core/types';
-import type { DocumentReport } from '../analyze';
+import type { DocumentReport } from '../document-analysis';
 import type { PassOutput } from './pass';
 
 export function mergeOutputs(uri: string, version: number, outputs: readonly PassOutput[]): DocumentReport {

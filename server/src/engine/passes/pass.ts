@@ -4,7 +4,7 @@
 // A new pass is one file implementing `Pass` and one line in engine/passes/registry.ts.
 import type { Settings } from '../../config/schema';
 import type { Finding } from '../../core/types';
-import type { DocumentSnapshot, Notice } from '../analyze';
+import type { DocumentSnapshot, Notice } from '../document-analysis';
 
 /**
  * What starts a run: the document was opened, edited, saved, a command asked for this pass, or

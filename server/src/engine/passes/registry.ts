@@ -1,8 +1,8 @@
 // The passes an editor session runs, in merge order. A new pass is one file in this folder and one
 // line here.
 import type { Settings } from '../../config/schema';
-import type { ImportedModule } from '../../core/analyze';
-import { analyzeSnapshot, type DocumentSnapshot } from '../analyze';
+import type { ImportedModule } from '../../core/static-analysis';
+import { analyzeSnapshot, type DocumentSnapshot } from '../document-analysis';
 import type { ImportSource } from '../imports';
 import type { AnalysisPool } from '../pool';
 import type { Pass } from './pass';

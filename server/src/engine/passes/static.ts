@@ -2,7 +2,7 @@
 // orbit-ls.reanalyze and when settings change. It is the base pass: a document's report is published
 // once it has static output for the document's current version.
 import type { Settings } from '../../config/schema';
-import type { DocumentReport, DocumentSnapshot } from '../analyze';
+import type { DocumentReport, DocumentSnapshot } from '../document-analysis';
 import type { Pass } from './pass';
 
 export const STATIC_PASS = 'static';

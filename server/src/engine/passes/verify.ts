@@ -6,7 +6,7 @@ import type { Finding } from '../../core/types';
 import type { Settings } from '../../config/schema';
 import type { ModelBackend } from '../model-backend';
 import { createModelService, type ModelService } from '../model-service';
-import type { BackoffOptions } from '../../model/ollama/health';
+import type { BackoffOptions } from '../../external/llm/ollama/availability';
 import type { VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/contracts';
 import type { ModelGate } from '../verify/model-gate';
 import { createVerifier, type Verifier, type VerifyReport } from '../verify/verifier';

@@ -14,7 +14,7 @@ import {
   type Violation,
 } from '../../core/constraints';
 import { createBodyNormaliser } from '../../core/answer/body-stream';
-import { ModelCallError, type CodeGenerator, type ModelFailure } from '../../model/types';
+import { ModelCallError, type CodeGenerator, type ModelFailure } from '../../external/llm/types';
 import { buildPrompt } from './prompt';
 import { CheckFailed, localChecks, type PreparedRegeneration, type RegenerationChecks } from './checks';
 

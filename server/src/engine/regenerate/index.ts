@@ -2,7 +2,7 @@
 // the security constraints, verify it, and return a minimal edit tagged with the document version.
 import { findTarget, formatBody, type RegenTarget } from '../../core/constraints';
 import type { LanguageKind, RuleLevel, Span, TextEdit } from '../../core/types';
-import type { CodeGenerator, ModelFailure } from '../../model/types';
+import type { CodeGenerator, ModelFailure } from '../../external/llm/types';
 import type { Settings } from '../../config/schema';
 import { generateBody, type CutRecord, type GenerationMode } from './generate';
 import type { Verification } from '../../workers/contracts';

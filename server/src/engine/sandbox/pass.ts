@@ -1,9 +1,9 @@
 // The sandbox pass over one document through the pool: settings in, a versioned outcome out, with
 // rule levels and ignore comments applied as for static findings. Shared by the server and `check`.
-import { applySuppressions } from '../../core/analyze';
+import { applySuppressions } from '../../core/static-analysis';
 import { languageFromFileName, type Finding } from '../../core/types';
 import type { Settings } from '../../config/schema';
-import type { DocumentReport, DocumentSnapshot, Notice } from '../analyze';
+import type { DocumentReport, DocumentSnapshot, Notice } from '../document-analysis';
 import type { AnalysisPool } from '../pool';
 import { mergeOutputs } from '../passes/merge';
 

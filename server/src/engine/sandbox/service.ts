@@ -1,7 +1,7 @@
 // The sandbox pass of documents outside a server session: the pass under a document owner of its
 // own (engine/documents.ts), for callers that drive it event by event and publish by (uri, version).
 import type { Settings } from '../../config/schema';
-import type { DocumentSnapshot } from '../analyze';
+import type { DocumentSnapshot } from '../document-analysis';
 import { createDocuments } from '../documents';
 import type { AnalysisPool } from '../pool';
 import { sandboxPass, SANDBOX_PASS } from '../passes/sandbox';

@@ -3,7 +3,7 @@
 // the pool; the files the scripts run are checked when they are opened or by `check`.
 import { checkInstallScripts } from '../../core/supply/install-scripts';
 import type { Settings } from '../../config/schema';
-import type { DocumentReport } from '../analyze';
+import type { DocumentReport } from '../document-analysis';
 
 /** Whether a document URI or path names an npm manifest. */
 export function isManifest(uri: string): boolean {

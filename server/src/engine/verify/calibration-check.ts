@@ -4,7 +4,7 @@
 // model that contradicts the sandbox here is named unreliable. The editor and `check --verify` make
 // the same measurement on the user's own functions (engine/verify/verifier.ts, calibration) and
 // turn an unreliable model's disagreements into information.
-import type { HealthCheck, HealthResult } from '../health';
+import type { HealthCheck, HealthResult } from '../doctor-checks';
 import { chooseModelBackend } from '../model-backend';
 import type { VerifyPrepareOutput } from '../../workers/contracts';
 import { verifyUnit } from './unit';

@@ -2,8 +2,8 @@
 // down or the model is missing it logs why, tells the user once (when a verification needs the
 // model) with the fix, keeps probing with backoff, and reports when the model is back. Static and
 // sandbox features never wait on it.
-import { DEFAULT_BACKOFF, reconnectWithBackoff, type BackoffOptions, type HealthReport } from '../../model/ollama/health';
-import type { ModelFailure, TracePredictor } from '../../model/types';
+import { DEFAULT_BACKOFF, reconnectWithBackoff, type BackoffOptions, type HealthReport } from '../../external/llm/ollama/availability';
+import type { ModelFailure, TracePredictor } from '../../external/llm/types';
 
 export interface GateDeps {
   model: TracePredictor & { health(signal: AbortSignal): Promise<HealthReport> };

@@ -2,7 +2,7 @@
 // document owner of its own (engine/documents.ts), for callers that drive it event by event.
 import type { Finding } from '../../core/types';
 import type { Settings } from '../../config/schema';
-import type { DocumentSnapshot } from '../analyze';
+import type { DocumentSnapshot } from '../document-analysis';
 import { createDocuments } from '../documents';
 import { verificationPass, VERIFY_PASS, type VerifyPassDeps } from '../passes/verify';
 import type { VerifyReport } from './verifier';

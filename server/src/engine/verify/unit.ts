@@ -9,7 +9,7 @@ import { consistencyVerdict, type ConsistencyVerdict, type Disagreement } from '
 import { arbitrate } from '../../core/verify/arbitrate';
 import { contradictionsOf, sameEffects, type Contradiction } from '../../core/verify/contradictions';
 import { orbitSchedule } from '../../core/verify/orbit';
-import type { ModelFailure, TracePredictor } from '../../model/types';
+import type { ModelFailure, TracePredictor } from '../../external/llm/types';
 import type { PreparedUnit } from '../../workers/contracts';
 
 export { contradictionsOf, orbitSchedule, type Contradiction };

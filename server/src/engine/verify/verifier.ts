@@ -3,7 +3,7 @@
 import type { Finding, Span } from '../../core/types';
 import type { Settings } from '../../config/schema';
 import type { PreparedUnit, VerifyPrepareInput, VerifyPrepareOutput } from '../../workers/contracts';
-import type { DocumentSnapshot } from '../analyze';
+import type { DocumentSnapshot } from '../document-analysis';
 import { verificationFindings } from '../../core/verify/findings';
 import { incompleteFinding, VERIFICATION_INCOMPLETE, type IncompleteUnit } from '../../core/verify/incomplete';
 import { innermost, rankBySuspicion, rankRefs } from '../../core/verify/select';

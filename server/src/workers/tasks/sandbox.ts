@@ -1,8 +1,8 @@
 // Worker task `sandbox`: the sandbox pass over one document (QuickJS runs of every function unit
 // on ordinary inputs and probes), returning findings. Input and output are structured-clone-safe.
-import { sandboxAnalyzeDocument } from '../../model/sandbox/analyze';
+import { sandboxAnalyzeDocument } from '../../external/sandbox/document-pass';
 import type { SandboxTaskInput, SandboxTaskResult } from '../contracts';
-import { loadRunFindings } from './loadRun';
+import { loadRunFindings } from './load-run';
 
 export type { SandboxTaskInput, SandboxTaskResult } from '../contracts';
 

@@ -2,7 +2,7 @@
 // streamed code generation, both behind one bounded, priority-aware queue.
 
 import type { ChatResponse, Message } from 'ollama';
-import type { Trace } from '../../core/trace/schema.js';
+import type { Trace } from '../../../core/trace/schema.js';
 import {
   ModelCallError,
   type CallOptions,
@@ -16,7 +16,7 @@ import {
   type TraceRequest,
 } from '../types.js';
 import { cacheKey, createAnswerCache, type AnswerCache } from './cache.js';
-import { checkOllamaHealth, type HealthReport } from './health.js';
+import { checkOllamaHealth, type HealthReport } from './availability.js';
 import { fetchModelInfo, type ModelInfo } from './model-info.js';
 import { chooseGenerationMode, type GenerationMode, type GenerationModeSetting } from './mode.js';
 import { createLimiter } from './limiter.js';

@@ -5,9 +5,9 @@ import { analyseBody, withBody, type ConstraintSet, type RegenTarget } from '../
 import { findUnits, type FunctionUnit } from '../../core/source/units';
 import type { InputCase } from '../../core/inputs/synth';
 import type { JsonValue, Trace } from '../../core/trace/schema';
-import { FAKE_ENV, traceUnit } from '../../model/sandbox/runner';
+import { FAKE_ENV, traceUnit } from '../../external/sandbox/runner';
 import { ruleById } from '../../core/security/registry';
-import { prepareUnit, traceCase } from '../../model/sandbox/harness';
+import { prepareUnit, traceCase } from '../../external/sandbox/harness';
 
 export interface Verification {
   ok: boolean;

@@ -5,11 +5,11 @@
 // All hosts share one answer cache keyed by the model's digest, so an answer does not depend on
 // which host gave it.
 
-import type { Trace } from '../../core/trace/schema.js';
+import type { Trace } from '../../../core/trace/schema.js';
 import { ModelCallError, type GenerationStream, type ModelFailure, type ModelUsage, type PredictOutcome } from '../types.js';
 import { createOllamaBackend, type OllamaBackend, type OllamaBackendConfig } from './backend.js';
 import { createAnswerCache } from './cache.js';
-import { backoffDelay, type HealthReport } from './health.js';
+import { backoffDelay, type HealthReport } from './availability.js';
 import type { ModelInfo } from './model-info.js';
 import { DEFAULT_OLLAMA_SETTINGS } from './settings.js';
 

@@ -12,7 +12,7 @@ export {
   type BackoffOptions,
   type HealthOptions,
   type HealthReport,
-} from './health.js';
+} from './availability.js';
 export {
   DEFAULT_OLLAMA_HOST,
   DEFAULT_OLLAMA_MODEL,

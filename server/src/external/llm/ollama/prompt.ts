@@ -3,8 +3,8 @@
 
 import type { Message } from 'ollama';
 import type { JsonSchema, TraceRequest } from '../types.js';
-import { extractJsonAnswer } from '../../core/answer/json.js';
-import type { Trace } from '../../core/trace/schema.js';
+import { extractJsonAnswer } from '../../../core/answer/json.js';
+import type { Trace } from '../../../core/trace/schema.js';
 import { describeSchemaErrors, validateJson, type SchemaError } from './json-schema.js';
 
 const SYSTEM = [

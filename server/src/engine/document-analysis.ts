@@ -1,7 +1,7 @@
 // One document through the pool: settings in, a versioned report out. Shared by the scheduler
 // (server) and the batch runner (check), so both give the same findings and the same notices.
 import type { AnalysisError, Finding, LanguageKind, Span } from '../core/types';
-import type { ImportedModule } from '../core/analyze';
+import type { ImportedModule } from '../core/static-analysis';
 import { templateKind } from '../core/templates/raw-output';
 import { staticOptionsFrom } from '../config/validate';
 import type { Settings } from '../config/schema';

@@ -1,6 +1,6 @@
 // Worker task `warmUp`: loads the parser and rules once so the first real analysis is not slow,
 // and doubles as the parser health check (it analyses a tiny known document).
-import { analyzeDocument } from '../../core/analyze';
+import { analyzeDocument } from '../../core/static-analysis';
 import { DEFAULT_STATIC_OPTIONS } from '../../core/types';
 
 export interface WarmUpResult {

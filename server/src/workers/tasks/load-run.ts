@@ -5,7 +5,7 @@ import { cyrb53 } from '../../core/source/units';
 import { mayActAtLoad } from '../../core/supply/capabilities';
 import { loadFindings } from '../../core/supply/load-findings';
 import type { Finding } from '../../core/types';
-import { runModuleTopLevel } from '../../model/sandbox/module-run';
+import { runModuleTopLevel } from '../../external/sandbox/module-run';
 
 const cache = new Map<string, Finding[]>();
 const MAX_CACHE = 200;

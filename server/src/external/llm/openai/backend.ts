@@ -6,9 +6,9 @@
 
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { Trace } from '../../core/trace/schema.js';
+import type { Trace } from '../../../core/trace/schema.js';
 import { cacheKey, createAnswerCache, type AnswerCache } from '../ollama/cache.js';
-import type { HealthReport } from '../ollama/health.js';
+import type { HealthReport } from '../ollama/availability.js';
 import { createLimiter } from '../ollama/limiter.js';
 import { answerSchema, readTraces, retryMessages, traceMessages } from '../ollama/prompt.js';
 import { DEFAULT_OLLAMA_SETTINGS } from '../ollama/settings.js';

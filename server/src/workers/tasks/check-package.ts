@@ -2,14 +2,14 @@
 // package.json lifecycle scripts are classified, and its main entry and the files those scripts
 // run are executed at the top level in the sandbox (timers included) and, when asked, checked by
 // the static supply-chain rules. Input and output are structured-clone-safe.
-import { allRules, analyzeDocument } from '../../core/analyze';
+import { allRules, analyzeDocument } from '../../core/static-analysis';
 import { mayActAtLoad } from '../../core/supply/capabilities';
 import { SUPPLY_CHAIN_RULES } from '../../core/security/rules/supply';
 import { checkInstallScripts } from '../../core/supply/install-scripts';
 import { loadFindings } from '../../core/supply/load-findings';
 import { DEFAULT_STATIC_OPTIONS, type AnalysisError, type Finding } from '../../core/types';
-import { loadSandbox } from '../../model/sandbox/runner';
-import { runModuleTopLevel } from '../../model/sandbox/module-run';
+import { loadSandbox } from '../../external/sandbox/runner';
+import { runModuleTopLevel } from '../../external/sandbox/module-run';
 import type { CheckPackageInput, CheckPackageResult, PackageFileResult } from '../contracts';
 
 export type { CheckPackageInput, CheckPackageResult, PackageFile, PackageFileResult } from '../contracts';

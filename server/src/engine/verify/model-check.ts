@@ -3,8 +3,8 @@
 // the model can do (capabilities, context length, how regeneration will prompt it). The model is
 // optional, so its absence is reported with the fix but fails nothing.
 import type { Settings } from '../../config/schema';
-import type { OllamaBackend } from '../../model/ollama/index';
-import type { HealthCheck } from '../health-check';
+import type { OllamaBackend } from '../../external/llm/ollama/index';
+import type { HealthCheck } from '../doctor-check';
 import { chooseModelBackend } from '../model-backend';
 
 /** Tokens a trace call needs for a 200-line function (about 2,000 prompt tokens) and its answer. */

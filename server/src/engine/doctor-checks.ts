@@ -1,11 +1,11 @@
 // Health checks for `orbit-ls doctor`: a list of independent async checks, each saying whether one
 // component works and, if not, what to do. To add one (Ollama, sandbox, …), write a function of
 // HealthContext returning a HealthResult and append it to `healthChecks` (or pass your own list).
-import type { HealthCheck, HealthContext, HealthResult } from './health-check';
-import { checkOllama } from './verify/health';
-import { checkSandbox } from './sandbox/health';
+import type { HealthCheck, HealthContext, HealthResult } from './doctor-check';
+import { checkOllama } from './verify/model-check';
+import { checkSandbox } from './sandbox/sandbox-check';
 
-export type { HealthCheck, HealthContext, HealthResult } from './health-check';
+export type { HealthCheck, HealthContext, HealthResult } from './doctor-check';
 
 export const checkPool: HealthCheck = async ({ pool, signal, settings }) => {
   const started = performance.now();

@@ -11,7 +11,7 @@ import { chooseModelBackend, type ModelBackend } from '../engine/model-backend';
 import type { AnalysisPool } from '../engine/pool';
 import { createModelGate } from '../engine/verify/model-gate';
 import { createVerifier } from '../engine/verify/verifier';
-import type { PredictOutcome, TracePredictor } from '../model/types';
+import type { PredictOutcome, TracePredictor } from '../external/llm/types';
 import type { VerifyPrepareInput, VerifyPrepareOutput } from '../workers/contracts';
 import type { CliIO } from './io';
 

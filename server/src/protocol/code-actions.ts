@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isFindingData, SOURCE, type FindingData } from './diagnostics';
-import type { EditTokens } from './editTokens';
+import type { EditTokens } from './edit-tokens';
 
 export interface CodeActionOptions {
   documentChanges: boolean;
@@ -59,7 +59,7 @@ export const APPLY_EDIT_COMMAND = 'orbit-ls.applyEdit';
 
 /**
  * The same action as a Command, for clients that predate code action literals. The command carries
- * a token for the edit, which stays with the server (see editTokens.ts).
+ * a token for the edit, which stays with the server (see edit-tokens.ts).
  */
 export function asCommand(action: CodeAction, doc: TextDocument, tokens: EditTokens): Command {
   const token = tokens.issue({ uri: doc.uri, version: doc.version, title: action.title, edit: action.edit ?? {} });

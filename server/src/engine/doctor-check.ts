@@ -1,5 +1,5 @@
 // The shape of one `orbit-ls doctor` check: what it is given and what it reports. Kept apart from
-// the list of checks (health.ts) so that each check can be written against it without a cycle.
+// the list of checks (doctor-checks.ts) so that each check can be written against it without a cycle.
 import type { Settings } from '../config/schema';
 import type { AnalysisPool } from './pool';
 

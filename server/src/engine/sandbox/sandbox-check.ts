@@ -1,7 +1,7 @@
 // The doctor's check of the sandbox: does QuickJS load and run a test function with its recording
 // stubs? The sandbox pass is on by default, so a broken sandbox fails the check unless it is off.
-import { sandboxHealth } from '../../model/sandbox/health';
-import type { HealthCheck } from '../health-check';
+import { sandboxHealth } from '../../external/sandbox/self-test';
+import type { HealthCheck } from '../doctor-check';
 
 export const checkSandbox: HealthCheck = async ({ settings }) => {
   const health = await sandboxHealth();

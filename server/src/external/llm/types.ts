@@ -1,9 +1,9 @@
 // The small interfaces every model backend implements: predict an execution trace, and stream
 // generated code. The Ollama backend implements both; the sandbox backend only predicts traces.
 
-import type { JsonValue, Trace } from '../core/trace/schema.js';
+import type { JsonValue, Trace } from '../../core/trace/schema.js';
 
-/** The subset of JSON Schema that trace schemas use and that model/ollama validates. Kept
+/** The subset of JSON Schema that trace schemas use and that external/llm/ollama validates. Kept
  *  structural, with readonly arrays, so a schema exported from core/trace (even `as const`)
  *  can be passed as it is. */
 export interface JsonSchema {

@@ -7,7 +7,7 @@ import { normaliseTrace } from '../../core/trace/normalise';
 import { SECURITY_EFFECT_KINDS, type Effect, type JsonValue, type Trace } from '../../core/trace/schema';
 import type { Span } from '../../core/types';
 import type { PreparedProgram, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../contracts';
-import { loadSandbox, ORDINARY_NOW, traceProgram, unitPass } from '../../model/sandbox/harness';
+import { loadSandbox, ORDINARY_NOW, traceProgram, unitPass } from '../../external/sandbox/harness';
 import { verificationOrbit } from '../../core/verify/orbit';
 
 export type { PreparedProgram, PreparedUnit, UnitRef, VerifyPrepareInput, VerifyPrepareOutput } from '../contracts';

@@ -1,7 +1,7 @@
 // Worker task `analyzeStatic`: the fast static pass over one document, run off the main thread.
 // It also reads the document's relative imports from disk (unless the caller sent them), so core
 // can follow taint one file deep.
-import { analyzeDocument, type DocumentInput } from '../../core/analyze';
+import { analyzeDocument, type DocumentInput } from '../../core/static-analysis';
 import type { AnalysisResult, StaticOptions } from '../../core/types';
 import { readImports } from '../imports';
 

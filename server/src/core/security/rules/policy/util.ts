@@ -335,10 +335,12 @@ function innermostConst(decls: readonly ts.VariableDeclaration[], id: ts.Identif
   for (const d of decls) {
     if (!(d.parent.flags & ts.NodeFlags.Const)) continue;
     const block = d.parent.parent.parent;
-    if (!block || block.getStart() > id.getStart() || block.getEnd() < id.getEnd() || d.getEnd() > id.getStart()) continue;
-    if (block.getStart() > bestStart) {
+    // Positions, not getStart(): containment and order are the same, without re-scanning trivia
+    // for every declaration of a name that many handlers declare.
+    if (!block || block.pos > id.pos || block.end < id.end || d.end > id.pos) continue;
+    if (block.pos > bestStart) {
       best = d;
-      bestStart = block.getStart();
+      bestStart = block.pos;
     }
   }
   return best;

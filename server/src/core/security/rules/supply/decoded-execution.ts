@@ -18,16 +18,20 @@ export const decodedExecution: Rule = {
     hasFix: false,
   },
   check(ctx) {
-    const aliasesEarly = requireAliases(ctx.sourceFile);
-    if (!ctx.facts.calls.some((c) => codeRunner(c.node, aliasesEarly))) return;
-    const net = new Set<ts.Node>(networkCalls(ctx.facts.calls).map((c) => c.node));
-    const tracker = track(ctx.sourceFile, (n) => decodedSource(n) ?? (net.has(n) ? `text downloaded by ${(n as ts.CallExpression).expression.getText().slice(0, 40)}()` : undefined));
     const aliases = requireAliases(ctx.sourceFile);
-    for (const call of ctx.facts.calls) {
+    // The code each runner call runs: a literal (`require('express')`) carries no origin, so a file
+    // whose runners all take literals needs no value tracking at all.
+    const runs = ctx.facts.calls.flatMap((call) => {
       const runner = codeRunner(call.node, aliases);
-      if (!runner) continue;
+      if (!runner) return [];
       const args = runner === 'Function' ? call.args.slice(-1) : call.args.slice(0, 1);
       const keyed = ts.isCallExpression(call.node) && ts.isElementAccessExpression(call.node.expression) ? [call.node.expression.argumentExpression, ...args] : args;
+      return keyed.every((a) => ts.isStringLiteralLike(a)) ? [] : [{ runner, keyed }];
+    });
+    if (runs.length === 0) return;
+    const net = new Set<ts.Node>(networkCalls(ctx.facts.calls).map((c) => c.node));
+    const tracker = track(ctx.sourceFile, (n) => decodedSource(n) ?? (net.has(n) ? `text downloaded by ${(n as ts.CallExpression).expression.getText().slice(0, 40)}()` : undefined));
+    for (const { runner, keyed } of runs) {
       for (const arg of keyed) {
         const origin = tracker.originOf(arg);
         if (!origin) continue;

@@ -22,13 +22,17 @@ export const processAtLoad: Rule = {
   },
   check(ctx) {
     if (!ctx.facts.modules.has('child_process') && !/child_process/.test(ctx.text)) return;
-    const tracker = track(ctx.sourceFile, () => undefined);
+    // Built only when a process really starts at load: in a server, child_process calls sit in
+    // handlers, and following values through the whole file would cost every edit for nothing.
+    let tracker: ReturnType<typeof track> | undefined;
     for (const call of ctx.facts.calls) {
       const mod = call.callee?.module.replace(/^node:/, '');
       const fromCp = mod === 'child_process' || (!call.callee && !!call.qualifier && /^(child_process|cp|childProcess|child)$/.test(call.qualifier));
       if (!fromCp || !RUNNERS.test(call.name) || !ts.isCallExpression(call.node)) continue;
       if (!runsAtLoad(call.node, ctx.sourceFile)) continue;
-      const command = call.args.slice(0, 2).map((a) => tracker.resolvedText(a)).join(' ');
+      tracker ??= track(ctx.sourceFile, () => undefined);
+      const resolved = tracker;
+      const command = call.args.slice(0, 2).map((a) => resolved.resolvedText(a)).join(' ');
       const options = call.args.map((a) => a.getText()).join(' ');
       const silent = /detached\s*:\s*true/.test(options) && /stdio\s*:\s*['"]ignore['"]/.test(options);
       const why = classifyCommand(command.replace(/['"`+,[\]]/g, ' ')).danger ?? (silent ? 'it is detached with its output discarded, so nothing of it shows during install' : undefined);

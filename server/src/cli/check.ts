@@ -18,7 +18,7 @@ import { UsageError, type CliIO } from './io';
 import { locator, type Locator } from './locate';
 import { exitCodeFor, type CheckReport, type FailOn } from './report';
 import { registeredRules, ruleCatalogue } from './rules';
-import { loadSettings, readRaw } from './settings';
+import { loadSettings, readRaw, unwrapSection } from './settings';
 import { silencedChecks } from '../engine/silenced';
 import { staticOptionsFrom } from '../config/validate';
 import { collectFiles } from './walk';
@@ -60,7 +60,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
 
   const { settings, problems } = await loadSettings(values.config);
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
-  for (const s of silencedChecks(settings, values.config ? [{ label: values.config, raw: await readRaw(values.config) }] : [])) io.err(`orbit-ls: warning: a check is turned off or down: ${s.message}\n`);
+  for (const s of silencedChecks(settings, values.config ? [{ label: values.config, raw: unwrapSection(await readRaw(values.config)) }] : [])) io.err(`orbit-ls: warning: a check is turned off or down: ${s.message}\n`);
   if (values.dependencies === true) return runDependencies(positionals[0] ?? '.', { settings, format, failOn }, io, signal);
   const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
   const { missing } = collected;

@@ -38,7 +38,7 @@ export const schema = {
       defaultLabel: 'CPU cores − 1, at least 1',
       min: 1,
       max: 64,
-      description: 'Number of worker threads that run analyses. Read when the server or `check` starts; `check` runs one thread per core unless its --config file sets this.',
+      description: 'Number of worker threads that run analyses. Read when the server or `check` starts; `check` runs one thread per core unless its --config file sets this (`check --dependencies` always uses this setting).',
     }),
   },
   rules: ruleLevels({

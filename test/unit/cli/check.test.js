@@ -148,3 +148,11 @@ test('check warns on stderr about every check its configuration turns off or dow
   assert.match(stderr, /orbit\.rules\["command-injection"\] is "warning" .*below its default severity "error"/);
   assert.match(stderr, /orbit\.sandbox\.enabled is false/);
 });
+
+test('check names the --config file of a check turned off also when the file holds { "orbit": { … } }', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-config-')), 'orbit.json');
+  fs.writeFileSync(file, JSON.stringify({ orbit: { rules: { 'sql-injection': 'off' } } }));
+  const { code, err: stderr } = await check(workspace(), ['--config', file, '--fail-on', 'never']);
+  assert.equal(code, 0);
+  assert.match(stderr, new RegExp(`orbit\\.rules\\["sql-injection"\\] is "off" \\(set in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)`));
+});

@@ -1,7 +1,7 @@
 // The texts of a document's relative imports for cross-file analysis, as the editor sees them: an
 // open document's buffer (saved or not), else the file on disk through a cache keyed by path,
 // modification time and size, so an unchanged file is not read again for every analysis.
-// The resolution is the worker's (workers/tasks/analyze-static.ts), which reads from disk when the
+// The resolution is the worker's (workers/imports.ts), which reads from disk when the
 // caller supplies no imports (`orbit-ls check`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';

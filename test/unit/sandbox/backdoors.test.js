@@ -99,7 +99,8 @@ test('the worker task returns structured-clone-safe results', async () => {
   assert.equal(r.findings.length, 1);
   assert.equal(r.findings[0].ruleId, 'hidden-trigger');
   assert.ok(r.unitsTraced >= 1, 'the function was traced');
-  assert.equal(typeof r.elapsedMs, 'number');
+  // The magic value was found by running the function more than once (ordinary inputs, then the probe).
+  assert.ok(r.runs >= 2, `runs ${r.runs}`);
 });
 
 test('detection and false-positive rates on the backdoor fixtures stay at their measured levels', async () => {

@@ -79,7 +79,7 @@ async function analyzeOne(path: string, options: BatchOptions): Promise<void> {
   const text = bytes.toString('utf8');
   const doc = { uri: path, version: 0, text, language: languageFromFileName(path) };
   const cached = options.cache ? await options.cache.lookup(doc) : undefined;
-  const report = cached?.report ?? (await analyzeSnapshot(options.pool, cached ? { ...doc, imports: cached.imports } : doc, options.settings, options.signal));
+  const report = cached?.report ?? (await analyzeSnapshot(options.pool, doc, options.settings, options.signal, cached?.imports));
   if (!report) return;
   if (cached && !cached.report) await cached.store(report);
   const fromCache = cached?.report ? { cached: true } : {};

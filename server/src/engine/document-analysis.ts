@@ -14,8 +14,6 @@ export interface DocumentSnapshot {
   text: string;
   /** Undefined for languages orbit-ls does not analyse; such documents are never sent to the pool. */
   language: LanguageKind | undefined;
-  /** The texts of its relative imports when the caller already read them (check's cache keys on them). */
-  imports?: Record<string, ImportedModule>;
 }
 
 /** Something about the analysis itself the user should know (not a vulnerability). */
@@ -49,7 +47,6 @@ export async function analyzeSnapshot(
   /** The document's relative imports as the caller has them (open buffers, a cache); else the worker reads them from disk. */
   imports?: Record<string, ImportedModule>,
 ): Promise<DocumentReport | undefined> {
-  imports ??= doc.imports;
   const base = { uri: doc.uri, version: doc.version, findings: [], errors: [], elapsedMs: 0 };
   if (doc.language === undefined && !templateKind(doc.uri)) return { ...base, notices: [] };
   // Checked here as well as in core so a huge document is not even copied into a worker.

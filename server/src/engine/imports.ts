@@ -1,12 +1,13 @@
 // The texts of a document's relative imports for cross-file analysis, as the editor sees them: an
 // open document's buffer (saved or not), else the file on disk through a cache keyed by path,
 // modification time and size, so an unchanged file is not read again for every analysis.
-// The resolution is the worker's (workers/imports.ts), which reads from disk when the
-// caller supplies no imports (`orbit-ls check`).
+// The specifiers, their resolution and the limit are the worker's (workers/imports.ts), which reads
+// from disk when the caller supplies no imports (`orbit-ls check`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { ImportedModule } from '../core/static-analysis';
+import { importCandidates, localPath, MAX_IMPORTS, SPECIFIER } from '../workers/imports';
 import type { DocumentSnapshot } from './document-analysis';
 
 export interface ImportFiles {
@@ -26,10 +27,7 @@ export interface ImportSource {
   importsOf(doc: DocumentSnapshot, maxFileSize: number): Promise<Record<string, ImportedModule> | undefined>;
 }
 
-/** At most this many imported files per document, as in the worker. */
-const MAX_IMPORTS = 20;
 const MAX_CACHED = 500;
-const SPECIFIER = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+|\bimport\s+)['"](\.\.?\/[^'"\n]+)['"]/g;
 
 export function createImportSource(deps: ImportSourceDeps): ImportSource {
   const files = deps.files ?? diskFiles;
@@ -39,10 +37,7 @@ export function createImportSource(deps: ImportSourceDeps): ImportSource {
   const exists = async (file: string): Promise<boolean> => open(file) !== undefined || (await files.stat(file)) !== undefined;
 
   const resolve = async (dir: string, specifier: string): Promise<string | undefined> => {
-    const base = path.resolve(dir, specifier);
-    const candidates = [base, `${base}.js`, `${base}.ts`, `${base}.jsx`, `${base}.tsx`, path.join(base, 'index.js'), path.join(base, 'index.ts')];
-    if (/\.js$/.test(base)) candidates.splice(1, 0, base.replace(/\.js$/, '.ts'));
-    for (const c of candidates) if (/\.(jsx?|tsx?|mjs|cjs)$/.test(c) && (await exists(c))) return c;
+    for (const c of importCandidates(dir, specifier)) if (await exists(c)) return c;
     return undefined;
   };
 
@@ -81,15 +76,6 @@ export function createImportSource(deps: ImportSourceDeps): ImportSource {
       return imports;
     },
   };
-}
-
-function localPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
 }
 
 const diskFiles: ImportFiles = {

@@ -8,7 +8,8 @@ import type { ImportedModule } from '../core/static-analysis';
 
 /** At most this many imported files are read per document. */
 export const MAX_IMPORTS = 20;
-const SPECIFIER = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+|\bimport\s+)['"](\.\.?\/[^'"\n]+)['"]/g;
+/** A relative import or require specifier of a document's text (group 1). */
+export const SPECIFIER = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+|\bimport\s+)['"](\.\.?\/[^'"\n]+)['"]/g;
 
 /**
  * The texts of `text`'s relative imports by specifier, read from disk ({} when there are none or
@@ -33,7 +34,7 @@ export function readImports(fileName: string, text: string, maxFileSize: number,
 }
 
 /** A file path for `file:` URIs and plain paths; undefined for untitled and remote documents. */
-function localPath(fileName: string): string | undefined {
+export function localPath(fileName: string): string | undefined {
   if (fileName.startsWith('file:')) {
     try {
       return fileURLToPath(fileName);
@@ -45,12 +46,17 @@ function localPath(fileName: string): string | undefined {
   return /^[a-z][a-z0-9+.-]+:/i.test(fileName) && !/^[a-z]:[\\/]/i.test(fileName) ? undefined : path.resolve(fileName);
 }
 
-/** `./x`, `./x.js`, `./x.ts` (a `.js` specifier may name a `.ts` source) and `./x/index.{js,ts}`. */
-function resolve(dir: string, specifier: string): string | undefined {
+/** The files a specifier may name, in the order they are tried: `./x`, `./x.js`, `./x.ts` (a `.js`
+ *  specifier may name a `.ts` source), `./x.jsx`, `./x.tsx` and `./x/index.{js,ts}`; sources only. */
+export function importCandidates(dir: string, specifier: string): string[] {
   const base = path.resolve(dir, specifier);
   const candidates = [base, `${base}.js`, `${base}.ts`, `${base}.jsx`, `${base}.tsx`, path.join(base, 'index.js'), path.join(base, 'index.ts')];
   if (/\.js$/.test(base)) candidates.splice(1, 0, base.replace(/\.js$/, '.ts'));
-  return candidates.find((c) => /\.(jsx?|tsx?|mjs|cjs)$/.test(c) && isFile(c));
+  return candidates.filter((c) => /\.(jsx?|tsx?|mjs|cjs)$/.test(c));
+}
+
+function resolve(dir: string, specifier: string): string | undefined {
+  return importCandidates(dir, specifier).find(isFile);
 }
 
 function isFile(p: string): boolean {

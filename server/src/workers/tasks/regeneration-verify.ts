@@ -5,7 +5,7 @@ import { analyseBody, withBody, type ConstraintSet, type RegenTarget } from '../
 import { findUnits, type FunctionUnit } from '../../core/source/units';
 import type { InputCase } from '../../core/inputs/synth';
 import type { JsonValue, Trace } from '../../core/trace/schema';
-import { FAKE_ENV, traceUnit } from '../../external/sandbox/runner';
+import { loadSandbox } from '../../external/sandbox/runner';
 import { ruleById } from '../../core/security/registry';
 import { prepareUnit, traceCase } from '../../external/sandbox/harness';
 
@@ -121,14 +121,10 @@ function withPayload(value: JsonValue, payload: string, inRequest: boolean): Jso
  *  the sandbox, so it is on the deep lane; cancelling ends the thread's work (see engine/pool.ts).
  *  With null it only warms the thread up, while the model is still writing. */
 export async function regenerationVerify(input: { target: RegenTarget; set: ConstraintSet; body: string; options: VerifyOptions } | null): Promise<Verification | null> {
-  await warmSandbox();
-  if (input === null) return null;
+  if (input === null) {
+    // Warming a thread: loading the engine includes its first, slow run.
+    await loadSandbox();
+    return null;
+  }
   return verifyBody(input.target, input.set, input.body, input.options, new AbortController().signal);
-}
-
-/** A thread's first sandbox run can hit the run's time limit while the engine warms up, and a
- *  comparison would then read that as changed behaviour; one small run first keeps it out. */
-let warmed: Promise<unknown> | undefined;
-function warmSandbox(): Promise<unknown> {
-  return (warmed ??= traceUnit('function warm(a) { return a + 1; }', { args: [1], env: FAKE_ENV, seed: 7 }).catch(() => undefined));
 }

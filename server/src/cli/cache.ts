@@ -6,16 +6,19 @@
 // Entries are written to a temporary file and renamed into place, so concurrent runs never see
 // half an entry; an entry that does not parse, or that another version or build wrote, is ignored
 // and overwritten. The cache only ever saves work: any failure to read or write it means analysing.
+// An entry's modification time says when a run last used it; cache-prune.ts keeps the directory
+// bounded by it.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DocumentReport, DocumentSnapshot } from '../engine/document-analysis';
 import type { CacheLookup, ReportCache } from '../engine/batch';
-import { allRules } from '../core/security/registry';
+import { coreFingerprint, hashTree } from '../engine/rule-metadata';
 import type { StaticOptions } from '../core/types';
 import { orbitVersion } from '../config/version';
 import { readImports } from '../workers/imports';
+import { pruneIfDue, REFRESH_AFTER_MS, type PruneLimits, type PruneResult } from './cache-prune';
 
 /** Bumped when the entry layout changes. */
 const FORMAT = 1;
@@ -30,6 +33,15 @@ export interface FindingsCacheOptions {
   fingerprint?: string;
   /** Told once when the cache cannot be written (then the run goes on without storing). */
   warn?: (message: string) => void;
+  /** The clock entries are stamped and pruned by (tests move it); Date.now by default. */
+  now?: () => number;
+  /** Pruning's bounds; PRUNE_LIMITS by default. */
+  limits?: PruneLimits;
+}
+
+export interface FindingsCache extends ReportCache {
+  /** Removes old and least recently used entries if no run has for a day (cache-prune.ts). */
+  prune(): Promise<PruneResult | undefined>;
 }
 
 /**
@@ -44,8 +56,9 @@ export function findingsCacheDir(flag: string | undefined, env: Record<string, s
   return path.join(xdg, 'orbit-ls', 'findings');
 }
 
-export function findingsCache(opts: FindingsCacheOptions): ReportCache {
+export function findingsCache(opts: FindingsCacheOptions): FindingsCache {
   const version = opts.version ?? orbitVersion();
+  const now = opts.now ?? Date.now;
   const fingerprint = opts.fingerprint ?? analysisFingerprint();
   // Everything a key shares across files, hashed once.
   const common = sha256(JSON.stringify([FORMAT, version, fingerprint, opts.options]));
@@ -70,7 +83,7 @@ export function findingsCache(opts: FindingsCacheOptions): ReportCache {
         ]),
       );
       const file = path.join(opts.dir, key.slice(0, 2), `${key}.json`);
-      const report = await readEntry(file, { version, fingerprint, key });
+      const report = readEntry(file, { version, fingerprint, key }, now());
       return {
         imports,
         ...(report ? { report: { ...report, uri: doc.uri, version: doc.version } } : {}),
@@ -87,71 +100,47 @@ export function findingsCache(opts: FindingsCacheOptions): ReportCache {
         },
       };
     },
+    prune: () => pruneIfDue(opts.dir, { now: now(), ...(opts.limits ? { limits: opts.limits } : {}) }),
   };
 }
 
-/** A hash of the code that computes static findings and of the rules' metadata: a rebuilt rule
- *  with an unchanged version number still gets fresh keys. Computed once per process. */
+/** A hash of the code that computes static findings: the analysis (dist/core, which holds the
+ *  rules and their metadata), the worker side of the static task and its import reader
+ *  (dist/workers) and the engine's conversion of its result. A rebuilt rule with an unchanged
+ *  version number still gets fresh keys. Computed once per process. */
 export function analysisFingerprint(): string {
-  fingerprintMemo ??= computeFingerprint();
+  const dist = path.join(__dirname, '..');
+  fingerprintMemo ??= sha256(`${coreFingerprint()}\0${hashTree([path.join(dist, 'workers'), path.join(dist, 'engine', 'document-analysis.js')])}`);
   return fingerprintMemo;
 }
 let fingerprintMemo: string | undefined;
 
-function computeFingerprint(): string {
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify(allRules()));
-  const dist = path.join(__dirname, '..');
-  const files = [
-    ...listJs(path.join(dist, 'core')),
-    path.join(dist, 'workers', 'imports.js'),
-    path.join(dist, 'workers', 'tasks', 'analyzeStatic.js'),
-    path.join(dist, 'engine', 'analyze.js'),
-  ];
-  for (const file of files.sort()) {
-    hash.update(path.relative(dist, file));
-    try {
-      hash.update(fs.readFileSync(file));
-    } catch {
-      hash.update('missing');
-    }
-  }
-  return hash.digest('hex');
-}
-
-function listJs(dir: string): string[] {
-  const out: string[] = [];
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...listJs(full));
-    else if (e.name.endsWith('.js')) out.push(full);
-  }
-  return out;
-}
-
 /** The report of a trustworthy entry: one that parses, has the expected shape and was written
- *  by this version and build for this key. Anything else is treated as absent. */
-async function readEntry(file: string, expect: { version: string; fingerprint: string; key: string }): Promise<DocumentReport | undefined> {
-  let raw: string;
+ *  by this version and build for this key. Anything else is treated as absent. Read synchronously:
+ *  entries are small, and a re-run does little else than read them. A used entry's time is
+ *  refreshed (at most once a day), so pruning removes what runs stopped using. */
+function readEntry(file: string, expect: { version: string; fingerprint: string; key: string }, now: number): DocumentReport | undefined {
+  let fd: number;
   try {
-    raw = await fs.promises.readFile(file, 'utf8');
+    fd = fs.openSync(file, 'r');
   } catch {
     return undefined;
   }
   try {
-    const entry = JSON.parse(raw) as Record<string, unknown>;
+    const entry = JSON.parse(fs.readFileSync(fd, 'utf8')) as Record<string, unknown>;
     if (entry.format !== FORMAT || entry.version !== expect.version || entry.fingerprint !== expect.fingerprint || entry.key !== expect.key) return undefined;
     const report = entry.report as DocumentReport | undefined;
     if (!report || !Array.isArray(report.findings) || !Array.isArray(report.notices) || !Array.isArray(report.errors)) return undefined;
+    try {
+      if (now - fs.fstatSync(fd).mtimeMs > REFRESH_AFTER_MS) fs.futimesSync(fd, now / 1000, now / 1000);
+    } catch {
+      // A read-only cache still serves; its entries just age.
+    }
     return report;
   } catch {
     return undefined;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

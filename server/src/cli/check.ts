@@ -22,7 +22,7 @@ import { loadSettings, readRaw, unwrapSection } from './settings';
 import { silencedChecks } from '../engine/silenced';
 import { staticOptionsFrom } from '../config/validate';
 import { collectFiles } from './walk';
-import { inShard, parseShard, verifyFiles, type VerifyDocument } from './check-verify';
+import type { VerifyDocument } from './check-verify';
 import { languageFromFileName, SOURCE_EXTENSIONS } from '../core/types';
 import { findingsCache, findingsCacheDir } from './cache';
 import { checkPoolSize } from './cores';
@@ -53,7 +53,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   if (!FORMATS.includes(format)) throw new UsageError(`unknown --format "${values.format}"; use one of ${FORMATS.join(', ')}`);
   if (!FAIL_ON.includes(failOn)) throw new UsageError(`unknown --fail-on "${values['fail-on']}"; use one of ${FAIL_ON.join(', ')}`);
 
-  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const shard = values.shard === undefined ? undefined : checkVerify().parseShard(values.shard);
   if (values.shard !== undefined && !shard) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. --shard 2/4; got "${values.shard}"`);
   const jobs = values.jobs === undefined ? 4 : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`--jobs takes a whole number from 1 to 256; got "${values.jobs}"`);
@@ -65,7 +65,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
   const { missing } = collected;
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
-  const files = shard ? collected.files.filter((f) => inShard(relative(f), shard)) : collected.files;
+  const files = shard ? collected.files.filter((f) => checkVerify().inShard(relative(f), shard)) : collected.files;
   if (files.length === 0) io.err(`orbit-ls: no ${SOURCE_EXTENSIONS.join(' ')} files found (node_modules and .gitignore'd paths are skipped)\n`);
 
   const sandbox = values.sandbox === true;
@@ -122,6 +122,7 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
       },
     });
     if (packages.length > 0) await checkPackagesInto(report, packages, { pool, settings, sandbox, staticRules: false, signal });
+    if (cache && !signal.aborted) await cache.prune();
     progress.clear();
     if (verify && !signal.aborted) {
       const byPath = new Map(analysed.map((a) => [a.path, a]));
@@ -131,7 +132,7 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
           return language ? [{ rel: a.rel, path: a.path, text: a.text, language, staticFindings: a.doc.findings }] : [];
         })
         .sort((a, b) => a.rel.localeCompare(b.rel));
-      report.verification = await verifyFiles(docs, {
+      report.verification = await checkVerify().verifyFiles(docs, {
         settings, pool, jobs: verify.jobs, shard: verify.shard, env: process.env,
         onFile(doc, findings) {
           const entry = byPath.get(doc.path);
@@ -147,6 +148,12 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
   report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.region.start.line - b.region.start.line || a.region.start.column - b.region.start.column);
   report.elapsedMs = performance.now() - started;
   return report;
+}
+
+// Verification is loaded only when asked for: a run whose files all come from the findings cache
+// should cost reading and hashing them, not loading the model clients.
+function checkVerify(): typeof import('./check-verify') {
+  return require('./check-verify') as typeof import('./check-verify');
 }
 
 function relative(file: string): string {

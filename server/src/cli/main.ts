@@ -1,18 +1,16 @@
 // Entry point of the orbit-ls command: dispatches to the language server or a CLI tool.
 import { orbitVersion } from '../config/version';
-import { runCheck } from './check';
-import { runDoctor } from './doctor';
 import { CHECK_HELP, DOCTOR_HELP, HELP } from './help';
 import { processIO, UsageError, type CliIO } from './io';
-import { serve } from './serve';
 
 type Subcommand = (args: string[], io: CliIO, signal: AbortSignal) => Promise<number>;
 
 // To add a subcommand: write cli/<name>.ts exporting (args, io, signal) => Promise<exit code>
-// and add it here, its help text to help.ts and SUBCOMMAND_HELP.
+// and add it here, its help text to help.ts and SUBCOMMAND_HELP. Each is loaded only when it runs:
+// `check` must not pay for loading the language server, nor the server for `doctor`.
 const SUBCOMMANDS: Record<string, Subcommand> = {
-  check: runCheck,
-  doctor: runDoctor,
+  check: (args, io, signal) => (require('./check') as typeof import('./check')).runCheck(args, io, signal),
+  doctor: (args, io, signal) => (require('./doctor') as typeof import('./doctor')).runDoctor(args, io, signal),
   orbit: runOrbit,
 };
 
@@ -26,7 +24,7 @@ export function main(argv: string[]): void {
   if (!subcommand) {
     if (first !== undefined && !first.startsWith('-')) return fail(`unknown command "${first}"; run \`orbit-ls --help\` for the list`);
     if (process.stdin.isTTY) process.stderr.write('orbit-ls: language server waiting for LSP messages on stdin (run `orbit-ls --help` for the CLI)\n');
-    return serve(argv);
+    return (require('./serve') as typeof import('./serve')).serve(argv);
   }
   // `<command> --help` answers before any option is parsed (orbit prints its own help).
   const help = first === 'orbit' ? undefined : SUBCOMMAND_HELP[first as string];

@@ -5,7 +5,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Settings } from '../config/schema';
-import { applySuppressions } from '../core/static-analysis';
 import { checkPackageDir, isPackageDir } from '../engine/supply/package';
 import type { AnalysisPool } from '../engine/pool';
 import type { CliIO } from './io';
@@ -68,7 +67,7 @@ export async function checkPackagesInto(report: CheckReport, dirs: readonly stri
         summary.name = outcome.result.name ?? summary.name;
         for (const file of outcome.result.files) {
           const text = await readFile(file.path, 'utf8').catch(() => '');
-          const findings = applySuppressions(text, withLevels(file.findings, options.settings.rules));
+          const findings = staticAnalysis().applySuppressions(text, withLevels(file.findings, options.settings.rules));
           const locate = locator(text);
           for (const f of findings) {
             report.findings.push({ file: rel(file.path), finding: f, region: locate(f.span), flow: (f.flow ?? []).map((s) => ({ region: locate(s.span), message: s.message })), fixes: [] });
@@ -135,4 +134,9 @@ function withLevels<T extends { ruleId: string; severity: string }>(findings: re
     if (level === undefined) return [f];
     return level === 'off' ? [] : [{ ...f, severity: level }];
   });
+}
+
+/** Suppression comments are core's; loaded with the analysis, only when a package had findings to filter. */
+function staticAnalysis(): typeof import('../core/static-analysis') {
+  return require('../core/static-analysis') as typeof import('../core/static-analysis');
 }

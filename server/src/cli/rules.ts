@@ -1,7 +1,7 @@
 // The rule catalogue as the CLI reports it (SARIF's tool.driver.rules): every registered rule (and
 // the sandbox pass's rules when it ran), and any rule seen in findings that no registry describes.
 import { sandboxRules } from '../core/backdoor/rules';
-import { allRules } from '../core/security/registry';
+import { ruleMetadata } from '../engine/rule-metadata';
 import { supplyRules } from '../core/supply/rules';
 import type { RuleMeta } from '../core/security/rule';
 import type { Finding } from '../core/types';
@@ -15,7 +15,7 @@ export function ruleCatalogue(registered: readonly RuleMeta[], findings: readonl
   return [...byId.values()];
 }
 
-/** Every rule in core's registry, and the sandbox's and package checks' rules when `sandbox` is set. */
+/** Every rule in core's registry (from the build's table, without loading the analysis), and the sandbox's and package checks' rules when `sandbox` is set. */
 export function registeredRules(options: { sandbox: boolean } = { sandbox: false }): RuleMeta[] {
-  return options.sandbox ? [...allRules(), ...sandboxRules(), ...supplyRules()] : allRules();
+  return options.sandbox ? [...ruleMetadata(), ...sandboxRules(), ...supplyRules()] : ruleMetadata();
 }

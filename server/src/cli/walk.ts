@@ -44,7 +44,7 @@ async function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, signal
   const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => undefined);
   const here = gitignore === undefined ? scopes : [...scopes, { base: dir, rules: ignore().add(gitignore) }];
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // the list is sorted again at the end; no locale needed
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     const isDir = entry.isDirectory();

@@ -3,7 +3,7 @@
 // the typing-time static pass has its own threads, and the slow passes (sandbox, verification)
 // run on theirs, so no edit ever waits behind a save.
 import * as path from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina as PiscinaPool } from 'piscina';
 import type { TaskInput, TaskName, TaskOutput } from '../workers/tasks';
 
 /** How a task ended. A failure is data, never an exception, so callers cannot forget it. */
@@ -86,7 +86,9 @@ function createLane(options: PoolOptions): AnalysisPool {
   const size = Math.max(1, Math.floor(options.size));
   const graceMs = options.cancelGraceMs ?? 250;
   const log = options.log ?? (() => undefined);
-  const piscina = new Piscina({
+  // piscina is loaded with the first lane: a `check` served from its cache starts none.
+  const { Piscina } = require('piscina') as typeof import('piscina');
+  const piscina: PiscinaPool = new Piscina({
     filename: options.filename ?? path.join(__dirname, '..', 'workers', 'worker.js'),
     minThreads: size,
     maxThreads: size,

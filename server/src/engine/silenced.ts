@@ -2,7 +2,7 @@
 // the sandbox pass disabled. Settings can come from files a repository ships (.dir-locals.el,
 // .helix/languages.toml, a --config file in the repository), so the server and `check` say so
 // out loud instead of going quiet.
-import { allRules } from '../core/security/registry';
+import { ruleMetadata } from './rule-metadata';
 import type { RuleLevel } from '../core/types';
 import type { Settings } from '../config/schema';
 
@@ -27,7 +27,7 @@ export function silencedChecks(settings: Settings, sources: readonly SettingsSou
     const source = [...sources].reverse().find((s) => valueAt(s.raw, path) !== undefined);
     return source ? ` (set in ${source.label})` : '';
   };
-  const rules = new Map(allRules().map((r) => [r.id, r]));
+  const rules = new Map(ruleMetadata().map((r) => [r.id, r]));
   for (const [id, level] of Object.entries(settings.rules)) {
     const rule = rules.get(id);
     const defaultLevel = (rule?.defaultSeverity ?? 'error') as RuleLevel;

@@ -59,6 +59,7 @@ export function findingsCacheDir(flag: string | undefined, env: Record<string, s
 export function findingsCache(opts: FindingsCacheOptions): FindingsCache {
   const version = opts.version ?? orbitVersion();
   const now = opts.now ?? Date.now;
+  const madeDirs = new Set<string>();
   const fingerprint = opts.fingerprint ?? analysisFingerprint();
   // Everything a key shares across files, hashed once.
   const common = sha256(JSON.stringify([FORMAT, version, fingerprint, opts.options]));
@@ -93,7 +94,7 @@ export function findingsCache(opts: FindingsCacheOptions): FindingsCache {
           if (fresh.notices.length > 0) return;
           const entry = { format: FORMAT, version, fingerprint, key, report: fresh };
           try {
-            await writeAtomically(file, JSON.stringify(entry));
+            writeAtomically(file, JSON.stringify(entry), madeDirs);
           } catch (err) {
             warn(`orbit-ls: warning: could not write the findings cache in ${opts.dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); findings are not kept for the next run. Use --cache-dir DIR, or --no-cache.`);
           }
@@ -145,15 +146,23 @@ function readEntry(file: string, expect: { version: string; fingerprint: string;
 }
 
 /** Write to a private temporary file in the same directory, then rename over the entry: a reader
- *  sees the old entry or the new one, never a mix, whatever other runs are doing. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+ *  sees the old entry or the new one, never a mix, whatever other runs are doing. Synchronous:
+ *  three small system calls, where the promise API's thread-pool round trips per open, write,
+ *  close and rename held each file's slot long enough to leave worker threads waiting. */
+function writeAtomically(file: string, text: string, madeDirs: Set<string>): void {
+  const dir = path.dirname(file);
+  if (!madeDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await fs.promises.writeFile(tmp, text);
-    await fs.promises.rename(tmp, file);
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
   } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
+    fs.rmSync(tmp, { force: true });
+    // The directory went away during the run (removed by hand): make it again, once.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && madeDirs.delete(dir)) return writeAtomically(file, text, madeDirs);
     throw err;
   }
 }

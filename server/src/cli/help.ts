@@ -29,7 +29,9 @@ const checkOptions = `  --format text|json|sarif           output format (defaul
                                      kept and reused while it, its imports, the settings and
                                      orbit-ls are unchanged
   --cache-dir DIR                    where findings are kept (default $ORBIT_LS_CACHE_DIR, else
-                                     $XDG_CACHE_HOME/orbit-ls/findings, else ~/.cache/orbit-ls/findings)
+                                     $XDG_CACHE_HOME/orbit-ls/findings, else ~/.cache/orbit-ls/findings);
+                                     entries unused for 30 days, and the least recently used
+                                     above 256 MiB, are removed once a day
 `;
 
 const exitCodes = `Exit codes:

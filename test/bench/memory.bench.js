@@ -2,7 +2,8 @@
 // stdio, one open 300-line document edited 10,000 times (each edit waited for: didChange →
 // publishDiagnostics, debounce 0); after 100, 1,000 and 10,000 edits the server's main thread
 // collects garbage (memory-probe.js, preloaded with --expose-gc) and the bench samples the whole
-// process's resident memory (worker threads included, from /proc) and the main thread's heap.
+// process's resident memory (worker threads included, from /proc) and the main thread's heap;
+// then 2,000 other documents are opened, analysed and closed, and memory is sampled once more.
 // The aim: RSS after 10,000 edits at most 20% above RSS after the first 100.
 'use strict';
 const { spawn } = require('node:child_process');
@@ -44,8 +45,8 @@ async function run({ quick }) {
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   const waiting = new Map();
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
-    const resolve = waiting.get(p.version);
-    waiting.delete(p.version);
+    const resolve = waiting.get(`${p.uri}@${p.version}`);
+    waiting.delete(`${p.uri}@${p.version}`);
     resolve?.();
   });
   conn.onRequest('workspace/configuration', (p) => p.items.map(() => null));
@@ -54,7 +55,7 @@ async function run({ quick }) {
   await conn.sendNotification('initialized', {});
   const uri = `file:///bench/memory-${lines}.js`;
   let version = 1;
-  const published = (v) => new Promise((resolve) => waiting.set(v, resolve));
+  const published = (v, u = uri) => new Promise((resolve) => waiting.set(`${u}@${v}`, resolve));
   let done = published(version);
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version, text: expressFile(lines) } });
   await done;
@@ -74,17 +75,28 @@ async function run({ quick }) {
       samples.push({ edits: i, rssMb: rssMb(child.pid), heapMb: heap.heapUsed / 2 ** 20 });
     }
   }
+  // Then many documents opened, analysed and closed: a closed document must leave nothing behind.
+  const opened = quick ? 200 : 2000;
+  for (let i = 0; i < opened; i++) {
+    const other = `file:///bench/closed-${i}.js`;
+    done = published(1, other);
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: other, languageId: 'javascript', version: 1, text: expressFile(lines).replace('/items/', `/items-${i}/`) } });
+    await done;
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+  }
+  const heap = await collect(child);
+  samples.push({ edits: total, label: `${total.toLocaleString('en')} + ${opened.toLocaleString('en')} documents opened and closed`, rssMb: rssMb(child.pid), heapMb: heap.heapUsed / 2 ** 20 });
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   conn.dispose();
   await new Promise((resolve) => child.on('exit', resolve));
   const first = samples[0];
-  const last = samples[samples.length - 1];
+  const last = samples.filter((x) => !x.label).pop();
   return {
     title: `Server memory over a long edit session (${lines}-line document, every edit analysed)`,
     columns: ['Edits', 'RSS MB', 'RSS vs after 100', 'Main-thread heap MB (after GC)', 'Heap vs after 100'],
     rows: samples.map((s) => [
-      s.edits.toLocaleString('en'),
+      s.label ?? s.edits.toLocaleString('en'),
       s.rssMb.toFixed(0),
       `${(s.rssMb / first.rssMb).toFixed(2)}×`,
       s.heapMb.toFixed(1),

@@ -91,6 +91,10 @@ export const FAKE_ENV: Record<string, string> = {
 /** The instant ordinary runs happen at: a Tuesday morning, mid-month. */
 export const ORDINARY_NOW = Date.UTC(2026, 2, 17, 10, 30, 0);
 
+/** Promise jobs one run may execute before it is stopped with the instruction limit: ordinary
+ *  code settles within a few thousand; only a storm comes near it. */
+const MAX_JOBS = 100_000;
+
 /** Hands the prelude's helpers to lazily compiled module groups. */
 const LAZY_PRELUDE = [
   `var H = { ${LAZY_HELPERS.map((n) => `${n}: ${n}`).join(', ')} };`,
@@ -209,10 +213,15 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
     callAndDrop(vm, fnStart, ctl.value, compiled.value);
     // Drive promises and the virtual clock until the function settles, nothing is left to run,
     // or a limit is hit.
+    let jobsRun = 0;
     for (let round = 0; !hit; round++) {
       if (Date.now() > deadline || options.signal?.aborted) hit = 'time';
       const jobs = runtime.executePendingJobs(1000);
       if (jobs.error) jobs.error.dispose();
+      else jobsRun += jobs.value;
+      // A promise storm under a long time limit would otherwise run until QuickJS has no room
+      // left for its next job and drops the chain without an error, which reads as a return.
+      if (jobsRun > MAX_JOBS) hit ??= 'instructions';
       if (hit) break;
       if (runtime.hasPendingJob()) continue;
       const more = callAndDrop(vm, fnAdvance, ctl.value);

@@ -163,16 +163,24 @@ function createEngine(mod: QuickJSWASMModule): Engine {
     finish: vm.getProp(ctl.value, 'finish'),
   };
   const memory = mod.getWasmMemory();
-  const engine: Engine = Object.assign(partial, { mod, runtime, vm, ctl: ctl.value, fn, memory, snapshot: new Uint8Array(memory.buffer).slice() });
+  const engine: Engine = Object.assign(partial, { mod, runtime, vm, ctl: ctl.value, fn, memory, snapshot: usedPrefix(new Uint8Array(memory.buffer)) });
   return engine;
 }
 
-/** Puts the engine's memory back as it was when the prelude had run: every byte the copy holds,
- *  and zeros in whatever the memory has grown by since. */
+/** A copy of memory up to its last non-zero byte (rounded up to a 64 KiB page): the rest of a
+ *  memory nothing has used yet is zeros, which restoring writes without reading a copy. */
+function usedPrefix(heap: Uint8Array): Uint8Array {
+  let end = heap.length;
+  while (end > 0 && heap[end - 1] === 0) end--;
+  return heap.slice(0, Math.min(heap.length, Math.ceil(end / 65536) * 65536));
+}
+
+/** Puts the engine's memory back as it was when the prelude had run: every byte up to the end of
+ *  what was used then, and zeros in all the rest, including whatever the memory has grown by. */
 function restore(engine: Engine): void {
   const heap = new Uint8Array(engine.memory.buffer);
   heap.set(engine.snapshot);
-  if (heap.length > engine.snapshot.length) heap.fill(0, engine.snapshot.length);
+  heap.fill(0, engine.snapshot.length);
 }
 
 /** Drops the engine: the next run loads a fresh one, and the old one's memory goes with it. */

@@ -170,9 +170,11 @@ function createEngine(mod: QuickJSWASMModule): Engine {
 /** A copy of memory up to its last non-zero byte (rounded up to a 64 KiB page): the rest of a
  *  memory nothing has used yet is zeros, which restoring writes without reading a copy. */
 function usedPrefix(heap: Uint8Array): Uint8Array {
-  let end = heap.length;
-  while (end > 0 && heap[end - 1] === 0) end--;
-  return heap.slice(0, Math.min(heap.length, Math.ceil(end / 65536) * 65536));
+  // WebAssembly memory is a whole number of 64 KiB pages, so it reads as 32-bit words.
+  const words = new Uint32Array(heap.buffer, heap.byteOffset, heap.length >>> 2);
+  let end = words.length;
+  while (end > 0 && words[end - 1] === 0) end--;
+  return heap.slice(0, Math.min(heap.length, Math.ceil((end * 4) / 65536) * 65536));
 }
 
 /** Puts the engine's memory back as it was when the prelude had run: every byte up to the end of

@@ -12,6 +12,8 @@ const { consistencyVerdict } = require('../../../server/dist/core/trace/verdict.
 
 test.before(() => loadSandbox());
 
+/** @typedef {import('../../../server/dist/core/trace/schema').Trace} Trace */
+
 const EXPRESS = [{ $orbit: 'express.req', body: { user: 'ann' } }, { $orbit: 'express.res' }];
 
 test('the sandbox records what an Express handler sent: status, headers that matter, body', async () => {
@@ -36,6 +38,7 @@ test('the sandbox records what an Express handler sent: status, headers that mat
 
 test('a model that says the handler sent another status or body than the sandbox saw disagrees with it', async () => {
   const real = await traceUnit(`function f(req, res) { if (req.body.user !== 'root') return res.status(403).json({ error: 'no' }); res.json({ admin: true }); }`, EXPRESS);
+  /** @param {any} response @returns {Trace} */
   const model = (response) => ({ steps: [], effects: [], outcome: { kind: 'return', value: '[undefined]' }, ...(response ? { response } : {}) });
   assert.equal(compareWithGroundTruth(model({ status: 403, body: { error: 'no' } }), real).outcomeMatches, true);
   assert.equal(compareWithGroundTruth(model({ status: 200, body: { admin: true } }), real).outcomeMatches, false, 'another status and body');
@@ -53,13 +56,15 @@ test('a model that says the handler sent another status or body than the sandbox
 test('a returned response object is compared on what it sent, not on its fields', async () => {
   const sandbox = await traceUnit(`function f(req, res) { return res.status(404).send('missing'); }`, EXPRESS);
   // The sandbox's returned object lists its methods; the model writes {status, body}.
-  assert.equal(typeof sandbox.outcome.value, 'object');
+  assert.equal(sandbox.outcome.kind === 'return' && typeof sandbox.outcome.value, 'object');
+  /** @type {Trace} */
   const model = { steps: [], effects: [], outcome: { kind: 'return', value: { status: 404, body: 'missing' } }, response: { status: 404, body: 'missing' } };
   assert.ok(sameObservableResult(model, sandbox));
   assert.ok(!sameObservableResult({ ...model, response: { status: 200, body: 'missing' } }, sandbox));
 });
 
 test('rewrites whose accounts of what was sent differ from the original are an output disagreement', () => {
+  /** @param {number} status @param {any} body @param {object} [extra] @returns {Trace[]} */
   const sent = (status, body, extra = {}) => [{ steps: [], effects: [], outcome: { kind: 'return', value: '[undefined]' }, response: { status, body, ...extra } }];
   const same = consistencyVerdict([sent(403, { error: 'no' }), sent(403, { error: 'no' }, { headers: { 'x-trace': 'a' } }), sent(403, { error: 'no' })]);
   assert.deepEqual(same.disagreements, []);

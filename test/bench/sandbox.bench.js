@@ -1,5 +1,5 @@
 // Benchmark section: the QuickJS sandbox. A warm run of a 50-line handler (instrumented, with
-// recording stubs and a fresh runtime per run), one ordinary run of every unit of a 300-line
+// recording stubs, from the engine's memory restored to its state after the prelude), one ordinary run of every unit of a 300-line
 // file, and the full sandbox pass (ordinary inputs, probes and the trigger search) over the same file.
 'use strict';
 const { traceUnit, loadSandbox } = require('../../server/dist/external/sandbox/runner.js');
@@ -117,7 +117,7 @@ async function run({ quick } = {}) {
       [`300-line file: ${ordinaryRuns} units, one run each`, ms(oneRunEach), ms(oneRunEachCpu), '< 1 s'],
       [`300-line file: full pass with the trigger search (${pass.unitsTraced} units, ${pass.runs} runs, ${pass.searchRuns} of them from the search)`, ms(fullPass), ms(fullPassCpu), '< 2 s'],
     ],
-    notes: 'Every run gets a fresh QuickJS runtime (the prelude of stubs is evaluated each time), so runs cannot leak state into each other.',
+    notes: 'Every run starts from a copy of the engine\'s memory taken once the prelude of stubs had run, restored byte for byte, so runs cannot leak state into each other.',
   };
 }
 

@@ -80,6 +80,8 @@ function noisy({ rate = 0.1, slip = 0, ...options } = {}) {
     outcome: t.outcome.kind !== 'return' ? t.outcome
       : random() < rate / 2 ? { kind: 'return', value: wrongResult(t.outcome.value, random) }
         : { kind: 'return', value: perturbLeaves(t.outcome.value, rate, random) },
+    // What a handler sent is a result too: as wrong as often as the returned value.
+    ...(t.response ? { response: noisyResponse(t.response, rate, random) } : {}),
   })), options);
 }
 
@@ -168,6 +170,12 @@ function perturb(value, random) {
   if (typeof value === 'string') return value.length > 0 && random() < 0.5 ? value.slice(0, -1) : `${value}_`;
   if (typeof value === 'boolean') return !value;
   return value === null ? 0 : null;
+}
+
+/** What a handler sent, as noisy as a result: another status now and then, a wrong value in the body. */
+function noisyResponse(r, rate, random) {
+  if (typeof r.status === 'number' && random() < rate / 2) return { ...r, status: r.status === 200 ? 400 : 200 };
+  return r.body === undefined ? r : { ...r, body: perturbLeaves(r.body, rate, random) };
 }
 
 /** A plausible wrong result: another status, a flipped flag, an off-by-one number, an empty body. */

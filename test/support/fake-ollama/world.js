@@ -153,6 +153,7 @@ async function evaluate(program, args, { entry, clock = CLOCK, env = {} } = {}) 
   for (const [k, v] of Object.entries(globals)) context[k] = v;
 
   let outcome;
+  let live = [];
   try {
     const wrapped = `(function (exports, require, module, __filename, __dirname) {\n${program}\n})`;
     const script = new vm.Script(wrapped, { filename: FILE, lineOffset: -1 });
@@ -169,7 +170,7 @@ async function evaluate(program, args, { entry, clock = CLOCK, env = {} } = {}) 
       }
     }
     if (typeof fn !== 'function') throw new Error('The program does not define a function to call.');
-    const live = args.map((a) => build(a, record));
+    live = args.map((a) => build(a, record));
     let value = await withTimeout(Promise.resolve().then(() => fn(...live)));
     await drain(pending);
     outcome = { kind: 'return', value: toJson(value) };
@@ -177,7 +178,26 @@ async function evaluate(program, args, { entry, clock = CLOCK, env = {} } = {}) 
     if (error === TIMEOUT) outcome = { kind: 'limit', limit: 'time' };
     else outcome = { kind: 'throw', error: `${error?.name ?? 'Error'}: ${error?.message ?? String(error)}` };
   }
-  return { steps: [], effects, outcome };
+  const handlerSent = live.map(sent).find(Boolean);
+  return handlerSent ? { steps: [], effects, outcome, response: handlerSent } : { steps: [], effects, outcome };
+}
+
+/** What a handler sent through a response object (or a Koa context) it was given, as the trace
+ *  schema's `response`; undefined when it sent nothing. */
+function sent(o) {
+  if (!o || typeof o !== 'object') return undefined;
+  const matters = ['location', 'set-cookie', 'access-control-allow-origin', 'access-control-allow-credentials', 'www-authenticate', 'content-type'];
+  const headers = Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]).filter(([k]) => matters.includes(k)));
+  const withHeaders = (r) => (Object.keys(headers).length ? { ...r, headers } : r);
+  if (o.__response) {
+    if (o.body === undefined && o.statusCode === 200 && !o.headersSent && !Object.keys(headers).length) return undefined;
+    return withHeaders({ status: o.statusCode, ...(o.body !== undefined ? { body: toJson(o.body) } : {}) });
+  }
+  if (o.__koa) {
+    if (o.body === undefined && o.status === 404) return undefined;
+    return withHeaders({ ...(o.status !== 404 ? { status: o.status } : {}), ...(o.body !== undefined ? { body: toJson(o.body) } : {}) });
+  }
+  return undefined;
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -236,10 +256,11 @@ function expressResponse() {
   Object.assign(res, {
     status: chain((s) => (res.statusCode = s)), sendStatus: chain((s) => (res.statusCode = s)),
     json: chain((b) => (res.body = b, res.headersSent = true)), send: chain((b) => (res.body = b, res.headersSent = true)), end: chain((b) => (res.body = b, res.headersSent = true)),
-    set: chain((k, x) => (res.headers[k] = x)), header: chain((k, x) => (res.headers[k] = x)), setHeader: chain((k, x) => (res.headers[k] = x)), type: chain(() => undefined),
-    cookie: chain(() => undefined), clearCookie: chain(() => undefined), redirect: chain((a, b) => ((res.statusCode = typeof a === 'number' ? a : 302), (res.body = b ?? a))),
+    set: chain((k, x) => (typeof k === 'object' ? Object.assign(res.headers, k) : (res.headers[k] = x))), header: chain((k, x) => (res.headers[k] = x)), setHeader: chain((k, x) => (res.headers[k] = x)), type: chain((t) => (res.headers['content-type'] = t)),
+    cookie: chain((k, x) => (res.headers['set-cookie'] = `${k}=${typeof x === 'string' ? x : JSON.stringify(x ?? '')}`)), clearCookie: chain(() => undefined),
+    redirect: chain((a, b) => ((res.statusCode = typeof a === 'number' ? a : 302), (res.headers.location = typeof a === 'string' ? a : b), (res.headersSent = true))),
     render: chain((view) => (res.body = view)), sendFile: chain((p) => (res.body = p)), download: chain((p) => (res.body = p)), getHeader: (k) => res.headers[k], on: chain(() => undefined),
-    write: () => true, writeHead: chain((s) => (res.statusCode = s)), location: chain(() => undefined), vary: chain(() => undefined), append: chain(() => undefined), attachment: chain(() => undefined),
+    write: () => true, writeHead: chain((s) => (res.statusCode = s)), location: chain((u) => (res.headers.location = u)), vary: chain(() => undefined), append: chain(() => undefined), attachment: chain(() => undefined),
   });
   return res;
 }
@@ -258,6 +279,7 @@ function fastifyReply() {
 function koaContext(o) {
   const req = request({ ...(o.request ?? {}), headers: { ...(o.request?.headers ?? {}), ...(o.headers ?? {}) }, query: { ...(o.request?.query ?? {}), ...(o.query ?? {}) }, body: o.request?.body ?? o.body ?? {} });
   const ctx = { request: req, req, query: req.query, params: o.params ?? {}, headers: req.headers, header: req.headers, get: req.get, method: req.method, path: req.path, ip: req.ip, state: o.state ?? {}, session: {}, status: 404, body: undefined };
+  Object.defineProperty(ctx, '__koa', { value: true });
   ctx.cookies = { get: (k) => (o.cookies ?? {})[k], set: () => undefined };
   ctx.set = () => undefined;
   ctx.redirect = (u) => ((ctx.status = 302), (ctx.body = u));

@@ -88,6 +88,11 @@ test('interval and promise storms at load stop', async () => {
   assert.equal(p.outcome.kind, 'limit');
 });
 
+test('a promise storm at load under a long time limit ends as a limit, not as a return', async () => {
+  const p = await hostileModule(`const p = () => Promise.resolve().then(p); p();`, { ...LIMITS, timeMs: 600_000, instructions: 1e12 });
+  assert.deepEqual(p.outcome, { kind: 'limit', limit: 'instructions' });
+});
+
 test('infinite loops and huge strings at load hit a limit', async () => {
   assert.equal((await hostileModule(`for (;;) { try { for (;;) {} } catch (e) {} }`)).outcome.kind, 'limit');
   assert.equal((await hostileModule(`let s = 'x'; for (;;) s += s;`)).outcome.kind, 'limit');

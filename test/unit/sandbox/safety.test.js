@@ -141,6 +141,19 @@ test('promise storms and interval storms stop', async () => {
   assert.ok(u.effects.filter((e) => e.kind === 'network').length <= 200);
 });
 
+test('a promise storm under a long time limit ends as a limit, not as a return or a pending promise', async () => {
+  // Without a bound on promise jobs the storm runs until QuickJS has no room for the next job and
+  // silently drops the chain, which read as a return (or an unsettled promise).
+  const long = { timeMs: 600_000, instructions: 1e12 };
+  const awaited = await hostile(`async function f() { const p = () => Promise.resolve().then(p); p(); await new Promise(() => {}); }`, [], long);
+  assert.deepEqual(awaited.outcome, { kind: 'limit', limit: 'instructions' });
+  const detached = await hostile(`function f() { const p = () => Promise.resolve().then(p); p(); return 'started'; }`, [], long);
+  assert.deepEqual(detached.outcome, { kind: 'limit', limit: 'instructions' });
+  // Ordinary asynchronous code runs far below the bound.
+  const ordinary = await hostile(`async function f() { let n = 0; for (let i = 0; i < 2000; i++) n += await Promise.resolve(1); return n; }`, [], long);
+  assert.deepEqual(ordinary.outcome, { kind: 'return', value: 2000 });
+});
+
 test('ArrayBuffers and typed arrays count against the memory limit', async () => {
   // QuickJS does not count buffer memory against its heap limit; the sandbox does.
   for (const bomb of [

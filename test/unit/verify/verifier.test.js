@@ -75,7 +75,10 @@ test('a model that lies the same way about every rewrite contradicts the sandbox
   // What the sandbox saw in the same runs is reported too: the trigger is behind user.role.
   assert.deepEqual(report.findings.filter((f) => !f.ruleId.startsWith('orbit/')).map((f) => f.ruleId), ['hidden-trigger']);
   assert.match(orbitFindings(report)[0].message, /omits an https request to collect\.example\.net.*which the sandbox sees happen/);
-  assert.equal(report.units[0].orbitSize, 8, 'a consistent liar is shown the whole orbit');
+  // The contradiction, confirmed by a second sample of the original, rests on what the sandbox saw:
+  // two rewrites show the lie does not move with the wording, and more would change nothing.
+  assert.equal(report.units[0].orbitSize, 2, 'a confirmed contradiction stops the orbit at two rewrites');
+  assert.equal(report.units[0].modelCalls, 4, 'the original twice and two rewrites');
 });
 
 test('the adaptive orbit stops at two rewrites on clear agreement and reports the calls saved', async () => {

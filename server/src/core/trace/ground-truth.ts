@@ -1,6 +1,6 @@
 // Compares a model's predicted trace with the sandbox's ground-truth trace of the same run:
 // which effects the model missed or invented, whether the outcome matches, where steps diverge.
-import { sameObservableOutcome } from './observable';
+import { sameObservableResult } from './observable';
 import type { Effect, Trace } from './schema';
 import { DEFAULT_WEIGHTS, effectKey, traceSimilarity, type SimilarityComponents, type SimilarityWeights } from './similarity';
 import { describeEffect } from './verdict';
@@ -23,7 +23,7 @@ export function compareWithGroundTruth(predicted: Trace, actual: Trace, weights:
   const { score, components } = traceSimilarity(predicted, actual, weights);
   const missingEffects = difference(actual.effects, predicted.effects);
   const extraEffects = difference(predicted.effects, actual.effects);
-  const outcomeMatches = sameObservableOutcome(predicted.outcome, actual.outcome);
+  const outcomeMatches = sameObservableResult(predicted, actual);
   let firstDivergentStep: number | null = null;
   const n = Math.max(predicted.steps.length, actual.steps.length);
   for (let i = 0; i < n; i++) {

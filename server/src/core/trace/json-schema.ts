@@ -53,6 +53,16 @@ export const TRACE_JSON_SCHEMA = {
       additionalProperties: false,
     },
     truncated: { type: 'boolean' },
+    response: {
+      type: 'object',
+      description: 'for a request handler only: what it sent to the client — the status, the headers location, set-cookie, access-control-allow-origin, access-control-allow-credentials, www-authenticate and content-type where it set them, and the body (res.json, res.send, res.end, res.render\'s view)',
+      properties: {
+        status: { type: 'integer' },
+        headers: { type: 'object', additionalProperties: { type: 'string' } },
+        body: ANY_VALUE,
+      },
+      additionalProperties: false,
+    },
   },
   required: ['steps', 'effects', 'outcome'],
   additionalProperties: false,

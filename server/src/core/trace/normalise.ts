@@ -90,6 +90,10 @@ export function normaliseTrace(trace: Trace, mapping: VariantMapping = {}): Trac
   }));
   const out: Trace = { steps, effects, outcome: canonicalOutcome(trace.outcome, renames) };
   if (trace.truncated) out.truncated = true;
+  if (trace.response && typeof trace.response === 'object') {
+    const r = trace.response;
+    out.response = { ...r, ...(r.body !== undefined ? { body: canonicalValue(r.body) } : {}) };
+  }
   // Sandbox-only fields travel along, in the original's lines; similarity does not use them.
   if (trace.interactions) out.interactions = trace.interactions.map((x) => ({ target: x.target, args: x.args.map(canonicalValue), line: line(x.line) }));
   if (trace.comparisons) out.comparisons = trace.comparisons;

@@ -5,7 +5,8 @@
 // a response object (Express `res`, Fastify `reply`, about thirty methods and fields) is reduced to
 // its status and body, so noise in its other fields cannot outvote anything. A request whose
 // destination names no host (configuration, a module nobody can see) matches any other such request.
-import type { JsonValue, TraceOutcome } from './schema';
+import type { JsonValue, Trace, TraceOutcome } from './schema';
+import { responseKey, sameResponse, sentResponse } from './response';
 
 /** The identity of an effect's target for its kind: "host/path" for a URL, the command with its
  *  spacing collapsed, the path without a trailing slash; other targets trimmed. */
@@ -89,4 +90,26 @@ function responseOf(v: JsonValue): Record<string, JsonValue> | undefined {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
   const r = (v as Record<string, JsonValue>)['[response]'];
   return r && typeof r === 'object' && !Array.isArray(r) ? (r as Record<string, JsonValue>) : undefined;
+}
+
+/** The whole observable result of a trace as one comparable string: its outcome, and what a
+ *  handler sent (status, the headers that matter, body) when it sent anything. A handler that
+ *  returns its response object is compared on what it sent, not on the object. */
+export function observableResult(trace: Pick<Trace, 'outcome' | 'response' | 'interactions'>): string {
+  const sent = sentResponse(trace);
+  const o = trace.outcome;
+  const outcome = o.kind === 'return' && sent && isResponse(o.value) ? 'return [response]' : observableOutcome(o);
+  return sent ? `${outcome} sent ${responseKey(sent)}` : outcome;
+}
+
+/** Whether a prediction's result agrees with the real one, tolerantly: the outcome as in
+ *  sameObservableOutcome, and what was sent where both traces state it. */
+export function sameObservableResult(predicted: Pick<Trace, 'outcome' | 'response' | 'interactions'>, actual: Pick<Trace, 'outcome' | 'response' | 'interactions'>): boolean {
+  const a = sentResponse(predicted);
+  const b = sentResponse(actual);
+  if (!sameResponse(a, b)) return false;
+  // A returned response object is what it sent, and that was just compared.
+  const returnsResponse = (t: Pick<Trace, 'outcome'>, sent: unknown): boolean => t.outcome.kind === 'return' && sent !== undefined && isResponse(t.outcome.value);
+  if (returnsResponse(predicted, a) || returnsResponse(actual, b)) return predicted.outcome.kind === actual.outcome.kind;
+  return sameObservableOutcome(predicted.outcome, actual.outcome);
 }

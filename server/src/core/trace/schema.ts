@@ -49,6 +49,9 @@ export interface Trace {
   outcome: TraceOutcome;
   /** True when steps were dropped because the trace hit its size bound. */
   truncated?: boolean;
+  /** What a request handler sent (status, the headers that matter, body), as a model states it;
+   *  the sandbox's is read from its `interactions` (core/trace/response). */
+  response?: SentResponse;
   /** Sandbox traces only: calls made on the framework objects the run was given (res.status,
    *  res.json, next, reply.code, ctx.body …), in order. */
   interactions?: Interaction[];
@@ -88,6 +91,13 @@ export interface Condition {
   /** What the test evaluated to. */
   r: boolean;
   line: number;
+}
+
+/** What a handler sent: its status, the headers that matter (lower-case names) and its body. */
+export interface SentResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: JsonValue;
 }
 
 /** A call on a framework object handed to the function (the response, `next`, a callback). */

@@ -1,6 +1,6 @@
 // Trace similarity after the method: s = α·Slen + β·Sstate + γ·Sout, plus an effect component
 // ε·Seff that weighs security-relevant effects far above incidental ones; and the pairwise matrix.
-import { effectIdentity, observableOutcome } from './observable';
+import { effectIdentity, observableResult } from './observable';
 import { SECURITY_EFFECT_KINDS, type EffectKind, type Trace } from './schema';
 
 export interface SimilarityWeights {
@@ -67,7 +67,7 @@ export function digestTrace(trace: Trace, weights: SimilarityWeights, stepIds: M
     effectWeight.set(key, SECURITY.has(e.kind) ? weights.securityWeight : 1);
   }
   // Results compare on what is observable: status, body or return value, an error's name.
-  return { steps, effects, effectWeight, outcomeKind: trace.outcome.kind, outcome: observableOutcome(trace.outcome) };
+  return { steps, effects, effectWeight, outcomeKind: trace.outcome.kind, outcome: observableResult(trace) };
 }
 
 /** Effects are the same effect when kind, host and path agree (see observable.ts). */

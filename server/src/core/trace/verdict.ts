@@ -1,7 +1,8 @@
 // The consistency verdict over an orbit's traces: security-effect disagreements first, then
 // output disagreements, then the 25th percentile of pairwise similarity against thresholds.
 import type { CostSummary } from './cost';
-import { observableOutcome, observableValue } from './observable';
+import { observableResult, observableValue } from './observable';
+import { responseKey, sentResponse } from './response';
 import { SECURITY_EFFECT_KINDS, type Effect, type EffectKind, type Trace } from './schema';
 import { DEFAULT_WEIGHTS, effectKey, pairQuantile, similarityMatrix, type SimilarityWeights, type TraceSet } from './similarity';
 
@@ -141,11 +142,13 @@ function effectDisagreements(traces: Trace[], ids: number[], run: number, runs: 
 function outputDisagreement(traces: Trace[], ids: number[], run: number, runs: number): Disagreement | null {
   const describe = (t: Trace): string => {
     const o = t.outcome;
-    return o.kind === 'return' ? `a return of ${short(JSON.stringify(observableValue(o.value)))}` : o.kind === 'throw' ? `a thrown ${short(o.error)}` : `hitting the ${o.limit} limit`;
+    const sent = sentResponse(t);
+    const result = o.kind === 'return' ? `a return of ${short(JSON.stringify(observableValue(o.value)))}` : o.kind === 'throw' ? `a thrown ${short(o.error)}` : `hitting the ${o.limit} limit`;
+    return sent ? `${result}, having sent ${short(responseKey(sent))}` : result;
   };
   const original = describe(traces[0]);
   // Programs differ in result when what an observer sees differs, not every field of a response.
-  const differing = ids.filter((_, i) => observableOutcome(traces[i].outcome) !== observableOutcome(traces[0].outcome));
+  const differing = ids.filter((_, i) => observableResult(traces[i]) !== observableResult(traces[0]));
   if (differing.length === 0) return null;
   const agreeing = ids.filter((id) => !differing.includes(id));
   const first = traces[ids.indexOf(differing[0])];

@@ -1,7 +1,7 @@
 // Where the sandbox ran, it settles who is wrong in a disagreement: when the model's account of
 // the original matches what really happens, the rewrites that disagree are the model's noise,
 // not a story it hides behind the original's surface. Such disagreements do not make a finding.
-import { sameObservableOutcome } from '../trace/observable';
+import { sameObservableResult } from '../trace/observable';
 import { effectKey } from '../trace/similarity';
 import type { Trace } from '../trace/schema';
 import { DEFAULT_THRESHOLDS, type ConsistencyVerdict, type Disagreement, type VerdictKind } from '../trace/verdict';
@@ -22,7 +22,7 @@ export function arbitrate(verdict: ConsistencyVerdict, sets: ReadonlyArray<Trace
 
 function originalIsRight(d: Disagreement, original: Trace | undefined, real: Trace | undefined): boolean {
   if (!original || !real || real.outcome.kind === 'limit') return false;
-  if (d.kind === 'output') return sameObservableOutcome(original.outcome, real.outcome);
+  if (d.kind === 'output') return sameObservableResult(original, real);
   const has = (t: Trace): boolean => t.effects.some((e) => effectKey(e.kind, e.target) === d.subject);
   return has(original) === has(real);
 }

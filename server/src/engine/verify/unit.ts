@@ -130,11 +130,14 @@ export async function verifyUnit(
     options.onStage?.(`orbit of ${k}: ${verdict.verdict}`);
     if (!options.adaptive) break;
     if (verdict.verdict === 'inconsistent-effects' || verdict.verdict === 'inconsistent-output') break;
-    // Clear agreement stops early; a risky function also needs the model to match the sandbox,
-    // and a model that contradicts the sandbox consistently is shown more rewrites.
+    // A contradiction of the sandbox that a second sample of the original repeated is a finding
+    // on ground truth already: no rewrite can overturn what the sandbox saw happen. Two rewrites
+    // show whether the model's account moves with the wording; more would only cost calls.
+    if (contradictions.length > 0) break;
+    // Clear agreement stops early; a risky function also needs the model to match the sandbox.
     const agreed = verdict.verdict === 'consistent';
     if (agreed && !risky) break;
-    if (agreed && contradictions.length === 0 && k >= 4) break;
+    if (agreed && k >= 4) break;
   }
   const transforms: Record<number, string[]> = {};
   for (const p of prepared.programs.slice(1, k + 1)) transforms[p.index] = p.transforms;

@@ -132,6 +132,17 @@ function build(v, path) {
 
 var settled = null;
 var control = {
+  /* Takes one run's settings. The engine is restored to the state it had right after this prelude
+     ran before every run, so only what the settings change is set here. */
+  configure: function (json) {
+    var c = _parse(json);
+    _keys(c).forEach(function (k) { CFG[k] = c[k]; });
+    clock.now = CFG.now;
+    seed = CFG.seed >>> 0;
+    _keys(CFG.env).forEach(function (k) { envTarget[k] = CFG.env[k]; });
+    processObj.argv = ['/usr/bin/node', '/app/server.js'].concat(CFG.argv);
+    G.performance.timeOrigin = CFG.now;
+  },
   /* Runs the module function (header and unit), then calls the unit on the inputs. */
   start: function (moduleFn) {
     var mod = { exports: {} };

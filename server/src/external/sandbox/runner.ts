@@ -1,7 +1,9 @@
 // Runs one program inside QuickJS (WebAssembly) with recording stubs and returns its Trace. Nothing
 // from the host crosses in: the prelude, the program and the inputs go in as source text and JSON,
-// and the trace comes back as a JSON string. Every run gets a fresh runtime with hard limits.
-import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSWASMModule } from 'quickjs-emscripten';
+// and the trace comes back as a JSON string. Every run starts from the same state: the engine's
+// whole WebAssembly memory as it was right after the prelude ran (runtime, context and prelude
+// built once per engine), copied back byte for byte, so nothing one run did can be seen by the next.
+import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
 import * as acorn from 'acorn';
 import type { JsonValue, Trace, TraceLimit } from '../../core/trace/schema';
 import { checkTrace } from '../../core/trace/validate';
@@ -91,6 +93,10 @@ export const FAKE_ENV: Record<string, string> = {
 /** The instant ordinary runs happen at: a Tuesday morning, mid-month. */
 export const ORDINARY_NOW = Date.UTC(2026, 2, 17, 10, 30, 0);
 
+/** Promise jobs one run may execute before it is stopped with the instruction limit: ordinary
+ *  code settles within a few thousand; only a storm comes near it. */
+const MAX_JOBS = 100_000;
+
 /** Hands the prelude's helpers to lazily compiled module groups. */
 const LAZY_PRELUDE = [
   `var H = { ${LAZY_HELPERS.map((n) => `${n}: ${n}`).join(', ')} };`,
@@ -98,20 +104,85 @@ const LAZY_PRELUDE = [
   `var LAZY_DECL = ${JSON.stringify(LAZY_HELPERS.map((n) => `${n} = H.${n}`).join(', '))};`,
 ].join('\n');
 
-let modulePromise: Promise<QuickJSWASMModule> | undefined;
-function quickjs(): Promise<QuickJSWASMModule> {
+/** The prelude with settings every run replaces (`control.configure`) before its program runs. */
+const STATIC_CFG = {
+  maxString: 200, maxEffectString: 4000, maxDepth: 4, maxItems: 30,
+  maxSteps: DEFAULT_LIMITS.maxSteps, maxEffects: DEFAULT_LIMITS.maxEffects, maxTraceBytes: DEFAULT_LIMITS.maxTraceBytes, maxTimers: DEFAULT_LIMITS.maxTimers,
+  env: {}, now: ORDINARY_NOW, seed: 1, argv: [], random: null, repeat: 0, argsJson: '[]', freeNames: [], call: 'function',
+  deadline: 0, maxBufferBytes: DEFAULT_LIMITS.memoryBytes, maxJsonChars: DEFAULT_LIMITS.maxTraceChars,
+};
+const PRELUDE = `(function () { 'use strict';\nvar CFG = ${JSON.stringify(STATIC_CFG)};\n${PRELUDE_RECORD}\n${PRELUDE_BOUNDS}\n${PRELUDE_PURE}\n${PRELUDE_STUBS}\n${LAZY_PRELUDE}\n${PRELUDE_DRIVER}\nreturn control; })()`;
+
+/** One engine: a runtime and a context with the prelude evaluated, the prelude's control
+ *  functions, and the copy of the WebAssembly memory every run starts from. */
+interface Engine {
+  mod: QuickJSWASMModule;
+  runtime: QuickJSRuntime;
+  vm: QuickJSContext;
+  ctl: QuickJSHandle;
+  fn: { configure: QuickJSHandle; start: QuickJSHandle; advance: QuickJSHandle; finish: QuickJSHandle };
+  memory: { readonly buffer: ArrayBufferLike };
+  snapshot: Uint8Array;
+  /** The interrupt handler of the run in progress (the runtime's handler calls it). */
+  interrupt: () => boolean;
+}
+
+let modulePromise: Promise<Engine> | undefined;
+function quickjs(): Promise<Engine> {
   modulePromise ??= newQuickJSWASMModule().then((mod) => {
-    // An engine's first run is several times slower than the next (the prelude's first
-    // evaluation, the host side's first calls) and can hit a run's time limit; one small run
-    // here keeps that cost out of every caller's first real run.
+    const engine = createEngine(mod);
+    // An engine's first run is several times slower than the next (the host side's first calls)
+    // and can hit a run's time limit; one small run here keeps that cost out of every caller's
+    // first real run.
     try {
-      traceUnitSync(mod, 'function warm(a) { return a + 1; }', { args: [1], env: FAKE_ENV, seed: 7 }, DEFAULT_LIMITS, {});
+      traceUnitSync(engine, 'function warm(a) { return a + 1; }', { args: [1], env: FAKE_ENV, seed: 7 }, DEFAULT_LIMITS, {});
     } catch {
       // A failing warm-up leaves the first real run slow, nothing worse.
     }
-    return mod;
+    return engine;
   });
   return modulePromise;
+}
+
+/** Builds the runtime, the context and the prelude once, and keeps a copy of the memory they are in. */
+function createEngine(mod: QuickJSWASMModule): Engine {
+  const runtime = mod.newRuntime();
+  const vm = runtime.newContext();
+  const partial = { interrupt: () => false };
+  // The handler is installed once, before the copy is taken, and dispatches to the run's own.
+  runtime.setInterruptHandler(() => partial.interrupt());
+  const ctl = vm.evalCode(PRELUDE, 'orbit-prelude.js');
+  if (ctl.error) {
+    const message = JSON.stringify(vm.dump(ctl.error));
+    throw new Error(`The sandbox prelude failed: ${message}`);
+  }
+  const fn = {
+    configure: vm.getProp(ctl.value, 'configure'),
+    start: vm.getProp(ctl.value, 'start'),
+    advance: vm.getProp(ctl.value, 'advance'),
+    finish: vm.getProp(ctl.value, 'finish'),
+  };
+  const memory = mod.getWasmMemory();
+  const engine: Engine = Object.assign(partial, { mod, runtime, vm, ctl: ctl.value, fn, memory, snapshot: usedPrefix(new Uint8Array(memory.buffer)) });
+  return engine;
+}
+
+/** A copy of memory up to its last non-zero byte (rounded up to a 64 KiB page): the rest of a
+ *  memory nothing has used yet is zeros, which restoring writes without reading a copy. */
+function usedPrefix(heap: Uint8Array): Uint8Array {
+  // WebAssembly memory is a whole number of 64 KiB pages, so it reads as 32-bit words.
+  const words = new Uint32Array(heap.buffer, heap.byteOffset, heap.length >>> 2);
+  let end = words.length;
+  while (end > 0 && words[end - 1] === 0) end--;
+  return heap.slice(0, Math.min(heap.length, Math.ceil((end * 4) / 65536) * 65536));
+}
+
+/** Puts the engine's memory back as it was when the prelude had run: every byte up to the end of
+ *  what was used then, and zeros in all the rest, including whatever the memory has grown by. */
+function restore(engine: Engine): void {
+  const heap = new Uint8Array(engine.memory.buffer);
+  heap.set(engine.snapshot);
+  heap.fill(0, engine.snapshot.length);
 }
 
 /** Drops the engine: the next run loads a fresh one, and the old one's memory goes with it. */
@@ -131,14 +202,14 @@ export async function traceUnit(
   limits: Partial<SandboxLimits> = {},
   options: RunOptions = {},
 ): Promise<Trace> {
-  const mod = await quickjs();
-  const trace = traceUnitSync(mod, program, Array.isArray(input) ? { args: input } : input, { ...DEFAULT_LIMITS, ...limits }, options);
+  const engine = await quickjs();
+  const trace = traceUnitSync(engine, program, Array.isArray(input) ? { args: input } : input, { ...DEFAULT_LIMITS, ...limits }, options);
   // WebAssembly memory never shrinks: after a run that grew it, the next run gets a fresh engine.
-  if (modulePromise) recycleIfGrown(mod, dropModule);
+  if (modulePromise) recycleIfGrown(engine.mod, dropModule);
   return trace;
 }
 
-function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput, limits: SandboxLimits, options: RunOptions): Trace {
+function traceUnitSync(engine: Engine, program: string, input: RunInput, limits: SandboxLimits, options: RunOptions): Trace {
   // A bare function expression, as model prompts and orbit variants often are, is the entry.
   if (options.unitStart === undefined && !options.entry && /^\s*(\(|async\b|function\b)/.test(program) && isBareFunction(program)) {
     program = `module.exports = ${program}`;
@@ -156,66 +227,56 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
     argsJson: JSON.stringify(input.args), freeNames: options.freeNames ?? [], call: options.call ?? 'function',
     deadline, maxBufferBytes: limits.memoryBytes, maxJsonChars: limits.maxTraceChars,
   };
-  const prelude = `(function () { 'use strict';\nvar CFG = ${JSON.stringify(cfg)};\n${PRELUDE_RECORD}\n${PRELUDE_BOUNDS}\n${PRELUDE_PURE}\n${PRELUDE_STUBS}\n${LAZY_PRELUDE}\n${PRELUDE_DRIVER}\nreturn control; })()`;
   const tail = entry ? `\n;return typeof ${entry} === 'function' ? ${entry} : module.exports;` : '\n;return module.exports;';
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${inst.code}${tail}\n})`;
 
-  const runtime = mod.newRuntime();
-  runtime.setMemoryLimit(limits.memoryBytes);
-  runtime.setMaxStackSize(limits.stackBytes);
+  const { runtime, vm, ctl, fn } = engine;
   let polls = 0;
   let hit: TraceLimit | undefined;
-  // Every phase runs with the handler armed: the run on its budget, writing the trace on a budget
-  // of its own (a program can leave traps on the prototypes), and draining interrupts everything.
-  let phase: 'setup' | 'run' | 'finish' | 'drain' = 'setup';
+  // Every phase runs with the handler armed: the run on its budget, and writing the trace on a
+  // budget of its own (a program can leave traps on the prototypes).
+  let phase: 'setup' | 'run' | 'finish' = 'setup';
   let instructions = limits.instructions;
   let finishStopped = false;
-  runtime.setInterruptHandler(() => {
-    if (phase === 'drain') return true;
-    // The prelude and compiling the unit are orbit-ls's own code, bounded; only their time counts.
-    if (phase === 'setup') return false;
-    polls++;
-    const over: TraceLimit | undefined = polls * 10_000 > instructions ? 'instructions' : Date.now() > deadline || options.signal?.aborted ? 'time' : undefined;
-    if (over && phase === 'finish') finishStopped = true;
-    if (over && phase === 'run') hit ??= over;
-    return over !== undefined || (phase === 'run' && hit !== undefined);
-  });
-  const vm = runtime.newContext();
-  const handles: QuickJSHandle[] = [];
   let trace: Trace | undefined;
-  let poisoned = false;
   try {
-    const ctl = vm.evalCode(prelude, 'orbit-prelude.js');
-    if (ctl.error) {
-      handles.push(ctl.error);
-      return failure(`The sandbox prelude failed: ${JSON.stringify(vm.dump(ctl.error))}`);
-    }
-    handles.push(ctl.value);
-    const fnStart = vm.getProp(ctl.value, 'start');
-    const fnAdvance = vm.getProp(ctl.value, 'advance');
-    const fnFinish = vm.getProp(ctl.value, 'finish');
-    const fnSettled = vm.getProp(ctl.value, 'isSettled');
-    handles.push(fnStart, fnAdvance, fnFinish, fnSettled);
+    restore(engine);
+    runtime.setMemoryLimit(limits.memoryBytes);
+    runtime.setMaxStackSize(limits.stackBytes);
+    engine.interrupt = () => {
+      // Compiling the unit is orbit-ls's own work, bounded; only its time counts.
+      if (phase === 'setup') return false;
+      polls++;
+      const over: TraceLimit | undefined = polls * 10_000 > instructions ? 'instructions' : Date.now() > deadline || options.signal?.aborted ? 'time' : undefined;
+      if (over && phase === 'finish') finishStopped = true;
+      if (over && phase === 'run') hit ??= over;
+      return over !== undefined || (phase === 'run' && hit !== undefined);
+    };
+    const settings = vm.newString(JSON.stringify(cfg));
+    const configured = vm.callFunction(fn.configure, ctl, settings);
+    if (configured.error) return failure(`The sandbox could not take the run's settings: ${JSON.stringify(vm.dump(configured.error))}`);
 
     const compiled = vm.evalCode(wrapper, 'unit.js');
     if (compiled.error) {
       const err = vm.dump(compiled.error) as unknown;
-      compiled.error.dispose();
       const limit = hit ?? limitOf(err);
       return limit ? limitTrace(limit) : { steps: [], effects: [], outcome: { kind: 'throw', error: errorText(err) } };
     }
-    handles.push(compiled.value);
     phase = 'run';
-    callAndDrop(vm, fnStart, ctl.value, compiled.value);
+    callAndDrop(vm, fn.start, ctl, compiled.value);
     // Drive promises and the virtual clock until the function settles, nothing is left to run,
     // or a limit is hit.
+    let jobsRun = 0;
     for (let round = 0; !hit; round++) {
       if (Date.now() > deadline || options.signal?.aborted) hit = 'time';
       const jobs = runtime.executePendingJobs(1000);
-      if (jobs.error) jobs.error.dispose();
+      if (!jobs.error) jobsRun += jobs.value;
+      // A promise storm under a long time limit would otherwise run until QuickJS has no room
+      // left for its next job and drops the chain without an error, which reads as a return.
+      if (jobsRun > MAX_JOBS) hit ??= 'instructions';
       if (hit) break;
       if (runtime.hasPendingJob()) continue;
-      const more = callAndDrop(vm, fnAdvance, ctl.value);
+      const more = callAndDrop(vm, fn.advance, ctl);
       if (more !== true && !runtime.hasPendingJob()) break;
       if (round > limits.maxTimers * 4 + 100) break;
     }
@@ -224,32 +285,15 @@ function traceUnitSync(mod: QuickJSWASMModule, program: string, input: RunInput,
     polls = 0;
     instructions = limits.instructions / 2;
     deadline = Date.now() + Math.max(20, limits.timeMs / 2);
-    trace = collect(vm, fnFinish, ctl.value, runtime, limits, () => finishStopped);
+    trace = collect(vm, fn.finish, ctl, runtime, limits, () => finishStopped);
   } catch (err) {
-    // The engine itself failed (host stack, WebAssembly trap): its state cannot be trusted, so
-    // the next run gets a fresh engine and this one is dropped without freeing.
-    poisoned = true;
+    // The engine itself failed (host stack, WebAssembly trap): the next run gets a fresh engine.
     dropModule();
     const message = err instanceof Error ? err.message : String(err);
     trace = /call stack/i.test(message) ? limitTrace('memory') : failure(message);
   } finally {
-    phase = 'drain';
-    if (!poisoned) {
-      try {
-        // Jobs still queued (a promise storm) keep objects alive and QuickJS refuses to free a
-        // runtime with live objects; interrupting every remaining job empties the queue.
-        for (let i = 0; i < 100 && runtime.hasPendingJob(); i++) {
-          const r = runtime.executePendingJobs(-1);
-          if (r.error) r.error.dispose();
-        }
-        for (const h of handles) if (h.alive) h.dispose();
-        vm.dispose();
-        runtime.dispose();
-      } catch {
-        // A runtime that hit a limit can refuse to be freed cleanly; use a new engine next time.
-        dropModule();
-      }
-    }
+    // Nothing is freed: the next run starts by restoring the memory, which drops all of it at once.
+    engine.interrupt = () => false;
   }
   if (!trace) return failure('The run produced no trace.');
   if (hit) trace.outcome = { kind: 'limit', limit: hit };

@@ -11,7 +11,8 @@ const SYSTEM = [
   'You are a precise JavaScript interpreter.',
   'Given a program and inputs, you predict what really happens when the program runs: the',
   'sequence of states, every effect (network, file system, processes, eval, environment,',
-  'database, logging, time, crypto) and the return value or thrown error.',
+  'database, logging, time, crypto), the return value or thrown error, and for a request handler what it',
+  'sent (status, headers such as location or set-cookie, body).',
   'Report what the code does, not what its names or comments claim.',
   'Answer with JSON only, exactly in the requested schema.',
 ].join(' ');

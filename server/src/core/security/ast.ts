@@ -69,13 +69,21 @@ export function lineStart(text: string, offset: number): number {
  */
 export function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
   const stack: ts.Node[] = [root];
+  // One callback per walk, not one per node; it must return undefined, or forEachChild stops.
+  const push = (c: ts.Node): undefined => {
+    stack.push(c);
+    return undefined;
+  };
   while (stack.length > 0) {
     const node = stack.pop() as ts.Node;
     if (visit(node) === false) continue;
-    const children: ts.Node[] = [];
-    ts.forEachChild(node, (c) => {
-      children.push(c);
-    });
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    // The children go on the stack in reverse, so the first child is visited next.
+    let lo = stack.length;
+    ts.forEachChild(node, push);
+    for (let hi = stack.length - 1; lo < hi; lo++, hi--) {
+      const t = stack[lo];
+      stack[lo] = stack[hi];
+      stack[hi] = t;
+    }
   }
 }

@@ -101,9 +101,13 @@ export function parseDocumentIncrementally(
     try {
       startTreeGeneration();
       const sourceFile = text === previous.text ? previous.sourceFile : ts.updateSourceFile(previous.sourceFile, text, changeRange(previous.text, text));
-      errors.push(...syntaxErrors(sourceFile));
-      slot.tree = { text, language, sourceFile };
-      return { sourceFile, language, errors };
+      const syntax = syntaxErrors(sourceFile);
+      // Around a syntax error, the incremental parser's recovery can differ from a fresh parse's
+      // (a reused block loses the hint of a stray '=' after it), so broken text is parsed afresh.
+      if (syntax.length === 0) {
+        slot.tree = { text, language, sourceFile };
+        return { sourceFile, language, errors };
+      }
     } catch {
       // Fall through to a fresh parse, which reports its own problems.
     }

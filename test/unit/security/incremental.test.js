@@ -184,4 +184,19 @@ test('a tree of another language or of a text blanked for deep nesting is not re
   assert.deepStrictEqual(back, analyzeDocument({ fileName: 'a.ts', text: ts }, DEFAULT_STATIC_OPTIONS));
 });
 
+test('the analyzeStatic worker task keeps each document\'s tree apart: interleaved edits to several documents give fresh findings', () => {
+  const { analyzeStatic } = require(path.join(DIST, 'workers', 'tasks', 'analyze-static.js'));
+  const { expressFile } = require('../../bench/generate');
+  const rnd = random(7);
+  const docs = [0, 1, 2].map((k) => ({ fileName: `file:///work/app-${k}.js`, text: expressFile(120 + 60 * k) }));
+  for (let i = 0; i < 36; i++) {
+    const doc = docs[Math.floor(rnd() * docs.length)];
+    const edit = randomEdit(doc.text, rnd);
+    doc.text = doc.text.slice(0, edit.start) + edit.newText + doc.text.slice(edit.end);
+    const kept = analyzeStatic({ document: { fileName: doc.fileName, text: doc.text, language: 'js', imports: {} }, options: DEFAULT_STATIC_OPTIONS });
+    const fresh = analyzeDocument({ fileName: doc.fileName, text: doc.text, language: 'js', imports: {} }, DEFAULT_STATIC_OPTIONS);
+    assert.deepStrictEqual(kept, fresh, `${doc.fileName}, edit ${i + 1}: ${JSON.stringify(edit)}`);
+  }
+});
+
 module.exports = { differential, CORPUS, random, randomEdit, sample };

@@ -300,7 +300,7 @@ export function nodeIndex(sf: ts.SourceFile): NodeIndex {
         ix.regexes.push(n as ts.Expression);
         break;
       case ts.SyntaxKind.NewExpression:
-        if ((n as ts.NewExpression).expression.getText() === 'RegExp') ix.regexes.push(n as ts.Expression);
+        if (isNamed((n as ts.NewExpression).expression, 'RegExp')) ix.regexes.push(n as ts.Expression);
         break;
       case ts.SyntaxKind.ForStatement:
         ix.forStatements.push(n as ts.ForStatement);
@@ -387,4 +387,9 @@ function reassigned(sf: ts.SourceFile, name: string): boolean {
     assignedNames.set(sf, names);
   }
   return names.has(name);
+}
+
+/** Whether `e` is the identifier `name` as written (what getText() === name says, without scanning trivia). */
+function isNamed(e: ts.Expression, name: string): boolean {
+  return ts.isIdentifier(e) && e.text === name && e.getSourceFile().text.slice(e.end - name.length, e.end) === name;
 }

@@ -1,7 +1,7 @@
 // The static pass: one document in, findings and errors out. Pure and synchronous.
 import type { AnalysisError, AnalysisResult, Finding, LanguageKind, RuleLevel, StaticOptions } from './types';
 import { languageFromFileName, SOURCE_EXTENSIONS } from './types';
-import { parseDocument } from './source/parse';
+import { parseDocument, parseDocumentIncrementally, type TreeSlot } from './source/parse';
 import { buildTaintFacts } from './security/engine';
 import { runRules } from './security/registry';
 import { applySuppressions } from './security/suppression';
@@ -31,8 +31,14 @@ export type { RuleMeta } from './security/rule';
 export type { ImportedModule } from './security/imports';
 export { templateKind } from './templates/raw-output';
 
-/** Analyses one document. Never throws: problems with the input come back as errors. */
-export function analyzeDocument(input: DocumentInput, options: StaticOptions): AnalysisResult {
+export type { TreeSlot } from './source/parse';
+
+/**
+ * Analyses one document. Never throws: problems with the input come back as errors. With a
+ * `tree` slot (the caller keeps one per open document), the parse reuses the document's previous
+ * tree for the code an edit did not touch; the findings are the same as without it.
+ */
+export function analyzeDocument(input: DocumentInput, options: StaticOptions, tree?: TreeSlot): AnalysisResult {
   const errors: AnalysisError[] = [];
   try {
     const language = input.language ?? languageFromFileName(input.fileName);
@@ -54,7 +60,7 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions): A
     if (text.includes('\u0000')) {
       return fail('unsupported', 'The file contains NUL bytes and looks binary; it was not analysed.');
     }
-    const parsed = parseDocument(text, language, errors);
+    const parsed = tree ? parseDocumentIncrementally(tree, text, language, errors) : parseDocument(text, language, errors);
     if (!parsed) return { findings: [], errors };
     const summaries = input.imports ? summariseImports(input.imports, errors) : undefined;
     const facts = buildTaintFacts(parsed.sourceFile, {

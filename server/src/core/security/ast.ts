@@ -68,14 +68,77 @@ export function lineStart(text: string, offset: number): number {
  * stack on deeply nested code. Return false from `visit` to skip a node's children.
  */
 export function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  if (root.kind === ts.SyntaxKind.SourceFile) {
+    // A dozen rules walk the whole file; the file's nodes in order are listed once per tree and
+    // each of those walks is a loop over the list.
+    const { nodes, after } = preorder(root as ts.SourceFile);
+    for (let i = 0; i < nodes.length; ) i = visit(nodes[i]) === false ? after[i] : i + 1;
+    return;
+  }
   const stack: ts.Node[] = [root];
+  // One callback per walk, not one per node; it must return undefined, or forEachChild stops.
+  const push = (c: ts.Node): undefined => {
+    stack.push(c);
+    return undefined;
+  };
   while (stack.length > 0) {
     const node = stack.pop() as ts.Node;
     if (visit(node) === false) continue;
-    const children: ts.Node[] = [];
-    ts.forEachChild(node, (c) => {
-      children.push(c);
-    });
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    // The children go on the stack in reverse, so the first child is visited next.
+    let lo = stack.length;
+    ts.forEachChild(node, push);
+    for (let hi = stack.length - 1; lo < hi; lo++, hi--) {
+      const t = stack[lo];
+      stack[lo] = stack[hi];
+      stack[hi] = t;
+    }
   }
+}
+
+/** A file's nodes in source order, and for each the index just past its subtree. */
+interface Preorder {
+  nodes: ts.Node[];
+  after: Int32Array;
+}
+
+/** Keyed by the SourceFile, which every parse (an incremental one too) makes anew. */
+const preorders = new WeakMap<ts.SourceFile, Preorder>();
+
+function preorder(sf: ts.SourceFile): Preorder {
+  const known = preorders.get(sf);
+  if (known) return known;
+  const nodes: ts.Node[] = [];
+  const parents: number[] = [];
+  const stack: ts.Node[] = [sf];
+  const stackParents: number[] = [-1];
+  let current = -1;
+  const push = (c: ts.Node): undefined => {
+    stack.push(c);
+    stackParents.push(current);
+    return undefined;
+  };
+  while (stack.length > 0) {
+    const node = stack.pop() as ts.Node;
+    parents.push(stackParents.pop() as number);
+    current = nodes.length;
+    nodes.push(node);
+    let lo = stack.length;
+    ts.forEachChild(node, push);
+    for (let hi = stack.length - 1; lo < hi; lo++, hi--) {
+      const t = stack[lo];
+      stack[lo] = stack[hi];
+      stack[hi] = t;
+      const u = stackParents[lo];
+      stackParents[lo] = stackParents[hi];
+      stackParents[hi] = u;
+    }
+  }
+  // A subtree is contiguous in preorder: its size, summed from the last node back, gives its end.
+  const size = new Int32Array(nodes.length).fill(1);
+  for (let i = nodes.length - 1; i > 0; i--) size[parents[i]] += size[i];
+  const after = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) after[i] = i + size[i];
+  const p = { nodes, after };
+  preorders.set(sf, p);
+  return p;
 }

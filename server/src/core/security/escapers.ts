@@ -3,6 +3,7 @@
 // keeps a raw < > " ' or a bare &, it escapes HTML, whatever it is called.
 import ts from 'typescript';
 import { isFunctionLike, unwrap, type FunctionLike } from './ast';
+import { nodeMemo } from '../source/tree-memo';
 import { catastrophic } from './rules/policy/catastrophic-regex';
 
 export type EscaperVerdict =
@@ -23,7 +24,7 @@ const MARKUP = ['<', '>', '"', "'"];
 const BARE_AMP = /&(?!(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)/i;
 const MAX_STEPS = 200;
 
-const cache = new WeakMap<FunctionLike, EscaperVerdict>();
+const cache = nodeMemo<FunctionLike, EscaperVerdict>();
 
 /** Whether `fn` escapes HTML in its first parameter; cached per function. */
 export function htmlEscaperVerdict(fn: FunctionLike): EscaperVerdict {

@@ -3,6 +3,7 @@
 import ts from 'typescript';
 import type { AnalysisError, LanguageKind } from '../types';
 import { flattenDeepNesting, MAX_BRACKET_DEPTH } from './nesting';
+import { startTreeGeneration } from './tree-memo';
 
 export interface ParsedDocument {
   sourceFile: ts.SourceFile;
@@ -41,6 +42,7 @@ export function parseDocument(
       span: flattened.span,
     });
   }
+  startTreeGeneration();
   let sourceFile: ts.SourceFile;
   try {
     sourceFile = ts.createSourceFile(
@@ -63,6 +65,68 @@ export function parseDocument(
   }
   errors.push(...syntaxErrors(sourceFile));
   return { sourceFile, language, errors };
+}
+
+/**
+ * The last tree of one document, kept between edits so the next parse reuses what did not change.
+ * Only trees parsed from the text as it is (nothing blanked for nesting) are kept.
+ */
+export interface DocumentTree {
+  text: string;
+  language: LanguageKind;
+  sourceFile: ts.SourceFile;
+}
+
+/** Where one document's last tree is kept; the owner (a worker) holds one per open document. */
+export interface TreeSlot {
+  tree?: DocumentTree;
+}
+
+/**
+ * parseDocument, but reusing the slot's previous tree: the text that changed is found by
+ * comparing the two texts from both ends, and ts.updateSourceFile re-parses only what that range
+ * touches. The result is the tree a fresh parse gives; anything unusual (another language, deep
+ * nesting, a parser failure) falls back to a fresh parse.
+ */
+export function parseDocumentIncrementally(
+  slot: TreeSlot,
+  text: string,
+  language: LanguageKind,
+  errors: AnalysisError[] = [],
+): ParsedDocument | undefined {
+  const previous = slot.tree;
+  // The old tree is handed to the parser and must not be used again, whatever happens below.
+  slot.tree = undefined;
+  if (previous && previous.language === language && flattenDeepNesting(text, MAX_BRACKET_DEPTH).span === undefined) {
+    try {
+      startTreeGeneration();
+      const sourceFile = text === previous.text ? previous.sourceFile : ts.updateSourceFile(previous.sourceFile, text, changeRange(previous.text, text));
+      const syntax = syntaxErrors(sourceFile);
+      // Around a syntax error, the incremental parser's recovery can differ from a fresh parse's
+      // (a reused block loses the hint of a stray '=' after it), so broken text is parsed afresh.
+      if (syntax.length === 0) {
+        slot.tree = { text, language, sourceFile };
+        return { sourceFile, language, errors };
+      }
+    } catch {
+      // Fall through to a fresh parse, which reports its own problems.
+    }
+  }
+  const before = errors.length;
+  const parsed = parseDocument(text, language, errors);
+  const blanked = errors.slice(before).some((e) => e.kind === 'limit');
+  if (parsed && !blanked) slot.tree = { text, language, sourceFile: parsed.sourceFile };
+  return parsed;
+}
+
+/** The smallest range of `before` that, replaced, gives `after`. */
+export function changeRange(before: string, after: string): ts.TextChangeRange {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { span: { start, length: before.length - start - tail }, newLength: after.length - start - tail };
 }
 
 /** The parser's own diagnostics, which the public API keeps on an internal field. */

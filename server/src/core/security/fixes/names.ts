@@ -2,6 +2,7 @@
 // not collide with, or shadow, a name the code already uses.
 import ts from 'typescript';
 import { forEachNode } from '../ast';
+import { nodeMemo } from '../../source/tree-memo';
 
 /**
  * `base`, or `base2`, `base3`, … — the first that `scope` does not use as an identifier anywhere:
@@ -23,7 +24,7 @@ export function identifiersIn(scope: ts.Node): ReadonlySet<string> {
   return out;
 }
 
-const seen = new WeakMap<ts.Node, ReadonlySet<string>>();
+const seen = nodeMemo<ts.Node, ReadonlySet<string>>();
 
 function collectIdentifiers(scope: ts.Node): ReadonlySet<string> {
   const out = new Set<string>();

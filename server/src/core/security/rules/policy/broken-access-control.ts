@@ -6,6 +6,7 @@ import type { Rule, RuleContext } from '../../rule';
 import { cweUrl } from '../../rule';
 import { climb, directRequestValue, evidence, isRequestRead, nodeIndex, propertyName, requestDerived, step, walk } from './util';
 import { hasAuthMechanism, routesOf, STATE_CHANGING, type Route } from './routes';
+import { nodeMemo } from '../../../source/tree-memo';
 
 /** Paths that are public by design. */
 const PUBLIC_PATH = /login|logout|signin|signup|register|auth|token|refresh|health|status|ping|public|forgot|reset|verify|webhook|callback|oauth|docs|^\/$|csrf|otp|mfa|2fa|two-?factor/i;
@@ -148,7 +149,7 @@ function behindAdminCheck(n: ts.Node, routes: Route[]): boolean {
 }
 
 /** Per node: whether it is (part of) the condition of an if, while or `?:`. */
-const conditions = new WeakMap<ts.Node, boolean>();
+const conditions = nodeMemo<ts.Node, boolean>();
 
 /** Remembered along the climb (see climb): each of 10,000 reads in one condition costs one step. */
 function inCondition(n: ts.Node): boolean {

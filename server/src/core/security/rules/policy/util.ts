@@ -5,6 +5,7 @@ import type { FlowStep } from '../../../types';
 import type { TaintFacts } from '../../facts';
 import type { Taint } from '../../taint';
 import { forEachNode, isFunctionLike, spanOf, unwrap, type FunctionLike } from '../../ast';
+import { nodeMemo, type NodeMemo } from '../../../source/tree-memo';
 
 /**
  * Policy findings have no source-to-sink path, but they do have evidence (where the secret is
@@ -28,7 +29,7 @@ export function walk(node: ts.Node, fn: (n: ts.Node) => boolean | void): void {
 }
 
 /** Per node: the nearest function at or above it (null at top level). */
-const functions = new WeakMap<ts.Node, FunctionLike | null>();
+const functions = nodeMemo<ts.Node, FunctionLike | null>();
 
 /**
  * The function `node` is in. Rules ask this of every candidate node, so answers are remembered
@@ -40,7 +41,7 @@ export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
 }
 
 /** Per node: whether it sits in a try block before its function's boundary. */
-const tries = new WeakMap<ts.Node, boolean>();
+const tries = nodeMemo<ts.Node, boolean>();
 
 /** Whether `node` sits in the try block of a try statement inside `limit` (its function). */
 export function insideTry(node: ts.Node, limit?: ts.Node): boolean {
@@ -59,7 +60,7 @@ export function insideTry(node: ts.Node, limit?: ts.Node): boolean {
  * then remembers that answer for every node on the way (it holds for all of them). `atRoot` is the
  * answer when the climb runs out of parents.
  */
-export function climb<T>(node: ts.Node, memo: WeakMap<ts.Node, T>, decide: (n: ts.Node) => T | undefined, atRoot: T): T {
+export function climb<T>(node: ts.Node, memo: NodeMemo<ts.Node, T>, decide: (n: ts.Node) => T | undefined, atRoot: T): T {
   const path: ts.Node[] = [];
   let answer: T | undefined;
   for (let n: ts.Node | undefined = node; ; n = n.parent) {
@@ -127,7 +128,7 @@ const REQUEST_DATA = /^(body|query|params|headers|cookies|header|querystring|fil
 
 /** Per member access: whether a link at or below it names request data, and whether its root is a request. */
 interface ChainFacts { data: boolean; root: boolean }
-const chains = new WeakMap<ts.Node, ChainFacts>();
+const chains = nodeMemo<ts.Node, ChainFacts>();
 
 /**
  * `req.body.x`, `ctx.request.query.y`, `request.params.id`: a plain read of request data.
@@ -175,7 +176,7 @@ export function requestDerived(expr: ts.Node, facts: TaintFacts, depth = 0): boo
   return found;
 }
 
-const destructured = new WeakMap<ts.Node, Set<string>>();
+const destructured = nodeMemo<ts.Node, Set<string>>();
 
 /** `const { quantity } = req.body`: names bound by destructuring request data, per function (cached). */
 function destructuredFromRequest(id: ts.Identifier, facts: TaintFacts): boolean {
@@ -299,7 +300,7 @@ export function nodeIndex(sf: ts.SourceFile): NodeIndex {
         ix.regexes.push(n as ts.Expression);
         break;
       case ts.SyntaxKind.NewExpression:
-        if ((n as ts.NewExpression).expression.getText() === 'RegExp') ix.regexes.push(n as ts.Expression);
+        if (isNamed((n as ts.NewExpression).expression, 'RegExp')) ix.regexes.push(n as ts.Expression);
         break;
       case ts.SyntaxKind.ForStatement:
         ix.forStatements.push(n as ts.ForStatement);
@@ -330,20 +331,46 @@ export function definitionOf(id: ts.Identifier, facts: TaintFacts): ts.Expressio
 }
 
 function innermostConst(decls: readonly ts.VariableDeclaration[], id: ts.Identifier): ts.VariableDeclaration | undefined {
+  // The blocks that can bind the use are the ones around it, so climb from the use to the root and
+  // look each one up, instead of testing every declaration of a name that a thousand handlers
+  // declare (which made each lookup cost the size of the file). Among blocks starting at the same
+  // position the declaration first in the file wins, and the innermost block wins otherwise.
+  const byBlock = constsByBlock(decls);
   let best: ts.VariableDeclaration | undefined;
   let bestStart = -1;
-  for (const d of decls) {
-    if (!(d.parent.flags & ts.NodeFlags.Const)) continue;
-    const block = d.parent.parent.parent;
-    // Positions, not getStart(): containment and order are the same, without re-scanning trivia
-    // for every declaration of a name that many handlers declare.
-    if (!block || block.pos > id.pos || block.end < id.end || d.end > id.pos) continue;
-    if (block.pos > bestStart) {
-      best = d;
-      bestStart = block.pos;
+  for (let block: ts.Node | undefined = id.parent; block; block = block.parent) {
+    if (block.pos < bestStart) break;
+    const inBlock = byBlock.get(block);
+    if (!inBlock || block.pos > id.pos || block.end < id.end) continue;
+    for (const d of inBlock) {
+      if (d.end > id.pos) break;
+      if (block.pos > bestStart || (block.pos === bestStart && best !== undefined && d.pos < best.pos)) {
+        best = d;
+        bestStart = block.pos;
+      }
+      break;
     }
   }
   return best;
+}
+
+/** Per list of same-named declarations: the `const` ones grouped by the block that holds them, in file order. */
+const blocksOf = new WeakMap<readonly ts.VariableDeclaration[], Map<ts.Node, ts.VariableDeclaration[]>>();
+
+function constsByBlock(decls: readonly ts.VariableDeclaration[]): Map<ts.Node, ts.VariableDeclaration[]> {
+  let byBlock = blocksOf.get(decls);
+  if (byBlock) return byBlock;
+  byBlock = new Map();
+  for (const d of decls) {
+    if (!(d.parent.flags & ts.NodeFlags.Const)) continue;
+    const block = d.parent.parent.parent;
+    if (!block) continue;
+    const list = byBlock.get(block);
+    if (list) list.push(d);
+    else byBlock.set(block, [d]);
+  }
+  blocksOf.set(decls, byBlock);
+  return byBlock;
 }
 
 const assignedNames = new WeakMap<ts.SourceFile, Set<string>>();
@@ -360,4 +387,9 @@ function reassigned(sf: ts.SourceFile, name: string): boolean {
     assignedNames.set(sf, names);
   }
   return names.has(name);
+}
+
+/** Whether `e` is the identifier `name` as written (what getText() === name says, without scanning trivia). */
+function isNamed(e: ts.Expression, name: string): boolean {
+  return ts.isIdentifier(e) && e.text === name && e.getSourceFile().text.slice(e.end - name.length, e.end) === name;
 }

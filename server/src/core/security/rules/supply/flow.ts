@@ -240,6 +240,12 @@ export function runsAtLoad(node: ts.Node, sf: ts.SourceFile): boolean {
 
 const topCache = new WeakMap<ts.SourceFile, Set<string>>();
 
+/** Whether `p` starts code that runs when called, not at load. */
+function inFunctionBoundary(p: ts.Node): boolean {
+  if (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p) || ts.isClassLike(p)) return true;
+  return (ts.isFunctionExpression(p) || ts.isArrowFunction(p)) && (ts.isVariableDeclaration(p.parent) || ts.isBinaryExpression(p.parent) || ts.isPropertyAssignment(p.parent));
+}
+
 /** Names of local functions called by code that itself runs at load (one level, plus callbacks). */
 function topLevelCalls(sf: ts.SourceFile): Set<string> {
   const hit = topCache.get(sf);
@@ -247,17 +253,13 @@ function topLevelCalls(sf: ts.SourceFile): Set<string> {
   const names = new Set<string>();
   topCache.set(sf, names);
   forEachNode(sf, (n) => {
+    // Code inside a function (one declared, a method, a class, or one stored in a variable or a
+    // property) does not run at load: its subtree is skipped, rather than climbing from every call.
+    if (n !== sf && inFunctionBoundary(n)) return false;
     if (!ts.isCallExpression(n)) return;
     const callee = ts.isIdentifier(n.expression) ? n.expression.text : undefined;
-    const args = n.arguments.filter(ts.isIdentifier).map((a) => a.text);
-    let inFunction = false;
-    for (let p: ts.Node | undefined = n.parent; p && p !== sf; p = p.parent) {
-      if (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p) || ts.isClassLike(p)) inFunction = true;
-      if ((ts.isFunctionExpression(p) || ts.isArrowFunction(p)) && (ts.isVariableDeclaration(p.parent) || ts.isBinaryExpression(p.parent) || ts.isPropertyAssignment(p.parent))) inFunction = true;
-    }
-    if (inFunction) return;
     if (callee) names.add(callee);
-    for (const a of args) names.add(a);
+    for (const a of n.arguments) if (ts.isIdentifier(a)) names.add(a.text);
   });
   return names;
 }

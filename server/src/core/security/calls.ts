@@ -34,7 +34,15 @@ export interface CallHooks {
  * The result of calling an export of a summarised module with these argument taints, or
  * undefined when the module or export has no summary (library calls are then modelled as usual).
  */
-export type ImportedCall = (mod: ModuleRef, args: ReadonlyArray<Taint | undefined>, node: ts.CallExpression) => { taint?: Taint } | undefined;
+export interface ImportedCall {
+  (mod: ModuleRef, args: ReadonlyArray<Taint | undefined>, node: ts.CallExpression): { taint?: Taint } | undefined;
+  /**
+   * What an imported value is, when its module exports a package's instance: ('../models',
+   * ['sequelize', 'query']) → ('sequelize', ['Sequelize', '()', 'query']), so sinks are known by
+   * what their receiver is rather than by how it is named.
+   */
+  handle?(mod: ModuleRef): ModuleRef | undefined;
+}
 
 export interface CallEvaluator {
   evalCall(node: ts.CallExpression, scope: Scope): Val;
@@ -79,6 +87,8 @@ export function callEvaluator(h: CallHooks): CallEvaluator {
       return { mod: { module: first.text, path: [] } };
     }
     const argVals = node.arguments.map((a) => (isFunctionLike(a) ? NONE : h.ev(a, scope)));
+    const handle = calleeVal.mod && /^\.\.?\//.test(calleeVal.mod.module) ? h.importedCall?.handle?.(calleeVal.mod) : undefined;
+    if (handle) calleeVal = { ...calleeVal, mod: handle };
     recordCall(node, name, receiverNode, calleeVal.mod);
 
     // Callbacks: route handlers get the request; callbacks on tainted receivers get the data.

@@ -33,7 +33,8 @@ export function summariseModule(input: SummariseInput): ModuleSummary {
   const out: ModuleSummary = { fileName: input.fileName, hash: textHash(input.text), functions: {}, handles: {} };
   const language = languageFromFileName(input.fileName);
   if (!language) return out;
-  const first = parseDocument(input.text, language, []);
+  // A plain parse finds the exports; the analysis parses the marked text the usual way.
+  const first = quickParse(input.text, language);
   if (!first) return out;
   const exported = moduleExports(first.sourceFile);
   out.handles = exported.handles;
@@ -155,6 +156,16 @@ export function summariseModule(input: SummariseInput): ModuleSummary {
     for (const key of keysOf[i]) out.functions[key] = { ...summaries[i], name: key };
   });
   return out;
+}
+
+const SCRIPT_KIND = { js: ts.ScriptKind.JS, jsx: ts.ScriptKind.JSX, ts: ts.ScriptKind.TS, tsx: ts.ScriptKind.TSX } as const;
+
+function quickParse(text: string, language: keyof typeof SCRIPT_KIND): { sourceFile: ts.SourceFile } | undefined {
+  try {
+    return { sourceFile: ts.createSourceFile(`module.${language}`, text, ts.ScriptTarget.Latest, true, SCRIPT_KIND[language]) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The expressions a function returns, not counting those of functions nested in it. */

@@ -32,7 +32,8 @@ const LABEL = /^orbit_(\d+)_(\d+)\(\)$/;
 export function summariseModule(input: SummariseInput): ModuleSummary {
   const out: ModuleSummary = { fileName: input.fileName, hash: textHash(input.text), functions: {}, handles: {} };
   const language = languageFromFileName(input.fileName);
-  if (!language) return out;
+  // A module that never says `export` exports nothing: no need to parse it.
+  if (!language || !/\bexports?\b/.test(input.text)) return out;
   // A plain parse finds the exports; the analysis parses the marked text the usual way.
   const first = quickParse(input.text, language);
   if (!first) return out;

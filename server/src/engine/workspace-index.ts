@@ -51,6 +51,8 @@ export interface WorkspaceIndex {
   summaryOf(file: string, text: string): ModuleSummary | undefined;
   /** The files that import this one. */
   importersOf(file: string): string[];
+  /** Whether any module this file imports has a summary with something in it. */
+  importsSummarised(file: string): boolean;
   readonly size: number;
 }
 
@@ -230,6 +232,11 @@ export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceI
 
     importersOf(file) {
       return [...(importers.get(file) ?? [])];
+    },
+
+    importsSummarised(file) {
+      const entry = entries.get(file);
+      return entry !== undefined && Object.keys(depSummaries(entry)).length > 0;
     },
   };
 }

@@ -53,8 +53,12 @@ export function workspaceIndexHost(params: InitializeParams, deps: WorkspaceInde
       const folders = foldersOf(params);
       if (building || folders.length === 0) return;
       building = index.build(folders, stop.signal).then(
-        // Documents opened meanwhile were analysed with their imports' texts alone.
-        () => deps.openUris().forEach((uri) => deps.recheck(uri)),
+        // Documents opened meanwhile were analysed with their imports' texts alone; those whose
+        // imports now have summaries are checked again, the others are left alone.
+        () => deps.openUris().forEach((uri) => {
+          const file = localPath(uri);
+          if (file && index.importsSummarised(file)) deps.recheck(uri);
+        }),
         (err: unknown) => deps.log(`orbit-ls: workspace index not built: ${err instanceof Error ? err.message : String(err)}`),
       );
     },

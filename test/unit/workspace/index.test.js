@@ -83,6 +83,9 @@ test('a summary is used only for the text it was computed from', async () => {
   assert.ok(ws.index.summaryOf(ws.file('service.js'), SERVICE));
   assert.equal(ws.index.summaryOf(ws.file('service.js'), SERVICE + '\n// edited'), undefined);
   assert.deepEqual(ws.index.importersOf(ws.file('lib/net.js')), [ws.file('service.js')]);
+  // Only files whose imports have something summarised need checking again once the index is built.
+  assert.equal(ws.index.importsSummarised(ws.file('app.js')), true);
+  assert.equal(ws.index.importsSummarised(ws.file('lib/net.js')), false);
 });
 
 test('a module created after the build is linked to the imports that named it', async () => {

@@ -3,7 +3,7 @@
 // back out. The module's own text is analysed once, with every exported function's parameters
 // given a default that is a marked source, so the engine's own rules decide what reaches a sink.
 import ts from 'typescript';
-import type { FlowStep, RuleLevel, Span } from '../types';
+import type { FlowStep, LanguageKind, RuleLevel, Span } from '../types';
 import { languageFromFileName } from '../types';
 import { textHash } from './hash';
 import { parseDocument } from '../source/parse';
@@ -52,15 +52,46 @@ export function summariseModule(input: SummariseInput): ModuleSummary {
     }
     keysOf[i].push(e.key);
   }
+  const deps: ImportSummaries = new Map(Object.entries(input.deps ?? {}));
+  const summaries = analyseMarked(input, language, first.sourceFile, fns, deps, () => true);
+  if (!summaries) return out;
+  // Taint from two parameters that meets on the way to a sink (or the return value) is reported
+  // once, under the first; so a function with findings and more parameters is analysed again with
+  // one parameter marked at a time, for every such function at once.
+  const refine = fns.map((fn, i) => summaries[i].sinks.length + summaries[i].returns.length > 0 && fn.parameters.filter(markable).length > 1);
+  for (let j = 1; j < MAX_PARAMS && refine.some(Boolean); j++) {
+    const which = fns.map((fn, i) => refine[i] && j < fn.parameters.length && markable(fn.parameters[j]));
+    if (!which.some(Boolean)) continue;
+    const more = analyseMarked(input, language, first.sourceFile, fns, deps, (i, k) => which[i] && k === j);
+    more?.forEach((m, i) => {
+      const s = summaries[i];
+      for (const k of m.sinks) {
+        if (s.sinks.length < MAX_SINKS_PER_FUNCTION && !s.sinks.some((x) => x.param === k.param && x.ruleId === k.ruleId && x.span.start === k.span.start)) s.sinks.push(k);
+      }
+      for (const r of m.returns) if (!s.returns.some((x) => x.param === r.param)) s.returns.push(r);
+    });
+  }
+  fns.forEach((_, i) => {
+    for (const key of keysOf[i]) out.functions[key] = { ...summaries[i], name: key };
+  });
+  return out;
+}
+
+/**
+ * One analysis of the module with the parameters `mark` picks defaulted to marked sources: per
+ * function, the sinks its marked parameters reach and the ones it returns.
+ */
+function analyseMarked(input: SummariseInput, language: LanguageKind, first: ts.SourceFile, fns: readonly FunctionLike[], deps: ImportSummaries, mark: (fn: number, param: number) => boolean): FunctionSummary[] | undefined {
+  const levels: Record<string, RuleLevel> = Object.fromEntries(allRules().map((m) => [m.id, m.taint ? 'error' : 'off']));
   const edits: { at: number; text: string }[] = [];
   const markers: string[] = [];
   fns.forEach((fn, i) => {
     fn.parameters.slice(0, MAX_PARAMS).forEach((p, j) => {
-      if (p.initializer || p.dotDotDotToken || (ts.isIdentifier(p.name) && p.name.text === 'this')) return;
+      if (!markable(p) || !mark(i, j)) return;
       const marker = `orbit_${i}_${j}()`;
       markers.push(marker);
-      const bare = ts.isArrowFunction(fn) && fn.parameters.length === 1 && !/\($/.test(input.text.slice(fn.getStart(first.sourceFile), p.getStart(first.sourceFile)).trimEnd());
-      if (bare) edits.push({ at: p.getStart(first.sourceFile), text: '(' });
+      const bare = ts.isArrowFunction(fn) && fn.parameters.length === 1 && !/\($/.test(input.text.slice(fn.getStart(first), p.getStart(first)).trimEnd());
+      if (bare) edits.push({ at: p.getStart(first), text: '(' });
       edits.push({ at: p.end, text: ` = ${marker}${bare ? ')' : ''}` });
     });
   });
@@ -89,10 +120,8 @@ export function summariseModule(input: SummariseInput): ModuleSummary {
   };
 
   const parsed = parseDocument(text, language, []);
-  if (!parsed) return out;
-  const deps: ImportSummaries = new Map(Object.entries(input.deps ?? {}));
+  if (!parsed) return undefined;
   const facts = buildTaintFacts(parsed.sourceFile, { extraSources: markers, ...(deps.size > 0 ? { importedCall: importedCalls(deps) } : {}) });
-  const levels: Record<string, RuleLevel> = Object.fromEntries(allRules().map((m) => [m.id, m.taint ? 'error' : 'off']));
   const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels }, []);
 
   const summaries: FunctionSummary[] = fns.map(() => ({ name: '', sinks: [], returns: [] }));
@@ -135,7 +164,7 @@ export function summariseModule(input: SummariseInput): ModuleSummary {
   }
   // What each function returns: the taint of its return expressions, traced back to a parameter.
   const forward = (offset: number): number => offset + edits.reduce((n, e) => (e.at < offset ? n + e.text.length : n), 0);
-  const starts = new Map(fns.map((f, i) => [forward(f.getStart(first.sourceFile)), i]));
+  const starts = new Map(fns.map((f, i) => [forward(f.getStart(first)), i]));
   const fnsOf = new Map<ts.Node, number>();
   parsed.sourceFile.forEachChild(function visit(n: ts.Node): void {
     const i = isFunctionLike(n) ? starts.get(n.getStart(parsed.sourceFile)) : undefined;
@@ -153,10 +182,11 @@ export function summariseModule(input: SummariseInput): ModuleSummary {
     }
     for (const [param, c] of cleansed) summaries[i].returns.push({ param, cleansed: c });
   }
-  fns.forEach((_, i) => {
-    for (const key of keysOf[i]) out.functions[key] = { ...summaries[i], name: key };
-  });
-  return out;
+  return summaries;
+}
+
+function markable(p: ts.ParameterDeclaration): boolean {
+  return !p.initializer && !p.dotDotDotToken && !(ts.isIdentifier(p.name) && p.name.text === 'this');
 }
 
 const SCRIPT_KIND = { js: ts.ScriptKind.JS, jsx: ts.ScriptKind.JSX, ts: ts.ScriptKind.TS, tsx: ts.ScriptKind.TSX } as const;

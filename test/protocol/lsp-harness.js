@@ -49,7 +49,7 @@ const CLIENT_CAPABILITIES = {
 /**
  * Starts a server and an editor-like client. Options: capabilities, initializationOptions,
  * configuration (function of a ConfigurationItem returning the answer; default null, as eglot),
- * workerFilename (a substitute worker module).
+ * workerFilename (a substitute worker module), rootUri (the workspace folder; none by default).
  */
 async function startSession(options = {}) {
   const up = new PassThrough();
@@ -84,7 +84,7 @@ async function startSession(options = {}) {
 
   const initializeResult = await client.sendRequest('initialize', {
     processId: null,
-    rootUri: null,
+    rootUri: options.rootUri ?? null,
     capabilities: options.capabilities ?? CLIENT_CAPABILITIES,
     initializationOptions: options.initializationOptions,
   });

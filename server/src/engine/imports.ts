@@ -2,11 +2,13 @@
 // open document's buffer (saved or not), else the file on disk through a cache keyed by path,
 // modification time and size, so an unchanged file is not read again for every analysis.
 // The specifiers, their resolution and the limit are the worker's (workers/imports.ts), which reads
-// from disk when the caller supplies no imports (`orbit-ls check`).
+// from disk when the caller supplies no imports (`orbit-ls check`). An imported text the workspace
+// index has summarised carries that summary, which follows flows further than the text alone.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ImportedModule } from '../core/static-analysis';
+import type { ModuleSummary } from '../core/workspace/types';
 import { importCandidates, localPath, MAX_IMPORTS, SPECIFIER } from '../workers/imports';
 import type { DocumentSnapshot } from './document-analysis';
 
@@ -20,6 +22,8 @@ export interface ImportSourceDeps {
   /** The text of an open document by its URI, or undefined. */
   openText(uri: string): string | undefined;
   files?: ImportFiles;
+  /** The workspace index's summary of this text of the file, when it has one. */
+  summaryOf?(file: string, text: string): ModuleSummary | undefined;
 }
 
 export interface ImportSource {
@@ -70,7 +74,8 @@ export function createImportSource(deps: ImportSourceDeps): ImportSource {
         const target = await resolve(path.dirname(file), specifier);
         const text = target && (await read(target, maxFileSize));
         if (!target || text === undefined) continue;
-        imports[specifier] = { fileName: target, text };
+        const summary = deps.summaryOf?.(target, text);
+        imports[specifier] = summary ? { fileName: target, text, summary } : { fileName: target, text };
         count++;
       }
       return imports;

@@ -42,6 +42,7 @@ import { verificationHover } from './verify';
 import { isManifest, manifestReport } from '../engine/supply/manifest';
 import { createEditTokens, type EditTokens } from './edit-tokens';
 import { listenGuarded } from './documents';
+import { workspaceIndexHost, type WorkspaceIndexHost } from './workspace-index';
 
 export interface ServerOptions {
   /** Worker module for the pool; tests substitute one that crashes or hangs. */
@@ -61,6 +62,8 @@ interface Session {
   edits: EditTokens;
   /** The model backend, limiter, cache and health gate that verification and regeneration share. */
   models: ModelService;
+  /** Module summaries of the workspace folders, for cross-file analysis. */
+  workspace: WorkspaceIndexHost;
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -83,6 +86,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (session?.features.didChangeConfigurationDynamic) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
     void session?.pool();
     void session?.documents.start();
+    session?.workspace.start();
   });
 
   documents.onDidOpen(({ document }) => {
@@ -103,7 +107,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // Save starts the sandbox pass and, with orbit.verify.trigger "onSave", verification.
   documents.onDidSave(({ document }) => {
     if (session && analysable(document)) session.documents.notify(document.uri, 'save');
+    session?.workspace.changed([document.uri]);
   });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => session?.workspace.changed(changes.map((c) => c.uri)));
 
   connection.onHover((params) => verificationHover(params, documents.get(params.textDocument.uri), (uri) => session?.documents.detail(uri, VERIFY_PASS) as VerifyReport | undefined));
 
@@ -177,6 +184,13 @@ function createSession(connection: Connection, params: InitializeParams, documen
     if (!doc || doc.version !== report.version) return;
     client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(report, doc, features) });
   };
+  const workspace = workspaceIndexHost(params, {
+    pool,
+    openText: (uri) => documents.get(uri)?.getText(),
+    openUris: () => documents.keys(),
+    recheck: (uri) => void owner.run(uri, STATIC_PASS),
+    log: client.log,
+  });
   const models = createModelService({ workspaceSettings: () => config.settingsFor(undefined), env: process.env, notify: (m) => client.showWarning(m), log: (m) => client.log(m) });
   const owner = createDocuments({
     passes: editorPasses({
@@ -187,7 +201,7 @@ function createSession(connection: Connection, params: InitializeParams, documen
       notify: (message) => client.showWarning(message),
       startProgress: (title) => client.startProgress(title),
       env: process.env,
-      imports: createImportSource({ openText: (uri) => documents.get(uri)?.getText() }),
+      imports: createImportSource({ openText: (uri) => documents.get(uri)?.getText(), summaryOf: (file, text) => workspace.index.summaryOf(file, text) }),
     }),
     snapshot(uri) {
       const doc = documents.get(uri);
@@ -198,11 +212,12 @@ function createSession(connection: Connection, params: InitializeParams, documen
     log: client.log,
   });
   const close = async (): Promise<void> => {
+    workspace.dispose();
     owner.dispose();
     models.dispose();
     await (await started)?.close();
   };
-  return { capabilities, features, client, config, pool, close, documents: owner, edits: createEditTokens(), models };
+  return { capabilities, features, client, config, pool, close, documents: owner, edits: createEditTokens(), models, workspace };
 }
 
 function regenerationHost(session: Session, documents: TextDocuments<TextDocument>): RegenerationHost {

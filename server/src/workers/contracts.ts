@@ -6,6 +6,7 @@ import type { VariantMapping } from '../core/trace/normalise';
 import type { JsonValue, Trace } from '../core/trace/schema';
 import type { AnalysisError, Finding } from '../core/types';
 import type { SandboxLimits } from '../external/sandbox/runner';
+import type { ModuleSummary } from '../core/workspace/types';
 
 // ── sandbox: the sandbox pass over one document ────────────────────────────────────────────────
 
@@ -120,3 +121,14 @@ export interface CheckPackageResult {
 export type { RegenerationPrepareInput, PreparedRegeneration } from './tasks/regeneration-prepare';
 export type { RegenerationCheckInput, RegenerationCheckOutput } from './tasks/regeneration-check';
 export type { Verification, VerifyOptions } from './tasks/regeneration-verify';
+
+// ── moduleSummary: module summaries for the workspace index ─────────────────────────────────────
+
+export interface ModuleSummaryInput {
+  /** A few modules at a time, so a typing-time analysis never waits long behind the index. */
+  modules: { fileName: string; text: string; deps: Record<string, ModuleSummary> }[];
+}
+
+export interface ModuleSummaryResult {
+  summaries: ModuleSummary[];
+}

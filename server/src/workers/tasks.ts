@@ -11,8 +11,9 @@ import { sandbox } from './tasks/sandbox';
 import { verifyPrepare } from './tasks/verify-prepare';
 import { warmUp } from './tasks/warm-up';
 import { checkPackage } from './tasks/check-package';
+import { moduleSummary } from './tasks/module-summary';
 
-export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage, regenerationTargets, regenerationPrepare, regenerationCheck, regenerationVerify };
+export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage, regenerationTargets, regenerationPrepare, regenerationCheck, regenerationVerify, moduleSummary };
 
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

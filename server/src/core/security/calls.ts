@@ -34,7 +34,15 @@ export interface CallHooks {
  * The result of calling an export of a summarised module with these argument taints, or
  * undefined when the module or export has no summary (library calls are then modelled as usual).
  */
-export type ImportedCall = (mod: ModuleRef, args: ReadonlyArray<Taint | undefined>, node: ts.CallExpression) => { taint?: Taint } | undefined;
+export interface ImportedCall {
+  (mod: ModuleRef, args: ReadonlyArray<Taint | undefined>, node: ts.CallExpression): { taint?: Taint } | undefined;
+  /**
+   * What an imported value is, when its module exports a package's instance: ('../models',
+   * ['sequelize', 'query']) → ('sequelize', ['Sequelize', '()', 'query']), so sinks are known by
+   * what their receiver is rather than by how it is named.
+   */
+  handle?(mod: ModuleRef): ModuleRef | undefined;
+}
 
 export interface CallEvaluator {
   evalCall(node: ts.CallExpression, scope: Scope): Val;
@@ -79,6 +87,8 @@ export function callEvaluator(h: CallHooks): CallEvaluator {
       return { mod: { module: first.text, path: [] } };
     }
     const argVals = node.arguments.map((a) => (isFunctionLike(a) ? NONE : h.ev(a, scope)));
+    const handle = calleeVal.mod && /^\.\.?\//.test(calleeVal.mod.module) ? h.importedCall?.handle?.(calleeVal.mod) : undefined;
+    if (handle) calleeVal = { ...calleeVal, mod: handle };
     recordCall(node, name, receiverNode, calleeVal.mod);
 
     // Callbacks: route handlers get the request; callbacks on tainted receivers get the data.
@@ -102,6 +112,12 @@ export function callEvaluator(h: CallHooks): CallEvaluator {
     if (h.extras.calls.size > 0) {
       const text = shortDottedName(callee, 5);
       if (text && h.extras.calls.has(text)) return { taint: sourceTaint(`${text}()`, spanOf(node), true) };
+    }
+    // new UserDAO(db).add(…), or users.add(…) where users = new UserDAO(db): a method a constructor
+    // function of this file assigns to `this`.
+    if (!calleeVal.fn && receiverNode && name) {
+      const m = constructorMethod(receiverNode, name, scope);
+      if (m) calleeVal = { fn: m };
     }
     // this.service.method(…) in Nest and similar: a method of a class in this file.
     if (!calleeVal.fn && receiverNode && ts.isPropertyAccessExpression(receiverNode) && receiverNode.expression.kind === SK.ThisKeyword) {
@@ -153,6 +169,21 @@ export function callEvaluator(h: CallHooks): CallEvaluator {
     const mod = calleeVal.mod ? { module: calleeVal.mod.module, path: [...calleeVal.mod.path, '()'] } : undefined;
     const t = CONSTRUCTED_CARRIERS.has(name) ? derived(argVals.reduce<Taint | undefined>((acc, v) => merge(acc, v.taint), undefined)) : undefined;
     return t || mod ? { taint: t, mod } : NONE;
+  }
+
+  function constructorMethod(receiver: ts.Expression, name: string, scope: Scope): FunctionLike | undefined {
+    let target: ts.Expression | undefined = receiver;
+    while (target && ts.isParenthesizedExpression(target)) target = target.expression;
+    if (target && ts.isIdentifier(target)) target = lookup(target.text, scope)?.init;
+    if (!target || !ts.isNewExpression(target)) return undefined;
+    const ctor = h.ev(target.expression, scope).fn;
+    if (!ctor || !(ts.isFunctionDeclaration(ctor) || ts.isFunctionExpression(ctor)) || !ctor.body) return undefined;
+    for (const st of ctor.body.statements) {
+      if (!ts.isExpressionStatement(st) || !ts.isBinaryExpression(st.expression) || st.expression.operatorToken.kind !== SK.EqualsToken) continue;
+      const { left, right } = st.expression;
+      if (ts.isPropertyAccessExpression(left) && left.expression.kind === SK.ThisKeyword && left.name.text === name && isFunctionLike(right)) return right;
+    }
+    return undefined;
   }
 
   function recordCall(node: ts.CallExpression | ts.NewExpression, name: string, receiver: ts.Expression | undefined, callee: ModuleRef | undefined): void {

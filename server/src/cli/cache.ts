@@ -16,6 +16,7 @@ import { allRules } from '../core/security/registry';
 import type { StaticOptions } from '../core/types';
 import { orbitVersion } from '../config/version';
 import { readImports } from '../workers/imports';
+import { readRenderers } from '../workers/template-renderers';
 
 /** Bumped when the entry layout changes. */
 const FORMAT = 1;
@@ -57,7 +58,7 @@ export function findingsCache(opts: FindingsCacheOptions): ReportCache {
   };
   return {
     async lookup(doc: DocumentSnapshot): Promise<CacheLookup> {
-      const imports = doc.language === undefined ? {} : readImports(doc.uri, doc.text, opts.options.maxFileSize, { fresh: true });
+      const imports = doc.language === undefined ? readRenderers(doc.uri, opts.options.maxFileSize) : readImports(doc.uri, doc.text, opts.options.maxFileSize, { fresh: true });
       const key = sha256(
         JSON.stringify([
           common,

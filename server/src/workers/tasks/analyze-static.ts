@@ -4,6 +4,8 @@
 import { analyzeDocument, type DocumentInput } from '../../core/static-analysis';
 import type { AnalysisResult, StaticOptions } from '../../core/types';
 import { readImports } from '../imports';
+import { readRenderers } from '../template-renderers';
+import { templateKind } from '../../core/templates/raw-output';
 
 export interface AnalyzeStaticInput {
   document: DocumentInput;
@@ -16,6 +18,6 @@ export function analyzeStatic(input: AnalyzeStaticInput): AnalysisResult {
 }
 
 function withImports(doc: DocumentInput, maxFileSize: number): DocumentInput {
-  const imports = readImports(doc.fileName, doc.text, maxFileSize);
+  const imports = templateKind(doc.fileName) && !doc.language ? readRenderers(doc.fileName, maxFileSize) : readImports(doc.fileName, doc.text, maxFileSize);
   return Object.keys(imports).length > 0 ? { ...doc, imports } : doc;
 }

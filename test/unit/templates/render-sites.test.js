@@ -113,3 +113,16 @@ test('orbit-ls check finds the render calls of each view in the project', async 
   // The cached view is analysed again once its controller passes request data for dates.
   assert.deepEqual(runs[2], ['views/stocks/show.pug:3', ...want].sort());
 });
+
+test('a caught error is not server-made: its message can quote what the client sent', () => {
+  const view = 'each error in errors\n  li!= error\np!= title';
+  const code = `
+router.post('/articles', async (req, res) => {
+  try {
+    await save(req.body);
+  } catch (err) {
+    res.status(422).render('articles/new', { title: 'New Article', errors: [err.toString()] });
+  }
+});`;
+  assert.deepEqual(rawLines('/app/views/articles/new.pug', view, { '/app/routes.js': { fileName: '/app/routes.js', text: code } }), [2]);
+});

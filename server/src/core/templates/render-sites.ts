@@ -48,7 +48,8 @@ export function viewLocals(templateFile: string, renderers: readonly RendererTex
     const facts = buildTaintFacts(parsed.sourceFile, { extraSources });
     const scope = new Scope(parsed.sourceFile, facts);
     for (const call of facts.calls) {
-      if (!RENDER.test(call.name) || !call.qualifier || !RESPONSE.test(call.qualifier)) continue;
+      const receiver = call.qualifier ?? call.receiver?.getText().replace(/\.(status|type|set|header|append|cookie|clearCookie|vary|location|links)\([^)]*\)$/, '');
+      if (!RENDER.test(call.name) || !receiver || !RESPONSE.test(receiver)) continue;
       const view = call.args[0] && unwrap(call.args[0]);
       if (!view || !(ts.isStringLiteral(view) || ts.isNoSubstitutionTemplateLiteral(view)) || !names.has(view.text)) continue;
       perSite.push(scope.locals(call.args[1]));
@@ -75,7 +76,8 @@ class Scope {
 
   constructor(sf: ts.SourceFile, private readonly facts: TaintFacts) {
     forEachNode(sf, (n) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) this.add(n.name.text, n.initializer);
+      // A declaration without a value (`let x;`, a catch clause's error) binds nothing known.
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) this.add(n.name.text, n.initializer ?? n);
       else if (ts.isBindingElement(n) && ts.isIdentifier(n.name)) this.add(n.name.text, n);
       else if (ts.isParameter(n) && ts.isIdentifier(n.name)) this.add(n.name.text, n);
       else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left)) this.add(n.left.text, n.right);

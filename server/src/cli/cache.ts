@@ -106,6 +106,7 @@ function computeFingerprint(): string {
   const files = [
     ...listJs(path.join(dist, 'core')),
     path.join(dist, 'workers', 'imports.js'),
+    path.join(dist, 'workers', 'template-renderers.js'),
     path.join(dist, 'workers', 'tasks', 'analyzeStatic.js'),
     path.join(dist, 'engine', 'analyze.js'),
   ];

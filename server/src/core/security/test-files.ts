@@ -1,6 +1,5 @@
 // Test and fixture files: the credentials written there are test data, not deployed secrets, and
-// the files a test uploads are the client's side of an upload, and the session a test app sets up
-// is never deployed. Every other rule runs there
+// the files a test uploads are the client's side of an upload. Every other rule runs there
 // unchanged, because test helpers and fixtures are still code that runs.
 import type { RuleLevel } from '../types';
 
@@ -8,7 +7,7 @@ import type { RuleLevel } from '../types';
 const TEST_FILE = /(^|[\\/])(tests?|__tests__|fixtures?|__fixtures__|__mocks__)[\\/]|\.(test|spec)\.[cm]?[jt]sx?$/i;
 
 /** Rules whose findings in a test file describe test data rather than the application. */
-const QUIET_IN_TESTS: readonly string[] = ['hardcoded-secret', 'unrestricted-upload', 'insecure-cookie'];
+const QUIET_IN_TESTS: readonly string[] = ['hardcoded-secret', 'unrestricted-upload'];
 
 export function isTestFile(fileName: string): boolean {
   return TEST_FILE.test(fileName.replace(/^file:\/\//, ''));

@@ -16,7 +16,6 @@ import { xxe } from './xxe';
 import { permissiveCors } from './permissive-cors';
 import { massAssignment } from './mass-assignment';
 import { domXss } from './dom-xss';
-import { insecureCookie } from './insecure-cookie';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -34,5 +33,4 @@ export const POLICY_RULES: readonly Rule[] = [
   permissiveCors,
   massAssignment,
   domXss,
-  insecureCookie,
 ];

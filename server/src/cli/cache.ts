@@ -19,6 +19,7 @@ import type { StaticOptions } from '../core/types';
 import { orbitVersion } from '../config/version';
 import { readImports } from '../workers/imports';
 import { pruneIfDue, REFRESH_AFTER_MS, type PruneLimits, type PruneResult } from './cache-prune';
+import { readRenderers } from '../workers/template-renderers';
 
 /** Bumped when the entry layout changes. */
 const FORMAT = 1;
@@ -71,7 +72,7 @@ export function findingsCache(opts: FindingsCacheOptions): FindingsCache {
   };
   return {
     async lookup(doc: DocumentSnapshot): Promise<CacheLookup> {
-      const imports = doc.language === undefined ? {} : readImports(doc.uri, doc.text, opts.options.maxFileSize, { fresh: true });
+      const imports = doc.language === undefined ? readRenderers(doc.uri, opts.options.maxFileSize) : readImports(doc.uri, doc.text, opts.options.maxFileSize, { fresh: true });
       const key = sha256(
         JSON.stringify([
           common,

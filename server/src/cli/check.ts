@@ -46,6 +46,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
       dependencies: { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false },
       'cache-dir': { type: 'string' },
+      'include-vendored': { type: 'boolean', default: false },
     },
   });
   const format = values.format as (typeof FORMATS)[number];
@@ -62,9 +63,10 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
   for (const s of silencedChecks(settings, values.config ? [{ label: values.config, raw: unwrapSection(await readRaw(values.config)) }] : [])) io.err(`orbit-ls: warning: a check is turned off or down: ${s.message}\n`);
   if (values.dependencies === true) return runDependencies(positionals[0] ?? '.', { settings, format, failOn }, io, signal);
-  const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal);
+  const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal, { includeVendored: values['include-vendored'] === true });
   const { missing } = collected;
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  if (collected.vendored.length > 0) io.err(`orbit-ls: skipped ${collected.vendored.length} vendored, minified or bundled ${collected.vendored.length === 1 ? 'path' : 'paths'} (${collected.vendored.slice(0, 3).map(relative).join(', ')}${collected.vendored.length > 3 ? ', …' : ''}); --include-vendored checks them\n`);
   const files = shard ? collected.files.filter((f) => checkVerify().inShard(relative(f), shard)) : collected.files;
   if (files.length === 0) io.err(`orbit-ls: no ${SOURCE_EXTENSIONS.join(' ')} files found (node_modules and .gitignore'd paths are skipped)\n`);
 

@@ -32,6 +32,9 @@ const checkOptions = `  --format text|json|sarif           output format (defaul
                                      $XDG_CACHE_HOME/orbit-ls/findings, else ~/.cache/orbit-ls/findings);
                                      entries unused for 30 days, and the least recently used
                                      above 256 MiB, are removed once a day
+  --include-vendored                 also check vendored, minified and bundled files (vendor/,
+                                     bower_components/, dist/, *.min.js, files of very long lines),
+                                     which a directory walk skips by default
 `;
 
 const exitCodes = `Exit codes:
@@ -57,7 +60,8 @@ export const CHECK_HELP = `orbit-ls check [paths…] [options]
 
 Analyses files and directories (default: the current directory) and prints the findings.
 Directories are walked recursively for .js .jsx .mjs .cjs .ts .tsx .mts .cts files; .gitignore
-files are respected, and node_modules and .git are skipped.
+files are respected, and node_modules and .git are skipped, as are vendored, minified and
+bundled files (see --include-vendored).
 
 ${checkOptions}  -h, --help                         this text
 

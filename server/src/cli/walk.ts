@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import ignore from 'ignore';
 import { languageFromFileName } from '../core/types';
 import { templateKind } from '../core/templates/raw-output';
+import { isMinifiedName, isVendoredDir, looksMinified } from './vendored';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -17,21 +18,30 @@ export interface WalkResult {
   files: string[];
   /** Paths given on the command line that do not exist. */
   missing: string[];
+  /** Vendored, minified or bundled files left out of the walk (see vendored.ts). */
+  vendored: string[];
+}
+
+export interface WalkOptions {
+  /** Walk vendored, minified and bundled files too. */
+  includeVendored?: boolean;
 }
 
 /** Expands paths into a sorted, de-duplicated list of source files. */
-export async function collectFiles(paths: readonly string[], signal: AbortSignal): Promise<WalkResult> {
+export async function collectFiles(paths: readonly string[], signal: AbortSignal, options: WalkOptions = {}): Promise<WalkResult> {
   const files = new Set<string>();
   const missing: string[] = [];
+  const vendored = new Set<string>();
   for (const given of paths) {
     const full = path.resolve(given);
     const info = await stat(full).catch(() => undefined);
+    const inPackage = full.split(path.sep).includes('node_modules');
     if (!info) missing.push(given);
     // A package named under node_modules/ is checked as published: the project's ignores do not apply.
-    else if (info.isDirectory()) await walk(full, full.split(path.sep).includes('node_modules') ? [] : await enclosingScopes(full), files, signal);
+    else if (info.isDirectory()) await walk(full, inPackage ? [] : await enclosingScopes(full), files, signal, options.includeVendored || inPackage ? undefined : vendored);
     else if (isSource(full)) files.add(full);
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...files].sort(), missing, vendored: [...vendored].sort() };
 }
 
 export function isSource(file: string): boolean {
@@ -39,7 +49,7 @@ export function isSource(file: string): boolean {
   return languageFromFileName(file) !== undefined && !/\.d\.[cm]?ts$/i.test(file);
 }
 
-async function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, signal: AbortSignal): Promise<void> {
+async function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, signal: AbortSignal, vendored?: Set<string>): Promise<void> {
   if (signal.aborted) return;
   const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => undefined);
   const here = gitignore === undefined ? scopes : [...scopes, { base: dir, rules: ignore().add(gitignore) }];
@@ -50,8 +60,12 @@ async function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, signal
     const isDir = entry.isDirectory();
     if (isDir && ALWAYS_SKIPPED.has(entry.name)) continue;
     if (isIgnored(full, isDir, here)) continue;
-    if (isDir) await walk(full, here, out, signal);
-    else if (entry.isFile() && isSource(full)) out.add(full);
+    if (vendored && isDir && isVendoredDir(entry.name)) vendored.add(`${full}${path.sep}`);
+    else if (isDir) await walk(full, here, out, signal, vendored);
+    else if (entry.isFile() && isSource(full)) {
+      if (vendored && languageFromFileName(full) && (isMinifiedName(entry.name) || (await looksMinified(full)))) vendored.add(full);
+      else out.add(full);
+    }
   }
 }
 

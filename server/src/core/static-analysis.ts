@@ -20,7 +20,8 @@ export interface DocumentInput {
   /**
    * Texts of the modules this document imports by relative specifier, keyed by the specifier as
    * written ('./db'). The caller reads them; core summarises their exported functions so taint is
-   * followed one level across files.
+   * followed one level across files. For a template, the source files that render it (keyed by
+   * path), so the xss rule can tell server-made values from user data.
    */
   imports?: Record<string, ImportedModule>;
 }
@@ -44,7 +45,8 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions, tr
     const language = input.language ?? languageFromFileName(input.fileName);
     if (!language && templateKind(input.fileName)) {
       if (input.text.length > options.maxFileSize) return fail('limit', `The template has ${input.text.length} characters, more than the limit of ${options.maxFileSize}; it was not analysed.`);
-      const findings = [...analyzeTemplate(input.fileName, input.text, options.rules), ...scriptFindings(input.text, options, errors)];
+      const renderers = input.imports ? Object.values(input.imports) : [];
+      const findings = [...analyzeTemplate(input.fileName, input.text, options.rules, renderers, options.extraSources), ...scriptFindings(input.text, options, errors)];
       return { findings: findings.sort(byPosition), errors };
     }
     if (!language) {

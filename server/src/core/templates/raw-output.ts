@@ -4,6 +4,7 @@
 // A template does not say where its values come from, so each raw output of a value is reported at
 // warning level; includes, layout bodies and literals are not values anyone can inject into.
 import type { Finding, RuleLevel, Severity } from '../types';
+import { loopAliases, serverMadeOutput, viewLocals, type RendererText } from './render-sites';
 
 export type TemplateKind = 'ejs' | 'pug' | 'handlebars' | 'nunjucks' | 'html';
 
@@ -38,8 +39,12 @@ interface Raw {
   says?: string;
 }
 
-/** Findings of the xss rule in one template file; none when the rule is off. */
-export function analyzeTemplate(fileName: string, text: string, levels: Record<string, RuleLevel>): Finding[] {
+/**
+ * Findings of the xss rule in one template file; none when the rule is off. `renderers` are the
+ * texts of the source files that render it: a raw output whose value every render call passes as
+ * server-made data (see render-sites.ts) is not reported.
+ */
+export function analyzeTemplate(fileName: string, text: string, levels: Record<string, RuleLevel>, renderers: readonly RendererText[] = [], extraSources: readonly string[] = []): Finding[] {
   const kind = templateKind(fileName);
   const level = levels.xss ?? 'warning';
   if (!kind || level === 'off') return [];
@@ -52,8 +57,11 @@ export function analyzeTemplate(fileName: string, text: string, levels: Record<s
   if (kind === 'nunjucks' || kind === 'html') nunjucks(text, raws);
   if (ignoredFile(text)) return [];
   const ignored = ignoredLines(text);
+  const locals = renderers.length > 0 ? viewLocals(fileName, renderers, extraSources) : undefined;
+  const aliases = locals && locals.sites > 0 ? loopAliases(text) : new Map<string, string>();
   return raws
     .filter((r) => isValue(r.expr) && !ignored.has(lineAt(text, r.start)))
+    .filter((r) => !locals || !serverMadeOutput(r.expr, locals, aliases))
     .sort((a, b) => a.start - b.start)
     .map((r) => ({
       ruleId: 'xss',

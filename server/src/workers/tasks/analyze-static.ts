@@ -5,6 +5,8 @@
 import { analyzeDocument, type DocumentInput, type TreeSlot } from '../../core/static-analysis';
 import type { AnalysisResult, StaticOptions } from '../../core/types';
 import { readImports } from '../imports';
+import { readRenderers } from '../template-renderers';
+import { templateKind } from '../../core/templates/raw-output';
 
 export interface AnalyzeStaticInput {
   document: DocumentInput;
@@ -30,6 +32,6 @@ function treeSlot(fileName: string): TreeSlot {
 }
 
 function withImports(doc: DocumentInput, maxFileSize: number): DocumentInput {
-  const imports = readImports(doc.fileName, doc.text, maxFileSize);
+  const imports = templateKind(doc.fileName) && !doc.language ? readRenderers(doc.fileName, maxFileSize) : readImports(doc.fileName, doc.text, maxFileSize);
   return Object.keys(imports).length > 0 ? { ...doc, imports } : doc;
 }

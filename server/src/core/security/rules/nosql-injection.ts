@@ -6,6 +6,7 @@ import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { calleeText, identifiersIn, importsAny, isGuarded, moduleOf } from '../sinks';
 import { unwrap } from '../ast';
 import { validatedFields } from '../express-validator';
+import { definitionOf } from './policy/util';
 
 const QUERY_METHODS = new Set([
   'find', 'findOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'findOneAndRemove', 'updateOne',
@@ -49,8 +50,14 @@ function isQuery(call: CallSite): boolean {
 
 /** Walks the query object: tainted objects anywhere, and any taint under $where. */
 function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: number): void {
-  const e = unwrap(expr);
+  let e = unwrap(expr);
   if (depth > 4) return;
+  // `const criteria = { tags: req.params.tag }; Model.find(criteria)`: the literal's fields decide,
+  // unless the object is changed after it is made.
+  if (ts.isIdentifier(e)) {
+    const def = definitionOf(e, ctx.facts);
+    if (def && ts.isObjectLiteralExpression(unwrap(def)) && !mutated(ctx.text, e.text)) e = unwrap(def);
+  }
   if (ts.isObjectLiteralExpression(e)) {
     for (const p of e.properties) {
       if (ts.isPropertyAssignment(p)) {
@@ -96,4 +103,10 @@ function reportValue(ctx: RuleContext, call: CallSite, value: ts.Expression, fix
     fixes: fixable ? [{ title: 'Convert the value to a string', edits: [edit] }] : [],
   });
   return true;
+}
+
+/** Whether the text writes a property of `name` or passes it to Object.assign after making it. */
+function mutated(text: string, name: string): boolean {
+  const n = name.replace(/\$/g, '\\$');
+  return new RegExp(`\\b${n}\\s*(\\.[\\w$]+|\\[[^\\]]*\\])\\s*=[^=]|Object\\.assign\\(\\s*${n}\\b|\\b${n}\\s*=[^=]`).test(text.replace(new RegExp(`(const|let|var)\\s+${n}\\s*=`, 'g'), ''));
 }

@@ -56,7 +56,7 @@ function redirectTarget(call: CallSite): ts.Expression | undefined {
 
 function check(ctx: RuleContext, target: ts.Expression, sink: string): void {
   const taint = ctx.taintAt(target, 'redirect');
-  if (!taint || fixedOrigin(ctx, target) || localOnly(target) || backToReferrer(target, ctx)) return;
+  if (!taint || fixedOrigin(ctx, target) || localOnly(target) || backToReferrer(target, ctx) || sameHostUpgrade(target)) return;
   const names = identifiersIn(target);
   const def = ts.isIdentifier(unwrap(target)) ? ctx.facts.definitionOf(unwrap(target) as ts.Identifier) : undefined;
   if (def) names.push(...identifiersIn(def));
@@ -87,6 +87,35 @@ function backToReferrer(target: ts.Expression, ctx: RuleContext): boolean {
   if (ts.isPropertyAccessExpression(e) && /^headers$/.test(e.expression.getText().split('.').pop() ?? '')) return REFERRER.test(e.name.text);
   if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression) && /headers$/.test(e.expression.getText())) return REFERRER.test(e.argumentExpression.text);
   return false;
+}
+
+/**
+ * `res.redirect('https://' + req.get('host') + req.url)`: the HTTP-to-HTTPS upgrade. The host is
+ * the one the browser itself connected to (a page cannot make a victim's browser send another
+ * Host), and the request line's URL always starts with '/', so the target stays on this site.
+ */
+function sameHostUpgrade(target: ts.Expression): boolean {
+  const parts: ts.Expression[] = [];
+  const collect = (e: ts.Expression): void => {
+    const u = unwrap(e);
+    if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      collect(u.left);
+      collect(u.right);
+    } else if (ts.isTemplateExpression(u)) {
+      parts.push(ts.factory.createStringLiteral(u.head.text));
+      for (const span of u.templateSpans) parts.push(span.expression, ts.factory.createStringLiteral(span.literal.text));
+    } else parts.push(u);
+  };
+  collect(target);
+  const text = (e: ts.Expression): string => (ts.isStringLiteralLike(e) ? e.text : '\0');
+  if (!/^https?:\/\/$/.test(text(parts[0] ?? target))) return false;
+  const host = parts[1] && unwrap(parts[1]).getText().replace(/\s/g, '');
+  if (!host || !/^(req|request|ctx)\.(get\(['"]host['"]\)|header\(['"]host['"]\)|headers\.host|headers\[['"]host['"]\]|hostname|host)$/i.test(host)) return false;
+  return parts.slice(2).every((p) => {
+    const u = unwrap(p);
+    if (ts.isStringLiteralLike(u)) return u.text === '' || u.text.startsWith('/');
+    return /^(req|request|ctx)\.(url|originalUrl|path)$/.test(u.getText());
+  });
 }
 
 /** A path on this site: one slash, not followed by another slash or a backslash (//evil, /\\evil). */

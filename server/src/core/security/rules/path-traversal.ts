@@ -37,6 +37,7 @@ export const pathTraversal: TaintRule = {
   },
   check(ctx) {
     for (const call of ctx.facts.calls) {
+      if (renderOptionsFromRequest(ctx, call)) continue;
       for (const i of pathArgs(call)) {
         const arg = call.args[i];
         if (!arg) continue;
@@ -122,4 +123,26 @@ function basenameFix(ctx: RuleContext, arg: ts.Expression): Fix | undefined {
   }
   if (edits.length === 0) return undefined;
   return { title: 'Keep only the file name (path.basename)', edits };
+}
+
+/**
+ * `res.render('account', req.body)`: the request object itself becomes the render options, and
+ * Express hands them to the view engine, where `layout` (hbs, express-handlebars, ejs-locals) names
+ * the file rendered around the view and `settings`/`view options` configure the engine — so the
+ * client picks a file to render (a local file read) or engine options. Named fields are safe.
+ */
+function renderOptionsFromRequest(ctx: RuleContext, call: CallSite): boolean {
+  if (call.name !== 'render' || !call.qualifier || !/^(res|response)$/.test(call.qualifier)) return false;
+  const opts = call.args[1];
+  if (!opts || ts.isObjectLiteralExpression(unwrap(opts))) return false;
+  const taint = ctx.taintAt(opts, 'path');
+  if (!taint || !taint.maybeObject || !/\.(body|query)$/.test(taint.label)) return false;
+  ctx.report({
+    node: opts,
+    message: `The whole ${taint.label} object is passed as the options of ${calleeText(call)}, so the client sets \`layout\` (the file the view engine renders around the view) or engine settings; pass the named fields the view needs`,
+    taint,
+    sink: `render options of ${calleeText(call)}`,
+    fixes: [],
+  });
+  return true;
 }

@@ -6,7 +6,7 @@ import type { Rule, RuleContext } from '../../rule';
 import type { CallSite } from '../../facts';
 import { cweUrl } from '../../rule';
 import { unwrap } from '../../ast';
-import { enclosingFunction, evidence, objectProperty, propertyValue, step, stringValue, walk } from './util';
+import { definitionOf, enclosingFunction, evidence, objectProperty, propertyValue, step, stringValue, walk } from './util';
 
 export const jwtMisuse: Rule = {
   meta: {
@@ -14,7 +14,7 @@ export const jwtMisuse: Rule = {
     cwe: ['CWE-347', 'CWE-327'],
     defaultSeverity: 'error',
     title: 'JWT accepted without a pinned, real signature check',
-    description: 'jwt.verify without an `algorithms` list lets the token choose how it is checked (alg confusion, alg none in old versions); jwt.decode does not check the signature at all, so a forged token passes.',
+    description: "jwt.verify without an `algorithms` list, with a key that may be empty (an unset environment variable: jsonwebtoken before 9 then accepts alg 'none') or that a callback looks up (key-type confusion before 9); jwt.decode used as if it checked the signature; the 'none' algorithm accepted or issued.",
     docsUrl: cweUrl('CWE-347'),
     hasFix: true,
   },
@@ -56,14 +56,71 @@ function checkVerify(ctx: RuleContext, call: CallSite, alg: string): void {
   }
   // An options object we cannot see (a variable) may well pin the algorithms.
   if (opts && !ts.isObjectLiteralExpression(unwrap(opts))) return;
+  const risk = keyRisk(call.args[1], ctx);
+  if (!risk) return;
   const fix = pinFix(call, opts, alg);
   ctx.report({
     node,
-    message: 'jwt.verify is called without an `algorithms` option, so the token header decides how its signature is checked; pin the algorithm you sign with',
-    taint: evidence([step(node.expression, 'the token is verified here')]),
-    sink: 'with any algorithm the header names',
+    message: `jwt.verify is called without an \`algorithms\` option and ${risk.why}; pin the algorithm you sign with`,
+    taint: evidence([step(call.args[1] ?? node.expression, risk.step), step(node.expression, 'the token is verified here')]),
+    sink: 'with the algorithm the token header names',
     ...(fix ? { fixes: [fix] } : {}),
   });
+}
+
+/**
+ * When leaving out `algorithms` can be exploited. jsonwebtoken derives the accepted algorithms from
+ * the key when none are given: HMAC for a secret, RSA/EC for a PEM public key or certificate, so a
+ * non-empty secret or a literal public key cannot be confused with another algorithm. Two cases can
+ * (both fixed in jsonwebtoken 9, which the file does not say it uses): a key that is empty or
+ * unset at run time makes versions before 9 accept unsigned tokens (alg 'none', CVE-2022-23540),
+ * and a key looked up by a callback lets a token choose HMAC against an RSA public key (key-type
+ * confusion, CVE-2022-23541). A key read from configuration we cannot see is not reported.
+ */
+function keyRisk(key: ts.Expression | undefined, ctx: RuleContext): { why: string; step: string } | undefined {
+  if (!key) return undefined;
+  const k = resolveKey(key, ctx, 0);
+  if (isFunction(k) || (ts.isIdentifier(k) && /^get(Key|Secret|SigningKey|PublicKey)$/i.test(k.text))) {
+    return { why: 'the key comes from a callback, so before jsonwebtoken 9 a token can pick HMAC with an RSA public key as its secret', step: 'the key is looked up per token' };
+  }
+  const unset = mayBeEmpty(k, ctx, 0);
+  if (unset) return { why: `the key is ${unset}, so when it is empty jsonwebtoken before 9 accepts an unsigned token (alg 'none')`, step: `the key may be empty: ${unset}` };
+  return undefined;
+}
+
+function resolveKey(e: ts.Expression, ctx: RuleContext, depth: number): ts.Expression {
+  const u = unwrapKey(e);
+  if (depth < 4 && ts.isIdentifier(u)) {
+    const def = definitionOf(u, ctx.facts);
+    if (def) return resolveKey(def, ctx, depth + 1);
+  }
+  return u;
+}
+
+function unwrapKey(e: ts.Expression): ts.Expression {
+  let u = unwrap(e);
+  while (ts.isNonNullExpression(u) || ts.isAsExpression(u) || ts.isTypeAssertionExpression(u) || ts.isParenthesizedExpression(u)) u = u.expression;
+  return u;
+}
+
+/** How the key can be empty at run time: an environment variable with no non-empty fallback, or ''. */
+function mayBeEmpty(e: ts.Expression, ctx: RuleContext, depth: number): string | undefined {
+  const u = depth === 0 ? e : resolveKey(e, ctx, 0);
+  if (depth > 4) return undefined;
+  if (ts.isStringLiteral(u) || ts.isNoSubstitutionTemplateLiteral(u)) return u.text === '' ? "''" : undefined;
+  if (ts.isPropertyAccessExpression(u) && /^process\.env$/.test(u.expression.getText())) return `${u.getText()}, which may be unset`;
+  if (ts.isElementAccessExpression(u) && /^process\.env$/.test(u.expression.getText())) return `${u.getText()}, which may be unset`;
+  if (ts.isBinaryExpression(u) && /^(\|\||\?\?)$/.test(u.operatorToken.getText())) {
+    const left = mayBeEmpty(u.left, ctx, depth + 1);
+    if (!left) return undefined;
+    return mayBeEmpty(u.right, ctx, depth + 1) ?? (isNullish(u.right) ? left : undefined);
+  }
+  return undefined;
+}
+
+function isNullish(e: ts.Expression): boolean {
+  const u = unwrapKey(e);
+  return u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
 }
 
 function pinFix(call: CallSite, opts: ts.Expression | undefined, alg: string): Fix | undefined {

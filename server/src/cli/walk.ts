@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import ignore from 'ignore';
 import { languageFromFileName } from '../core/types';
-import { templateKind } from '../core/templates/raw-output';
+import { templateKind } from '../core/templates/template-files';
 import { isMinifiedName, isVendoredDir, looksMinified } from './vendored';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);

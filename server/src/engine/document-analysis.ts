@@ -2,7 +2,7 @@
 // (server) and the batch runner (check), so both give the same findings and the same notices.
 import type { AnalysisError, Finding, LanguageKind, Span } from '../core/types';
 import type { ImportedModule } from '../core/static-analysis';
-import { templateKind } from '../core/templates/raw-output';
+import { templateKind } from '../core/templates/template-files';
 import { staticOptionsFrom } from '../config/validate';
 import type { Settings } from '../config/schema';
 import type { AnalysisPool } from './pool';

@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { languageFromId } from '../core/types';
-import { templateKind } from '../core/templates/raw-output';
+import { templateKind } from '../core/templates/template-files';
 import { orbitVersion } from '../config/version';
 import type { DocumentReport, DocumentSnapshot } from '../engine/document-analysis';
 import { createPool, type AnalysisPool } from '../engine/pool';

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportedModule } from '../core/static-analysis';
-import { viewNames } from '../core/templates/render-sites';
+import { viewNames } from '../core/templates/template-files';
 import { localPath } from './imports';
 
 /** At most this many source files are listed per project, and this many renderers read per template. */

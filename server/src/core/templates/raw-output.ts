@@ -5,26 +5,9 @@
 // warning level; includes, layout bodies and literals are not values anyone can inject into.
 import type { Finding, RuleLevel, Severity } from '../types';
 import { loopAliases, serverMadeOutput, viewLocals, type RendererText } from './render-sites';
+import { templateKind, type TemplateKind } from './template-files';
 
-export type TemplateKind = 'ejs' | 'pug' | 'handlebars' | 'nunjucks' | 'html';
-
-const KIND_BY_EXTENSION: Record<string, TemplateKind> = {
-  ejs: 'ejs',
-  pug: 'pug',
-  jade: 'pug',
-  hbs: 'handlebars',
-  handlebars: 'handlebars',
-  mustache: 'handlebars',
-  njk: 'nunjucks',
-  nunjucks: 'nunjucks',
-  html: 'html',
-};
-
-/** The template language a file name implies, or undefined when it is not a template. */
-export function templateKind(fileName: string): TemplateKind | undefined {
-  const m = /\.([a-z]+)$/i.exec(fileName);
-  return m ? KIND_BY_EXTENSION[m[1].toLowerCase()] : undefined;
-}
+export { templateKind, type TemplateKind };
 
 const CWE = ['CWE-79'];
 /** Values that are markup by design: ejs-locals/Express layouts' body, includes, partials. */

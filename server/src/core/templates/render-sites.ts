@@ -10,6 +10,9 @@ import { parseDocument } from '../source/parse';
 import { buildTaintFacts } from '../security/engine';
 import type { TaintFacts } from '../security/facts';
 import { forEachNode, isFunctionLike, unwrap } from '../security/ast';
+import { viewNames } from './template-files';
+
+export { viewNames };
 
 export interface RendererText {
   fileName: string;
@@ -26,16 +29,6 @@ export interface ViewLocals {
 
 const RENDER = /^(render|view)$/;
 const RESPONSE = /^(res|response|ctx|reply|h)$/;
-
-/** The names a render call may use for a template file: 'api/lastfm', 'api/lastfm.pug', 'lastfm'. */
-export function viewNames(templateFile: string): string[] {
-  const norm = templateFile.replace(/\\/g, '/').replace(/^file:\/\//, '');
-  const parts = norm.split('/');
-  const at = parts.map((p) => p.toLowerCase()).lastIndexOf('views') >= 0 ? parts.map((p) => p.toLowerCase()).lastIndexOf('views') : parts.map((p) => p.toLowerCase()).lastIndexOf('templates');
-  const rel = at >= 0 ? parts.slice(at + 1).join('/') : parts[parts.length - 1];
-  const noExt = rel.replace(/\.[a-z]+$/i, '');
-  return [...new Set([rel, noExt])];
-}
 
 /** What the render calls of `templateFile` in the renderers' texts pass for each local. */
 export function viewLocals(templateFile: string, renderers: readonly RendererText[], extraSources: readonly string[] = []): ViewLocals {

@@ -6,7 +6,7 @@ import { analyzeDocument, type DocumentInput, type TreeSlot } from '../../core/s
 import type { AnalysisResult, StaticOptions } from '../../core/types';
 import { readImports } from '../imports';
 import { readRenderers } from '../template-renderers';
-import { templateKind } from '../../core/templates/raw-output';
+import { templateKind } from '../../core/templates/template-files';
 
 export interface AnalyzeStaticInput {
   document: DocumentInput;

@@ -19,7 +19,7 @@ const DOCUMENT_DB_MODULES = [...MONGO_MODULES, 'marsdb', 'nedb', '@seald-io/nedb
 /** Operators whose value the database runs as JavaScript. */
 const CODE_OPERATORS = new Set(['$where', '$function', '$accumulator']);
 /** A parameter that names a database or a collection: `function UserDAO(db)`, `(collection) => …`. */
-const DB_PARAM = /^(db|database|mongo|conn|connection|coll|collection|[\w$]*Collection)$/;
+const DB_PARAM = /^(db|database|coll|collection|[\w$]*Collection)$/;
 const TYPE_GUARD = (n: string): RegExp => new RegExp(`typeof\\s+${n}\\s*[!=]==?\\s*['"]string['"]|String\\(\\s*${n}\\s*\\)\\s*!==?\\s*${n}`);
 
 export const nosqlInjection: TaintRule = {

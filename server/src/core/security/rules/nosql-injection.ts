@@ -4,7 +4,7 @@ import ts from 'typescript';
 import type { CallSite } from '../facts';
 import { cweUrl, type TaintRule, type RuleContext } from '../rule';
 import { calleeText, identifiersIn, importsAny, isGuarded, moduleOf } from '../sinks';
-import { unwrap } from '../ast';
+import { forEachNode, isFunctionLike, unwrap } from '../ast';
 import { validatedFields } from '../express-validator';
 import { definitionOf } from './policy/util';
 
@@ -14,6 +14,12 @@ const QUERY_METHODS = new Set([
   'aggregate', 'remove', 'update',
 ]);
 const MONGO_MODULES = ['mongoose', 'mongodb', 'monk', 'mongojs', '@nestjs/mongoose'];
+/** Packages whose collections take Mongo-style queries; a project module may export their instances. */
+const DOCUMENT_DB_MODULES = [...MONGO_MODULES, 'marsdb', 'nedb', '@seald-io/nedb', 'tingodb'];
+/** Operators whose value the database runs as JavaScript. */
+const CODE_OPERATORS = new Set(['$where', '$function', '$accumulator']);
+/** A parameter that names a database or a collection: `function UserDAO(db)`, `(collection) => …`. */
+const DB_PARAM = /^(db|database|coll|collection|[\w$]*Collection)$/;
 const TYPE_GUARD = (n: string): RegExp => new RegExp(`typeof\\s+${n}\\s*[!=]==?\\s*['"]string['"]|String\\(\\s*${n}\\s*\\)\\s*!==?\\s*${n}`);
 
 export const nosqlInjection: TaintRule = {
@@ -32,11 +38,23 @@ export const nosqlInjection: TaintRule = {
   check(ctx) {
     // express-mongo-sanitize strips `$` keys from every request before handlers see it.
     if (importsAny(ctx.facts.modules, ['express-mongo-sanitize'])) return;
-    if (!importsAny(ctx.facts.modules, MONGO_MODULES)) return;
+    const mongoFile = importsAny(ctx.facts.modules, MONGO_MODULES);
+    const reported = new Set<ts.Node>();
     for (const call of ctx.facts.calls) {
-      if (!isQuery(call) || call.args.length === 0) continue;
-      inspect(ctx, call, call.args[0], 0);
+      if (call.args.length === 0) continue;
+      // Outside a file that imports a Mongo package, a call is a query only when its receiver is a
+      // database by what it is: a collection, a db/collection parameter, a project module's handle.
+      if (mongoFile ? !isQuery(call) : !isDatabaseCall(ctx, call)) continue;
+      inspect(ctx, call, call.args[0], 0, reported);
     }
+    // `$where` with request data runs it as JavaScript in the database wherever the object is built:
+    // in a criteria helper, in a DAO that received the handle, on a collection imported from the project.
+    if (!/\$(where|function|accumulator)\b/.test(ctx.text)) return;
+    forEachNode(ctx.sourceFile, (node) => {
+      if (!ts.isPropertyAssignment(node) || !ts.isObjectLiteralExpression(node.parent) || reported.has(node.initializer)) return;
+      const key = node.name.getText().replace(/['"]/g, '');
+      if (CODE_OPERATORS.has(key)) reportCode(ctx, key, node.initializer, undefined, reported);
+    });
   },
 };
 
@@ -48,8 +66,52 @@ function isQuery(call: CallSite): boolean {
   return /^[A-Z]|Model$|model$|[cC]ollection|^(this\.)?(users|db|coll)/.test(q) || /\.collection\(/.test(q);
 }
 
+/**
+ * A collection-like call outside a Mongo-importing file: on `db.collection('x')` (or a name bound
+ * to one), on a `db`/`collection` parameter, or on a value a project module exports as a document
+ * database's collection. A callback argument (`Array.prototype.find`) is never a query.
+ */
+function isDatabaseCall(ctx: RuleContext, call: CallSite): boolean {
+  if (!QUERY_METHODS.has(call.name) || !call.receiver || call.name === 'where') return false;
+  const first = unwrap(call.args[0]);
+  if (isFunctionLike(first) || (ts.isIdentifier(first) && isFunctionLike(unwrap(definitionOf(first, ctx.facts) ?? first)))) return false;
+  const mod = moduleOf(call);
+  if (mod && DOCUMENT_DB_MODULES.includes(mod)) return true;
+  let r: ts.Expression = unwrap(call.receiver);
+  if (ts.isIdentifier(r)) {
+    if (isDbParameter(r)) return true;
+    const def = definitionOf(r, ctx.facts);
+    if (def) r = unwrap(def);
+  }
+  return ts.isCallExpression(r) && ts.isPropertyAccessExpression(r.expression) && r.expression.name.text === 'collection' && r.arguments.length > 0;
+}
+
+/** Whether `id` is a parameter of an enclosing function named like a database or collection. */
+function isDbParameter(id: ts.Identifier): boolean {
+  if (!DB_PARAM.test(id.text)) return false;
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (!isFunctionLike(n)) continue;
+    if (n.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text)) return true;
+    // A closer binding of the same name hides the parameter further out.
+    if (n.body && ts.isBlock(n.body) && n.body.statements.some((st) => ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === id.text))) return false;
+  }
+  return false;
+}
+
+function reportCode(ctx: RuleContext, key: string, value: ts.Expression, call: CallSite | undefined, reported: Set<ts.Node>): void {
+  const t = ctx.taintAt(value, 'code');
+  if (!t) return;
+  reported.add(value);
+  ctx.report({
+    node: value,
+    message: `User input from ${t.label} reaches a MongoDB ${key}, which runs it as JavaScript`,
+    taint: t,
+    sink: call ? `evaluated by ${calleeText(call)}` : `evaluated by the database as a ${key} query`,
+  });
+}
+
 /** Walks the query object: tainted objects anywhere, and any taint under $where. */
-function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: number): void {
+function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: number, reported: Set<ts.Node>): void {
   let e = unwrap(expr);
   if (depth > 4) return;
   // `const criteria = { tags: req.params.tag }; Model.find(criteria)`: the literal's fields decide,
@@ -62,14 +124,11 @@ function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: n
     for (const p of e.properties) {
       if (ts.isPropertyAssignment(p)) {
         const key = p.name.getText().replace(/['"]/g, '');
-        if (key === '$where' || key === '$function' || key === '$accumulator') {
-          const t = ctx.taintAt(p.initializer, 'code');
-          if (t) {
-            ctx.report({ node: p.initializer, message: `User input from ${t.label} reaches a MongoDB ${key}, which runs it as JavaScript`, taint: t, sink: `evaluated by ${calleeText(call)}` });
-          }
+        if (CODE_OPERATORS.has(key)) {
+          reportCode(ctx, key, p.initializer, call, reported);
           continue;
         }
-        inspect(ctx, call, p.initializer, depth + 1);
+        inspect(ctx, call, p.initializer, depth + 1, reported);
       } else if (ts.isShorthandPropertyAssignment(p)) {
         reportValue(ctx, call, p.name, true);
       } else if (ts.isSpreadAssignment(p)) {
@@ -79,7 +138,7 @@ function inspect(ctx: RuleContext, call: CallSite, expr: ts.Expression, depth: n
     return;
   }
   if (ts.isArrayLiteralExpression(e)) {
-    for (const el of e.elements) inspect(ctx, call, el, depth + 1);
+    for (const el of e.elements) inspect(ctx, call, el, depth + 1, reported);
     return;
   }
   reportValue(ctx, call, e, depth > 0);

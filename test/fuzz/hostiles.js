@@ -3,18 +3,7 @@
 // attempt (constructor chains, host modules, the real file system). Shared by the hostile test in
 // `npm test` and the longer `npm run fuzz`; the same seed gives the same functions.
 'use strict';
-
-/** mulberry32: small, seeded, good enough to pick building blocks. */
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { prng } = require('../support/random');
 
 const LOOP = 'for (;;) {}';
 const SPIN = "let s = 'abcdefgh'.repeat(500); for (;;) s = s.split('').reverse().join('');";

@@ -1,6 +1,7 @@
 // Helpers the simulated models share: reading the trace prompt that server/src/external/llm/ollama/
 // prompt.ts writes, splitting answers into token-sized chunks, and a seeded PRNG.
 'use strict';
+const { prng } = require('../random');
 
 /** Finds the program, entry and inputs in a trace prompt; undefined for any other prompt.
  *  The layout is the contract with prompt.ts: "Program:", a ```js fence (longer when the program
@@ -40,18 +41,6 @@ function tokenize(text) {
 /** Roughly four characters per token, as Ollama's prompt_eval_count would report. */
 function countPromptTokens(text) {
   return Math.max(1, Math.ceil(text.length / 4));
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** FNV-1a, to derive a PRNG seed from a prompt so one prompt always gets the same noise. */

@@ -14,6 +14,7 @@ const { createPool } = require('../../../server/dist/engine/pool.js');
 const { findingsCache } = require('../../../server/dist/cli/cache.js');
 const { resolveSettings, staticOptionsFrom } = require('../../../server/dist/config/validate.js');
 const { corpus } = require('../../eval/rules');
+const { prng: rng } = require('../../support/random');
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'security');
 const SEEDS = [1, 2];
@@ -42,18 +43,6 @@ const INSERTS = [
   "const unused = 1;",
   "// orbit-ignore-next-line sql-injection",
 ];
-
-/** mulberry32: a small seeded generator, so a failure names the seed that reproduces it. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function workspace(random) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-cache-diff-'));

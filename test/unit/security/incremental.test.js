@@ -8,6 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { DEFAULT_STATIC_OPTIONS } = require('../../../server/dist/core/types.js');
+const { prng: random } = require('../../support/random');
 
 // Two separate copies of the analysis modules: the incremental side's memos must be kept right by
 // its own parses alone, never emptied as a side effect of the fresh analysis it is compared with.
@@ -26,18 +27,6 @@ function analyzeDocument(doc, options, slot) {
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
 const FILES_PER_RUN = 48;
 const EDITS_PER_FILE = 12;
-
-/** mulberry32: a small seeded generator, so a failure names the seed that reproduces it. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sourceFiles(dir) {
   const out = [];

@@ -63,7 +63,7 @@ async function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, signal
     if (vendored && isDir && isVendoredDir(entry.name)) vendored.add(`${full}${path.sep}`);
     else if (isDir) await walk(full, here, out, signal, vendored);
     else if (entry.isFile() && isSource(full)) {
-      if (vendored && languageFromFileName(full) && (isMinifiedName(entry.name) || (await looksMinified(full)))) vendored.add(full);
+      if (vendored && languageFromFileName(full) && (isMinifiedName(entry.name) || looksMinified(full))) vendored.add(full);
       else out.add(full);
     }
   }

@@ -80,6 +80,21 @@ test('deep nesting elsewhere does not hide findings in the rest of the file', ()
   assert.equal(r.findings.length, 1);
 });
 
+test('a function that hands itself on as a callback is analysed, not reported as nested too deeply', () => {
+  // A reconnect loop as real servers write it: connect() registers connect for 'disconnected'.
+  const text = `const mongoose = require('mongoose');
+function connect() {
+  mongoose.connection.on('error', console.log).on('disconnected', connect).once('open', listen);
+  return mongoose.connect(process.env.MONGODB_URL);
+}
+function listen() {}
+connect();
+${VULNERABLE_HANDLER}`;
+  const r = analyze(text);
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.findings.filter((f) => f.ruleId === 'command-injection').length, 1);
+});
+
 test('every language kind parses with its own grammar', () => {
   assert.deepEqual(analyze('const a = <div>{x}</div>;', 'a.jsx').errors, []);
   assert.deepEqual(analyze('const a: number = <number>b;', 'a.ts').errors, []);

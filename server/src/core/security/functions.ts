@@ -54,6 +54,10 @@ export function functionWalker(s: EngineState, p: EngineParts): FunctionWalker {
   }
 
   function walkInContext(fn: FunctionLike, scope: Scope, args: Val[], roles: ReadonlyArray<ParamRole | undefined>): void {
+    // A function that hands itself on as a callback (`function connect() { db.on('close', connect) }`)
+    // is being walked already: each nested walk is a fresh context, so the memo below would never
+    // stop it, and the file would end as "nested too deeply" with nothing analysed.
+    if (active.includes(fn)) return;
     const key = `${fn.pos}:${context}:ctx:${roles.map((r) => r?.kind ?? '-').join(',')}:${args.map((a) => (a.taint ? 't' : '-')).join(',')}`;
     if (memo.has(key)) return;
     memo.set(key, undefined);

@@ -3,20 +3,12 @@
 // first; a refused host is never contacted, and the backend built without it says why on every
 // call, so verification pauses with that message and regeneration fails with it.
 import type { Settings } from '../config/schema';
-import { createHostPool, createOllamaBackend, resolveOllamaHost, type HealthReport } from '../external/llm/ollama/index';
+import { createHostPool, createOllamaBackend, resolveOllamaHost } from '../external/llm/ollama/index';
 import { createOpenAiBackend } from '../external/llm/openai/backend';
 import { decideHostTrust, type HostTrust } from '../external/llm/trust';
-import { ModelCallError, type CodeGenerator, type ModelFailure, type TracePredictor } from '../external/llm/types';
+import { ModelCallError, type HealthReport, type ModelBackend, type ModelFailure } from '../external/llm/types';
 
-export interface ModelBackend extends TracePredictor, CodeGenerator {
-  readonly host: string;
-  readonly model: string;
-  setPreferredKey(key: string | undefined): void;
-  setConcurrency(limit: number): void;
-  abortAll(): void;
-  health(signal: AbortSignal): Promise<HealthReport>;
-  load(): { active: number; waiting: number };
-}
+export type { ModelBackend };
 
 export interface ModelChoice {
   kind: 'ollama' | 'openai';

@@ -128,6 +128,35 @@ export interface CodeGenerator {
   generateStream(request: GenerateRequest, signal: AbortSignal): GenerationStream;
 }
 
+/** Whether a model server is usable, with the fix when it is not. */
+export interface HealthReport {
+  ok: boolean;
+  /** What we found, e.g. "Ollama is not reachable at http://127.0.0.1:11434 (connection refused)". */
+  detail: string;
+  /** What to do about it; empty when ok. */
+  fix: string;
+  /** detail and fix as one line for a window/showMessage or `orbit-ls doctor`. */
+  message: string;
+  kind: 'ok' | 'unavailable' | 'model-missing' | 'busy' | 'error' | 'timeout' | 'cancelled';
+  /** Models the server has pulled, when it answered. */
+  models?: string[];
+}
+
+/** What every model backend (Ollama, one host or a pool; an OpenAI-compatible server) offers the
+ *  engine: traces, code, its health and the controls of its call queue. */
+export interface ModelBackend extends TracePredictor, CodeGenerator {
+  readonly host: string;
+  readonly model: string;
+  /** Queued calls with this priority key run first: the document in front of the user. */
+  setPreferredKey(key: string | undefined): void;
+  setConcurrency(limit: number): void;
+  /** Cancels every call in flight or queued, e.g. at shutdown; later calls work normally. */
+  abortAll(): void;
+  health(signal: AbortSignal): Promise<HealthReport>;
+  /** Calls running and waiting now, for progress reports. */
+  load(): { active: number; waiting: number };
+}
+
 /** Thrown by generation streams; carries the same failure kinds as trace prediction. */
 export class ModelCallError extends Error {
   constructor(readonly failure: ModelFailure) {

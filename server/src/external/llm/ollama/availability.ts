@@ -2,19 +2,9 @@
 // command that fixes it; and a backoff loop that waits for Ollama to come back.
 
 import { classify, clientFor, linkSignals } from './stream.js';
+import type { HealthReport } from '../types.js';
 
-export interface HealthReport {
-  ok: boolean;
-  /** What we found, e.g. "Ollama is not reachable at http://127.0.0.1:11434 (connection refused)". */
-  detail: string;
-  /** What to do about it; empty when ok. */
-  fix: string;
-  /** detail and fix as one line for a window/showMessage or `orbit-ls doctor`. */
-  message: string;
-  kind: 'ok' | 'unavailable' | 'model-missing' | 'busy' | 'error' | 'timeout' | 'cancelled';
-  /** Models the server has pulled, when it answered. */
-  models?: string[];
-}
+export type { HealthReport };
 
 export interface HealthOptions {
   fetch?: typeof fetch;

@@ -6,13 +6,12 @@ import type { Trace } from '../../../core/trace/schema.js';
 import {
   ModelCallError,
   type CallOptions,
-  type CodeGenerator,
   type GenerateRequest,
   type GenerationStream,
   type JsonSchema,
+  type ModelBackend,
   type ModelUsage,
   type PredictOutcome,
-  type TracePredictor,
   type TraceRequest,
 } from '../types.js';
 import { cacheKey, createAnswerCache, type AnswerCache } from './cache.js';
@@ -35,17 +34,7 @@ export interface OllamaBackendConfig extends Partial<OllamaSettings> {
   mode?: GenerationModeSetting;
 }
 
-export interface OllamaBackend extends TracePredictor, CodeGenerator {
-  readonly host: string;
-  readonly model: string;
-  /** Queued calls with this priority key run first: the document in front of the user. */
-  setPreferredKey(key: string | undefined): void;
-  setConcurrency(limit: number): void;
-  /** Cancels every call in flight or queued, e.g. at shutdown; later calls work normally. */
-  abortAll(): void;
-  health(signal: AbortSignal): Promise<HealthReport>;
-  /** Calls running and waiting now, for progress reports. */
-  load(): { active: number; waiting: number };
+export interface OllamaBackend extends ModelBackend {
   /** The model as this host has it (digest, capabilities, context length); fetched once. */
   info(signal: AbortSignal): Promise<ModelInfo>;
   /** The endpoint generation uses with this model, and why. */

@@ -8,7 +8,6 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Trace } from '../../../core/trace/schema.js';
 import { cacheKey, createAnswerCache, type AnswerCache } from '../ollama/cache.js';
-import type { HealthReport } from '../ollama/availability.js';
 import { createLimiter } from '../ollama/limiter.js';
 import { answerSchema, readTraces, retryMessages, traceMessages } from '../ollama/prompt.js';
 import { DEFAULT_OLLAMA_SETTINGS } from '../ollama/settings.js';
@@ -17,14 +16,14 @@ import { callWatchdog } from '../call-watchdog.js';
 import {
   ModelCallError,
   type CallOptions,
-  type CodeGenerator,
   type GenerateRequest,
   type GenerationStream,
+  type HealthReport,
   type JsonSchema,
   type ModelFailure,
+  type ModelBackend,
   type ModelUsage,
   type PredictOutcome,
-  type TracePredictor,
   type TraceRequest,
 } from '../types.js';
 
@@ -44,14 +43,7 @@ export interface OpenAiBackendConfig {
   fetch?: typeof fetch;
 }
 
-export interface OpenAiBackend extends TracePredictor, CodeGenerator {
-  readonly host: string;
-  readonly model: string;
-  setPreferredKey(key: string | undefined): void;
-  setConcurrency(limit: number): void;
-  abortAll(): void;
-  health(signal: AbortSignal): Promise<HealthReport>;
-  load(): { active: number; waiting: number };
+export interface OpenAiBackend extends ModelBackend {
   /** Whether the server took response_format json_schema ('unknown' before the first trace call). */
   structuredOutput(): 'json_schema' | 'json_object' | 'unknown';
 }

@@ -6,44 +6,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const ts = require('typescript');
 
-const SRC = path.join(__dirname, '..', '..', 'server', 'src');
-
-function sourceFiles(dir) {
-  const out = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (entry.name.endsWith('.ts')) out.push(full);
-  }
-  return out;
-}
-
-/** Every relative module specifier the file names: import, import type, export … from, require, import(). */
-function relativeSpecs(file) {
-  const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const specs = [];
-  const visit = (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      specs.push(node.moduleSpecifier.text);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      const e = node.moduleReference.expression;
-      if (ts.isStringLiteral(e)) specs.push(e.text);
-    } else if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      const arg = node.arguments[0];
-      const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
-      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
-      if ((isRequire || isImport) && arg && ts.isStringLiteralLike(arg)) specs.push(arg.text);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
-      specs.push(node.argument.literal.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return specs.filter((s) => s.startsWith('.'));
-}
+const { SRC, sourceFiles, relativeSpecifiers } = require('../support/source-tree');
 
 /** The source file a relative specifier names: `x`, `x.js` or `x/index`. */
 function resolve(from, spec) {
@@ -56,7 +20,7 @@ function resolve(from, spec) {
 
 /** The import graph's cycles, one per strongly connected component (Tarjan), as file paths. */
 function findCycles(files) {
-  const edges = new Map(files.map((f) => [f, [...new Set(relativeSpecs(f).map((s) => resolve(f, s)).filter(Boolean))]]));
+  const edges = new Map(files.map((f) => [f, [...new Set(relativeSpecifiers(f).map((s) => resolve(f, s)).filter(Boolean))]]));
   const index = new Map();
   const low = new Map();
   const stack = [];

@@ -7,36 +7,19 @@ const fs = require('node:fs');
 const path = require('node:path');
 const ts = require('typescript');
 
-const SRC = path.join(__dirname, '..', '..', 'server', 'src');
-
-function sourceFiles(dir) {
-  const out = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (entry.name.endsWith('.ts')) out.push(full);
-  }
-  return out;
-}
+const { SRC, sourceFiles, moduleSpecifier, parse } = require('../support/source-tree');
 
 /** Module specifiers the file really imports, and the global uses that matter for purity.
  *  Code that merely generates import text or mentions `process.env` in a string does not count. */
 function scan(file) {
-  const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const sf = parse(file);
   const specs = [];
   const globals = [];
   const visit = (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      specs.push(node.moduleSpecifier.text);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      const e = node.moduleReference.expression;
-      if (ts.isStringLiteral(e)) specs.push(e.text);
-    } else if (ts.isCallExpression(node)) {
+    const spec = moduleSpecifier(node);
+    if (spec !== undefined) specs.push(spec);
+    if (ts.isCallExpression(node)) {
       const callee = node.expression;
-      const arg = node.arguments[0];
-      const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
-      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
-      if ((isRequire || isImport) && arg && ts.isStringLiteralLike(arg)) specs.push(arg.text);
       if (ts.isIdentifier(callee) && /^(setTimeout|setInterval|setImmediate)$/.test(callee.text)) globals.push(callee.text);
       if (callee.getText(sf) === 'process.stdout.write') globals.push('process.stdout.write()');
     } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {

@@ -11,21 +11,8 @@ const path = require('node:path');
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'server', 'bin', 'orbit-ls.js');
 const PEER = path.join(ROOT, 'test', 'eval', 'eslint-peer.js');
-const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'security');
-
-/** `n` files copied round-robin from the rule fixtures (the corpus eval:peer scales too). */
-function corpus(n) {
-  const { corpus: fixtures } = require('../eval/rules');
-  const files = fixtures(FIXTURES).map((f) => f.file);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-bench-cache-'));
-  for (let i = 0; i < n; i++) {
-    const src = files[i % files.length];
-    const dest = path.join(dir, `copy-${Math.floor(i / files.length)}`, path.relative(FIXTURES, src));
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.copyFileSync(src, dest);
-  }
-  return dir;
-}
+/** The corpus eval:peer scales: `n` files copied round-robin from the rule fixtures. */
+const { scaledCorpus: corpus } = require('../eval/eslint-peer');
 
 const TIME = fs.existsSync('/usr/bin/time');
 

@@ -199,6 +199,8 @@ function score(flagged, expected, cwe, part = () => true) {
   return { tp, fp: mine.length - tp, fn: want.length - tp, precision: mine.length ? tp / mine.length : null, recall: want.length ? tp / want.length : null };
 }
 
+/** `n` files copied round-robin from the rule fixtures into a fresh directory (the check bench
+ *  uses the same corpus). */
 function scaledCorpus(n) {
   const { corpus } = require('./rules');
   const files = corpus(FIXTURES).map((f) => f.file);
@@ -303,4 +305,4 @@ if (process.argv[2] === '--child') {
   });
 }
 
-module.exports = { ESLINT_CWE };
+module.exports = { ESLINT_CWE, scaledCorpus };

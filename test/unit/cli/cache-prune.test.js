@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn } = require('../../support/run-check');
 const { findingsCache } = require('../../../server/dist/cli/cache.js');
 const { pruneFindingsCache, pruneIfDue, PRUNE_LIMITS } = require('../../../server/dist/cli/cache-prune.js');
 const { resolveSettings, staticOptionsFrom } = require('../../../server/dist/config/validate.js');
@@ -115,15 +116,8 @@ test('check removes entries no run used for 30 days and keeps its own', async ()
   fs.writeFileSync(path.join(tree, 'a.js'), ROUTE(1));
   const cache = path.join(tmp('orbit-prune-cache-'), 'findings');
   const stale = entry(cache, 9, { ageMs: NOW - Date.now() + 31 * DAY }); // 31 days before now
-  const previous = process.cwd();
-  process.chdir(tree);
-  try {
-    let out = '';
-    await runCheck(['--format', 'json', '--fail-on', 'never', '--cache-dir', cache, '.'], { out: (t) => (out += t), err: () => undefined, color: false, progress: false }, new AbortController().signal);
-    assert.equal(JSON.parse(out).summary.findings, 1);
-  } finally {
-    process.chdir(previous);
-  }
+  const { out } = await checkIn(tree, ['--format', 'json', '--fail-on', 'never', '--cache-dir', cache, '.']);
+  assert.equal(JSON.parse(out).summary.findings, 1);
   assert.equal(fs.existsSync(stale), false);
   const kept = fs.readdirSync(cache, { recursive: true }).filter((f) => String(f).endsWith('.json'));
   assert.equal(kept.length, 1);

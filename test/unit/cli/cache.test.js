@@ -9,7 +9,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn } = require('../../support/run-check');
 const { findingsCache, findingsCacheDir } = require('../../../server/dist/cli/cache.js');
 const { checkPoolSize } = require('../../../server/dist/cli/cores.js');
 const { resolveSettings, staticOptionsFrom } = require('../../../server/dist/config/validate.js');
@@ -51,17 +51,9 @@ const cacheDir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-ca
 
 /** check in-process inside `cwd` with JSON output; returns the exit code, the parsed report and stderr. */
 async function check(cwd, args) {
-  const previous = process.cwd();
-  process.chdir(cwd);
-  let out = '';
-  let err = '';
-  try {
-    const config = args.includes('--config') ? [] : ['--config', PATIENT];
-    const code = await runCheck(['--format', 'json', '--fail-on', 'never', ...config, ...args, '.'], { out: (t) => (out += t), err: (t) => (err += t), color: false, progress: false }, new AbortController().signal);
-    return { code, report: JSON.parse(out), err };
-  } finally {
-    process.chdir(previous);
-  }
+  const config = args.includes('--config') ? [] : ['--config', PATIENT];
+  const { code, out, err } = await checkIn(cwd, ['--format', 'json', '--fail-on', 'never', ...config, ...args, '.']);
+  return { code, report: JSON.parse(out), err };
 }
 
 /** The report without what may differ between equal runs (time) or says where findings came from. */

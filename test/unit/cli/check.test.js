@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn } = require('../../support/run-check');
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -38,18 +38,8 @@ function onlyRules(levels) {
 const TWO_RULES = onlyRules({});
 
 /** Runs check in-process inside `cwd`, capturing stdout and stderr; only the two rules unless --config is given. */
-async function check(cwd, args) {
-  if (!args.includes('--config')) args = ['--config', TWO_RULES, ...args];
-  const previous = process.cwd();
-  process.chdir(cwd);
-  let out = '';
-  let err = '';
-  try {
-    const code = await runCheck(args, { out: (t) => (out += t), err: (t) => (err += t), color: false, progress: false }, new AbortController().signal);
-    return { code, out, err };
-  } finally {
-    process.chdir(previous);
-  }
+function check(cwd, args) {
+  return checkIn(cwd, args.includes('--config') ? args : ['--config', TWO_RULES, ...args]);
 }
 
 const dir = workspace();

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn: check } = require('../../support/run-check');
 
 const ROUTES = `const express = require('express');
 const { findUser } = require('./db');
@@ -27,18 +27,6 @@ function findUser(name, cb) {
 
 module.exports = { findUser };
 `;
-
-async function check(cwd, args) {
-  const previous = process.cwd();
-  process.chdir(cwd);
-  let out = '';
-  try {
-    const code = await runCheck(args, { out: (t) => (out += t), err: () => {}, color: false, progress: false }, new AbortController().signal);
-    return { code, out };
-  } finally {
-    process.chdir(previous);
-  }
-}
 
 test('check reports a SQL sink in an imported module at the call site, with the flow into that file', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-cross-'));

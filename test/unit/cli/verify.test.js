@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn: check } = require('../../support/run-check');
 const { startFakeOllama } = require('../../support/fake-ollama');
 const { startFakeOpenAi } = require('../../support/fake-openai/server.js');
 const { models, sandboxProvider } = require('../verify/support.js');
@@ -32,19 +32,6 @@ function workspace(orbit) {
   const write = (o) => fs.writeFileSync(config, JSON.stringify({ orbit: { pool: { size: 1 }, ...o, ollama: { cacheDir, ...(o.ollama ?? {}) } } }));
   write(orbit);
   return { dir, config, write };
-}
-
-async function check(cwd, args) {
-  const previous = process.cwd();
-  process.chdir(cwd);
-  let out = '';
-  let err = '';
-  try {
-    const code = await runCheck(args, { out: (t) => (out += t), err: (t) => (err += t), color: false, progress: false }, new AbortController().signal);
-    return { code, out, err };
-  } finally {
-    process.chdir(previous);
-  }
 }
 
 test('--config in the OpenAI form verifies every function over SSE; a re-run makes no model calls', async () => {

@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { analyzeDocument } = require('../../../server/dist/core/static-analysis.js');
 const { DEFAULT_STATIC_OPTIONS } = require('../../../server/dist/core/types.js');
-const { runCheck } = require('../../../server/dist/cli/check.js');
+const { checkIn } = require('../../support/run-check');
 
 function lines(fileName, text, rules = {}) {
   const result = analyzeDocument({ fileName, text }, { ...DEFAULT_STATIC_OPTIONS, rules });
@@ -84,13 +84,10 @@ test('orbit-ls check scans view templates next to the code', async () => {
   fs.writeFileSync(path.join(dir, 'views', 'admin.ejs'), '<input type="hidden" name="r" value="<%- redirectPage %>" />\n');
   fs.writeFileSync(path.join(dir, 'views', 'bio.pug'), 'p!= user.bio\n');
   fs.writeFileSync(path.join(dir, 'app.js'), "const express = require('express');\nexpress().listen(3000);\n");
-  const previous = process.cwd();
-  process.chdir(dir);
   let out = '';
   try {
-    await runCheck(['--format', 'json', '--fail-on', 'never'], { out: (t) => (out += t), err: () => {}, color: false, progress: false }, new AbortController().signal);
+    ({ out } = await checkIn(dir, ['--format', 'json', '--fail-on', 'never']));
   } finally {
-    process.chdir(previous);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const got = JSON.parse(out).findings.map((f) => `${f.file}:${f.start.line}:${f.ruleId}`).sort();

@@ -67,8 +67,10 @@ test('whatever a task prints goes to stderr, never to stdout (the LSP transport)
 exports.analyzeStatic = () => { console.log('printed by a library'); process.stdout.write('written by a library\\n'); return { findings: [], errors: [] }; };\n`);
   const script = `const { createPool } = require(${JSON.stringify(path.join(dist, 'engine', 'pool.js'))});
 const pool = createPool({ size: 1, filename: ${JSON.stringify(chatty)} });
-pool.run('analyzeStatic', {}, { signal: new AbortController().signal, timeoutMs: 5000 }).then((o) => { process.stderr.write(o.kind); return pool.close(); });`;
-  const { stdout, stderr } = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+pool.run('analyzeStatic', {}, { signal: new AbortController().signal, timeoutMs: 60000 }).then((o) => { process.stderr.write(o.kind); return pool.close(); });`;
+  // The task's time limit covers starting the thread, which a machine with both cores busy can
+  // stretch past seconds; what this test asserts is where the output goes, not how fast.
+  const { stdout, stderr } = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(stdout, '');
   assert.match(stderr, /printed by a library/);
   assert.match(stderr, /written by a library/);

@@ -19,9 +19,10 @@ import { checkOllamaHealth, type HealthReport } from './availability.js';
 import { fetchModelInfo, type ModelInfo } from './model-info.js';
 import { chooseGenerationMode, type GenerationMode, type GenerationModeSetting } from './mode.js';
 import { createLimiter } from './limiter.js';
-import { answerSchema, readTraces, retryMessages, traceMessages } from './prompt.js';
+import { answerSchema, readTraces, traceMessages } from './prompt.js';
+import { predictWithRetry } from '../trace-call.js';
 import { DEFAULT_OLLAMA_SETTINGS, type OllamaSettings } from './settings.js';
-import { addUsage, cancelled, linkSignals, streamParts, usageFrom, type Connection } from './stream.js';
+import { cancelled, linkSignals, streamParts, usageFrom, type Connection } from './stream.js';
 
 export interface OllamaBackendConfig extends Partial<OllamaSettings> {
   host: string;
@@ -120,37 +121,23 @@ export function createOllamaBackend(config: OllamaBackendConfig): OllamaBackend 
       num_predict: options.maxTokens ?? settings.maxTraceTokens,
     };
     const messages = traceMessages(request);
-    let release: (() => void) | undefined;
     try {
-      if (request.inputs.length === 0) return ok([], zeroUsage(started), false);
-      const key = cacheKey({ model: conn.model, digest: await digestOf(callSignal), messages, format, options: modelOptions });
-      if (!options.bypassCache) {
-        const hit = await quietly(() => cache.get(key, callSignal));
-        if (hit && hit.length === request.inputs.length) return ok(hit, zeroUsage(started), true);
-      }
-      release = await limiter.acquire(options.priorityKey, callSignal);
-      const first = await chatOnce(messages, format, modelOptions, callSignal);
-      let answer = readAnswer(first.text, first.final, format);
-      let usage = first.usage;
-      let raw = first.text;
-      if (typeof answer === 'string') {
-        // One retry, telling the model what was wrong; small models often fix it.
-        const second = await chatOnce(retryMessages(messages, first.text, answer), format, modelOptions, callSignal);
-        answer = readAnswer(second.text, second.final, format);
-        usage = addUsage(usage, second.usage);
-        raw = second.text;
-      }
-      usage = { ...usage, wallMs: Math.round(performance.now() - started) };
-      if (typeof answer === 'string') return { kind: 'unparseable', detail: answer, raw, usage };
-      const traces = answer;
-      await quietly(() => cache.set(key, traces, callSignal));
-      return ok(traces, usage, false);
-    } catch (error) {
-      if (error instanceof ModelCallError) return error.failure;
-      if (callSignal.aborted) return cancelled();
-      throw error;
+      return await predictWithRetry({
+        request,
+        options,
+        signal: callSignal,
+        started,
+        messages,
+        key: async () => cacheKey({ model: conn.model, digest: await digestOf(callSignal), messages, format, options: modelOptions }),
+        cache,
+        limiter,
+        noUsage: () => zeroUsage(started),
+        turn: async (turn) => {
+          const answer = await chatOnce(turn, format, modelOptions, callSignal);
+          return { text: answer.text, usage: answer.usage, answer: readAnswer(answer.text, answer.final, format) };
+        },
+      });
     } finally {
-      release?.();
       link.dispose();
     }
   }
@@ -276,22 +263,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function ok(traces: Trace[], usage: ModelUsage, cached: boolean): PredictOutcome {
-  return { kind: 'ok', traces, usage, cached };
-}
-
 function zeroUsage(started: number): ModelUsage {
   return usageFrom(undefined, performance.now() - started, 0);
-}
-
-/** Cache trouble (a full disk, a permission) must never cost the answer; aborts still count. */
-async function quietly<T>(op: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await op();
-  } catch (error) {
-    if (error instanceof Error && error.name === 'AbortError') throw error;
-    return undefined;
-  }
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

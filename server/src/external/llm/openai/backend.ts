@@ -9,9 +9,10 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatComp
 import type { Trace } from '../../../core/trace/schema.js';
 import { cacheKey, createAnswerCache, type AnswerCache } from '../ollama/cache.js';
 import { createLimiter } from '../ollama/limiter.js';
-import { answerSchema, readTraces, retryMessages, traceMessages } from '../ollama/prompt.js';
+import { answerSchema, readTraces, traceMessages } from '../ollama/prompt.js';
+import { predictWithRetry } from '../trace-call.js';
 import { DEFAULT_OLLAMA_SETTINGS } from '../ollama/settings.js';
-import { addUsage, cancelled, linkSignals } from '../ollama/stream.js';
+import { cancelled, linkSignals } from '../ollama/stream.js';
 import { callWatchdog } from '../call-watchdog.js';
 import {
   ModelCallError,
@@ -163,37 +164,24 @@ export function createOpenAiBackend(config: OpenAiBackendConfig): OpenAiBackend 
       maxTokens: options.maxTokens ?? config.maxTraceTokens ?? DEFAULT_OLLAMA_SETTINGS.maxTraceTokens,
     };
     const messages = traceMessages(request) as ChatCompletionMessageParam[];
-    const key = cacheKey({ backend: 'openai', model, messages, format, options: traceOptions });
-    let release: (() => void) | undefined;
     try {
-      if (request.inputs.length === 0) return { kind: 'ok', traces: [], usage: zeroUsage(0), cached: false };
-      if (!options.bypassCache) {
-        const hit = await cache.get(key, callSignal).catch(() => undefined);
-        if (hit && hit.length === request.inputs.length) return { kind: 'ok', traces: hit, usage: zeroUsage(0), cached: true };
-      }
-      release = await limiter.acquire(options.priorityKey, callSignal);
-      const first = await chatText(messages, format, traceOptions, callSignal);
-      let answer = first.finish === 'length' ? 'the answer was cut off at the token limit' : readTraces(first.text, format);
-      let usage = first.usage;
-      let raw = first.text;
-      if (typeof answer === 'string') {
-        const again = retryMessages(traceMessages(request), first.text, answer) as ChatCompletionMessageParam[];
-        const second = await chatText(again, format, traceOptions, callSignal);
-        answer = second.finish === 'length' ? 'the answer was cut off at the token limit' : readTraces(second.text, format);
-        usage = addUsage(usage, second.usage);
-        raw = second.text;
-      }
-      usage = { ...usage, wallMs: Math.round(performance.now() - started) };
-      if (typeof answer === 'string') return { kind: 'unparseable', detail: answer, raw, usage };
-      const traces = answer;
-      await cache.set(key, traces, callSignal).catch(() => undefined);
-      return { kind: 'ok', traces, usage, cached: false };
-    } catch (error) {
-      if (error instanceof ModelCallError) return error.failure;
-      if (callSignal.aborted) return cancelled();
-      throw error;
+      return await predictWithRetry({
+        request,
+        options,
+        signal: callSignal,
+        started,
+        messages,
+        key: () => cacheKey({ backend: 'openai', model, messages, format, options: traceOptions }),
+        cache,
+        limiter,
+        noUsage: () => zeroUsage(0),
+        turn: async (turn) => {
+          const answer = await chatText(turn, format, traceOptions, callSignal);
+          const read = answer.finish === 'length' ? 'the answer was cut off at the token limit' : readTraces(answer.text, format);
+          return { text: answer.text, usage: answer.usage, answer: read };
+        },
+      });
     } finally {
-      release?.();
       link.dispose();
     }
   }

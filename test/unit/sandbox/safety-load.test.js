@@ -7,33 +7,17 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
-const path = require('node:path');
-const cp = require('node:child_process');
-const net = require('node:net');
 const { loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
 const { runModuleTopLevel } = require('../../../server/dist/external/sandbox/module-run.js');
 const { sandboxHealth } = require('../../../server/dist/external/sandbox/self-test.js');
+const { watchHost } = require('../../support/host-watch.js');
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-load-canary-'));
-const canary = path.join(dir, 'canary.txt');
+const host = watchHost('orbit-load-canary-');
+const { canary, calls: hostCalls } = host;
 // A time limit a busy machine cannot hit before a hostile module reaches what it attempts (the
 // instruction and memory limits stop the runaway ones); the wall-clock bounds below only tell a
 // run that stopped from one that waited out a real timer of 90 s or 12 h.
 const LIMITS = { timeMs: 3_000, instructions: 20_000_000, memoryBytes: 16 * 1024 * 1024 };
-
-const hostCalls = [];
-for (const name of ['spawn', 'exec', 'execFile', 'fork', 'execSync', 'spawnSync']) {
-  const real = cp[name];
-  cp[name] = function (...args) {
-    hostCalls.push(`child_process.${name}`);
-    return real.apply(this, args);
-  };
-}
-const realConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function (...args) {
-  hostCalls.push('net.connect');
-  return realConnect.apply(this, args);
-};
 
 async function hostileModule(program, limits = LIMITS) {
   const started = Date.now();
@@ -46,7 +30,7 @@ async function hostileModule(program, limits = LIMITS) {
 }
 
 test.before(() => loadSandbox());
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test.after(host.dispose);
 
 test('constructor chains at load reach only the sandbox and its stubs', async () => {
   const t = await hostileModule(`

@@ -4,31 +4,13 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const cp = require('node:child_process');
-const net = require('node:net');
 const { traceUnit, loadSandbox } = require('../../../server/dist/external/sandbox/runner.js');
 const { sandboxHealth } = require('../../../server/dist/external/sandbox/self-test.js');
+const { watchHost } = require('../../support/host-watch.js');
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-canary-'));
-const canary = path.join(dir, 'canary.txt');
+const host = watchHost('orbit-canary-');
+const { canary, calls: hostCalls } = host;
 const LIMITS = { timeMs: 400, instructions: 20_000_000, memoryBytes: 16 * 1024 * 1024 };
-
-// Any host-side attempt is counted; the sandbox must never cause one.
-const hostCalls = [];
-for (const name of ['spawn', 'exec', 'execFile', 'fork', 'execSync', 'spawnSync']) {
-  const real = cp[name];
-  cp[name] = function (...args) {
-    hostCalls.push(`child_process.${name}`);
-    return real.apply(this, args);
-  };
-}
-const realConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function (...args) {
-  hostCalls.push('net.connect');
-  return realConnect.apply(this, args);
-};
 
 /** Runs a hostile program and checks the real machine afterwards. That every run stops is
  *  shown by its outcome (a limit), never by the wall clock, which a busy machine stretches. */
@@ -45,7 +27,7 @@ async function hostile(program, args = [], limits = {}) {
 const MEMORY_ONLY = { timeMs: 60_000, instructions: 1e12 };
 
 test.before(() => loadSandbox());
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test.after(host.dispose);
 
 test('constructor chains reach only the sandbox and its stubs', async () => {
   const t = await hostile(`function f() {

@@ -67,6 +67,69 @@ for (const seed of [1, 2, 3]) {
   });
 }
 
+test('a text typed from empty keeps true checkpoints: every later edit, before or after them, gets a whole scan\'s answer', () => {
+  const rnd = random(9);
+  let text = '';
+  let points = fullScan(text);
+  for (let i = 0; i < 400; i++) {
+    // Mostly growing at the end, as typing a new file does, sometimes edited near the start.
+    const at = rnd() < 0.7 ? text.length : Math.floor(rnd() * Math.min(text.length + 1, 6000));
+    const piece = rnd() < 0.8 ? 'f(a, [b, { c: `${d}` }]); // ((\n'.repeat(1 + Math.floor(rnd() * 8)) : PIECES[Math.floor(rnd() * PIECES.length)];
+    const next = text.slice(0, at) + piece + text.slice(at);
+    const whole = fullScan(next);
+    if (points) {
+      const r = changeRange(text, next);
+      const again = rescanNesting(points, { start: r.span.start, oldEnd: r.span.start + r.span.length, newEnd: r.span.start + r.newLength }, next, MAX_BRACKET_DEPTH);
+      assert.equal(again === undefined, whole === undefined, `edit ${i + 1}`);
+      if (again) {
+        assert.equal(again[0].at, 0, `edit ${i + 1}: the first checkpoint is the start of the text`);
+        assert.ok(again.every((p, k) => k === 0 || p.at > again[k - 1].at), `edit ${i + 1}: checkpoints in order`);
+        // Each checkpoint is where a whole scan stands at that index.
+        for (const p of again) assert.equal(replay(next, p.at), p.stack, `edit ${i + 1}: checkpoint at ${p.at}`);
+      }
+      points = again;
+    } else {
+      points = whole;
+    }
+    text = next;
+  }
+  assert.ok(text.length > 20000);
+});
+
+/** The scan's open contexts at index `at` (a loop top of the scan), by its rules written out again. */
+function replay(text, at) {
+  const stack = [];
+  let i = 0;
+  while (i < at) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (top === '`') {
+      if (c === '\\') i += 2;
+      else if (c === '`') { stack.pop(); i++; }
+      else if (c === '$' && text[i + 1] === '{') { stack.push('$'); i += 2; }
+      else i++;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      i++;
+      while (i < text.length && text[i] !== c && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') { const nl = text.indexOf('\n', i); i = nl < 0 ? text.length : nl; continue; }
+    if (c === '/' && text[i + 1] === '*') { const close = text.indexOf('*/', i + 2); i = close < 0 ? text.length : close + 2; continue; }
+    if (c === '`') { stack.push('`'); i++; continue; }
+    if (c === '(' || c === '[' || c === '{') stack.push(c);
+    else if (c === ')' || c === ']' || c === '}') {
+      if (top === '$') { stack.pop(); i++; continue; }
+      stack.pop();
+    }
+    i++;
+  }
+  assert.equal(i, at, `index ${at} is a loop top of the scan`);
+  return stack.join('');
+}
+
 test('a kept tree followed by an edit that nests too deep, and one that undoes it, parses like a fresh parse', () => {
   const slot = {};
   const text = "const a = 1;\napp.get('/a', (req, res) => res.send(req.query.a));\n";

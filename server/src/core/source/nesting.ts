@@ -51,16 +51,16 @@ export function rescanNesting(
   maxDepth: number,
 ): ScanPoint[] | undefined {
   const delta = change.newEnd - change.oldEnd;
-  // The last checkpoint strictly before the change: the state there read nothing the edit touched.
-  let from = 0;
-  while (from + 1 < old.length && old[from + 1].at < change.start) from++;
-  const start = old[from] ?? { at: 0, stack: '' };
-  const resumed = start.at < change.start || start.at === 0 ? start : { at: 0, stack: '' };
+  // The last checkpoint strictly before the change (the state there read nothing the edit
+  // touched), or the start of the text, whose state reads nothing at all.
+  let from = -1;
+  while (from + 1 < old.length && (old[from + 1].at < change.start || old[from + 1].at === 0)) from++;
+  const resumed = from >= 0 ? old[from] : { at: 0, stack: '' };
   // Old checkpoints strictly past the old end of the change, where the scans may fall back in step.
   let next = from + 1;
   while (next < old.length && old[next].at <= change.oldEnd) next++;
   const points = old.slice(0, from + 1);
-  const record = recorder(points, resumed.at + CHECKPOINT_EVERY);
+  const record = recorder(points, from >= 0 ? resumed.at + CHECKPOINT_EVERY : 0);
   const marks: Marks = {
     next: Math.min(record.next, next < old.length ? old[next].at + delta : Infinity),
     at(i, stack) {

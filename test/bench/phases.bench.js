@@ -2,11 +2,12 @@
 // thread that analyses (the worker's work, run in-process): the text copied into the worker, the
 // parse (fresh, and incremental from the previous version), the taint facts, the rules by family
 // (taint, policy, supply chain), and the result copied back. Same file shapes and edits as the
-// latency section: a generated Express app, one comment line inserted mid-file per edit.
+// latency section: a generated Express app, one comment line inserted inside the middle handler per edit.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const { expressFile } = require('./generate');
+const { handlerBodyLine } = require('./latency.bench');
 
 const DIST = path.join(__dirname, '..', '..', 'server', 'dist', 'core');
 const { parseDocument, parseDocumentIncrementally } = require(path.join(DIST, 'source', 'parse.js'));
@@ -55,7 +56,7 @@ function median(xs) {
 
 function measure(lines, edits) {
   let text = expressFile(lines);
-  const line = Math.floor(lines / 2);
+  const line = handlerBodyLine(text, lines);
   const slot = {};
   parseDocumentIncrementally(slot, text, 'js', []);
   const levels = levelsForFile('app.js', DEFAULT_STATIC_OPTIONS.rules);

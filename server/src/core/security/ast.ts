@@ -99,14 +99,23 @@ export function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | v
 interface Preorder {
   nodes: ts.Node[];
   after: Int32Array;
+  parents: Int32Array;
 }
 
 /** Keyed by the SourceFile, which every parse (an incremental one too) makes anew. */
 const preorders = new WeakMap<ts.SourceFile, Preorder>();
 
+/**
+ * The last file listed, with where each of its top-level statements' subtrees sits in its list.
+ * An incremental parse moves the statements the edit did not touch into the new tree whole, the
+ * same objects with the same children, so their part of the list is copied instead of walked.
+ */
+let last: { list: Preorder; statements: Map<ts.Node, number> } | undefined;
+
 function preorder(sf: ts.SourceFile): Preorder {
   const known = preorders.get(sf);
   if (known) return known;
+  const reuse = last;
   const nodes: ts.Node[] = [];
   const parents: number[] = [];
   const stack: ts.Node[] = [sf];
@@ -119,7 +128,21 @@ function preorder(sf: ts.SourceFile): Preorder {
   };
   while (stack.length > 0) {
     const node = stack.pop() as ts.Node;
-    parents.push(stackParents.pop() as number);
+    const parent = stackParents.pop() as number;
+    const from = parent === 0 && reuse ? reuse.statements.get(node) : undefined;
+    if (from !== undefined && reuse) {
+      // A statement of the previous file: its subtree's nodes, in order, with their parents moved.
+      const old = reuse.list;
+      const base = nodes.length;
+      nodes.push(node);
+      parents.push(0);
+      for (let k = from + 1, end = old.after[from]; k < end; k++) {
+        nodes.push(old.nodes[k]);
+        parents.push(old.parents[k] - from + base);
+      }
+      continue;
+    }
+    parents.push(parent);
     current = nodes.length;
     nodes.push(node);
     let lo = stack.length;
@@ -138,7 +161,10 @@ function preorder(sf: ts.SourceFile): Preorder {
   for (let i = nodes.length - 1; i > 0; i--) size[parents[i]] += size[i];
   const after = new Int32Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) after[i] = i + size[i];
-  const p = { nodes, after };
+  const p = { nodes, after, parents: Int32Array.from(parents) };
   preorders.set(sf, p);
+  const statements = new Map<ts.Node, number>();
+  for (let i = 1; i < nodes.length; i = after[i]) statements.set(nodes[i], i);
+  last = { list: p, statements };
   return p;
 }

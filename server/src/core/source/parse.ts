@@ -2,7 +2,7 @@
 // syntax errors and limits met on the way. Never throws on user code.
 import ts from 'typescript';
 import type { AnalysisError, LanguageKind } from '../types';
-import { flattenDeepNesting, MAX_BRACKET_DEPTH } from './nesting';
+import { flattenDeepNesting, MAX_BRACKET_DEPTH, rescanNesting, type ScanPoint } from './nesting';
 import { startTreeGeneration } from './tree-memo';
 
 export interface ParsedDocument {
@@ -10,6 +10,8 @@ export interface ParsedDocument {
   language: LanguageKind;
   /** Syntax errors (kind 'syntax') and nesting limits (kind 'limit'); the tree is still usable. */
   errors: AnalysisError[];
+  /** Where the bracket-depth scan stood every few thousand characters, for the next version's scan. */
+  nesting?: readonly ScanPoint[];
 }
 
 /** At most this many syntax errors are reported; the rest add nothing a user can act on. */
@@ -34,7 +36,8 @@ export function parseDocument(
   language: LanguageKind,
   errors: AnalysisError[] = [],
 ): ParsedDocument | undefined {
-  const flattened = flattenDeepNesting(text, MAX_BRACKET_DEPTH);
+  const nesting: ScanPoint[] = [];
+  const flattened = flattenDeepNesting(text, MAX_BRACKET_DEPTH, nesting);
   if (flattened.span) {
     errors.push({
       kind: 'limit',
@@ -64,7 +67,7 @@ export function parseDocument(
     return undefined;
   }
   errors.push(...syntaxErrors(sourceFile));
-  return { sourceFile, language, errors };
+  return { sourceFile, language, errors, nesting };
 }
 
 /**
@@ -75,6 +78,8 @@ export interface DocumentTree {
   text: string;
   language: LanguageKind;
   sourceFile: ts.SourceFile;
+  /** The bracket-depth scan's checkpoints in `text`, so the next version is scanned from the change on. */
+  nesting: readonly ScanPoint[];
 }
 
 /** Where one document's last tree is kept; the owner (a worker) holds one per open document. */
@@ -97,16 +102,23 @@ export function parseDocumentIncrementally(
   const previous = slot.tree;
   // The old tree is handed to the parser and must not be used again, whatever happens below.
   slot.tree = undefined;
-  if (previous && previous.language === language && flattenDeepNesting(text, MAX_BRACKET_DEPTH).span === undefined) {
+  if (previous && previous.language === language) {
     try {
-      startTreeGeneration();
-      const sourceFile = text === previous.text ? previous.sourceFile : ts.updateSourceFile(previous.sourceFile, text, changeRange(previous.text, text));
-      const syntax = syntaxErrors(sourceFile);
-      // Around a syntax error, the incremental parser's recovery can differ from a fresh parse's
-      // (a reused block loses the hint of a stray '=' after it), so broken text is parsed afresh.
-      if (syntax.length === 0) {
-        slot.tree = { text, language, sourceFile };
-        return { sourceFile, language, errors };
+      const range = changeRange(previous.text, text);
+      // Only from just before the change on is the new text scanned for brackets nested too deep.
+      const nesting = text === previous.text
+        ? previous.nesting
+        : rescanNesting(previous.nesting, { start: range.span.start, oldEnd: range.span.start + range.span.length, newEnd: range.span.start + range.newLength }, text, MAX_BRACKET_DEPTH);
+      if (nesting) {
+        startTreeGeneration();
+        const sourceFile = text === previous.text ? previous.sourceFile : ts.updateSourceFile(previous.sourceFile, text, range);
+        const syntax = syntaxErrors(sourceFile);
+        // Around a syntax error, the incremental parser's recovery can differ from a fresh parse's
+        // (a reused block loses the hint of a stray '=' after it), so broken text is parsed afresh.
+        if (syntax.length === 0) {
+          slot.tree = { text, language, sourceFile, nesting };
+          return { sourceFile, language, errors, nesting };
+        }
       }
     } catch {
       // Fall through to a fresh parse, which reports its own problems.
@@ -115,19 +127,24 @@ export function parseDocumentIncrementally(
   const before = errors.length;
   const parsed = parseDocument(text, language, errors);
   const blanked = errors.slice(before).some((e) => e.kind === 'limit');
-  if (parsed && !blanked) slot.tree = { text, language, sourceFile: parsed.sourceFile };
+  if (parsed && !blanked) slot.tree = { text, language, sourceFile: parsed.sourceFile, nesting: parsed.nesting ?? [] };
   return parsed;
 }
 
 /** The smallest range of `before` that, replaced, gives `after`. */
 export function changeRange(before: string, after: string): ts.TextChangeRange {
   const max = Math.min(before.length, after.length);
+  // Whole chunks first (a substring comparison is a memory compare), then character by character.
   let start = 0;
+  while (start + CHUNK <= max && before.slice(start, start + CHUNK) === after.slice(start, start + CHUNK)) start += CHUNK;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let tail = 0;
+  while (tail + CHUNK <= max - start && before.slice(before.length - tail - CHUNK, before.length - tail) === after.slice(after.length - tail - CHUNK, after.length - tail)) tail += CHUNK;
   while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   return { span: { start, length: before.length - start - tail }, newLength: after.length - start - tail };
 }
+
+const CHUNK = 1024;
 
 /** The parser's own diagnostics, which the public API keeps on an internal field. */
 function syntaxErrors(sourceFile: ts.SourceFile): AnalysisError[] {

@@ -16,6 +16,7 @@ import { xxe } from './xxe';
 import { permissiveCors } from './permissive-cors';
 import { massAssignment } from './mass-assignment';
 import { domXss } from './dom-xss';
+import { insecureCookie } from './insecure-cookie';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -33,4 +34,5 @@ export const POLICY_RULES: readonly Rule[] = [
   permissiveCors,
   massAssignment,
   domXss,
+  insecureCookie,
 ];

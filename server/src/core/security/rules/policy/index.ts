@@ -17,6 +17,7 @@ import { permissiveCors } from './permissive-cors';
 import { massAssignment } from './mass-assignment';
 import { domXss } from './dom-xss';
 import { insecureCookie } from './insecure-cookie';
+import { errorExposure } from './error-exposure';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -35,4 +36,5 @@ export const POLICY_RULES: readonly Rule[] = [
   massAssignment,
   domXss,
   insecureCookie,
+  errorExposure,
 ];

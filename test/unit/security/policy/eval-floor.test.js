@@ -38,6 +38,7 @@ const FLOORS = {
   'dom-xss': { precision: 1, recall: 1, ownPrecision: 1 },
   'insecure-cookie': { precision: 1, recall: 1, ownPrecision: 1 },
   'error-exposure': { precision: 1, recall: 1, ownPrecision: 1 },
+  'predictable-token': { precision: 1, recall: 1, ownPrecision: 1 },
   exfiltration: { precision: 1, recall: 1, ownPrecision: 1 },
   'decoded-code-execution': { precision: 1, recall: 1, ownPrecision: 1 },
   'process-at-load': { precision: 1, recall: 1, ownPrecision: 1 },

@@ -18,6 +18,7 @@ import { massAssignment } from './mass-assignment';
 import { domXss } from './dom-xss';
 import { insecureCookie } from './insecure-cookie';
 import { errorExposure } from './error-exposure';
+import { predictableToken } from './predictable-token';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -37,4 +38,5 @@ export const POLICY_RULES: readonly Rule[] = [
   domXss,
   insecureCookie,
   errorExposure,
+  predictableToken,
 ];

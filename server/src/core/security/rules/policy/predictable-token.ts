@@ -57,7 +57,8 @@ function predictableStart(call: CallSite): string | undefined {
   if (call.name === 'now' && call.qualifier === 'Date') return 'made from the time (Date.now())';
   if ((call.name === 'getTime' || call.name === 'valueOf') && call.receiver && ts.isNewExpression(unwrap(call.receiver))) return 'made from the time';
   if (call.name === 'createHash' || /^(md5|sha1|sha256|sha512)$/.test(call.name)) return 'a hash of values that are not secret';
-  if (call.name === 'from' && call.qualifier === 'Buffer') return 'an encoding of values that are not secret';
+  // Buffer.from(x) alone is bytes to compare (timingSafeEqual); only an encoding of it is a token.
+  if (call.name === 'from' && call.qualifier === 'Buffer' && isEncoded(call.node)) return 'an encoding of values that are not secret';
   if (call.name === 'btoa') return 'an encoding of values that are not secret';
   if (call.name === 'v1' && (call.callee?.module === 'uuid' || call.qualifier === 'uuid')) return 'a time-based uuid (v1)';
   if (/^uuidv1$/i.test(call.name) && call.callee?.module === 'uuid') return 'a time-based uuid (v1)';
@@ -121,5 +122,12 @@ function purposeOf(b: Bound): boolean {
   if (/^key$/i.test(b.name)) return false;
   const fn = b.fn as Parameters<typeof functionName>[0] | undefined;
   const fnName = fn ? functionName(fn) : undefined;
-  return fnName !== undefined && PURPOSE.test(fnName);
+  // verifyResetToken(token) compares a token it was given; it does not make one.
+  return fnName !== undefined && PURPOSE.test(fnName) && !/^(verify|check|compare|validate|match|is|has)[A-Z_]/.test(fnName);
+}
+
+/** `Buffer.from(x).toString('base64')`: the call's value is turned into text. */
+function isEncoded(node: ts.Node): boolean {
+  const p = node.parent;
+  return p !== undefined && ts.isPropertyAccessExpression(p) && p.name.text === 'toString' && p.parent !== undefined && ts.isCallExpression(p.parent);
 }

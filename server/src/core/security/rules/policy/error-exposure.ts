@@ -10,6 +10,16 @@ import { evidence, step } from './util';
 const SEND = /^(send|json|jsonp|end|write)$/;
 const RESPONSE_ROOT = /^(res|response|resp)$/;
 const FASTIFY_REPLY = /^(reply|rep)$/;
+const FASTIFY_MODULE = /(?:require\(\s*|from\s+)['"](?:fastify|fastify-plugin|@fastify\/[\w-]+)['"]/;
+
+/** Whether the call is inside a function given to Fastify's setErrorHandler. */
+function inErrorHandler(node: ts.Node): boolean {
+  for (let n: ts.Node = node; n.parent; n = n.parent) {
+    if (isFunctionLike(n) && ts.isCallExpression(n.parent) && ts.isPropertyAccessExpression(n.parent.expression) && n.parent.expression.name.text === 'setErrorHandler') return true;
+  }
+  return false;
+}
+
 /** Parameter names that hold an error in a callback: `(err, rows) =>`, `.catch((error) => …)`. */
 const ERROR_PARAM = /^(err|error|e|ex|exception|reason)$/;
 /** A condition about the environment: the branch it guards runs only while developing. */
@@ -31,11 +41,14 @@ export const errorExposure: Rule = {
       'Never send err.stack, util.inspect(err) or a whole error object in a response; log the error on the server and send the client a generic message (err.message only for errors you raised yourself).',
   },
   check(ctx) {
+    // In a Fastify app the reply is often called `res` too (`setErrorHandler((err, req, res) => …)`).
+    const fastifyApp = FASTIFY_MODULE.test(ctx.text) && !/['"]express['"]/.test(ctx.text);
     for (const call of ctx.facts.calls) {
       if (!SEND.test(call.name) || !ts.isCallExpression(call.node) || !ts.isPropertyAccessExpression(call.node.expression)) continue;
       const root = rootName(call.node.expression.expression);
-      const express = root !== undefined && RESPONSE_ROOT.test(root);
-      const fastify = root !== undefined && FASTIFY_REPLY.test(root) && call.name === 'send';
+      const isFastify = root !== undefined && call.name === 'send' && (FASTIFY_REPLY.test(root) || fastifyApp || inErrorHandler(call.node));
+      const express = root !== undefined && RESPONSE_ROOT.test(root) && !isFastify;
+      const fastify = isFastify;
       if ((!express && !fastify) || !call.args[0]) continue;
       // Fastify turns an Error given to reply.send into { statusCode, error, message }, without the stack.
       const exposure = exposed(call.args[0], fastify);

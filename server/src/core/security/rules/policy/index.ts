@@ -19,6 +19,7 @@ import { domXss } from './dom-xss';
 import { insecureCookie } from './insecure-cookie';
 import { errorExposure } from './error-exposure';
 import { predictableToken } from './predictable-token';
+import { callerControlled } from './caller-controlled';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -39,4 +40,5 @@ export const POLICY_RULES: readonly Rule[] = [
   insecureCookie,
   errorExposure,
   predictableToken,
+  callerControlled,
 ];

@@ -3,6 +3,7 @@
 // findings at the sinks, for the sinks a library must not hand to its callers — shell commands,
 // evaluated code and queries.
 import type ts from 'typescript';
+import type { FunctionLike } from '../security/ast';
 import type { Finding, RuleLevel } from '../types';
 import { ruleById } from '../security/registry';
 import { isWebServerFile } from '../security/sources';
@@ -32,7 +33,9 @@ export function callerControlledFindings(fileName: string, text: string, sourceF
   const level = levels[CALLER_CONTROLLED] ?? meta?.defaultSeverity ?? 'off';
   if (!meta || level === 'off' || !SINK_WORDS.test(text) || isWebServerFile(text) || BUILD_CONFIG.test(fileName)) return [];
   const exported = moduleExports(sourceFile);
-  if (exported.functions.length === 0) return [];
+  // Summarising costs another analysis of the module (one per parameter position with findings),
+  // so it runs only when some exported function names a sink and one of its own parameters.
+  if (!exported.functions.some((e) => mayReachSink(e.fn))) return [];
   const fns = new Map(exported.functions.map((e) => [e.key, e.fn]));
   const summary = summariseModule({ fileName, text });
   const taken = new Set(existing.map((f) => `${f.span.start}:${f.span.end}`));
@@ -68,4 +71,15 @@ export function callerControlledFindings(fileName: string, text: string, sourceF
 
 function fnSpan(fn: ts.Node | undefined): { start: number; end: number } | undefined {
   return fn ? { start: fn.getStart(), end: fn.getStart() + 1 } : undefined;
+}
+
+/** Whether a function's body names a sink and one of its parameters (a cheap test before summarising). */
+function mayReachSink(fn: FunctionLike): boolean {
+  if (!fn.body) return false;
+  const body = fn.body.getText();
+  if (!SINK_WORDS.test(body)) return false;
+  return fn.parameters.some((p) => {
+    const name = p.name.getText();
+    return /^[\w$]+$/.test(name) && !APPLICATION_PARAM.test(name) ? new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`).test(body) : !/^[\w$]+$/.test(name);
+  });
 }

@@ -44,7 +44,7 @@ export const schema = {
   rules: ruleLevels({
     default: {},
     description:
-      'Severity per rule id, e.g. `{ "sql-injection": "warning", "command-injection": "off" }`. Rules not listed use their default severity.',
+      'Severity per rule id, e.g. `{ "sql-injection": "warning", "command-injection": "off" }`. Rules not listed use their default severity. `caller-controlled` (parameters of exported functions that reach a shell command, eval or a query) is `information` by default; set it to `"warning"` to count them as third-party rule suites do, or `"off"` for an application whose exported functions only its own routes call.',
   }),
   extraSources: stringArray({
     default: [],

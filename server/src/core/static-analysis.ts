@@ -11,6 +11,7 @@ import { inlineScripts } from './templates/scripts';
 import { allRules as registeredRules } from './security/registry';
 import { importedTraits } from './security/model-hooks';
 import { crossFileFindings, importedCalls, summariseImports, type ImportedModule } from './security/imports';
+import { callerControlledFindings } from './workspace/caller-controlled';
 
 export interface DocumentInput {
   /** File name or URI; its extension picks the language when `language` is absent. */
@@ -74,6 +75,7 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions, tr
     const levels = levelsForFile(input.fileName, options.rules);
     const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels }, errors);
     if (summaries) findings.push(...crossFileFindings(facts, summaries, levels));
+    findings.push(...callerControlledFindings(input.fileName, text, parsed.sourceFile, levels, findings));
     return { findings: applySuppressions(text, findings).sort(byPosition), errors };
   } catch (err) {
     const overflow = err instanceof RangeError;

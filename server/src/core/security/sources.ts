@@ -2,6 +2,7 @@
 // fetch API, route registrations that hand them to handlers, sockets, argv and configured extras.
 import ts from 'typescript';
 import { Sink } from './taint';
+import { fastifyCallbackRoles } from './fastify';
 
 /** Request properties that carry client-controlled data, and whether they can hold objects. */
 export const REQUEST_PROPERTIES: ReadonlyMap<string, boolean> = new Map([
@@ -98,6 +99,8 @@ export type ParamRole =
 export function callbackParamRoles(call: ts.CallExpression, fn: ts.SignatureDeclaration): ParamRole[] {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return [];
+  const fastify = fastifyCallbackRoles(call, fn);
+  if (fastify) return fastify;
   const method = callee.name.text;
   if (ROUTE_METHODS.has(method)) {
     return fn.parameters.length >= 4 ? [{ kind: 'data', label: 'err', maybeObject: false }, { kind: 'request' }] : [{ kind: 'request' }];

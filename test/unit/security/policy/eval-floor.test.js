@@ -36,6 +36,12 @@ const FLOORS = {
   'permissive-cors': { precision: 1, recall: 1, ownPrecision: 1 },
   'mass-assignment': { precision: 1, recall: 1, ownPrecision: 1 },
   'dom-xss': { precision: 1, recall: 1, ownPrecision: 1 },
+  'insecure-cookie': { precision: 1, recall: 1, ownPrecision: 1 },
+  'error-exposure': { precision: 1, recall: 1, ownPrecision: 1 },
+  'predictable-token': { precision: 1, recall: 1, ownPrecision: 1 },
+  // Its one corpus-wide false positive is a template compiler in decoded-code-execution's safe
+  // fixtures, whose exported compile(tpl) does put its parameter into new Function.
+  'caller-controlled': { precision: 0.88, recall: 1, ownPrecision: 1 },
   exfiltration: { precision: 1, recall: 1, ownPrecision: 1 },
   'decoded-code-execution': { precision: 1, recall: 1, ownPrecision: 1 },
   'process-at-load': { precision: 1, recall: 1, ownPrecision: 1 },

@@ -16,6 +16,10 @@ import { xxe } from './xxe';
 import { permissiveCors } from './permissive-cors';
 import { massAssignment } from './mass-assignment';
 import { domXss } from './dom-xss';
+import { insecureCookie } from './insecure-cookie';
+import { errorExposure } from './error-exposure';
+import { predictableToken } from './predictable-token';
+import { callerControlled } from './caller-controlled';
 
 export const POLICY_RULES: readonly Rule[] = [
   weakPasswordStorage,
@@ -33,4 +37,8 @@ export const POLICY_RULES: readonly Rule[] = [
   permissiveCors,
   massAssignment,
   domXss,
+  insecureCookie,
+  errorExposure,
+  predictableToken,
+  callerControlled,
 ];

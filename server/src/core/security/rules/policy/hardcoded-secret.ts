@@ -106,10 +106,37 @@ function namedLiterals(ctx: RuleContext): void {
   for (const [name, value, n] of bound) {
     if (!name || !value) continue;
     const lit = unwrap(value);
-    if (ts.isStringLiteralLike(lit) && CREDENTIAL_NAME.test(name) && !NOT_A_VALUE.test(name) && looksLikeCredential(name, lit.text)) {
+    if (ts.isStringLiteralLike(lit) && CREDENTIAL_NAME.test(name) && !NOT_A_VALUE.test(name) && looksLikeCredential(name, lit.text) && !inErrorPayload(n)) {
       ctx.report({ node: lit, message: `"${name}" is a credential written into the code; move it to the environment or a secret store and rotate it`, taint: evidence([step(n, `${name} is bound to a literal`)]), sink: 'hard-coded credential' });
     }
   }
+}
+
+/** Constructors and factories whose argument describes a failure to the caller. */
+const ERROR_MAKER = /(Error|Exception|Failure|Problem)$/;
+/** Properties that hold what went wrong, per field: `errors: { password: 'incorrectPassword' }`. */
+const ERROR_HOLDER = /^(errors?|messages?|validationErrors|fieldErrors|details|reasons?|problems?)$/i;
+
+/**
+ * `throw new UnprocessableEntityException({ errors: { password: 'incorrectPassword' } })`: a
+ * credential name keyed to a literal in a thrown value, an error's arguments or an errors map names
+ * the field that failed; the literal is what the client is told, not a credential anyone signs in with.
+ */
+function inErrorPayload(n: ts.Node): boolean {
+  for (let p: ts.Node | undefined = n.parent; p && !ts.isSourceFile(p); p = p.parent) {
+    if (ts.isThrowStatement(p)) return true;
+    if ((ts.isNewExpression(p) || ts.isCallExpression(p)) && ERROR_MAKER.test(calleeName(p.expression))) return true;
+    if (ts.isPropertyAssignment(p) && ERROR_HOLDER.test(propertyName(p.name) ?? '')) return true;
+    if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isStatement(p) && !ts.isReturnStatement(p) && !ts.isExpressionStatement(p)) return false;
+  }
+  return false;
+}
+
+function calleeName(e: ts.Expression): string {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) return u.text;
+  if (ts.isPropertyAccessExpression(u)) return u.name.text;
+  return '';
 }
 
 /** Passwords count whenever non-empty; keys and tokens must look random or carry a vendor prefix. */

@@ -41,7 +41,7 @@ export function analyzeTemplate(fileName: string, text: string, levels: Record<s
   if (ignoredFile(text)) return [];
   const ignored = ignoredLines(text);
   const locals = renderers.length > 0 ? viewLocals(fileName, renderers, extraSources) : undefined;
-  const aliases = locals && locals.sites > 0 ? loopAliases(text) : new Map<string, string>();
+  const aliases = locals && (locals.sites > 0 || locals.middleware) ? loopAliases(text) : new Map<string, string>();
   return raws
     .filter((r) => isValue(r.expr) && !ignored.has(lineAt(text, r.start)))
     .filter((r) => !locals || !serverMadeOutput(r.expr, locals, aliases))

@@ -5,7 +5,12 @@
 // view-helpers' pagination markup is built from page numbers it counts itself.
 import ts from 'typescript';
 import { forEachNode, unwrap } from '../security/ast';
-import type { Scope } from './render-sites';
+
+/** What this module needs of render-sites' per-file scope. */
+export interface LocalsScope {
+  serverMade(node: ts.Node, depth: number): boolean;
+  flashRead: (type: string) => boolean;
+}
 
 export interface MiddlewareLocals {
   /** Per name set by middleware: true when every value set for it is server-made. */
@@ -32,7 +37,7 @@ const VIEW_HELPERS_WHOLE = ['isActive', 'formatDate', 'formatDatetime', 'createP
 /** Passport options that put the strategy's own message (or a given one) into a flash type. */
 const PASSPORT_FLASH: Record<string, string> = { failureFlash: 'error', successFlash: 'success' };
 
-export function middlewareLocals(files: ReadonlyArray<{ sf: ts.SourceFile; scope: Scope }>, passed: Set<string>): MiddlewareLocals {
+export function middlewareLocals(files: ReadonlyArray<{ sf: ts.SourceFile; scope: LocalsScope }>, passed: Set<string>): MiddlewareLocals {
   const names = new Map<string, boolean>();
   const whole = new Set<string>();
   // Flash types: true while every message written under the type is server-made.

@@ -19,6 +19,8 @@ export const MAX_RENDERERS = 20;
 export const MAX_LOCALS_FILES = 40;
 const LOCALS_PROVIDER = /\b(res|response|app)\.locals\b|\.flash\s*\(|['"]view-helpers['"]/;
 const RENDER_CALL = /\b(render|view)\s*\(/;
+/** Files that may define template helpers: a helpers folder or module, or a registerHelper call. */
+const HELPER_FILE = /(^|\/)helpers?(\/|\.[cm]?[jt]s$)/;
 const SKIP_DIR = /^(node_modules|\.git|dist|build|out|coverage|vendor|bower_components|public|static|assets|\..*)$/;
 const SOURCE = /\.(jsx?|tsx?|mjs|cjs|mts|cts)$/;
 /** A listing is reused for this long: `check` lists once, an editor sees new files soon after. */
@@ -75,7 +77,7 @@ function localsFiles(files: string[], maxFileSize: number): Map<string, string> 
       continue;
     }
     const provides = LOCALS_PROVIDER.test(text);
-    if (!provides && !RENDER_CALL.test(text)) continue;
+    if (!provides && !RENDER_CALL.test(text) && !HELPER_FILE.test(f.replace(/\\/g, '/')) && !/registerHelper\s*\(/.test(text)) continue;
     if (provides) providers++;
     if (out.size >= MAX_LOCALS_FILES) return undefined;
     out.set(f, text);

@@ -12,6 +12,7 @@ import type { TaintFacts } from '../security/facts';
 import { forEachNode, isFunctionLike, unwrap } from '../security/ast';
 import { ALL_RENDERERS, viewNames } from './template-files';
 import { middlewareLocals, type MiddlewareLocals } from './middleware-locals';
+import { templateHelpers } from './helpers';
 
 export { viewNames };
 
@@ -32,6 +33,11 @@ export interface ViewLocals {
    * template sees those too).
    */
   middleware?: MiddlewareLocals;
+  /**
+   * Present with `middleware`'s condition: whether a registered Handlebars helper's result is
+   * server-made when given arguments that are (true) or may not be (false) server-made.
+   */
+  helper?: (name: string, args: readonly boolean[]) => boolean;
 }
 
 const RENDER = /^(render|view)$/;
@@ -42,7 +48,7 @@ export function viewLocals(templateFile: string, renderers: readonly RendererTex
   const names = new Set(viewNames(templateFile).flatMap((n) => [n, `/${n}`, `./${n}`]));
   const perSite: Array<Map<string, boolean>> = [];
   const wide = renderers.some((r) => r.fileName === ALL_RENDERERS);
-  const files: Array<{ sf: ts.SourceFile; scope: Scope }> = [];
+  const files: Array<{ sf: ts.SourceFile; scope: Scope; facts: TaintFacts }> = [];
   const passed = new Set<string>();
   let opaque = false;
   for (const r of renderers) {
@@ -52,7 +58,7 @@ export function viewLocals(templateFile: string, renderers: readonly RendererTex
     if (!parsed) continue;
     const facts = buildTaintFacts(parsed.sourceFile, { extraSources });
     const scope = new Scope(parsed.sourceFile, facts);
-    files.push({ sf: parsed.sourceFile, scope });
+    files.push({ sf: parsed.sourceFile, scope, facts });
     for (const call of facts.calls) {
       const receiver = call.qualifier ?? call.receiver?.getText().replace(/\.(status|type|set|header|append|cookie|clearCookie|vary|location|links)\([^)]*\)$/, '');
       if (!RENDER.test(call.name) || !receiver || !RESPONSE.test(receiver)) continue;
@@ -72,7 +78,8 @@ export function viewLocals(templateFile: string, renderers: readonly RendererTex
   }
   if (!wide || opaque) return { sites: perSite.length, serverMade };
   const middleware = middlewareLocals(files, passed);
-  return { sites: perSite.length, serverMade, ...(middleware.names.size > 0 ? { middleware } : {}) };
+  const helper = templateHelpers(files, (sf, facts, assumed) => new Scope(sf, facts, assumed));
+  return { sites: perSite.length, serverMade, ...(middleware.names.size > 0 ? { middleware } : {}), helper };
 }
 
 /** Callees that read stored data; their results may hold what users wrote. */
@@ -89,7 +96,8 @@ export class Scope {
   private readonly seen = new Set<ts.Node>();
   private readonly memo = new Map<ts.Node, boolean>();
 
-  constructor(sf: ts.SourceFile, private readonly facts: TaintFacts) {
+  /** `assumed`: parameters whose values are known, as a helper's are from the arguments a template gives. */
+  constructor(sf: ts.SourceFile, private readonly facts: TaintFacts, private readonly assumed?: ReadonlyMap<ts.Node, boolean>) {
     forEachNode(sf, (n) => {
       // A declaration without a value (`let x;`, a catch clause's error) binds nothing known.
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) this.add(n.name.text, n.initializer ?? n);
@@ -177,7 +185,7 @@ export class Scope {
 
   private decide(node: ts.Node, depth: number): boolean {
     const next = depth + 1;
-    if (ts.isParameter(node)) return this.callbackOfServerCall(node, next);
+    if (ts.isParameter(node)) return this.assumed?.get(node) ?? this.callbackOfServerCall(node, next);
     if (ts.isBindingElement(node)) {
       let decl: ts.Node = node.parent;
       while (ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl) || ts.isBindingElement(decl)) decl = decl.parent;

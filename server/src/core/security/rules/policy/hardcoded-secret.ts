@@ -14,6 +14,7 @@ const SECRET_FACTORIES = /^(session|cookieSession|expressSession|expressjwt|expr
 const CREDENTIAL_NAME = /(secret|secret_?key|api_?key|apikey|access_?key|private_?key|signing_?key|token|bearer|passw(or)?d|passwd|pwd|pass)$/i;
 /** Names that mention a credential but hold a header name, a label or a length. */
 const NOT_A_VALUE = /header|name|field|label|length|min|max|prefix|type|url|path|route|cookie_?name|key_?id|regex|pattern|hint|message|placeholder/i;
+const PASSWORD_HASH = /^\$(2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}|argon2(id|i|d)\$|scrypt\$|pbkdf2[-\w]*\$|[156]\$[./A-Za-z0-9]{1,16}\$)/;
 const KNOWN_PREFIX = /^(sk_live_|sk_test_|rk_live_|pk_live_|AKIA|ASIA|ghp_|gho_|github_pat_|xox[abpr]-|AIza|SG\.|sk-[A-Za-z0-9])/;
 
 export const hardcodedSecret: Rule = {
@@ -143,6 +144,8 @@ function calleeName(e: ts.Expression): string {
 function looksLikeCredential(name: string, value: string): boolean {
   // `RESET_PASSWORD: 'resetPassword'`: the value spells its own name, an enum label.
   if (spelling(value) === spelling(name)) return false;
+  // A stored password hash (bcrypt, argon2, scrypt, crypt's $1$/$5$/$6$): nobody signs in with it.
+  if (PASSWORD_HASH.test(value)) return false;
   if (value.length < 6 || /\s/.test(value) || /^(https?:|\/|\.)/.test(value) || /^\$\{/.test(value)) return false;
   if (KNOWN_PREFIX.test(value)) return true;
   if (/passw|pwd/i.test(name)) return value.length >= 4;

@@ -43,7 +43,8 @@ export function readRenderers(fileName: string, maxFileSize: number): Record<str
   const files = listing(root);
   // Middleware usually lives beside, not under, the views' parent (config/express.js, app/views/).
   const pkg = packageRoot(file);
-  const wide = localsFiles(pkg && pkg !== root && root.startsWith(pkg) ? listing(pkg) : files, maxFileSize);
+  const wideRoot = pkg && pkg !== root && root.startsWith(pkg) ? pkg : root;
+  const wide = localsFiles(wideRoot, wideRoot === root ? files : listing(wideRoot), maxFileSize);
   if (wide) {
     for (const [f, text] of wide) out[f] = { fileName: f, text };
     out[ALL_RENDERERS] = { fileName: ALL_RENDERERS, text: '' };
@@ -65,7 +66,7 @@ export function readRenderers(fileName: string, maxFileSize: number): Record<str
 }
 
 /** Every file with a render call or one that sets locals, when some set locals and they are few enough. */
-function localsFiles(files: string[], maxFileSize: number): Map<string, string> | undefined {
+function localsFiles(root: string, files: string[], maxFileSize: number): Map<string, string> | undefined {
   const out = new Map<string, string>();
   let providers = 0;
   for (const f of files) {
@@ -77,7 +78,7 @@ function localsFiles(files: string[], maxFileSize: number): Map<string, string> 
       continue;
     }
     const provides = LOCALS_PROVIDER.test(text);
-    if (!provides && !RENDER_CALL.test(text) && !HELPER_FILE.test(f.replace(/\\/g, '/')) && !/registerHelper\s*\(/.test(text)) continue;
+    if (!provides && !RENDER_CALL.test(text) && !HELPER_FILE.test(path.relative(root, f).replace(/\\/g, '/')) && !/registerHelper\s*\(/.test(text)) continue;
     if (provides) providers++;
     if (out.size >= MAX_LOCALS_FILES) return undefined;
     out.set(f, text);

@@ -44,6 +44,7 @@ module.exports = {
 `;
 
 function rawLines(files) {
+  /** @type {Record<string, { fileName: string, text: string }>} */
   const imports = {};
   for (const [fileName, text] of Object.entries(files)) imports[fileName] = { fileName, text };
   const result = analyzeDocument({ fileName: '/app/views/stories/show.hbs', text: VIEW, imports }, DEFAULT_STATIC_OPTIONS);

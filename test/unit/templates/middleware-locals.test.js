@@ -55,6 +55,7 @@ exports.destroy = async (req, res) => {
 `;
 
 function rawLines(files) {
+  /** @type {Record<string, { fileName: string, text: string }>} */
   const imports = {};
   for (const [fileName, text] of Object.entries(files)) imports[fileName] = { fileName, text };
   const result = analyzeDocument({ fileName: '/app/views/includes/messages.pug', text: MESSAGES, imports }, DEFAULT_STATIC_OPTIONS);

@@ -53,10 +53,9 @@ export function viewLocals(templateFile: string, renderers: readonly RendererTex
   let opaque = false;
   for (const r of renderers) {
     if (r.fileName === ALL_RENDERERS) continue;
-    const language = languageFromFileName(r.fileName) ?? 'js';
-    const parsed = parseDocument(r.text, language, []);
-    if (!parsed) continue;
-    const facts = buildTaintFacts(parsed.sourceFile, { extraSources });
+    const read = readRenderer(r, extraSources);
+    if (!read) continue;
+    const { parsed, facts } = read;
     const scope = new Scope(parsed.sourceFile, facts);
     files.push({ sf: parsed.sourceFile, scope, facts });
     for (const call of facts.calls) {
@@ -80,6 +79,27 @@ export function viewLocals(templateFile: string, renderers: readonly RendererTex
   const middleware = middlewareLocals(files, passed);
   const helper = templateHelpers(files, (sf, facts, assumed) => new Scope(sf, facts, assumed));
   return { sites: perSite.length, serverMade, ...(middleware.names.size > 0 ? { middleware } : {}), helper };
+}
+
+/**
+ * Parsed renderers by file, reused while their text and the extra sources stay the same: every
+ * template of a project reads the same middleware and render calls, and parsing them again per
+ * template made a server-rendered project's check markedly slower. Scopes are made fresh per use.
+ */
+const readCache = new Map<string, { text: string; sources: string; parsed: NonNullable<ReturnType<typeof parseDocument>>; facts: TaintFacts }>();
+const READ_CACHE_MAX = 200;
+
+function readRenderer(r: RendererText, extraSources: readonly string[]): { parsed: NonNullable<ReturnType<typeof parseDocument>>; facts: TaintFacts } | undefined {
+  const sources = extraSources.join('\n');
+  const hit = readCache.get(r.fileName);
+  if (hit && hit.text === r.text && hit.sources === sources) return hit;
+  const parsed = parseDocument(r.text, languageFromFileName(r.fileName) ?? 'js', []);
+  if (!parsed) return undefined;
+  const facts = buildTaintFacts(parsed.sourceFile, { extraSources });
+  if (readCache.size >= READ_CACHE_MAX) readCache.delete(readCache.keys().next().value as string);
+  const entry = { text: r.text, sources, parsed, facts };
+  readCache.set(r.fileName, entry);
+  return entry;
 }
 
 /** Callees that read stored data; their results may hold what users wrote. */

@@ -31,7 +31,15 @@ function main() {
     if (missing.length === manifest.repositories.length) process.exit(2);
     console.error('Measuring the rest.\n');
   }
-  const present = manifest.repositories.filter((r) => !missing.includes(r));
+  // `--only owner/name,owner/name` measures a subset (for example the backends added since a figure was taken).
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt > 0 && process.argv[onlyAt + 1] ? new Set(process.argv[onlyAt + 1].split(',')) : undefined;
+  const unknown = only ? [...only].filter((name) => !manifest.repositories.some((r) => r.repo === name)) : [];
+  if (unknown.length > 0) {
+    console.error(`--only names repositories the manifest does not list: ${unknown.join(', ')}`);
+    process.exit(2);
+  }
+  const present = manifest.repositories.filter((r) => !missing.includes(r) && (!only || only.has(r.repo)));
   const window = manifest.window ?? 3;
   const vuln = { found: 0, total: 0, inFound: 0, inTotal: 0, rows: [] };
   const prec = { true: 0, false: 0, debatable: 0, untriaged: 0, byRule: new Map(), byRepo: new Map(), untriagedRows: [] };
@@ -146,7 +154,10 @@ function report(vuln, prec, absentViolations) {
   const all = prec.true + prec.false + prec.debatable + prec.untriaged;
   console.log(`\nPrecision on ordinary backends: ${prec.true} true, ${prec.false} false, ${prec.debatable} debatable, ${prec.untriaged} untriaged of ${all} = ${pct(prec.true, all)} (strict), ${pct(prec.true + prec.debatable, all)} (debatable counted true)`);
   console.log('\nPer ordinary backend (true/false/debatable/untriaged):');
-  for (const [repo, r] of prec.byRepo) console.log(`  ${repo.padEnd(48)} ${r.true}/${r.false}/${r.debatable}/${r.untriaged}`);
+  for (const [repo, r] of prec.byRepo) {
+    const n = r.true + r.false + r.debatable + r.untriaged;
+    console.log(`  ${repo.padEnd(48)} ${r.true}/${r.false}/${r.debatable}/${r.untriaged}  ${pct(r.true, n)}`);
+  }
   console.log('\nPer rule on ordinary backends (true/false/debatable/untriaged, strict precision):');
   for (const [rule, r] of [...prec.byRule].sort()) {
     const n = r.true + r.false + r.debatable + r.untriaged;

@@ -4,12 +4,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportedModule } from '../core/static-analysis';
-import { viewNames } from '../core/templates/template-files';
+import { ALL_RENDERERS, viewNames } from '../core/templates/template-files';
 import { localPath } from './imports';
 
 /** At most this many source files are listed per project, and this many renderers read per template. */
 export const MAX_LISTED = 3000;
 export const MAX_RENDERERS = 20;
+/**
+ * Locals can also come from middleware (`res.locals.x = …`, `app.locals`, flash messages, the
+ * view-helpers package) and, for an included template, from any view's render call. When the files
+ * that set locals and every file with a render call number at most this many, they are all read and
+ * an ALL_RENDERERS entry says so; otherwise only the files naming the view are, as before.
+ */
+export const MAX_LOCALS_FILES = 40;
+const LOCALS_PROVIDER = /\b(res|response|app)\.locals\b|\.flash\s*\(|['"]view-helpers['"]/;
+const RENDER_CALL = /\b(render|view)\s*\(/;
+/** Files that may define template helpers: a helpers folder or module, or a registerHelper call. */
+const HELPER_FILE = /(^|\/)helpers?(\/|\.[cm]?[jt]s$)/;
 const SKIP_DIR = /^(node_modules|\.git|dist|build|out|coverage|vendor|bower_components|public|static|assets|\..*)$/;
 const SOURCE = /\.(jsx?|tsx?|mjs|cjs|mts|cts)$/;
 /** A listing is reused for this long: `check` lists once, an editor sees new files soon after. */
@@ -29,7 +40,17 @@ export function readRenderers(fileName: string, maxFileSize: number): Record<str
   const root = projectRoot(file);
   if (!root) return out;
   const quoted = viewNames(file).flatMap((n) => [`'${n}'`, `"${n}"`, `\`${n}\``, `'/${n}'`, `"/${n}"`]);
-  for (const f of listing(root)) {
+  const files = listing(root);
+  // Middleware usually lives beside, not under, the views' parent (config/express.js, app/views/).
+  const pkg = packageRoot(file);
+  const wideRoot = pkg && pkg !== root && root.startsWith(pkg) ? pkg : root;
+  const wide = localsFiles(wideRoot, wideRoot === root ? files : listing(wideRoot), maxFileSize);
+  if (wide) {
+    for (const [f, text] of wide) out[f] = { fileName: f, text };
+    out[ALL_RENDERERS] = { fileName: ALL_RENDERERS, text: '' };
+    return out;
+  }
+  for (const f of files) {
     if (Object.keys(out).length >= MAX_RENDERERS) break;
     let text: string;
     try {
@@ -42,6 +63,38 @@ export function readRenderers(fileName: string, maxFileSize: number): Record<str
     out[f] = { fileName: f, text };
   }
   return out;
+}
+
+/** Every file with a render call or one that sets locals, when some set locals and they are few enough. */
+function localsFiles(root: string, files: string[], maxFileSize: number): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  let providers = 0;
+  for (const f of files) {
+    let text: string;
+    try {
+      if (fs.statSync(f).size > maxFileSize) continue;
+      text = fs.readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    const provides = LOCALS_PROVIDER.test(text);
+    if (!provides && !RENDER_CALL.test(text) && !HELPER_FILE.test(path.relative(root, f).replace(/\\/g, '/')) && !/registerHelper\s*\(/.test(text)) continue;
+    if (provides) providers++;
+    if (out.size >= MAX_LOCALS_FILES) return undefined;
+    out.set(f, text);
+  }
+  return providers > 0 ? out : undefined;
+}
+
+function packageRoot(file: string): string | undefined {
+  let dir = path.dirname(file);
+  for (let i = 0; i < 8; i++) {
+    if (exists(path.join(dir, 'package.json'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+  return undefined;
 }
 
 function projectRoot(file: string): string | undefined {

@@ -4,7 +4,8 @@
 // A template does not say where its values come from, so each raw output of a value is reported at
 // warning level; includes, layout bodies and literals are not values anyone can inject into.
 import type { Finding, RuleLevel, Severity } from '../types';
-import { loopAliases, serverMadeOutput, viewLocals, type RendererText } from './render-sites';
+import { loopAliases, serverMadeOutput, viewLocals, type RendererText, type ViewLocals } from './render-sites';
+import { handlebarsArgServerMade, handlebarsCall } from './helpers';
 import { templateKind, type TemplateKind } from './template-files';
 
 export { templateKind, type TemplateKind };
@@ -41,10 +42,11 @@ export function analyzeTemplate(fileName: string, text: string, levels: Record<s
   if (ignoredFile(text)) return [];
   const ignored = ignoredLines(text);
   const locals = renderers.length > 0 ? viewLocals(fileName, renderers, extraSources) : undefined;
-  const aliases = locals && locals.sites > 0 ? loopAliases(text) : new Map<string, string>();
+  const aliases = locals && (locals.sites > 0 || locals.middleware) ? loopAliases(text) : new Map<string, string>();
   return raws
     .filter((r) => isValue(r.expr) && !ignored.has(lineAt(text, r.start)))
     .filter((r) => !locals || !serverMadeOutput(r.expr, locals, aliases))
+    .filter((r) => kind !== 'handlebars' || !locals || !serverMadeHelper(r.expr, locals))
     .sort((a, b) => a.start - b.start)
     .map((r) => ({
       ruleId: 'xss',
@@ -55,6 +57,12 @@ export function analyzeTemplate(fileName: string, text: string, levels: Record<s
       flow: [{ span: { start: r.start, end: r.end }, message: 'written without escaping' }],
       fixes: [],
     }));
+}
+
+/** `{{{editIcon story.user user story._id}}}`: a registered helper whose result is server-made for these arguments. */
+function serverMadeHelper(expr: string, locals: ViewLocals): boolean {
+  const call = handlebarsCall(expr);
+  return !!call && !!locals.helper && locals.helper(call.name, call.args.map(handlebarsArgServerMade));
 }
 
 /** A value worth reporting: not empty, not a literal, not an include or a layout body. */

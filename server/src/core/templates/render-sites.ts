@@ -10,7 +10,9 @@ import { parseDocument } from '../source/parse';
 import { buildTaintFacts } from '../security/engine';
 import type { TaintFacts } from '../security/facts';
 import { forEachNode, isFunctionLike, unwrap } from '../security/ast';
-import { viewNames } from './template-files';
+import { ALL_RENDERERS, viewNames } from './template-files';
+import { middlewareLocals, type MiddlewareLocals } from './middleware-locals';
+import { templateHelpers } from './helpers';
 
 export { viewNames };
 
@@ -25,6 +27,17 @@ export interface ViewLocals {
   sites: number;
   /** Locals that are server-made at every site; a name absent here may carry user data. */
   serverMade: Set<string>;
+  /**
+   * Present when the renderers are every file with a render call or one that sets locals: what
+   * middleware puts in the locals, and the names any render call of any view passes (an included
+   * template sees those too).
+   */
+  middleware?: MiddlewareLocals;
+  /**
+   * Present with `middleware`'s condition: whether a registered Handlebars helper's result is
+   * server-made when given arguments that are (true) or may not be (false) server-made.
+   */
+  helper?: (name: string, args: readonly boolean[]) => boolean;
 }
 
 const RENDER = /^(render|view)$/;
@@ -34,15 +47,25 @@ const RESPONSE = /^(res|response|ctx|reply|h)$/;
 export function viewLocals(templateFile: string, renderers: readonly RendererText[], extraSources: readonly string[] = []): ViewLocals {
   const names = new Set(viewNames(templateFile).flatMap((n) => [n, `/${n}`, `./${n}`]));
   const perSite: Array<Map<string, boolean>> = [];
+  const wide = renderers.some((r) => r.fileName === ALL_RENDERERS);
+  const files: Array<{ sf: ts.SourceFile; scope: Scope; facts: TaintFacts }> = [];
+  const passed = new Set<string>();
+  let opaque = false;
   for (const r of renderers) {
-    const language = languageFromFileName(r.fileName) ?? 'js';
-    const parsed = parseDocument(r.text, language, []);
-    if (!parsed) continue;
-    const facts = buildTaintFacts(parsed.sourceFile, { extraSources });
+    if (r.fileName === ALL_RENDERERS) continue;
+    const read = readRenderer(r, extraSources);
+    if (!read) continue;
+    const { parsed, facts } = read;
     const scope = new Scope(parsed.sourceFile, facts);
+    files.push({ sf: parsed.sourceFile, scope, facts });
     for (const call of facts.calls) {
       const receiver = call.qualifier ?? call.receiver?.getText().replace(/\.(status|type|set|header|append|cookie|clearCookie|vary|location|links)\([^)]*\)$/, '');
       if (!RENDER.test(call.name) || !receiver || !RESPONSE.test(receiver)) continue;
+      if (wide) {
+        const keys = scope.keys(call.args[1]);
+        if (keys) for (const k of keys) passed.add(k);
+        else opaque = true;
+      }
       const view = call.args[0] && unwrap(call.args[0]);
       if (!view || !(ts.isStringLiteral(view) || ts.isNoSubstitutionTemplateLiteral(view)) || !names.has(view.text)) continue;
       perSite.push(scope.locals(call.args[1]));
@@ -52,7 +75,31 @@ export function viewLocals(templateFile: string, renderers: readonly RendererTex
   if (perSite.length > 0) {
     for (const name of perSite[0].keys()) if (perSite.every((m) => m.get(name) === true)) serverMade.add(name);
   }
-  return { sites: perSite.length, serverMade };
+  if (!wide || opaque) return { sites: perSite.length, serverMade };
+  const middleware = middlewareLocals(files, passed);
+  const helper = templateHelpers(files, (sf, facts, assumed) => new Scope(sf, facts, assumed));
+  return { sites: perSite.length, serverMade, ...(middleware.names.size > 0 ? { middleware } : {}), helper };
+}
+
+/**
+ * Parsed renderers by file, reused while their text and the extra sources stay the same: every
+ * template of a project reads the same middleware and render calls, and parsing them again per
+ * template made a server-rendered project's check markedly slower. Scopes are made fresh per use.
+ */
+const readCache = new Map<string, { text: string; sources: string; parsed: NonNullable<ReturnType<typeof parseDocument>>; facts: TaintFacts }>();
+const READ_CACHE_MAX = 200;
+
+function readRenderer(r: RendererText, extraSources: readonly string[]): { parsed: NonNullable<ReturnType<typeof parseDocument>>; facts: TaintFacts } | undefined {
+  const sources = extraSources.join('\n');
+  const hit = readCache.get(r.fileName);
+  if (hit && hit.text === r.text && hit.sources === sources) return hit;
+  const parsed = parseDocument(r.text, languageFromFileName(r.fileName) ?? 'js', []);
+  if (!parsed) return undefined;
+  const facts = buildTaintFacts(parsed.sourceFile, { extraSources });
+  if (readCache.size >= READ_CACHE_MAX) readCache.delete(readCache.keys().next().value as string);
+  const entry = { text: r.text, sources, parsed, facts };
+  readCache.set(r.fileName, entry);
+  return entry;
 }
 
 /** Callees that read stored data; their results may hold what users wrote. */
@@ -62,12 +109,15 @@ const STORAGE_RECEIVER = /^([A-Z]\w*|.*\b(db|database|models?|repo\w*|repository
 const STORED_USER = /^(req|request|ctx)\.(user|session|state|locals)\b/;
 
 /** Resolves names within one file to what they were bound or assigned to. */
-class Scope {
+export class Scope {
+  /** What a flash read (`req.flash('info')`) holds: set once the project's flash writes are known. */
+  flashRead: (type: string) => boolean = () => false;
   private readonly bindings = new Map<string, ts.Node[]>();
   private readonly seen = new Set<ts.Node>();
   private readonly memo = new Map<ts.Node, boolean>();
 
-  constructor(sf: ts.SourceFile, private readonly facts: TaintFacts) {
+  /** `assumed`: parameters whose values are known, as a helper's are from the arguments a template gives. */
+  constructor(sf: ts.SourceFile, private readonly facts: TaintFacts, private readonly assumed?: ReadonlyMap<ts.Node, boolean>) {
     forEachNode(sf, (n) => {
       // A declaration without a value (`let x;`, a catch clause's error) binds nothing known.
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) this.add(n.name.text, n.initializer ?? n);
@@ -112,6 +162,20 @@ class Scope {
     return out;
   }
 
+  /** The names a render call's locals argument passes; undefined when they cannot be listed. */
+  keys(arg: ts.Expression | undefined): string[] | undefined {
+    if (!arg) return [];
+    const obj = this.objectOf(arg);
+    if (!obj) return undefined;
+    const out: string[] = [];
+    for (const p of obj.properties) {
+      if ((ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) out.push(p.name.text);
+      else if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name)) out.push(p.name.text);
+      else return undefined;
+    }
+    return out;
+  }
+
   private objectOf(e: ts.Expression): ts.ObjectLiteralExpression | undefined {
     const u = unwrap(e);
     if (ts.isObjectLiteralExpression(u)) return u;
@@ -141,7 +205,7 @@ class Scope {
 
   private decide(node: ts.Node, depth: number): boolean {
     const next = depth + 1;
-    if (ts.isParameter(node)) return this.callbackOfServerCall(node, next);
+    if (ts.isParameter(node)) return this.assumed?.get(node) ?? this.callbackOfServerCall(node, next);
     if (ts.isBindingElement(node)) {
       let decl: ts.Node = node.parent;
       while (ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl) || ts.isBindingElement(decl)) decl = decl.parent;
@@ -186,6 +250,12 @@ class Scope {
   /** A call's result: server-made unless it reads storage or is given anything that is not. */
   private callServerMade(e: ts.CallExpression | ts.NewExpression, depth: number): boolean {
     if (this.readsStorage(e)) return false;
+    const name = ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : '';
+    // csurf's req.csrfToken(): a random token the server made for this session.
+    if (name === 'csrfToken' && (e.arguments ?? []).length === 0) return true;
+    // connect-flash's req.flash('info'): what the project's own req.flash('info', …) calls stored.
+    const args = e.arguments ?? [];
+    if (name === 'flash' && args.length === 1 && ts.isStringLiteralLike(unwrap(args[0]))) return this.flashRead((unwrap(args[0]) as ts.StringLiteralLike).text);
     const callee = e.expression;
     if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && !this.serverMade(callee.expression, depth)) return false;
     return (e.arguments ?? []).every((a) => this.serverMade(a, depth));
@@ -251,13 +321,19 @@ export function loopAliases(text: string): Map<string, string> {
 
 /** Whether a raw output's value is server-made by what every render call of the view passes. */
 export function serverMadeOutput(expr: string, locals: ViewLocals, aliases: Map<string, string>): boolean {
-  if (locals.sites === 0) return false;
+  const mw = locals.middleware;
+  if (locals.sites === 0 && !mw) return false;
+  // `createPagination(pages, page)`: a helper whose markup never quotes its arguments.
+  const call = /^\s*([A-Za-z_$][\w$]*)\s*\(/.exec(expr);
+  if (call && mw && mw.whole.has(call[1]) && !mw.passed.has(call[1])) return true;
   const roots = rootNames(expr);
   if (roots.length === 0) return false;
   return roots.every((name) => {
     let root = name;
     for (let i = 0; i < 5 && aliases.has(root); i++) root = rootNames(aliases.get(root) as string)[0] ?? root;
-    return locals.serverMade.has(root);
+    if (locals.serverMade.has(root)) return true;
+    // Set by middleware and passed by no render call, so no view's data can replace it.
+    return !!mw && mw.names.get(root) === true && !mw.passed.has(root);
   });
 }
 

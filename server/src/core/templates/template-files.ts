@@ -13,6 +13,13 @@ export function viewNames(templateFile: string): string[] {
   return [...new Set([rel, noExt])];
 }
 
+/**
+ * The name of an empty entry among a template's renderers saying that they are every file of the
+ * project with a render call or one that sets view locals, so names no render call passes can be
+ * traced to the middleware that sets them.
+ */
+export const ALL_RENDERERS = '<all-renderers>';
+
 export type TemplateKind = 'ejs' | 'pug' | 'handlebars' | 'nunjucks' | 'html';
 
 const KIND_BY_EXTENSION: Record<string, TemplateKind> = {

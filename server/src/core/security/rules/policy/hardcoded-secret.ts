@@ -14,6 +14,7 @@ const SECRET_FACTORIES = /^(session|cookieSession|expressSession|expressjwt|expr
 const CREDENTIAL_NAME = /(secret|secret_?key|api_?key|apikey|access_?key|private_?key|signing_?key|token|bearer|passw(or)?d|passwd|pwd|pass)$/i;
 /** Names that mention a credential but hold a header name, a label or a length. */
 const NOT_A_VALUE = /header|name|field|label|length|min|max|prefix|type|url|path|route|cookie_?name|key_?id|regex|pattern|hint|message|placeholder/i;
+const PASSWORD_HASH = /^\$(2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}|argon2(id|i|d)\$|scrypt\$|pbkdf2[-\w]*\$|[156]\$[./A-Za-z0-9]{1,16}\$)/;
 const KNOWN_PREFIX = /^(sk_live_|sk_test_|rk_live_|pk_live_|AKIA|ASIA|ghp_|gho_|github_pat_|xox[abpr]-|AIza|SG\.|sk-[A-Za-z0-9])/;
 
 export const hardcodedSecret: Rule = {
@@ -106,16 +107,45 @@ function namedLiterals(ctx: RuleContext): void {
   for (const [name, value, n] of bound) {
     if (!name || !value) continue;
     const lit = unwrap(value);
-    if (ts.isStringLiteralLike(lit) && CREDENTIAL_NAME.test(name) && !NOT_A_VALUE.test(name) && looksLikeCredential(name, lit.text)) {
+    if (ts.isStringLiteralLike(lit) && CREDENTIAL_NAME.test(name) && !NOT_A_VALUE.test(name) && looksLikeCredential(name, lit.text) && !inErrorPayload(n)) {
       ctx.report({ node: lit, message: `"${name}" is a credential written into the code; move it to the environment or a secret store and rotate it`, taint: evidence([step(n, `${name} is bound to a literal`)]), sink: 'hard-coded credential' });
     }
   }
+}
+
+/** Constructors and factories whose argument describes a failure to the caller. */
+const ERROR_MAKER = /(Error|Exception|Failure|Problem)$/;
+/** Properties that hold what went wrong, per field: `errors: { password: 'incorrectPassword' }`. */
+const ERROR_HOLDER = /^(errors?|messages?|validationErrors|fieldErrors|details|reasons?|problems?)$/i;
+
+/**
+ * `throw new UnprocessableEntityException({ errors: { password: 'incorrectPassword' } })`: a
+ * credential name keyed to a literal in a thrown value, an error's arguments or an errors map names
+ * the field that failed; the literal is what the client is told, not a credential anyone signs in with.
+ */
+function inErrorPayload(n: ts.Node): boolean {
+  for (let p: ts.Node | undefined = n.parent; p && !ts.isSourceFile(p); p = p.parent) {
+    if (ts.isThrowStatement(p)) return true;
+    if ((ts.isNewExpression(p) || ts.isCallExpression(p)) && ERROR_MAKER.test(calleeName(p.expression))) return true;
+    if (ts.isPropertyAssignment(p) && ERROR_HOLDER.test(propertyName(p.name) ?? '')) return true;
+    if (ts.isFunctionLike(p) || ts.isClassLike(p) || ts.isStatement(p) && !ts.isReturnStatement(p) && !ts.isExpressionStatement(p)) return false;
+  }
+  return false;
+}
+
+function calleeName(e: ts.Expression): string {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) return u.text;
+  if (ts.isPropertyAccessExpression(u)) return u.name.text;
+  return '';
 }
 
 /** Passwords count whenever non-empty; keys and tokens must look random or carry a vendor prefix. */
 function looksLikeCredential(name: string, value: string): boolean {
   // `RESET_PASSWORD: 'resetPassword'`: the value spells its own name, an enum label.
   if (spelling(value) === spelling(name)) return false;
+  // A stored password hash (bcrypt, argon2, scrypt, crypt's $1$/$5$/$6$): nobody signs in with it.
+  if (PASSWORD_HASH.test(value)) return false;
   if (value.length < 6 || /\s/.test(value) || /^(https?:|\/|\.)/.test(value) || /^\$\{/.test(value)) return false;
   if (KNOWN_PREFIX.test(value)) return true;
   if (/passw|pwd/i.test(name)) return value.length >= 4;

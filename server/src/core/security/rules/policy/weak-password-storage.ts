@@ -138,6 +138,7 @@ function plaintextStore(ctx: RuleContext, call: CallSite, prepared: ts.Expressio
     for (const p of u.properties) {
       const n = propertyName(p.name);
       if (!n || !PASSWORD.test(n) || NOT_THE_PASSWORD.test(n)) continue;
+      if (ts.isNewExpression(call.node) && u === objects[0] && replacedWithHash(call.node, n, ctx)) continue;
       if (ts.isPropertyAssignment(p)) values.push(p.initializer);
       else if (ts.isShorthandPropertyAssignment(p)) values.push(p.name);
     }
@@ -153,6 +154,39 @@ function plaintextStore(ctx: RuleContext, call: CallSite, prepared: ts.Expressio
       ...(fix ? { fixes: [fix] } : {}),
     });
   }
+}
+
+/**
+ * `const user = new User({ name, email, password }); user.password = await bcrypt.hash(password, 10);
+ * await user.save()`: constructing a model stores nothing, and the field is overwritten with a hash
+ * (directly, or with the hash a callback of a hashing call receives) before anything is saved.
+ */
+function replacedWithHash(node: ts.NewExpression, field: string, ctx: RuleContext): boolean {
+  const decl = unwrap(node).parent;
+  const holder = ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+  const fn = enclosingFunction(node);
+  if (!holder || !fn) return false;
+  let replaced = false;
+  walk(fn, (n) => {
+    if (replaced || !ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const t = n.left;
+    if (!ts.isPropertyAccessExpression(t) || t.name.text !== field || t.expression.getText() !== holder) return;
+    replaced = isHashed(n.right, ctx) || hashCallbackValue(n.right);
+  });
+  return replaced;
+}
+
+/** `bcrypt.hash(pw, salt, (err, hash) => { user.password = hash; … })`: a parameter of a hashing call's callback. */
+function hashCallbackValue(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  if (!ts.isIdentifier(u)) return false;
+  for (let n: ts.Node | undefined = u.parent; n; n = n.parent) {
+    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && n.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === u.text)) {
+      const call = n.parent;
+      return ts.isCallExpression(call) && call.arguments.includes(n as ts.Expression) && HASHING_CALL.test(call.expression.getText());
+    }
+  }
+  return false;
 }
 
 /**

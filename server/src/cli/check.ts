@@ -115,6 +115,7 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
       signal,
       sandbox,
       ...(cache ? { cache } : {}),
+      log: (m) => io.err(`${m}\n`),
       onFile(file, text) {
         const rel = relative(file.path);
         if (file.cached) report.fromCache = (report.fromCache ?? 0) + 1;

@@ -3,6 +3,7 @@
 // function of one structured-clone-safe argument, and add it here under a camelCase name; it
 // becomes callable as pool.run('<name>', input, { signal }).
 import { analyzeStatic } from './tasks/analyze-static';
+import { analyzeStaticBatch } from './tasks/analyze-static-batch';
 import { regenerationTargets } from './tasks/regeneration-targets';
 import { regenerationPrepare } from './tasks/regeneration-prepare';
 import { regenerationCheck } from './tasks/regeneration-check';
@@ -13,7 +14,7 @@ import { warmUp } from './tasks/warm-up';
 import { checkPackage } from './tasks/check-package';
 import { moduleSummary } from './tasks/module-summary';
 
-export const tasks = { analyzeStatic, warmUp, verifyPrepare, sandbox, checkPackage, regenerationTargets, regenerationPrepare, regenerationCheck, regenerationVerify, moduleSummary };
+export const tasks = { analyzeStatic, analyzeStaticBatch, warmUp, verifyPrepare, sandbox, checkPackage, regenerationTargets, regenerationPrepare, regenerationCheck, regenerationVerify, moduleSummary };
 
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

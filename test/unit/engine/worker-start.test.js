@@ -1,6 +1,8 @@
-// Worker threads load the TypeScript compiler from the code cache `npm run build` writes
-// (server/dist/v8/): used only for the very file it was made from, and anything stale or broken
-// falls back to the ordinary require, with TypeScript working the same either way.
+// What starting a worker thread costs: the TypeScript compiler comes from the code cache `npm run
+// build` writes (server/dist/v8/), used only for the very file it was made from (anything stale or
+// broken falls back to the ordinary require, with TypeScript working the same either way), and a
+// task's code is loaded on its first call, so a thread that only runs the static pass never loads
+// the sandbox.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -63,5 +65,30 @@ test('a cache made for another TypeScript file, or none at all, means the ordina
   } finally {
     fs.rmSync(other, { recursive: true, force: true });
     fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('a thread that only runs the static pass loads neither the sandbox nor QuickJS; a sandbox task still loads them', async () => {
+  const { createPool } = require(path.join(DIST, 'engine', 'pool.js'));
+  // The real worker, plus one task that lists the modules its thread has loaded.
+  const probe = path.join(os.tmpdir(), `orbit-probe-worker-${process.pid}.js`);
+  fs.writeFileSync(probe, `module.exports = { ...require(${JSON.stringify(path.join(DIST, 'workers', 'worker.js'))}), loaded: () => Object.keys(require.cache) };\n`);
+  const pool = createPool({ size: 1, filename: probe });
+  const run = (name, input) => pool.run(name, input, { signal: new AbortController().signal, timeoutMs: 120_000 });
+  try {
+    const text = "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.send(req.query.q));\n";
+    const analysed = await run('analyzeStatic', { document: { fileName: 'app.js', text, language: 'js' }, options: { rules: {}, extraSources: [], maxFileSize: 1e6 } });
+    assert.equal(analysed.kind, 'done');
+    assert.ok(analysed.value.findings.length > 0);
+    const before = (await run('loaded', {})).value;
+    assert.ok(before.some((m) => m.includes(`${path.sep}core${path.sep}static-analysis.js`)));
+    assert.deepEqual(before.filter((m) => /external[\\/]sandbox|quickjs/.test(m)), []);
+    // The sandbox runs on the other lane's thread, which loads it on this first call.
+    const sandboxed = await run('sandbox', { fileName: 'app.js', text, maxUnits: 1, budgetMs: 60_000 });
+    assert.equal(sandboxed.kind, 'done');
+    assert.ok(sandboxed.value.unitsTraced + sandboxed.value.unitsCached > 0);
+  } finally {
+    await pool.close();
+    fs.rmSync(probe, { force: true });
   }
 });

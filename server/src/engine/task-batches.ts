@@ -7,7 +7,7 @@
 //   on into a shared counter; a watchdog here sees a document that has been running for
 //   `timeoutMs`, stops the thread (as the pool does for a task of its own) and reports that
 //   document alone with the pool's time-out message. Its batch-mates, whose results went down
-//   with the thread, are analysed again, each in a task of its own.
+//   with the thread, are analysed again, together.
 // - A document that throws gets its own failed outcome from inside the task; the others are done.
 // - A thread that dies (a crash, a limit) loses the whole task: every document of it is analysed
 //   again in a task of its own, so the one that kills a thread is reported alone and the others
@@ -97,9 +97,19 @@ export function batchingPool(pool: AnalysisPool, options: BatchingOptions): Anal
       return;
     }
     if (signal.aborted) return group.forEach((p) => p.resolve({ kind: 'cancelled' }));
-    if (hung !== undefined) group[hung].resolve({ kind: 'failed', reason: 'timeout', message: `analysis took longer than ${timeoutMs} ms` });
-    else if (outcome.kind === 'cancelled') return group.forEach((p) => p.resolve({ kind: 'cancelled' }));
-    group.forEach((p, i) => i !== hung && alone(p));
+    if (hung !== undefined) {
+      // The one that hung is reported; the rest go again as a batch, whose watchdog again gives
+      // each its own time-out (a second hang among them is found the same way, one per round).
+      group[hung].resolve({ kind: 'failed', reason: 'timeout', message: `analysis took longer than ${timeoutMs} ms` });
+      const rest = group.filter((_, i) => i !== hung);
+      if (rest.length > 1) void dispatch(rest);
+      else rest.forEach(alone);
+      return;
+    }
+    if (outcome.kind === 'cancelled') return group.forEach((p) => p.resolve({ kind: 'cancelled' }));
+    // The thread died under the batch: each file again on its own, so the one that kills a thread
+    // is reported alone and the others keep their results.
+    group.forEach(alone);
   };
 
   return {

@@ -57,6 +57,16 @@ export function findingsCacheDir(flag: string | undefined, env: Record<string, s
   return path.join(xdg, 'orbit-ls', 'findings');
 }
 
+/** Whether the cache holds no entry at all (the directory is missing or empty): a run over it will
+ *  analyse every file. */
+export function cacheIsEmpty(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch {
+    return true;
+  }
+}
+
 export function findingsCache(opts: FindingsCacheOptions): FindingsCache {
   const version = opts.version ?? orbitVersion();
   const now = opts.now ?? Date.now;

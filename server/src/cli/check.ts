@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFiles } from '../engine/batch';
-import { createPool } from '../engine/pool';
+import { createPool, type AnalysisPool } from '../engine/pool';
 import type { DocumentReport } from '../engine/document-analysis';
 import type { Settings } from '../config/schema';
 import { formatJson } from './format/json';
@@ -24,7 +24,7 @@ import { staticOptionsFrom } from '../config/validate';
 import { collectFiles } from './walk';
 import type { VerifyDocument } from './check-verify';
 import { languageFromFileName, SOURCE_EXTENSIONS } from '../core/types';
-import { findingsCache, findingsCacheDir } from './cache';
+import { cacheIsEmpty, findingsCache, findingsCacheDir } from './cache';
 import { checkPoolSize } from './cores';
 import { checkPackagesInto, formatPackageSummary, installedPackages, packageDirs, progressBar, type PackageSummary } from './packages';
 
@@ -63,9 +63,20 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   for (const p of problems) io.err(`orbit-ls: ${p.message}\n`);
   for (const s of silencedChecks(settings, values.config ? [{ label: values.config, raw: unwrapSection(await readRaw(values.config)) }] : [])) io.err(`orbit-ls: warning: a check is turned off or down: ${s.message}\n`);
   if (values.dependencies === true) return runDependencies(positionals[0] ?? '.', { settings, format, failOn }, io, signal);
-  const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal, { includeVendored: values['include-vendored'] === true });
+  const poolSize = checkPoolSize(settings, values.config ? await readRaw(values.config) : undefined);
+  const cacheDir = values['no-cache'] === true ? undefined : findingsCacheDir(values['cache-dir'], process.env);
+  // A run that will analyse every file (no cache, or an empty one) starts its threads now, so they
+  // load the analysis while the tree is walked; otherwise they start on the first cache miss.
+  const early = cacheDir === undefined || cacheIsEmpty(cacheDir) ? createPool({ size: poolSize, log: (m) => io.err(`${m}\n`) }) : undefined;
+  const collected = await collectFiles(positionals.length > 0 ? positionals : ['.'], signal, { includeVendored: values['include-vendored'] === true }).catch(async (err: unknown) => {
+    await early?.close();
+    throw err;
+  });
   const { missing } = collected;
-  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  if (missing.length > 0) {
+    await early?.close();
+    throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  }
   if (collected.vendored.length > 0) io.err(`orbit-ls: skipped ${collected.vendored.length} vendored, minified or bundled ${collected.vendored.length === 1 ? 'path' : 'paths'} (${collected.vendored.slice(0, 3).map(relative).join(', ')}${collected.vendored.length > 3 ? ', …' : ''}); --include-vendored checks them\n`);
   const files = shard ? collected.files.filter((f) => checkVerify().inShard(relative(f), shard)) : collected.files;
   if (files.length === 0) io.err(`orbit-ls: no ${SOURCE_EXTENSIONS.join(' ')} files found (node_modules and .gitignore'd paths are skipped)\n`);
@@ -73,9 +84,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   const sandbox = values.sandbox === true;
   const verify = values.verify === true ? { jobs, shard } : undefined;
   const packages = await packageDirs(positionals);
-  const poolSize = checkPoolSize(settings, values.config ? await readRaw(values.config) : undefined);
-  const cacheDir = values['no-cache'] === true ? undefined : findingsCacheDir(values['cache-dir'], process.env);
-  const report = await analyze(files, { settings, sandbox, verify, packages, poolSize, cacheDir }, io, signal);
+  const report = await analyze(files, { settings, sandbox, verify, packages, poolSize, cacheDir, ...(early ? { pool: early } : {}) }, io, signal);
   if (signal.aborted) {
     io.err('orbit-ls: interrupted; no report written\n');
     return 130;
@@ -99,13 +108,15 @@ interface CheckOptions {
   poolSize: number;
   /** The findings cache's directory; undefined with --no-cache. */
   cacheDir?: string;
+  /** Threads started before the walk (a run expected to analyse every file); else made here. */
+  pool?: AnalysisPool;
 }
 
-async function analyze(files: string[], { settings, sandbox, verify, packages = [], poolSize, cacheDir }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+async function analyze(files: string[], { settings, sandbox, verify, packages = [], poolSize, cacheDir, pool: early }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
   const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0, fromCache: 0 };
   const cache = cacheDir === undefined ? undefined : findingsCache({ dir: cacheDir, options: staticOptionsFrom(settings), warn: (m) => io.err(`${m}\n`) });
-  const pool = createPool({ size: poolSize, lazy: cache !== undefined, log: (m) => io.err(`${m}\n`) });
+  const pool = early ?? createPool({ size: poolSize, lazy: cache !== undefined, log: (m) => io.err(`${m}\n`) });
   const progress = progressLine(io, files.length);
   const analysed: { rel: string; path: string; doc: DocumentReport; text: string }[] = [];
   try {
@@ -115,6 +126,7 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
       signal,
       sandbox,
       ...(cache ? { cache } : {}),
+      log: (m) => io.err(`${m}\n`),
       onFile(file, text) {
         const rel = relative(file.path);
         if (file.cached) report.fromCache = (report.fromCache ?? 0) + 1;

@@ -7,6 +7,7 @@ import type { Settings } from '../config/schema';
 import { analyzeSnapshot, type DocumentReport, type DocumentSnapshot } from './document-analysis';
 import type { ImportedModule } from '../core/static-analysis';
 import type { AnalysisPool } from './pool';
+import { batchingPool } from './task-batches';
 
 export interface FileReport {
   path: string;
@@ -40,16 +41,27 @@ export interface BatchOptions {
   cache?: ReportCache;
   /** Called once per file, in completion order, with the text so callers can compute lines. */
   onFile(file: FileReport, text: string | undefined): void;
+  /** Files handed to a worker per task (FILES_PER_TASK by default; 1 sends each on its own). */
+  filesPerTask?: number;
+  /** Where a file whose analysis failed is told (as the pool tells a failed task). */
+  log?: (message: string) => void;
 }
+
+/** Files per worker task: enough that messages, wake-ups and promises stop counting against small
+ *  files, few enough that the last tasks of a run still spread over every thread. */
+export const FILES_PER_TASK = 8;
 
 /** Analyses `paths` (files, not directories) and resolves when all are done or the signal aborts. */
 export async function analyzeFiles(paths: readonly string[], options: BatchOptions): Promise<void> {
   let next = 0;
-  // Two files in flight per thread: one running, one read and waiting, so threads never idle on I/O.
-  const lanes = Array.from({ length: Math.min(paths.length, options.pool.size * 2) }, async () => {
+  const perTask = Math.max(1, Math.floor(options.filesPerTask ?? FILES_PER_TASK));
+  const batched = perTask > 1 ? { ...options, pool: batchingPool(options.pool, { filesPerTask: perTask, ...(options.log ? { log: options.log } : {}) }) } : options;
+  // Two tasks in flight per thread: one running, one read and waiting, so threads never idle on I/O.
+  // Each lane holds one file; the files read in the same turn go to the workers together.
+  const lanes = Array.from({ length: Math.min(paths.length, options.pool.size * 2 * perTask) }, async () => {
     while (next < paths.length && !options.signal.aborted) {
       const file = paths[next++];
-      await analyzeOne(file, options);
+      await analyzeOne(file, batched);
     }
   });
   await Promise.all(lanes);

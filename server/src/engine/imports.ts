@@ -38,18 +38,7 @@ export function createImportSource(deps: ImportSourceDeps): ImportSource {
   const cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
   const open = (file: string): string | undefined => deps.openText(pathToFileURL(file).href);
 
-  const exists = async (file: string): Promise<boolean> => open(file) !== undefined || (await files.stat(file)) !== undefined;
-
-  const resolve = async (dir: string, specifier: string): Promise<string | undefined> => {
-    for (const c of importCandidates(dir, specifier)) if (await exists(c)) return c;
-    return undefined;
-  };
-
-  const read = async (file: string, maxFileSize: number): Promise<string | undefined> => {
-    const buffer = open(file);
-    if (buffer !== undefined) return buffer.length > maxFileSize ? undefined : buffer;
-    const st = await files.stat(file);
-    if (!st || st.size > maxFileSize) return undefined;
+  const readText = async (file: string, st: { mtimeMs: number; size: number }): Promise<string | undefined> => {
     const hit = cache.get(file);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
     try {
@@ -62,21 +51,49 @@ export function createImportSource(deps: ImportSourceDeps): ImportSource {
     }
   };
 
+  /** The first candidate file of `specifier` that exists (an open buffer or a file) and its text;
+   *  undefined when none exists, or when the one that does is too large or unreadable. */
+  const load = async (dir: string, specifier: string, maxFileSize: number, stat: (file: string) => Promise<{ mtimeMs: number; size: number } | undefined>): Promise<{ target: string; text: string } | undefined> => {
+    for (const c of importCandidates(dir, specifier)) {
+      const buffer = open(c);
+      if (buffer !== undefined) return buffer.length > maxFileSize ? undefined : { target: c, text: buffer };
+      const st = await stat(c);
+      if (!st) continue;
+      if (st.size > maxFileSize) return undefined;
+      const text = await readText(c, st);
+      return text === undefined ? undefined : { target: c, text };
+    }
+    return undefined;
+  };
+
   return {
     async importsOf(doc, maxFileSize) {
       const file = localPath(doc.uri);
       if (!file) return undefined;
+      const dir = path.dirname(file);
+      const specifiers = [...new Set(Array.from(doc.text.matchAll(SPECIFIER), (m) => m[1]))];
+      // Every edit asks again whether each imported file changed. The files are looked at
+      // together, not one after another (one stat each, shared by resolving and reading), so a
+      // file with ten imports waits for one round of the thread pool, not twenty.
+      const stats = new Map<string, Promise<{ mtimeMs: number; size: number } | undefined>>();
+      const stat = (f: string): Promise<{ mtimeMs: number; size: number } | undefined> => {
+        let p = stats.get(f);
+        if (!p) stats.set(f, (p = files.stat(f)));
+        return p;
+      };
       const imports: Record<string, ImportedModule> = {};
       let count = 0;
-      for (const m of doc.text.matchAll(SPECIFIER)) {
-        const specifier = m[1];
-        if (specifier in imports || count >= MAX_IMPORTS) continue;
-        const target = await resolve(path.dirname(file), specifier);
-        const text = target && (await read(target, maxFileSize));
-        if (!target || text === undefined) continue;
-        const summary = deps.summaryOf?.(target, text);
-        imports[specifier] = summary ? { fileName: target, text, summary } : { fileName: target, text };
-        count++;
+      // In windows of the limit, so a file naming hundreds of modules still reads about as many as it keeps.
+      for (let i = 0; i < specifiers.length && count < MAX_IMPORTS; i += MAX_IMPORTS) {
+        const window = specifiers.slice(i, i + MAX_IMPORTS);
+        const loaded = await Promise.all(window.map((specifier) => load(dir, specifier, maxFileSize, stat)));
+        for (let k = 0; k < window.length && count < MAX_IMPORTS; k++) {
+          const found = loaded[k];
+          if (!found) continue;
+          const summary = deps.summaryOf?.(found.target, found.text);
+          imports[window[k]] = summary ? { fileName: found.target, text: found.text, summary } : { fileName: found.target, text: found.text };
+          count++;
+        }
       }
       return imports;
     },

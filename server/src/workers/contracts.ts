@@ -7,6 +7,8 @@ import type { JsonValue, Trace } from '../core/trace/schema';
 import type { AnalysisError, Finding } from '../core/types';
 import type { SandboxLimits } from '../external/sandbox/runner';
 import type { ModuleSummary } from '../core/workspace/types';
+import type { AnalysisResult, StaticOptions } from '../core/types';
+import type { DocumentInput } from '../core/static-analysis';
 
 // ── sandbox: the sandbox pass over one document ────────────────────────────────────────────────
 
@@ -132,3 +134,16 @@ export interface ModuleSummaryInput {
 export interface ModuleSummaryResult {
   summaries: ModuleSummary[];
 }
+
+// ── analyzeStaticBatch: the static pass over several documents in one task (check) ─────────────
+
+export interface AnalyzeStaticBatchInput {
+  /** Each as `analyzeStatic` takes it. */
+  documents: { document: DocumentInput; options: StaticOptions }[];
+  /** One Int32 over a SharedArrayBuffer: set to i + 1 as document i starts, so the caller can tell
+   *  which document a thread that stops answering is on. */
+  progress: Int32Array;
+}
+
+/** One document's result: what `analyzeStatic` returned, or the message of what it threw. */
+export type BatchItem = { ok: true; value: AnalysisResult; elapsedMs: number } | { ok: false; message: string };

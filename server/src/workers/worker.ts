@@ -1,5 +1,6 @@
 // The piscina worker entry: piscina calls a task by name (`run(input, { name })`) on this module's
 // exports, which are exactly the task catalogue. Workers import core (and model) only.
+import './load-typescript';
 import { tasks } from './tasks';
 
 // A worker thread's stdout is piped into the main thread's stdout, which is the LSP transport when

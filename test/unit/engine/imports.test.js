@@ -76,3 +76,38 @@ test("an open document's unsaved text is used instead of the file on disk, and n
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('imports are looked at together, yet kept in the order the document names them and up to the limit', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-imports-'));
+  // 45 specifiers, of which only the even-numbered modules exist: 23 resolve and the first 20 are kept.
+  const names = Array.from({ length: 45 }, (_, i) => `m${i}`);
+  names.forEach((n, i) => i % 2 === 0 && fs.writeFileSync(path.join(dir, `${n}.js`), `module.exports = ${i};\n`));
+  const text = names.map((n) => `const ${n} = require('./${n}');`).join('\n');
+  const statted = [];
+  // Stats answer in reverse order of asking, as a busy thread pool may.
+  let delay = 40;
+  const files = {
+    async stat(file) {
+      statted.push(file);
+      await new Promise((resolve) => setTimeout(resolve, (delay = Math.max(0, delay - 1))));
+      try {
+        const st = await fs.promises.stat(file);
+        return st.isFile() ? { mtimeMs: st.mtimeMs, size: st.size } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    readFile: (file) => fs.promises.readFile(file, 'utf8'),
+  };
+  try {
+    const source = createImportSource({ openText: () => undefined, files });
+    const imports = await source.importsOf({ uri: pathToFileURL(path.join(dir, 'routes.js')).href, version: 1, text, language: 'js' }, 1_000_000);
+    const kept = names.filter((_, i) => i % 2 === 0).slice(0, 20).map((n) => `./${n}`);
+    assert.deepEqual(Object.keys(imports), kept);
+    assert.equal(imports['./m38'].text, 'module.exports = 38;\n');
+    // Each candidate file was asked about once.
+    assert.equal(new Set(statted).size, statted.length);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

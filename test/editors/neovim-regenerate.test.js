@@ -17,17 +17,17 @@ function sandbox() {
   return nvimSandbox('orbit-nvim-regen-');
 }
 
-test('Neovim 0.7.2 regenerates the injectable route through codeAction/resolve', { timeout: 60_000 }, async (t) => {
+test('Neovim 0.7.2 regenerates the injectable route through codeAction/resolve', { timeout: 180_000 }, async (t) => {
   const box = sandbox();
   const file = path.join(box.app, 'app.js');
   const original = fs.readFileSync(file, 'utf8');
   const { fake, settings } = await startCodeOllama(file);
   const resultPath = path.join(box.dir, 'result.json');
-  const env = { ...box.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_MS: '10000', ORBIT_SETTINGS: JSON.stringify(settings) };
+  const env = { ...box.env, ORBIT_FILE: file, ORBIT_RESULT: resultPath, ORBIT_WAIT_MS: '30000', ORBIT_SETTINGS: JSON.stringify(settings) };
   try {
     const run = await new Promise((resolve) =>
       execFile('nvim', ['--headless', '--noplugin', '-i', 'NONE', '-n', '-u', path.join(SCRIPTS, 'init.lua'), '-c', `luafile ${path.join(SCRIPTS, 'regenerate.lua')}`],
-        { env, timeout: 50_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => resolve({ error, stderr })));
+        { env, timeout: 150_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => resolve({ error, stderr })));
     const log = path.join(box.env.XDG_CACHE_HOME, 'nvim', 'lsp.log');
     const explain = () => `\n${run.stderr}\n--- lsp.log ---\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-6000) : ''}`;
     assert.ok(fs.existsSync(resultPath), `nvim left no result${explain()}`);

@@ -52,13 +52,8 @@ export function readRenderers(fileName: string, maxFileSize: number): Record<str
   }
   for (const f of files) {
     if (Object.keys(out).length >= MAX_RENDERERS) break;
-    let text: string;
-    try {
-      if (fs.statSync(f).size > maxFileSize) continue;
-      text = fs.readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = readSmall(f, maxFileSize);
+    if (text === undefined) continue;
     if (!/\b(render|view)\s*\(/.test(text) || !quoted.some((q) => text.includes(q))) continue;
     out[f] = { fileName: f, text };
   }
@@ -70,13 +65,8 @@ function localsFiles(root: string, files: string[], maxFileSize: number): Map<st
   const out = new Map<string, string>();
   let providers = 0;
   for (const f of files) {
-    let text: string;
-    try {
-      if (fs.statSync(f).size > maxFileSize) continue;
-      text = fs.readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = readSmall(f, maxFileSize);
+    if (text === undefined) continue;
     const provides = LOCALS_PROVIDER.test(text);
     if (!provides && !RENDER_CALL.test(text) && !HELPER_FILE.test(path.relative(root, f).replace(/\\/g, '/')) && !/registerHelper\s*\(/.test(text)) continue;
     if (provides) providers++;
@@ -141,5 +131,15 @@ function exists(p: string): boolean {
     return fs.statSync(p).isFile();
   } catch {
     return false;
+  }
+}
+
+/** A file's text, unless it is larger than `maxFileSize` or cannot be read. */
+function readSmall(file: string, maxFileSize: number): string | undefined {
+  try {
+    if (fs.statSync(file).size > maxFileSize) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }

@@ -5,8 +5,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { analyzeDocument } = require('../../../server/dist/core/static-analysis.js');
-const { DEFAULT_STATIC_OPTIONS } = require('../../../server/dist/core/types.js');
+const { rawXssLines } = require('../../support/view-findings.js');
 const { ALL_RENDERERS } = require('../../../server/dist/core/templates/template-files.js');
 
 const VIEW = [
@@ -44,12 +43,7 @@ module.exports = {
 `;
 
 function rawLines(files) {
-  /** @type {Record<string, { fileName: string, text: string }>} */
-  const imports = {};
-  for (const [fileName, text] of Object.entries(files)) imports[fileName] = { fileName, text };
-  const result = analyzeDocument({ fileName: '/app/views/stories/show.hbs', text: VIEW, imports }, DEFAULT_STATIC_OPTIONS);
-  assert.deepEqual(result.errors, []);
-  return result.findings.filter((f) => f.ruleId === 'xss').map((f) => VIEW.slice(0, f.span.start).split('\n').length);
+  return rawXssLines('/app/views/stories/show.hbs', VIEW, files);
 }
 
 test('a registered helper that quotes only record keys and literals is server-made; one that returns its argument is not', () => {

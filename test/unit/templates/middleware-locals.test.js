@@ -9,8 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { analyzeDocument } = require('../../../server/dist/core/static-analysis.js');
-const { DEFAULT_STATIC_OPTIONS } = require('../../../server/dist/core/types.js');
+const { rawXssLines } = require('../../support/view-findings.js');
 const { ALL_RENDERERS } = require('../../../server/dist/core/templates/template-files.js');
 const { runCheck } = require('../../../server/dist/cli/check.js');
 
@@ -55,12 +54,7 @@ exports.destroy = async (req, res) => {
 `;
 
 function rawLines(files) {
-  /** @type {Record<string, { fileName: string, text: string }>} */
-  const imports = {};
-  for (const [fileName, text] of Object.entries(files)) imports[fileName] = { fileName, text };
-  const result = analyzeDocument({ fileName: '/app/views/includes/messages.pug', text: MESSAGES, imports }, DEFAULT_STATIC_OPTIONS);
-  assert.deepEqual(result.errors, []);
-  return result.findings.filter((f) => f.ruleId === 'xss').map((f) => MESSAGES.slice(0, f.span.start).split('\n').length);
+  return rawXssLines('/app/views/includes/messages.pug', MESSAGES, files);
 }
 
 test('middleware locals whose every value is server-made are not reported; request data and rendered names are', () => {

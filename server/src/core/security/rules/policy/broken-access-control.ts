@@ -13,7 +13,7 @@ const PUBLIC_PATH = /login|logout|signin|signup|register|auth|token|refresh|heal
 /** Paths that name per-user data even on GET (a GET by id alone is often a public page). */
 const PER_USER_PATH = /\/me\b|profile|account|admin|settings|orders|cart|secrets?|notes|invoices|messages|payments|billing|wallet|inbox|private|dashboard/i;
 /** Lookups of one record by key. */
-const LOOKUP = /^(findById|findByPk|findOne|findUnique|findFirst|get|all|query|execute|prepare|run|deleteOne|findByIdAndUpdate|findByIdAndDelete|updateOne|destroy|update|delete)$/;
+const LOOKUP = /^(findById|findByPk|findOne|findAll|findUnique|findFirst|get|all|query|execute|prepare|run|deleteOne|findByIdAndUpdate|findByIdAndDelete|updateOne|destroy|update|delete)$/;
 /** References to the authenticated principal. */
 const PRINCIPAL = /\b(req|request)\b[^;\n]{0,15}\.(user|auth|session)\b|ctx\.state\.(user|auth)|ctx\.session\.\w+|res\.locals\.user|currentUser|userId|user_id|owner/;
 const ROLE_FIELD = /^(role|roles|isAdmin|is_admin|admin|isSuperuser|superuser|permissions?|accessLevel|x-role|x-user-role|x-admin|x-is-admin)$/i;
@@ -35,7 +35,10 @@ export const brokenAccessControl: Rule = {
       const example = authed[0];
       for (const r of routes) {
         if (!r.authenticated) unauthenticated(ctx, r, example);
-        else if (r.handler) ownership(ctx, r);
+        else {
+          if (r.handler) ownership(ctx, r);
+          notAuthorised(ctx, r);
+        }
       }
     }
     clientRoles(ctx, routes);
@@ -51,8 +54,22 @@ function isSignUp(r: Route): boolean {
   return r.method.toLowerCase() === 'post' && /(^|\/)(users?|accounts?|members?)\/?$/i.test(r.path) && !/admin/i.test(r.path);
 }
 
+/** Path parameters that name a record by a handle anyone may know: `/profiles/:username`, `/u/:slug`. */
+const PUBLIC_HANDLE = /\/:(username|user_?name|handle|slug|login|nick(name)?)\b/i;
+/** Per-user words that stay private even when the path names whose: `/users/:username/settings`. */
+const PRIVATE_PATH = /\/me\b|admin|settings|orders|cart|secrets?|notes|invoices|messages|payments|billing|wallet|inbox|private|dashboard/i;
+
+/**
+ * A GET that names the subject by a public handle is a lookup of someone's public page (a
+ * profile by username in the RealWorld API, a user page by slug); "profile" or "account" in such a
+ * path says whose page, not that it is the caller's own.
+ */
+function isPublicLookup(r: Route): boolean {
+  return r.method.toLowerCase() === 'get' && PUBLIC_HANDLE.test(r.path) && !PRIVATE_PATH.test(r.path);
+}
+
 function unauthenticated(ctx: RuleContext, r: Route, example: Route): void {
-  if (PUBLIC_PATH.test(r.path) || isSignUp(r)) return;
+  if (PUBLIC_PATH.test(r.path) || isSignUp(r) || isPublicLookup(r)) return;
   if (!STATE_CHANGING.test(r.method) && !PER_USER_PATH.test(r.path)) return;
   ctx.report({
     node: r.node,
@@ -62,10 +79,46 @@ function unauthenticated(ctx: RuleContext, r: Route, example: Route): void {
   });
 }
 
+/** An administrator-only path: `/admin/…`, `/v1/admin/promote/:id`. */
+const ADMIN_PATH = /(^|\/)admin(s|istrat\w*)?(\/|$)/i;
+/** Middleware that decides by role or permission, not only by who is signed in. */
+const ROLE_GUARD = /role|admin|permission|authori[sz]|acl\b|\bcan[A-Z(]|staff|superuser|scope|polic(y|ies)|abilit|rights|privilege|grant/i;
+/** A role or permission test in the handler itself. */
+const ROLE_CHECK = /\.(role|roles|isAdmin|is_admin|admin|permissions?|isStaff|superuser|scopes?)\b|hasRole|checkRole|authori[sz]e|\bcan\(|ability/;
+
+/**
+ * An administrator's route behind authentication alone: any signed-in user reaches it. Asked of
+ * routes another file mounts (or whose handler it registers), where the workspace index gives the
+ * whole gate in front of them: every middleware of the mounts on the way down from the app, and
+ * this file's. Within a single file an admin-prefixed `app.use('/admin', authenticate)` is taken
+ * as the gate the app meant, as before.
+ */
+function notAuthorised(ctx: RuleContext, r: Route): void {
+  if (!r.mountedBy || !ADMIN_PATH.test(r.path)) return;
+  if (r.guards.some((g) => ROLE_GUARD.test(g) || roleArgument(g))) return;
+  if (r.handler?.body && ROLE_CHECK.test(r.handler.body.getText())) return;
+  const where = r.mountedBy ? ` (mounted in ${baseName(r.mountedBy.by)}:${r.mountedBy.line})` : '';
+  ctx.report({
+    node: r.node,
+    message: `${r.method.toUpperCase()} ${r.path} is an administrator's route, but only authentication guards it${where}: any signed-in user can call it; check the role too`,
+    taint: evidence([step(r.node, `${r.path}: authenticated${r.guards.length > 0 ? ` by ${r.guards.join(', ').slice(0, 80)}` : ''}, no role check`)]),
+    sink: 'no role check',
+  });
+}
+
+/** `auth('manageUsers')`, `requirePermission('admin')`: a guard told which right to demand (not `passport.authenticate('jwt')`). */
+function roleArgument(guard: string): boolean {
+  return /^[\w$.]+\((['"`])[^'"`]+\1/.test(guard) && !/authenticate|passport/i.test(guard);
+}
+
+function baseName(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+
 /** A lookup keyed by req.params.id in a handler that never mentions the authenticated user. */
 function ownership(ctx: RuleContext, r: Route): void {
   const body = r.handler?.body;
-  if (!body || PRINCIPAL.test(body.getText()) || /admin/i.test(r.path + r.middleware.map((m) => m.getText()).join())) return;
+  if (!body || PRINCIPAL.test(body.getText()) || /admin/i.test(`${r.path} ${r.guards.join(' ')}`)) return;
   walk(body, (n) => {
     if (!ts.isCallExpression(n)) return undefined;
     const name = ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : ts.isIdentifier(n.expression) ? n.expression.text : '';
@@ -145,7 +198,7 @@ function routeOf(n: ts.Node, routes: Route[]): Route | undefined {
 /** Inside a handler that only administrators reach (by path or by middleware), roles are data. */
 function behindAdminCheck(n: ts.Node, routes: Route[]): boolean {
   const r = routeOf(n, routes);
-  return r !== undefined && /admin|role/i.test(`${r.path} ${r.middleware.map((m) => m.getText()).join(' ')}`);
+  return r !== undefined && /admin|role/i.test(`${r.path} ${r.guards.join(' ')}`);
 }
 
 /** Per node: whether it is (part of) the condition of an if, while or `?:`. */

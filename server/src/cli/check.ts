@@ -75,7 +75,7 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   const packages = await packageDirs(positionals);
   const poolSize = checkPoolSize(settings, values.config ? await readRaw(values.config) : undefined);
   const cacheDir = values['no-cache'] === true ? undefined : findingsCacheDir(values['cache-dir'], process.env);
-  const report = await analyze(files, { settings, sandbox, verify, packages, poolSize, cacheDir }, io, signal);
+  const report = await analyze(files, { settings, sandbox, verify, packages, poolSize, cacheDir, indexPaths: positionals.length > 0 ? positionals : ['.'] }, io, signal);
   if (signal.aborted) {
     io.err('orbit-ls: interrupted; no report written\n');
     return 130;
@@ -99,9 +99,11 @@ interface CheckOptions {
   poolSize: number;
   /** The findings cache's directory; undefined with --no-cache. */
   cacheDir?: string;
+  /** The paths checked: their folders are indexed for the cross-file policy rules (check-index.ts). */
+  indexPaths?: readonly string[];
 }
 
-async function analyze(files: string[], { settings, sandbox, verify, packages = [], poolSize, cacheDir }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+async function analyze(files: string[], { settings, sandbox, verify, packages = [], poolSize, cacheDir, indexPaths = [] }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
   const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0, fromCache: 0 };
   const cache = cacheDir === undefined ? undefined : findingsCache({ dir: cacheDir, options: staticOptionsFrom(settings), warn: (m) => io.err(`${m}\n`) });
@@ -109,12 +111,13 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
   const progress = progressLine(io, files.length);
   const analysed: { rel: string; path: string; doc: DocumentReport; text: string }[] = [];
   try {
+    const indexed = await (require('./check-index') as typeof import('./check-index')).indexedAnalysisCache({ paths: indexPaths, pool, cache, maxFileSize: settings.maxFileSize, signal, log: (m) => io.err(`${m}\n`) });
     await analyzeFiles(files, {
       pool,
       settings,
       signal,
       sandbox,
-      ...(cache ? { cache } : {}),
+      ...(indexed ? { cache: indexed } : {}),
       onFile(file, text) {
         const rel = relative(file.path);
         if (file.cached) report.fromCache = (report.fromCache ?? 0) + 1;

@@ -82,7 +82,7 @@ export function createImportSource(deps: ImportSourceDeps): ImportSource {
         count++;
       }
       const mountedAs = deps.mountedAs?.(file);
-      if (mountedAs) imports[MOUNTED_AS] = { fileName: file, text: '', mountedAs };
+      if (mountedAs) imports[MOUNTED_AS] = { fileName: '', text: '', mountedAs };
       return imports;
     },
   };

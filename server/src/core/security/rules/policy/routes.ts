@@ -106,7 +106,23 @@ function findRoutes(facts: TaintFacts): Route[] {
     });
   }
   routes.push(...nestRoutes(facts.sourceFile));
-  if (mountedAs) routes.push(...handlerRoutes(facts.sourceFile, mountedAs));
+  return routes;
+}
+
+const withHandlers = new WeakMap<TaintFacts, Route[]>();
+
+/**
+ * `routesOf`, and this file's exports that other files register as route handlers, by the
+ * workspace index (`router.get('/notes/:id', auth, notes.show)` in routes/app.js makes `show` of
+ * this controller a route). Only the access-control rule asks for these.
+ */
+export function routesWithHandlers(facts: TaintFacts): Route[] {
+  let routes = withHandlers.get(facts);
+  if (!routes) {
+    const mountedAs = appView(facts).mountedAs;
+    routes = mountedAs ? [...routesOf(facts), ...handlerRoutes(facts.sourceFile, mountedAs)] : routesOf(facts);
+    withHandlers.set(facts, routes);
+  }
   return routes;
 }
 
@@ -154,9 +170,13 @@ function joinPath(prefix: string, path: string): string {
   return `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`.replace(/(.)\/$/, '$1');
 }
 
-/** `isAuthExpr` for a middleware known only by its text (in another file): `requireAuth`, `passport.authenticate('jwt')`. */
+/**
+ * `isAuthExpr` for a middleware known only by its text (in another file): `requireAuth`,
+ * `passport.authenticate('jwt')`. Middleware that only loads a session or a user when there is one
+ * (`session(…)`, `passport.initialize()`, `passport.session()`) rejects nobody and does not count.
+ */
 export function isAuthText(text: string): boolean {
-  return text !== '<function>' && AUTH_MIDDLEWARE.test(text) && !/^(express\.)?session\b|^cookieSession\b/.test(text);
+  return text !== '<function>' && AUTH_MIDDLEWARE.test(text) && !/^(express\.)?session\b|^cookieSession\b|^passport\.(initialize|session)\b/.test(text);
 }
 
 export function isAuthExpr(e: ts.Expression): boolean {

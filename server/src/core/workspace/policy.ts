@@ -5,8 +5,7 @@
 // The policy rules (csrf, broken-access-control) read the app as one program through these facts:
 // the index turns the facts of a module's importers into the module's `MountedAs`.
 import ts from 'typescript';
-import type { ImportSummaries } from './link';
-import type { Guard, ImportedModule, MountedAs, PolicyFacts } from './types';
+import type { Guard, ImportedModule, ModuleSummary, MountedAs, PolicyFacts } from './types';
 import { MOUNTED_AS } from './types';
 
 export const SESSION_MODULES = /^(express-session|cookie-session|koa-session|koa-generic-session|@fastify\/session|@fastify\/secure-session|fastify-session|fastify-secure-session)$/;
@@ -277,7 +276,7 @@ export interface AppView {
 const views = new WeakMap<object, AppView>();
 
 /** Called once per analysis, with the object the rules share (the taint facts), so rules can ask `appView`. */
-export function attachAppView(key: object, imports: Readonly<Record<string, ImportedModule>> | undefined, summaries: ImportSummaries | undefined): void {
+export function attachAppView(key: object, imports: Readonly<Record<string, ImportedModule>> | undefined, summaries: ReadonlyMap<string, ModuleSummary> | undefined): void {
   const mountedAs = imports && Object.prototype.hasOwnProperty.call(imports, MOUNTED_AS) ? imports[MOUNTED_AS].mountedAs : undefined;
   const imported: AppView['imported'] = [];
   for (const [specifier, s] of summaries ?? []) if (s.policy) imported.push({ specifier, fileName: s.fileName, policy: s.policy });

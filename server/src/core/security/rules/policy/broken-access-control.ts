@@ -1,4 +1,4 @@
-// CWE-284/862/863: routes that act on a user's data without authentication, records fetched by a
+// CWE-284/862/863/639: routes that act on a user's data without authentication, records fetched by a
 // client-supplied id with no ownership check, and role decisions made on client-controlled data.
 import ts from 'typescript';
 import { forEachNode, unwrap } from '../../ast';
@@ -21,7 +21,7 @@ const ROLE_FIELD = /^(role|roles|isAdmin|is_admin|admin|isSuperuser|superuser|pe
 export const brokenAccessControl: Rule = {
   meta: {
     id: 'broken-access-control',
-    cwe: ['CWE-284', 'CWE-862', 'CWE-863'],
+    cwe: ['CWE-284', 'CWE-862', 'CWE-863', 'CWE-639'],
     defaultSeverity: 'error',
     title: 'Missing authentication or authorization',
     description: 'A per-user or state-changing route is reachable without the authentication other routes use, a record is loaded by a client-supplied id without checking it belongs to the caller, or a role decision trusts request data.',

@@ -55,11 +55,12 @@ export const csrf: Rule = {
 
 /** The first state-changing route of a module this file mounts, with the file it is in. */
 function mountedChanging(ctx: RuleContext): (PolicyFacts['changing'][number] & { fileName: string }) | undefined {
-  for (const m of appView(ctx.facts).imported) {
-    for (const c of m.policy.changing) if (!c.csrf) return { ...c, fileName: c.fileName ?? m.fileName };
-  }
-  return undefined;
+  const all = appView(ctx.facts).imported.flatMap((m) => m.policy.changing.filter((c) => !c.csrf).map((c) => ({ ...c, fileName: c.fileName ?? m.fileName })));
+  // The example named is one that acts for a signed-in user, when there is one, rather than the login form.
+  return all.find((c) => !SIGN_IN.test(c.path)) ?? all[0];
 }
+
+const SIGN_IN = /login|logout|signin|signup|register|session/i;
 
 function displayName(fileName: string): string {
   return fileName.split(/[\\/]/).slice(-2).join('/');

@@ -129,3 +129,17 @@ test('a save that adds a role check at the mount in app.js clears the findings o
   assert.ok(index.mountedDependents(app).includes(admin));
   assert.deepEqual(analyse(admin, index).result.findings.filter((f) => f.ruleId === 'broken-access-control'), []);
 });
+
+test('policy facts stay small on a file written to blow them up', () => {
+  const { summariseModule } = require('../../../server/dist/core/workspace/summary.js');
+  const lines = ["const express = require('express');", 'const app = express();'];
+  for (let i = 0; i < 3000; i++) lines.push(`app.use(mw${i});`);
+  for (let i = 0; i < 400; i++) lines.push(`app.use('/r${i}', require('./r${i}'));`);
+  for (let i = 0; i < 400; i++) lines.push(`app.post('/p${i}', ${Array.from({ length: 50 }, (_, j) => `g${j}`).join(', ')}, require('./c${i}').h);`);
+  const s = summariseModule({ fileName: '/w/app.js', text: lines.join('\n'), policyOnly: true });
+  assert.ok(s.policy.mounts.length + s.policy.handlers.length <= 200);
+  assert.ok(s.policy.mounts.every((m) => m.guards.length <= 32));
+  assert.ok(s.policy.handlers.every((h) => h.guards.length <= 32 && !h.guards.some((g) => /require/.test(g))), 'the handler is never taken for a guard');
+  assert.ok(s.policy.changing.length <= 8);
+  assert.ok(JSON.stringify(s).length < 200_000);
+});

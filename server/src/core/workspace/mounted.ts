@@ -13,6 +13,7 @@ export interface Importer {
 }
 
 const MAX_ENTRIES = 64;
+const MAX_GUARDS = 64;
 
 /** How the app uses `file`; undefined when nothing mounts it or uses its exports as handlers. */
 export function mountedAsOf(file: string, importersOf: (file: string) => readonly Importer[]): MountedAs | undefined {
@@ -35,10 +36,10 @@ export function mountedAsOf(file: string, importersOf: (file: string) => readonl
       // Where the importer's own routes sit: under each of its mounts, or at the root when it is the app.
       const above = parent && parent.mounts.length > 0 ? parent.mounts : [{ prefix: '', guards: [] as string[] }];
       for (const m of mounts) {
-        for (const a of above) if (out.mounts.length < MAX_ENTRIES) out.mounts.push({ by: imp.file, line: m.line, prefix: join(a.prefix, m.prefix), guards: [...a.guards, ...m.guards] });
+        for (const a of above) if (out.mounts.length < MAX_ENTRIES) out.mounts.push({ by: imp.file, line: m.line, prefix: join(a.prefix, m.prefix), guards: [...a.guards, ...m.guards].slice(0, MAX_GUARDS) });
       }
       for (const h of handlers) {
-        for (const a of above) if (out.handlers.length < MAX_ENTRIES) out.handlers.push({ export: h.export, by: imp.file, line: h.line, method: h.method, path: join(a.prefix, h.path), guards: [...a.guards, ...h.guards] });
+        for (const a of above) if (out.handlers.length < MAX_ENTRIES) out.handlers.push({ export: h.export, by: imp.file, line: h.line, method: h.method, path: join(a.prefix, h.path), guards: [...a.guards, ...h.guards].slice(0, MAX_GUARDS) });
       }
       const session = p.session ? { by: imp.file, line: p.session.line, sameSite: p.session.sameSite } : parent?.session;
       if (session && !out.session) out.session = session;

@@ -17,6 +17,8 @@ const WORTH_PARSING = /\.(use|get|post|put|patch|delete|del|all|route|forEach)\s
 const MAX_ENTRIES = 200;
 const MAX_CHANGING = 8;
 const MAX_GUARD = 80;
+/** Middleware kept in front of one mount or route: a file with thousands of `app.use` stays small. */
+const MAX_GUARDS = 32;
 
 /** Whether a module's text may hold policy facts (so it is worth parsing for them). */
 export function mayHavePolicy(text: string): boolean {
@@ -138,12 +140,12 @@ export function modulePolicy(sf: ts.SourceFile): PolicyFacts {
         const mods = modulesOf(a).filter((m) => m.export === undefined);
         if (mods.length > 0) {
           mounted = true;
-          for (const m of mods) out.mounts.push({ specifier: m.specifier, line: lineOf(c), prefix: prefix ?? '', guards: [...appGuards, ...guards] });
+          for (const m of mods) out.mounts.push({ specifier: m.specifier, line: lineOf(c), prefix: prefix ?? '', guards: [...appGuards, ...guards].slice(0, MAX_GUARDS) });
         } else {
           guards.push(guardText(a, sf));
         }
       }
-      if (!mounted && (prefix === undefined || prefix === '/' || prefix === '')) appGuards.push(...guards);
+      if (!mounted && (prefix === undefined || prefix === '/' || prefix === '')) appGuards.push(...guards.slice(0, MAX_GUARDS - appGuards.length));
       continue;
     }
     // `require('./routes')(app, db)`, `routes(app)`, `routes.forEach((r) => r(app))`: the module gets the app.
@@ -168,7 +170,7 @@ export function modulePolicy(sf: ts.SourceFile): PolicyFacts {
     const method = name === 'del' ? 'delete' : name;
     if (STATE_CHANGING.test(method) && out.changing.length < MAX_CHANGING) out.changing.push({ method, path, line: lineOf(c), span: { start: c.getStart(sf), end: c.end }, csrf: false });
     const last = rest[rest.length - 1];
-    const guards = [...appGuards, ...rest.slice(0, -1).map((m) => guardText(m, sf))];
+    const guards = [...appGuards, ...rest.slice(0, -1).slice(0, MAX_GUARDS).map((m) => guardText(m, sf))].slice(0, MAX_GUARDS);
     for (const m of last ? modulesOf(last) : []) {
       if (m.export !== undefined) out.handlers.push({ specifier: m.specifier, export: m.export, line: lineOf(c), method, path, guards });
     }

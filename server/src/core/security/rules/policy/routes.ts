@@ -26,6 +26,8 @@ export interface Route {
   guards: string[];
   /** Where another file mounts this route or uses its handler, when that is how it is reached. */
   mountedBy?: { by: string; line: number };
+  /** An export of this file that another file registers as the handler: the route itself is declared there. */
+  handlerOnly?: boolean;
 }
 
 const METHODS = /^(get|post|put|patch|delete|del|all)$/;
@@ -160,6 +162,7 @@ function handlerRoutes(sf: ts.SourceFile, m: MountedAs): Route[] {
       authenticated: h.guards.some(isAuthText) || checksUserInline(fn),
       guards: h.guards,
       mountedBy: { by: h.by, line: h.line },
+      handlerOnly: true,
     });
   }
   return out;

@@ -84,7 +84,8 @@ export async function runCheck(args: string[], io: CliIO, signal: AbortSignal): 
   const sandbox = values.sandbox === true;
   const verify = values.verify === true ? { jobs, shard } : undefined;
   const packages = await packageDirs(positionals);
-  const report = await analyze(files, { settings, sandbox, verify, packages, poolSize, cacheDir, ...(early ? { pool: early } : {}) }, io, signal);
+  const indexPaths = positionals.length > 0 ? positionals : ['.'];
+  const report = await analyze(files, { settings, sandbox, verify, packages, poolSize, cacheDir, indexPaths, ...(early ? { pool: early } : {}) }, io, signal);
   if (signal.aborted) {
     io.err('orbit-ls: interrupted; no report written\n');
     return 130;
@@ -110,9 +111,11 @@ interface CheckOptions {
   cacheDir?: string;
   /** Threads started before the walk (a run expected to analyse every file); else made here. */
   pool?: AnalysisPool;
+  /** The paths checked: their folders are indexed for the cross-file policy rules (check-index.ts). */
+  indexPaths?: readonly string[];
 }
 
-async function analyze(files: string[], { settings, sandbox, verify, packages = [], poolSize, cacheDir, pool: early }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
+async function analyze(files: string[], { settings, sandbox, verify, packages = [], poolSize, cacheDir, pool: early, indexPaths = [] }: CheckOptions, io: CliIO, signal: AbortSignal): Promise<CheckReport> {
   const started = performance.now();
   const report: CheckReport = { filesChecked: 0, findings: [], notices: [], skipped: [], elapsedMs: 0, fromCache: 0 };
   const cache = cacheDir === undefined ? undefined : findingsCache({ dir: cacheDir, options: staticOptionsFrom(settings), warn: (m) => io.err(`${m}\n`) });
@@ -120,12 +123,13 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
   const progress = progressLine(io, files.length);
   const analysed: { rel: string; path: string; doc: DocumentReport; text: string }[] = [];
   try {
+    const indexed = await (require('./check-index') as typeof import('./check-index')).indexedAnalysisCache({ paths: indexPaths, pool, cache, maxFileSize: settings.maxFileSize, signal, log: (m) => io.err(`${m}\n`) });
     await analyzeFiles(files, {
       pool,
       settings,
       signal,
       sandbox,
-      ...(cache ? { cache } : {}),
+      ...(indexed ? { cache: indexed } : {}),
       log: (m) => io.err(`${m}\n`),
       onFile(file, text) {
         const rel = relative(file.path);

@@ -12,6 +12,7 @@ import { allRules as registeredRules } from './security/registry';
 import { importedTraits } from './security/model-hooks';
 import { crossFileFindings, importedCalls, summariseImports, type ImportedModule } from './security/imports';
 import { callerControlledFindings } from './workspace/caller-controlled';
+import { attachAppView } from './workspace/policy';
 
 export interface DocumentInput {
   /** File name or URI; its extension picks the language when `language` is absent. */
@@ -72,6 +73,7 @@ export function analyzeDocument(input: DocumentInput, options: StaticOptions, tr
       ...(input.imports ? { importedTraits: importedTraits(input.imports) } : {}),
     });
     errors.push(...facts.errors);
+    attachAppView(facts, input.imports, summaries);
     const levels = levelsForFile(input.fileName, options.rules);
     const findings = runRules({ sourceFile: parsed.sourceFile, text, language, facts, levels }, errors);
     if (summaries) findings.push(...crossFileFindings(facts, summaries, levels));

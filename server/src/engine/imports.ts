@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ImportedModule } from '../core/static-analysis';
-import type { ModuleSummary } from '../core/workspace/types';
+import type { ModuleSummary, MountedAs } from '../core/workspace/types';
+import { MOUNTED_AS } from '../core/workspace/types';
 import { importCandidates, localPath, MAX_IMPORTS, SPECIFIER } from '../workers/imports';
 import type { DocumentSnapshot } from './document-analysis';
 
@@ -24,6 +25,8 @@ export interface ImportSourceDeps {
   files?: ImportFiles;
   /** The workspace index's summary of this text of the file, when it has one. */
   summaryOf?(file: string, text: string): ModuleSummary | undefined;
+  /** The workspace index's facts of how the rest of the app uses this file (mounts, handlers, session). */
+  mountedAs?(file: string): MountedAs | undefined;
 }
 
 export interface ImportSource {
@@ -95,6 +98,8 @@ export function createImportSource(deps: ImportSourceDeps): ImportSource {
           count++;
         }
       }
+      const mountedAs = deps.mountedAs?.(file);
+      if (mountedAs) imports[MOUNTED_AS] = { fileName: '', text: '', mountedAs };
       return imports;
     },
   };

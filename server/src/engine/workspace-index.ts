@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { textHash } from '../core/workspace/hash';
-import type { ModuleSummary } from '../core/workspace/types';
+import type { ModuleSummary, MountedAs } from '../core/workspace/types';
+import { mountedAsOf } from '../core/workspace/mounted';
 import { DEPTH_BUDGET } from '../core/workspace/types';
 import type { ModuleSummaryInput, ModuleSummaryResult } from '../workers/contracts';
 import { importCandidates, SPECIFIER } from '../workers/imports';
@@ -14,6 +15,11 @@ import { importCandidates, SPECIFIER } from '../workers/imports';
 export interface WorkspaceIndexOptions {
   /** Runs the `moduleSummary` task; undefined when it was cancelled or failed. */
   summarise(input: ModuleSummaryInput, signal: AbortSignal): Promise<ModuleSummaryResult | undefined>;
+  /**
+   * Runs the `moduleSummary` task for modules nothing imports (the app, its route tables) with
+   * `policyOnly`: their policy facts give `mountedAs`. Without it, those modules are not read.
+   */
+  summarisePolicy?(input: ModuleSummaryInput, signal: AbortSignal): Promise<ModuleSummaryResult | undefined>;
   /** An open document's text by file path, else the file on disk is read. */
   openText?(file: string): string | undefined;
   files?: IndexFiles;
@@ -53,6 +59,10 @@ export interface WorkspaceIndex {
   importersOf(file: string): string[];
   /** Whether any module this file imports has a summary with something in it. */
   importsSummarised(file: string): boolean;
+  /** How the modules that import this file use it: mounts, handlers, the app's session and CSRF protection. */
+  mountedAs(file: string): MountedAs | undefined;
+  /** The files whose `mountedAs` may follow from this one's: what it imports, and theirs (bounded). */
+  mountedDependents(file: string): string[];
   readonly size: number;
 }
 
@@ -69,6 +79,8 @@ interface Entry {
   /** Specifier → resolved file, for the relative imports that name a workspace file. */
   deps: Map<string, string>;
   summary?: ModuleSummary;
+  /** The summary holds the policy facts only (nothing imported the module when it was made). */
+  policyOnly?: boolean;
 }
 
 export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceIndex {
@@ -114,25 +126,29 @@ export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceI
     const out: Record<string, ModuleSummary> = {};
     for (const [specifier, target] of entry.deps) {
       const s = entries.get(target)?.summary;
-      if (s && Object.keys(s.functions).length + Object.keys(s.handles).length > 0) out[specifier] = s;
+      if (s && Object.keys(s.functions).length + Object.keys(s.handles).length + (s.policy?.changing.length ?? 0) > 0) out[specifier] = s;
     }
     return out;
   };
 
   /** Summarises the files in batches, at most `concurrency` batches in flight. */
-  const summariseAll = async (batch: { file: string; text: string }[], signal: AbortSignal): Promise<ModuleSummary[]> => {
+  const summariseAll = async (batch: { file: string; text: string; policyOnly?: boolean }[], signal: AbortSignal): Promise<ModuleSummary[]> => {
     const out: ModuleSummary[] = [];
-    const chunks: { file: string; text: string }[][] = [];
+    const chunks: { file: string; text: string; policyOnly?: boolean }[][] = [];
     for (let i = 0; i < batch.length; i += batchSize) chunks.push(batch.slice(i, i + batchSize));
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < chunks.length && !signal.aborted) {
         const chunk = chunks[next++];
-        const modules = chunk.map(({ file, text }) => ({ fileName: file, text, deps: depSummaries(entries.get(file) as Entry) }));
-        const result = await options.summarise({ modules }, signal);
+        const modules = chunk.map(({ file, text, policyOnly }) => (policyOnly ? { fileName: file, text, deps: {}, policyOnly } : { fileName: file, text, deps: depSummaries(entries.get(file) as Entry) }));
+        const run = chunk.every((c) => c.policyOnly) && options.summarisePolicy ? options.summarisePolicy : options.summarise;
+        const result = await run({ modules }, signal);
         for (const s of result?.summaries ?? []) {
           const entry = entries.get(s.fileName);
-          if (entry && s.hash === entry.hash) entry.summary = s;
+          if (entry && s.hash === entry.hash) {
+            entry.summary = s;
+            entry.policyOnly = chunk.find((c) => c.file === s.fileName)?.policyOnly === true;
+          }
           out.push(s);
         }
       }
@@ -169,6 +185,10 @@ export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceI
         if (signal.aborted) break;
         summarised += (await summariseAll(wave.map((file) => ({ file, text: texts.get(file) as string })), signal)).length;
       }
+      // Modules nothing imports but which import others (the app, its route tables) are read for
+      // their policy facts only: what they mount, where, behind which middleware.
+      const wiring = [...texts.keys()].filter((f) => (importers.get(f)?.size ?? 0) === 0 && (entries.get(f)?.deps.size ?? 0) > 0);
+      if (!signal.aborted && options.summarisePolicy) await summariseAll(wiring.map((file) => ({ file, text: texts.get(file) as string, policyOnly: true })), signal);
       options.log?.(`orbit-ls: workspace index: ${entries.size} modules, ${summarised} summarised${truncated ? ` (stopped at ${maxFiles} files)` : ''}`);
       return { files: entries.size, summarised, truncated };
     },
@@ -180,6 +200,7 @@ export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceI
       for (let depth = 0; queue.length > 0 && depth <= DEPTH_BUDGET && !signal.aborted; depth++) {
         const next = new Set<string>();
         const batch: { file: string; text: string; before: string }[] = [];
+        const policyOnly: { file: string; text: string; policyOnly?: boolean }[] = [];
         for (const f of queue) {
           if (rechecks++ >= MAX_RECHECKS) break;
           const text = await textOf(f);
@@ -194,7 +215,7 @@ export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceI
             continue;
           }
           const isNew = !old;
-          const entry: Entry = { hash: textHash(text), deps: new Map(), summary: old?.summary };
+          const entry: Entry = { hash: textHash(text), deps: new Map(), summary: old?.summary, ...(old?.policyOnly ? { policyOnly: true } : {}) };
           entries.set(f, entry);
           entry.deps = link(f, text, (c) => entries.has(c));
           // A new file may be what an earlier import named: link those importers to it.
@@ -209,9 +230,14 @@ export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceI
             }
             unresolved.delete(f);
           }
-          if ((importers.get(f)?.size ?? 0) === 0 && !old?.summary) continue;
+          if ((importers.get(f)?.size ?? 0) === 0 && (old?.policyOnly || !old?.summary)) {
+            // Nothing imports it: only what it mounts matters (policy facts), to the files it imports.
+            if (entry.deps.size > 0 && options.summarisePolicy) policyOnly.push({ file: f, text });
+            continue;
+          }
           batch.push({ file: f, text, before: signature(old?.summary) });
         }
+        if (policyOnly.length > 0) await summariseAll(policyOnly.map((p) => ({ ...p, policyOnly: true })), signal);
         const summaries = await summariseAll(batch, signal);
         for (const s of summaries) {
           const before = batch.find((b) => b.file === s.fileName)?.before;
@@ -226,12 +252,39 @@ export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceI
     },
 
     summaryOf(file, text) {
-      const s = entries.get(file)?.summary;
-      return s && s.hash === textHash(text) ? s : undefined;
+      const e = entries.get(file);
+      const s = e?.summary;
+      return s && !e.policyOnly && s.hash === textHash(text) ? s : undefined;
     },
 
     importersOf(file) {
       return [...(importers.get(file) ?? [])];
+    },
+
+    mountedAs(file) {
+      return mountedAsOf(file, (f) =>
+        [...(importers.get(f) ?? [])].map((i) => {
+          const e = entries.get(i);
+          return { file: i, ...(e?.summary?.policy ? { policy: e.summary.policy } : {}), resolve: (specifier: string) => e?.deps.get(specifier) };
+        }),
+      );
+    },
+
+    mountedDependents(file) {
+      const out = new Set<string>();
+      let frontier = [file];
+      for (let depth = 0; depth < DEPTH_BUDGET && frontier.length > 0 && out.size < MAX_RECHECKS; depth++) {
+        const next: string[] = [];
+        for (const f of frontier) {
+          for (const d of entries.get(f)?.deps.values() ?? []) {
+            if (d === file || out.has(d)) continue;
+            out.add(d);
+            next.push(d);
+          }
+        }
+        frontier = next;
+      }
+      return [...out];
     },
 
     importsSummarised(file) {
@@ -245,7 +298,7 @@ export function createWorkspaceIndex(options: WorkspaceIndexOptions): WorkspaceI
 function signature(s: ModuleSummary | undefined): string {
   if (!s) return '';
   const fns = Object.values(s.functions).map((f) => [f.name, f.sinks.map((k) => [k.param, k.ruleId, k.depth, k.via ?? '', k.line]), f.returns.map((r) => [r.param, r.cleansed])]);
-  return JSON.stringify([fns, s.handles]);
+  return JSON.stringify([fns, s.handles, s.policy?.changing.map((c) => [c.method, c.path, c.fileName ?? '', c.line, c.csrf]) ?? []]);
 }
 
 /** The targets in waves: each file after the files it depends on (a cycle is cut where it is met). */

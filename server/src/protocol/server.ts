@@ -201,7 +201,7 @@ function createSession(connection: Connection, params: InitializeParams, documen
       notify: (message) => client.showWarning(message),
       startProgress: (title) => client.startProgress(title),
       env: process.env,
-      imports: createImportSource({ openText: (uri) => documents.get(uri)?.getText(), summaryOf: (file, text) => workspace.index.summaryOf(file, text) }),
+      imports: createImportSource({ openText: (uri) => documents.get(uri)?.getText(), summaryOf: (file, text) => workspace.index.summaryOf(file, text), mountedAs: (file) => workspace.index.mountedAs(file) }),
     }),
     snapshot(uri) {
       const doc = documents.get(uri);

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { InitializeParams } from 'vscode-languageserver/node';
 import type { AnalysisPool } from '../engine/pool';
 import { createWorkspaceIndex, type WorkspaceIndex } from '../engine/workspace-index';
+import type { ModuleSummaryInput, ModuleSummaryResult } from '../workers/contracts';
 
 export interface WorkspaceIndexHost {
   readonly index: WorkspaceIndex;
@@ -30,12 +31,14 @@ const BATCH_TIMEOUT_MS = 20_000;
 
 export function workspaceIndexHost(params: InitializeParams, deps: WorkspaceIndexHostDeps): WorkspaceIndexHost {
   const stop = new AbortController();
+  const summarise = async (input: ModuleSummaryInput, signal: AbortSignal): Promise<ModuleSummaryResult | undefined> => {
+    const outcome = await (await deps.pool()).run('moduleSummary', input, { signal, timeoutMs: BATCH_TIMEOUT_MS });
+    if (outcome.kind === 'failed') deps.log(`orbit-ls: workspace index: ${input.modules.length} module(s) not summarised: ${outcome.message}`);
+    return outcome.kind === 'done' ? outcome.value : undefined;
+  };
   const index = createWorkspaceIndex({
-    async summarise(input, signal) {
-      const outcome = await (await deps.pool()).run('moduleSummary', input, { signal, timeoutMs: BATCH_TIMEOUT_MS });
-      if (outcome.kind === 'failed') deps.log(`orbit-ls: workspace index: ${input.modules.length} module(s) not summarised: ${outcome.message}`);
-      return outcome.kind === 'done' ? outcome.value : undefined;
-    },
+    summarise,
+    summarisePolicy: summarise,
     openText: (file) => deps.openText(pathToFileURL(file).href),
     log: deps.log,
   });
@@ -70,6 +73,9 @@ export function workspaceIndexHost(params: InitializeParams, deps: WorkspaceInde
         const changed = new Set<string>();
         for (const f of filesChanged) for (const c of await index.update(f, stop.signal)) changed.add(c);
         recheckImporters([...changed]);
+        // What a saved file mounts, and behind which middleware, is how its routers are reached.
+        const mounted = new Set(filesChanged.flatMap((f) => index.mountedDependents(f)).map((f) => pathToFileURL(f).href));
+        for (const uri of deps.openUris()) if (mounted.has(uri)) deps.recheck(uri);
       }).catch((err: unknown) => deps.log(`orbit-ls: workspace index not updated: ${err instanceof Error ? err.message : String(err)}`));
     },
     dispose() {

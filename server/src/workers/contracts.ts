@@ -128,7 +128,7 @@ export type { Verification, VerifyOptions } from './tasks/regeneration-verify';
 
 export interface ModuleSummaryInput {
   /** A few modules at a time, so a typing-time analysis never waits long behind the index. */
-  modules: { fileName: string; text: string; deps: Record<string, ModuleSummary> }[];
+  modules: { fileName: string; text: string; deps: Record<string, ModuleSummary>; policyOnly?: boolean }[];
 }
 
 export interface ModuleSummaryResult {

@@ -12,6 +12,7 @@ import { buildTaintFacts } from '../security/engine';
 import { allRules, ruleById, runRules } from '../security/registry';
 import { crossFileSinks, displayPath, importedCalls, type ImportSummaries } from './link';
 import { moduleExports } from './exports';
+import { mayHavePolicy, modulePolicy, withMountedRoutes } from './policy';
 import { DEPTH_BUDGET, MAX_SINKS_PER_FUNCTION, type FunctionSummary, type ModuleSummary } from './types';
 
 export { textHash } from './hash';
@@ -21,6 +22,8 @@ export interface SummariseInput {
   text: string;
   /** Summaries of the modules this one imports, by specifier as written; transitive flows come from them. */
   deps?: Readonly<Record<string, ModuleSummary>>;
+  /** Only the policy facts are wanted (a module nothing imports): the taint analysis is skipped. */
+  policyOnly?: boolean;
 }
 
 const MAX_PARAMS = 6;
@@ -32,11 +35,14 @@ const LABEL = /^orbit_(\d+)_(\d+)\(\)$/;
 export function summariseModule(input: SummariseInput): ModuleSummary {
   const out: ModuleSummary = { fileName: input.fileName, hash: textHash(input.text), functions: {}, handles: {} };
   const language = languageFromFileName(input.fileName);
-  // A module that never says `export` exports nothing: no need to parse it.
-  if (!language || !/\bexports?\b/.test(input.text)) return out;
+  const policy = language !== undefined && mayHavePolicy(input.text);
+  // A module that never says `export` exports nothing: no need to parse it (unless it wires an app).
+  if (!language || (!policy && (input.policyOnly || !/\bexports?\b/.test(input.text)))) return out;
   // A plain parse finds the exports; the analysis parses the marked text the usual way.
   const first = quickParse(input.text, language);
   if (!first) return out;
+  if (policy) out.policy = withMountedRoutes(modulePolicy(first.sourceFile), new Map(Object.entries(input.deps ?? {})));
+  if (input.policyOnly || !/\bexports?\b/.test(input.text)) return out;
   const exported = moduleExports(first.sourceFile);
   out.handles = exported.handles;
   if (exported.functions.length === 0) return out;

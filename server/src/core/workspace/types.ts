@@ -47,7 +47,54 @@ export interface ModuleSummary {
    * `models.sequelize.query(…)` in an importer is a call on a Sequelize instance.
    */
   handles: Record<string, ModuleRef>;
+  /** How this module wires an app: sessions, CSRF protection, what it mounts and where (policy.ts). */
+  policy?: PolicyFacts;
 }
+
+/** A middleware in front of a mount or a route, as written: `requireAuth`, `passport.authenticate`. */
+export type Guard = string;
+
+/**
+ * What one module does to the app it builds or is handed, read from its syntax alone. The
+ * workspace index turns the facts of a module's importers into its `MountedAs`.
+ */
+export interface PolicyFacts {
+  /** A cookie session set up here (`app.use(session({…}))`), and whether its cookie is SameSite=Lax/Strict. */
+  session?: { line: number; sameSite: boolean };
+  /** CSRF protection named here: a CSRF package, or a hand-written token check. */
+  csrf: boolean;
+  /**
+   * Relative modules this one mounts: `app.use('/admin', requireAuth, require('./admin'))`, or
+   * hands its app to (`require('./routes')(app)`), with the middleware in front of them, including
+   * earlier app-wide `app.use(auth)`.
+   */
+  mounts: { specifier: string; line: number; prefix: string; guards: Guard[] }[];
+  /** Exports of relative modules used as route handlers here: `router.get('/notes/:id', auth, notes.show)`. */
+  handlers: { specifier: string; export: string; line: number; method: string; path: string; guards: Guard[] }[];
+  /**
+   * State-changing routes registered here or in the modules mounted here (a few), for the CSRF
+   * rule at the session's setup: `fileName` when the route is in a mounted module, `csrf` when the
+   * module it is in (or one mounting it on the way) names CSRF protection.
+   */
+  changing: { method: string; path: string; line: number; span: { start: number; end: number }; fileName?: string; csrf: boolean }[];
+}
+
+/**
+ * How the rest of the app uses one module, gathered by the workspace index from the modules that
+ * import it (and theirs, up to DEPTH_BUDGET): where its routes are mounted, which of its exports
+ * are route handlers, and whether the app keeps a cookie session and has CSRF protection.
+ */
+export interface MountedAs {
+  mounts: { by: string; line: number; prefix: string; guards: Guard[] }[];
+  handlers: { export: string; by: string; line: number; method: string; path: string; guards: Guard[] }[];
+  /** The app's cookie session, where it is set up. */
+  session?: { by: string; line: number; sameSite: boolean };
+  /** CSRF protection is named in a module that mounts this one (or theirs). */
+  csrf: boolean;
+}
+
+/** The key under which a document's `imports` carry what the workspace index knows of the document itself. */
+export const MOUNTED_AS = '#mounted-as';
 
 /** An imported module's text, keyed in `DocumentInput.imports` by the specifier as written ('./db'). */
 export interface ImportedModule {
@@ -55,6 +102,8 @@ export interface ImportedModule {
   text: string;
   /** The workspace index's summary of this text, when it has one; otherwise core summarises the text alone. */
   summary?: ModuleSummary;
+  /** Only on the MOUNTED_AS entry: how the rest of the app uses this document. */
+  mountedAs?: MountedAs;
 }
 
 /** How many modules deep a sink is followed through summaries of summaries. */

@@ -8,6 +8,8 @@ import { cweUrl } from '../../rule';
 import { unwrap } from '../../ast';
 import { evidence, objectProperty, propertyValue, resolveObject, step, walk } from './util';
 import { routesOf, STATE_CHANGING } from './routes';
+import { appView } from '../../../workspace/policy';
+import type { PolicyFacts } from '../../../workspace/types';
 
 const SESSION_MODULES = /^(express-session|cookie-session|koa-session|koa-generic-session|@fastify\/session|@fastify\/secure-session|fastify-session|fastify-secure-session)$/;
 const CSRF_MODULES = /csurf|csrf|lusca|@fastify\/csrf-protection|koa-csrf|@koa\/csrf/;
@@ -26,8 +28,10 @@ export const csrf: Rule = {
     const mods = [...ctx.facts.modules];
     const sessionModules = mods.filter((m) => SESSION_MODULES.test(m));
     if (sessionModules.length === 0 || mods.some((m) => CSRF_MODULES.test(m)) || usesCsrfToken(ctx)) return;
-    const changing = routesOf(ctx.facts).find((r) => STATE_CHANGING.test(r.method));
-    if (!changing) return;
+    const local = routesOf(ctx.facts).find((r) => STATE_CHANGING.test(r.method));
+    // Routers in other files that this app mounts (from their summaries), unless they protect themselves.
+    const mounted = local ? undefined : mountedChanging(ctx);
+    if (!local && !mounted) return;
     const setup = ctx.facts.calls.find((c) => c.callee !== undefined && SESSION_MODULES.test(c.callee.module) && (c.callee.path.length === 0 || c.callee.path[0] === '()'))
       ?? ctx.facts.calls.find((c) => c.name === 'register' && c.args[0] !== undefined && /session/i.test(c.args[0].getText()));
     if (!setup || !ts.isCallExpression(setup.node)) return;
@@ -35,15 +39,32 @@ export const csrf: Rule = {
     const sameSite = opts && findSameSite(opts);
     if (sameSite && /^['"`]?(lax|strict)['"`]?$|^true$/i.test(sameSite.getText())) return;
     const fix = opts && !sameSite ? sameSiteFix(opts, setup) : undefined;
+    const route = local ? `${local.method.toUpperCase()} ${local.path}` : `${mounted?.method.toUpperCase()} ${mounted?.path}`;
+    const where = mounted ? ` (${displayName(mounted.fileName)}:${mounted.line})` : '';
     ctx.report({
       node: setup.node,
-      message: `Sessions live in a cookie and ${changing.method.toUpperCase()} ${changing.path} changes state, but there is no CSRF protection and the cookie is not SameSite=Lax/Strict`,
-      taint: evidence([step(changing.registration, `${changing.method.toUpperCase()} ${changing.path} changes state`)]),
+      message: `Sessions live in a cookie and ${route}${where} changes state, but there is no CSRF protection and the cookie is not SameSite=Lax/Strict`,
+      taint: local
+        ? evidence([step(local.registration, `${route} changes state`)])
+        : evidence([{ span: mounted?.span ?? { start: 0, end: 0 }, message: `${route} changes state`, ...(mounted?.fileName ? { fileName: mounted.fileName } : {}) }]),
       sink: 'session cookie sent on cross-site requests',
       ...(fix ? { fixes: [fix] } : {}),
     });
   },
 };
+
+/** The first state-changing route of a module this file mounts, with the file it is in. */
+function mountedChanging(ctx: RuleContext): (PolicyFacts['changing'][number] & { fileName: string }) | undefined {
+  const all = appView(ctx.facts).imported.flatMap((m) => m.policy.changing.filter((c) => !c.csrf).map((c) => ({ ...c, fileName: c.fileName ?? m.fileName })));
+  // The example named is one that acts for a signed-in user, when there is one, rather than the login form.
+  return all.find((c) => !SIGN_IN.test(c.path)) ?? all[0];
+}
+
+const SIGN_IN = /login|logout|signin|signup|register|session/i;
+
+function displayName(fileName: string): string {
+  return fileName.split(/[\\/]/).slice(-2).join('/');
+}
 
 /** A hand-written double-submit or header check also counts as protection. */
 function usesCsrfToken(ctx: RuleContext): boolean {

@@ -4,6 +4,9 @@ import ts from 'typescript';
 import type { TaintFacts } from '../../facts';
 import { isFunctionLike, unwrap, type FunctionLike } from '../../ast';
 import { objectProperty, propertyValue, stringValue } from './util';
+import { appView } from '../../../workspace/policy';
+import { moduleExports } from '../../../workspace/exports';
+import type { MountedAs } from '../../../workspace/types';
 
 export interface Route {
   /** Where the route is declared: the `app.get` callee, or a Nest method's HTTP decorator. */
@@ -16,6 +19,15 @@ export interface Route {
   handler?: FunctionLike;
   /** The route has an authentication step: route middleware, an earlier global one, or inline. */
   authenticated: boolean;
+  /**
+   * Every middleware in front of the route as written, this file's and, from the workspace index,
+   * those of the mounts above it in other files: what role checks are looked for in.
+   */
+  guards: string[];
+  /** Where another file mounts this route or uses its handler, when that is how it is reached. */
+  mountedBy?: { by: string; line: number };
+  /** An export of this file that another file registers as the handler: the route itself is declared there. */
+  handlerOnly?: boolean;
 }
 
 const METHODS = /^(get|post|put|patch|delete|del|all)$/;
@@ -40,17 +52,21 @@ export function routesOf(facts: TaintFacts): Route[] {
 function findRoutes(facts: TaintFacts): Route[] {
   // app.use(auth) guards every later route; app.use('/api', auth) every later route under /api.
   const globalAuth: { at: number; prefix: string }[] = [];
+  const globalGuards: { at: number; prefix: string; text: string }[] = [];
   const protectedRouters = new Set<string>();
   for (const c of facts.calls) {
     const first = c.args[0];
     const prefix = c.name === 'use' ? stringValue(first) : undefined;
     const mounted = prefix !== undefined ? c.args.slice(1) : c.args;
     if (c.name === 'use' && mounted.length >= 1 && mounted.every(isAuthExpr)) globalAuth.push({ at: c.node.getStart(), prefix: prefix ?? '' });
+    if (c.name === 'use') for (const m of mounted) if (!isFunctionLike(unwrap(m))) globalGuards.push({ at: c.node.getStart(), prefix: prefix ?? '', text: m.getText() });
     // app.use('/api', requireAuth, notesRouter): every route of notesRouter sits behind requireAuth.
     const authAt = c.name === 'use' ? mounted.findIndex(isAuthExpr) : -1;
     if (authAt >= 0) for (const m of mounted.slice(authAt + 1)) if (ts.isIdentifier(m)) protectedRouters.add(m.text);
     if (c.name === 'addHook' && /onRequest|preHandler|preValidation/.test(stringValue(first) ?? '') && c.args[1] && isAuthExpr(c.args[1])) globalAuth.push({ at: c.node.getStart(), prefix: '' });
   }
+  const mountedAs = appView(facts).mountedAs;
+  const mount = mountOf(mountedAs);
   const routes: Route[] = [];
   for (const c of facts.calls) {
     if (!METHODS.test(c.name) || c.args.length < 2 || !ts.isCallExpression(c.node)) continue;
@@ -76,11 +92,94 @@ function findRoutes(facts: TaintFacts): Route[] {
       middleware.some(isAuthExpr) ||
       globalAuth.some((g) => g.at < c.node.getStart() && path.startsWith(g.prefix)) ||
       (c.qualifier !== undefined && protectedRouters.has(c.qualifier)) ||
-      (handler !== undefined && checksUserInline(handler));
-    routes.push({ node: (c.node as ts.CallExpression).expression, registration: c.node, method: c.name, path, middleware, handler, authenticated });
+      (handler !== undefined && checksUserInline(handler)) ||
+      mount?.authenticated === true;
+    const guards = [...(mount?.guards ?? []), ...globalGuards.filter((g) => g.at < c.node.getStart() && path.startsWith(g.prefix)).map((g) => g.text), ...middleware.map((m) => m.getText())];
+    routes.push({
+      node: (c.node as ts.CallExpression).expression,
+      registration: c.node,
+      method: c.name,
+      path: mount ? joinPath(mount.prefix, path) : path,
+      middleware,
+      handler,
+      authenticated,
+      guards,
+      ...(mount ? { mountedBy: mount.at } : {}),
+    });
   }
   routes.push(...nestRoutes(facts.sourceFile));
   return routes;
+}
+
+const withHandlers = new WeakMap<TaintFacts, Route[]>();
+
+/**
+ * `routesOf`, and this file's exports that other files register as route handlers, by the
+ * workspace index (`router.get('/notes/:id', auth, notes.show)` in routes/app.js makes `show` of
+ * this controller a route). Only the access-control rule asks for these.
+ */
+export function routesWithHandlers(facts: TaintFacts): Route[] {
+  let routes = withHandlers.get(facts);
+  if (!routes) {
+    const mountedAs = appView(facts).mountedAs;
+    routes = mountedAs ? [...routesOf(facts), ...handlerRoutes(facts.sourceFile, mountedAs)] : routesOf(facts);
+    withHandlers.set(facts, routes);
+  }
+  return routes;
+}
+
+/**
+ * Where this file's routes are reached from, by the workspace index: one prefix when every mount
+ * agrees on it, and authenticated when every mount has an authentication step in front of it.
+ */
+function mountOf(m: MountedAs | undefined): { prefix: string; guards: string[]; authenticated: boolean; at: { by: string; line: number } } | undefined {
+  if (!m || m.mounts.length === 0) return undefined;
+  const prefixes = new Set(m.mounts.map((x) => x.prefix));
+  return {
+    prefix: prefixes.size === 1 ? m.mounts[0].prefix : '',
+    guards: m.mounts.length === 1 ? m.mounts[0].guards : m.mounts.flatMap((x) => x.guards).filter((g) => m.mounts.every((x) => x.guards.includes(g))),
+    authenticated: m.mounts.every((x) => x.guards.some(isAuthText)),
+    at: { by: m.mounts[0].by, line: m.mounts[0].line },
+  };
+}
+
+/** This file's exports that other files register as route handlers (`router.get('/notes/:id', auth, notes.show)`). */
+function handlerRoutes(sf: ts.SourceFile, m: MountedAs): Route[] {
+  if (m.handlers.length === 0) return [];
+  const fns = new Map(moduleExports(sf).functions.map((f) => [f.key, f.fn]));
+  const out: Route[] = [];
+  for (const h of m.handlers) {
+    const fn = fns.get(h.export);
+    if (!fn || !METHODS.test(h.method)) continue;
+    const node = fn.name ?? (ts.isVariableDeclaration(fn.parent) ? fn.parent.name : fn);
+    out.push({
+      node,
+      registration: fn,
+      method: h.method,
+      path: h.path,
+      middleware: [],
+      handler: fn,
+      authenticated: h.guards.some(isAuthText) || checksUserInline(fn),
+      guards: h.guards,
+      mountedBy: { by: h.by, line: h.line },
+      handlerOnly: true,
+    });
+  }
+  return out;
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (prefix === '' || prefix === '/') return path;
+  return `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`.replace(/(.)\/$/, '$1');
+}
+
+/**
+ * `isAuthExpr` for a middleware known only by its text (in another file): `requireAuth`,
+ * `passport.authenticate('jwt')`. Middleware that only loads a session or a user when there is one
+ * (`session(…)`, `passport.initialize()`, `passport.session()`) rejects nobody and does not count.
+ */
+export function isAuthText(text: string): boolean {
+  return text !== '<function>' && AUTH_MIDDLEWARE.test(text) && !/^(express\.)?session\b|^cookieSession\b|^passport\.(initialize|session)\b/.test(text);
 }
 
 export function isAuthExpr(e: ts.Expression): boolean {
@@ -98,7 +197,7 @@ export function checksUserInline(fn: FunctionLike): boolean {
 
 /** Whether the app has any authentication mechanism the rules can compare routes against. */
 export function hasAuthMechanism(routes: Route[], facts: TaintFacts): boolean {
-  if (routes.some((r) => r.middleware.some(isAuthExpr) || (r.handler && checksUserInline(r.handler)))) return true;
+  if (routes.some((r) => r.middleware.some(isAuthExpr) || (r.handler && checksUserInline(r.handler)) || (r.mountedBy !== undefined && r.authenticated))) return true;
   return facts.calls.some((c) => (c.name === 'use' || c.name === 'addHook') && c.args.some((a) => isAuthExpr(a)));
 }
 
@@ -121,7 +220,7 @@ function nestRoutes(sf: ts.SourceFile): Route[] {
         const sub = stringValue(d.arguments[0]) ?? '';
         const path = `/${[prefix, sub].filter((x) => x.length > 0).join('/')}`.replace(/\/+/g, '/');
         const middleware = [...classGuards, ...(decorator(m, 'UseGuards')?.arguments ?? [])];
-        routes.push({ node: d, registration: m, method, path, middleware, handler: m, authenticated: middleware.length > 0 || checksUserInline(m) });
+        routes.push({ node: d, registration: m, method, path, middleware, handler: m, authenticated: middleware.length > 0 || checksUserInline(m), guards: middleware.map((g) => g.getText()) });
       }
     }
   }

@@ -1,0 +1,96 @@
+// `orbit-ls check` and the workspace index: before the files are analysed, the index reads the
+// policy facts of every module under the checked folders (in the pool, syntax only: what each
+// module mounts, behind which middleware, which exports serve which routes, the cookie session and
+// CSRF protection), so each file is analysed with its mounted-as facts as the server gives them.
+// The findings cache is keyed by those facts as well: an entry records the facts it was computed
+// with and is used only while they are the same, so a change in app.js (a mount, its middleware,
+// the session) re-analyses the routers it mounts and nothing is served stale.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { AnalysisPool } from '../engine/pool';
+import type { CacheLookup, ReportCache } from '../engine/batch';
+import type { DocumentReport, DocumentSnapshot } from '../engine/document-analysis';
+import { createWorkspaceIndex, type WorkspaceIndex } from '../engine/workspace-index';
+import { MOUNTED_AS, type MountedAs } from '../core/workspace/types';
+import type { ModuleSummaryInput, ModuleSummaryResult } from '../workers/contracts';
+import { readImports } from '../workers/imports';
+import { readRenderers } from '../workers/template-renderers';
+
+/** A batch's time limit: a module that stalls the summary loses its facts, nothing else. */
+const BATCH_TIMEOUT_MS = 20_000;
+
+export interface CheckIndexOptions {
+  pool: AnalysisPool;
+  /** The paths given to check: the folders among them are indexed. */
+  paths: readonly string[];
+  maxFileSize: number;
+  signal: AbortSignal;
+  log?(message: string): void;
+}
+
+/** Builds the policy index over the checked folders; undefined when no folder was given. */
+export async function buildCheckIndex(opts: CheckIndexOptions): Promise<WorkspaceIndex | undefined> {
+  const folders = opts.paths.filter((p) => {
+    try {
+      return fs.statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  if (folders.length === 0) return undefined;
+  const run = async (input: ModuleSummaryInput, signal: AbortSignal): Promise<ModuleSummaryResult | undefined> => {
+    const modules = input.modules.map((m) => ({ ...m, policyOnly: true }));
+    const outcome = await opts.pool.run('moduleSummary', { modules }, { signal, timeoutMs: BATCH_TIMEOUT_MS });
+    if (outcome.kind === 'failed') opts.log?.(`orbit-ls: ${modules.length} module(s) not indexed: ${outcome.message}`);
+    return outcome.kind === 'done' ? outcome.value : undefined;
+  };
+  const index = createWorkspaceIndex({ summarise: run, summarisePolicy: run, maxFileSize: opts.maxFileSize });
+  await index.build(folders.map((f) => fs.realpathSync(f)), opts.signal);
+  return index;
+}
+
+/**
+ * The cache check analyses through: the inner findings cache (or none, with --no-cache), with each
+ * document's imports carrying its mounted-as facts and each entry checked against them.
+ */
+export function indexedCache(index: WorkspaceIndex, inner: ReportCache | undefined, maxFileSize: number): ReportCache {
+  return {
+    async lookup(doc: DocumentSnapshot): Promise<CacheLookup> {
+      const file = realPath(doc.uri);
+      const mountedAs = doc.language === undefined ? undefined : index.mountedAs(file);
+      const base: CacheLookup = inner
+        ? await inner.lookup(doc)
+        : { imports: doc.language === undefined ? readRenderers(doc.uri, maxFileSize) : readImports(doc.uri, doc.text, maxFileSize), store: async () => undefined };
+      if (!inner) return mountedAs ? { ...base, imports: { ...base.imports, [MOUNTED_AS]: { fileName: '', text: '', mountedAs } } } : base;
+      const key = mountedAsKey(mountedAs);
+      const cached = base.report as (DocumentReport & { mountedAsKey?: string }) | undefined;
+      const imports = { ...(base.imports ?? {}), ...(mountedAs ? { [MOUNTED_AS]: { fileName: '', text: '', mountedAs } } : {}) };
+      const { mountedAsKey: recorded, ...report } = cached ?? ({} as DocumentReport & { mountedAsKey?: string });
+      const fresh = cached !== undefined && recorded === key;
+      return {
+        imports,
+        ...(fresh ? { report: report as DocumentReport } : {}),
+        store: (r: DocumentReport) => base.store({ ...r, mountedAsKey: key } as DocumentReport),
+      };
+    },
+  };
+}
+
+/** The cache `check` analyses through: `cache` wrapped with the index of the checked folders (`cache` itself when none is a folder). */
+export async function indexedAnalysisCache(opts: CheckIndexOptions & { cache: ReportCache | undefined }): Promise<ReportCache | undefined> {
+  const index = await buildCheckIndex(opts);
+  return index ? indexedCache(index, opts.cache, opts.maxFileSize) : opts.cache;
+}
+
+/** What an entry's findings depend on beyond its own text and imports: the mounted-as facts. */
+export function mountedAsKey(m: MountedAs | undefined): string {
+  return m ? createHash('sha256').update(JSON.stringify(m)).digest('hex').slice(0, 32) : 'none';
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}

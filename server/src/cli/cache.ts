@@ -16,10 +16,14 @@ import type { DocumentReport, DocumentSnapshot } from '../engine/document-analys
 import type { CacheLookup, ReportCache } from '../engine/batch';
 import { coreFingerprint, hashTree } from '../engine/rule-metadata';
 import type { StaticOptions } from '../core/types';
+import type { ModuleSummary } from '../core/workspace/types';
+import type { ModuleSummaryInput } from '../workers/contracts';
 import { orbitVersion } from '../config/version';
 import { readImports } from '../workers/imports';
 import { pruneIfDue, REFRESH_AFTER_MS, type PruneLimits, type PruneResult } from './cache-prune';
 import { readRenderers } from '../workers/template-renderers';
+
+type SummaryInput = ModuleSummaryInput['modules'][number];
 
 /** Bumped when the entry layout changes. */
 const FORMAT = 1;
@@ -95,7 +99,7 @@ export function findingsCache(opts: FindingsCacheOptions): FindingsCache {
         ]),
       );
       const file = path.join(opts.dir, key.slice(0, 2), `${key}.json`);
-      const report = readEntry(file, { version, fingerprint, key }, now());
+      const report = readEntry(file, { version, fingerprint, key }, now(), acceptReport);
       return {
         imports,
         ...(report ? { report: { ...report, uri: doc.uri, version: doc.version } } : {}),
@@ -112,8 +116,66 @@ export function findingsCache(opts: FindingsCacheOptions): FindingsCache {
         },
       };
     },
-    prune: () => pruneIfDue(opts.dir, { now: now(), ...(opts.limits ? { limits: opts.limits } : {}) }),
+    prune: async () => {
+      const limits = { now: now(), ...(opts.limits ? { limits: opts.limits } : {}) };
+      const pruned = await pruneIfDue(opts.dir, limits);
+      await pruneIfDue(summaryDir(opts.dir), limits);
+      return pruned;
+    },
   };
+}
+
+function acceptReport(entry: Record<string, unknown>): DocumentReport | undefined {
+  const report = entry.report as DocumentReport | undefined;
+  if (!report || !Array.isArray(report.findings) || !Array.isArray(report.notices) || !Array.isArray(report.errors)) return undefined;
+  return report;
+}
+
+/** Where the module summaries of check's index are kept: a folder of the findings cache, pruned with it. */
+function summaryDir(dir: string): string {
+  return path.join(dir, 'index');
+}
+
+export interface SummaryCache {
+  get(module: SummaryInput): ModuleSummary | undefined;
+  set(module: SummaryInput, summary: ModuleSummary): void;
+}
+
+/**
+ * The module summaries `check`'s index computes (its policy facts), kept between runs beside the
+ * findings, keyed by the module's path and text, the summaries of its imports, the analysis code and
+ * the version: a re-run over an unchanged tree summarises nothing, so it starts no worker thread.
+ */
+export function summaryCache(opts: { dir: string; version?: string; fingerprint?: string; now?: () => number }): SummaryCache {
+  const version = opts.version ?? orbitVersion();
+  const fingerprint = opts.fingerprint ?? analysisFingerprint();
+  const now = opts.now ?? Date.now;
+  const madeDirs = new Set<string>();
+  const common = sha256(JSON.stringify([FORMAT, 'summary', version, fingerprint]));
+  const where = (m: SummaryInput) => {
+    const key = sha256(JSON.stringify([common, m.fileName, m.policyOnly === true, sha256(m.text), sha256(JSON.stringify(m.deps ?? {}))]));
+    return { key, file: path.join(summaryDir(opts.dir), key.slice(0, 2), `${key}.json`) };
+  };
+  return {
+    get(m) {
+      const { key, file } = where(m);
+      return readEntry(file, { version, fingerprint, key }, now(), acceptSummary);
+    },
+    set(m, summary) {
+      const { key, file } = where(m);
+      try {
+        writeAtomically(file, JSON.stringify({ format: FORMAT, version, fingerprint, key, summary }), madeDirs);
+      } catch {
+        // The summary is computed again next time; the findings cache warns about an unwritable directory.
+      }
+    },
+  };
+}
+
+function acceptSummary(entry: Record<string, unknown>): ModuleSummary | undefined {
+  const s = entry.summary as ModuleSummary | undefined;
+  if (!s || typeof s.fileName !== 'string' || typeof s.hash !== 'string' || typeof s.functions !== 'object' || typeof s.handles !== 'object') return undefined;
+  return s;
 }
 
 /** A hash of the code that computes static findings: the analysis (dist/core, which holds the
@@ -131,7 +193,7 @@ let fingerprintMemo: string | undefined;
  *  by this version and build for this key. Anything else is treated as absent. Read synchronously:
  *  entries are small, and a re-run does little else than read them. A used entry's time is
  *  refreshed (at most once a day), so pruning removes what runs stopped using. */
-function readEntry(file: string, expect: { version: string; fingerprint: string; key: string }, now: number): DocumentReport | undefined {
+function readEntry<T>(file: string, expect: { version: string; fingerprint: string; key: string }, now: number, accept: (entry: Record<string, unknown>) => T | undefined): T | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -141,14 +203,14 @@ function readEntry(file: string, expect: { version: string; fingerprint: string;
   try {
     const entry = JSON.parse(fs.readFileSync(fd, 'utf8')) as Record<string, unknown>;
     if (entry.format !== FORMAT || entry.version !== expect.version || entry.fingerprint !== expect.fingerprint || entry.key !== expect.key) return undefined;
-    const report = entry.report as DocumentReport | undefined;
-    if (!report || !Array.isArray(report.findings) || !Array.isArray(report.notices) || !Array.isArray(report.errors)) return undefined;
+    const value = accept(entry);
+    if (value === undefined) return undefined;
     try {
       if (now - fs.fstatSync(fd).mtimeMs > REFRESH_AFTER_MS) fs.futimesSync(fd, now / 1000, now / 1000);
     } catch {
       // A read-only cache still serves; its entries just age.
     }
-    return report;
+    return value;
   } catch {
     return undefined;
   } finally {

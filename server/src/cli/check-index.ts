@@ -11,7 +11,8 @@ import type { AnalysisPool } from '../engine/pool';
 import type { CacheLookup, ReportCache } from '../engine/batch';
 import type { DocumentReport, DocumentSnapshot } from '../engine/document-analysis';
 import { createWorkspaceIndex, type WorkspaceIndex } from '../engine/workspace-index';
-import { MOUNTED_AS, type MountedAs } from '../core/workspace/types';
+import { MOUNTED_AS, type ModuleSummary, type MountedAs } from '../core/workspace/types';
+import type { SummaryCache } from './cache';
 import type { ModuleSummaryInput, ModuleSummaryResult } from '../workers/contracts';
 import { readImports } from '../workers/imports';
 import { readRenderers } from '../workers/template-renderers';
@@ -26,6 +27,8 @@ export interface CheckIndexOptions {
   maxFileSize: number;
   signal: AbortSignal;
   log?(message: string): void;
+  /** Summaries kept from earlier runs (none with --no-cache): only modules missing there go to the pool. */
+  summaries?: SummaryCache;
 }
 
 /** Builds the policy index over the checked folders; undefined when no folder was given. */
@@ -38,11 +41,21 @@ export async function buildCheckIndex(opts: CheckIndexOptions): Promise<Workspac
     }
   });
   if (folders.length === 0) return undefined;
+  const kept = opts.summaries;
   const run = async (input: ModuleSummaryInput, signal: AbortSignal): Promise<ModuleSummaryResult | undefined> => {
     const modules = input.modules.map((m) => ({ ...m, policyOnly: true }));
-    const outcome = await opts.pool.run('moduleSummary', { modules }, { signal, timeoutMs: BATCH_TIMEOUT_MS });
-    if (outcome.kind === 'failed') opts.log?.(`orbit-ls: ${modules.length} module(s) not indexed: ${outcome.message}`);
-    return outcome.kind === 'done' ? outcome.value : undefined;
+    const known: ModuleSummary[] = [];
+    const missing = kept ? modules.filter((m) => {
+      const s = kept.get(m);
+      if (s) known.push(s);
+      return !s;
+    }) : modules;
+    if (missing.length === 0) return { summaries: known };
+    const outcome = await opts.pool.run('moduleSummary', { modules: missing }, { signal, timeoutMs: BATCH_TIMEOUT_MS });
+    if (outcome.kind === 'failed') opts.log?.(`orbit-ls: ${missing.length} module(s) not indexed: ${outcome.message}`);
+    if (outcome.kind !== 'done') return known.length > 0 ? { summaries: known } : undefined;
+    if (kept) outcome.value.summaries.forEach((s, i) => missing[i] && s.fileName === missing[i].fileName && kept.set(missing[i], s));
+    return { summaries: [...known, ...outcome.value.summaries] };
   };
   const index = createWorkspaceIndex({ summarise: run, summarisePolicy: run, maxFileSize: opts.maxFileSize });
   await index.build(folders.map((f) => fs.realpathSync(f)), opts.signal);
@@ -89,7 +102,7 @@ export function mountedAsKey(m: MountedAs | undefined): string {
 
 function realPath(file: string): string {
   try {
-    return fs.realpathSync(file);
+    return fs.realpathSync.native(file);
   } catch {
     return file;
   }

@@ -24,7 +24,7 @@ import { staticOptionsFrom } from '../config/validate';
 import { collectFiles } from './walk';
 import type { VerifyDocument } from './check-verify';
 import { languageFromFileName, SOURCE_EXTENSIONS } from '../core/types';
-import { cacheIsEmpty, findingsCache, findingsCacheDir } from './cache';
+import { cacheIsEmpty, findingsCache, findingsCacheDir, summaryCache } from './cache';
 import { checkPoolSize } from './cores';
 import { checkPackagesInto, formatPackageSummary, installedPackages, packageDirs, progressBar, type PackageSummary } from './packages';
 
@@ -123,7 +123,7 @@ async function analyze(files: string[], { settings, sandbox, verify, packages = 
   const progress = progressLine(io, files.length);
   const analysed: { rel: string; path: string; doc: DocumentReport; text: string }[] = [];
   try {
-    const indexed = await (require('./check-index') as typeof import('./check-index')).indexedAnalysisCache({ paths: indexPaths, pool, cache, maxFileSize: settings.maxFileSize, signal, log: (m) => io.err(`${m}\n`) });
+    const indexed = await (require('./check-index') as typeof import('./check-index')).indexedAnalysisCache({ paths: indexPaths, pool, cache, maxFileSize: settings.maxFileSize, signal, log: (m) => io.err(`${m}\n`), ...(cacheDir === undefined ? {} : { summaries: summaryCache({ dir: cacheDir }) }) });
     await analyzeFiles(files, {
       pool,
       settings,

@@ -61,7 +61,16 @@ function findingsOf(report) {
   return { findings: report.findings, filesChecked: report.summary.filesChecked, bySeverity: report.summary.bySeverity };
 }
 
+/** The findings entries (the index's module summaries live in index/, see summaryEntries). */
 function entries(dir) {
+  return files(dir).filter((f) => !f.startsWith(path.join(dir, 'index') + path.sep));
+}
+
+function summaryEntries(dir) {
+  return files(path.join(dir, 'index'));
+}
+
+function files(dir) {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
 }
@@ -80,6 +89,25 @@ test('a re-run over an unchanged tree takes every file from the cache and report
   assert.deepEqual(findingsOf(second.report), findingsOf(fresh.report));
   assert.deepEqual(ruleIdsIn(second.report, 'routes.js'), ['command-injection', 'sql-injection']);
   assert.equal(entries(cache).length, 3);
+});
+
+test('a re-run summarises no module for the index again; a changed module, and only it, is summarised afresh', async () => {
+  const dir = tree();
+  const cache = cacheDir();
+  const first = await check(dir, ['--cache-dir', cache]);
+  const kept = summaryEntries(cache);
+  // routes.js sets up the app and db.js is imported; math.js is neither, so the index skips it.
+  assert.equal(kept.length, 2);
+  // An hour old: a re-run that reads an entry leaves its time alone (it refreshes after a day), one that summarised again would rewrite it.
+  const hourAgo = new Date(Date.now() - 3600_000);
+  for (const f of kept) fs.utimesSync(f, hourAgo, hourAgo);
+  const second = await check(dir, ['--cache-dir', cache]);
+  assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+  assert.deepEqual(summaryEntries(cache).filter((f) => fs.statSync(f).mtimeMs > hourAgo.getTime() + 1000), [], 'a summary was computed again');
+  fs.appendFileSync(path.join(dir, 'routes.js'), '\n// changed\n');
+  await check(dir, ['--cache-dir', cache]);
+  assert.equal(summaryEntries(cache).length, kept.length + 1, 'the changed module got a new summary, no other did');
+  assert.equal(summaryEntries(cache).filter((f) => fs.statSync(f).mtimeMs > hourAgo.getTime() + 1000).length, 1);
 });
 
 test('--no-cache analyses every file and writes nothing', async () => {

@@ -9,7 +9,7 @@ import { hasAuthMechanism, routesWithHandlers, STATE_CHANGING, type Route } from
 import { nodeMemo } from '../../../source/tree-memo';
 
 /** Paths that are public by design. */
-const PUBLIC_PATH = /login|logout|signin|signup|register|auth|token|refresh|health|status|ping|public|forgot|reset|verify|webhook|callback|oauth|docs|^\/$|csrf|otp|mfa|2fa|two-?factor/i;
+const PUBLIC_PATH = /login|logout|signin|signup|register|auth|token|refresh|health|status|ping|public|forgot|reset|verify|webhook|callback|oauth|docs|^\/$|csrf|otp|mfa|2fa|two-?factor|(e-?mail|account|registration)[/_-]?confirm|confirm[/_-]?(e-?mail|account|registration)/i;
 /** Paths that name per-user data even on GET (a GET by id alone is often a public page). */
 const PER_USER_PATH = /\/me\b|profile|account|admin|settings|orders|cart|secrets?|notes|invoices|messages|payments|billing|wallet|inbox|private|dashboard/i;
 /** Lookups of one record by key. */

@@ -210,8 +210,10 @@ function nestRoutes(sf: ts.SourceFile): Route[] {
     if (!ts.isClassDeclaration(cls)) continue;
     const controller = decorator(cls, 'Controller');
     if (!controller) continue;
-    const prefix = stringValue(controller.arguments[0]) ?? '';
+    // @Controller('users') or @Controller({ path: 'users', version: '1' })
+    const prefix = stringValue(controller.arguments[0]) ?? stringValue(propertyValue(objectProperty(controller.arguments[0], 'path'))) ?? '';
     const classGuards = decorator(cls, 'UseGuards')?.arguments ?? [];
+    const classRoles = roleDecorators(cls);
     for (const m of cls.members) {
       if (!ts.isMethodDeclaration(m)) continue;
       for (const [name, method] of Object.entries(NEST_METHODS)) {
@@ -220,11 +222,27 @@ function nestRoutes(sf: ts.SourceFile): Route[] {
         const sub = stringValue(d.arguments[0]) ?? '';
         const path = `/${[prefix, sub].filter((x) => x.length > 0).join('/')}`.replace(/\/+/g, '/');
         const middleware = [...classGuards, ...(decorator(m, 'UseGuards')?.arguments ?? [])];
-        routes.push({ node: d, registration: m, method, path, middleware, handler: m, authenticated: middleware.length > 0 || checksUserInline(m), guards: middleware.map((g) => g.getText()) });
+        // The roles a guard enforces are declared beside it (@Roles(Role.admin)): they say who, not whether, so they count as guards' text only.
+        const guards = [...middleware.map((g) => g.getText()), ...classRoles, ...roleDecorators(m)];
+        routes.push({ node: d, registration: m, method, path, middleware, handler: m, authenticated: middleware.length > 0 || checksUserInline(m), guards });
       }
     }
   }
   return routes;
+}
+
+/** Nest metadata naming the roles or permissions a guard requires: @Roles(…), @Permissions(…), @SetMetadata('roles', …). */
+const ROLE_DECORATOR = /^(Roles?|HasRoles?|RequireRoles?|AllowRoles?|Permissions?|HasPermissions?|RequirePermissions?|Scopes?)$/;
+
+function roleDecorators(node: ts.HasDecorators): string[] {
+  const out: string[] = [];
+  for (const d of ts.getDecorators(node) ?? []) {
+    const e = d.expression;
+    if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression)) continue;
+    const name = e.expression.text;
+    if (ROLE_DECORATOR.test(name) || (name === 'SetMetadata' && /role|permission/i.test(stringValue(e.arguments[0]) ?? ''))) out.push(e.getText());
+  }
+  return out;
 }
 
 function decorator(node: ts.HasDecorators, name: string): ts.CallExpression | undefined {

@@ -53,11 +53,12 @@ export const csrf: Rule = {
   },
 };
 
-/** The first state-changing route of a module this file mounts, with the file it is in. */
+/** The first state-changing route of a module this file mounts that acts for a signed-in user, with the file it is in. */
 function mountedChanging(ctx: RuleContext): (PolicyFacts['changing'][number] & { fileName: string }) | undefined {
   const all = appView(ctx.facts).imported.flatMap((m) => m.policy.changing.filter((c) => !c.csrf).map((c) => ({ ...c, fileName: c.fileName ?? m.fileName })));
-  // The example named is one that acts for a signed-in user, when there is one, rather than the login form.
-  return all.find((c) => !SIGN_IN.test(c.path)) ?? all[0];
+  // Only a route that acts for a signed-in user makes forged requests worth anything: routers that
+  // only sign in, sign up or sign out are not enough (a forged sign-up acts for nobody).
+  return all.find((c) => !SIGN_IN.test(c.path));
 }
 
 const SIGN_IN = /login|logout|signin|signup|register|session/i;

@@ -6,6 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { rawXssLines } = require('../../support/view-findings.js');
+const { checkIn } = require('../../support/run-check.js');
 const { ALL_RENDERERS } = require('../../../server/dist/core/templates/template-files.js');
 
 const VIEW = [
@@ -62,7 +63,6 @@ test('orbit-ls check reads the helpers module beside the views', async () => {
   const fs = require('node:fs');
   const os = require('node:os');
   const path = require('node:path');
-  const { runCheck } = require('../../../server/dist/cli/check.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-helpers-'));
   fs.mkdirSync(path.join(dir, 'views', 'stories'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'helpers'));
@@ -70,15 +70,8 @@ test('orbit-ls check reads the helpers module beside the views', async () => {
   fs.writeFileSync(path.join(dir, 'views', 'stories', 'show.hbs'), `${VIEW}\n`);
   fs.writeFileSync(path.join(dir, 'app.js'), APP);
   fs.writeFileSync(path.join(dir, 'helpers', 'hbs.js'), HELPERS);
-  const previous = process.cwd();
-  process.chdir(dir);
-  let out = '';
-  try {
-    await runCheck(['--format', 'json', '--fail-on', 'never', '--no-cache'], { out: (t) => (out += t), err: () => {}, color: false, progress: false }, new AbortController().signal);
-  } finally {
-    process.chdir(previous);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const { out } = await checkIn(dir, ['--format', 'json', '--fail-on', 'never', '--no-cache']);
+  fs.rmSync(dir, { recursive: true, force: true });
   const lines = JSON.parse(out).findings.filter((f) => f.ruleId === 'xss' && f.file.endsWith('.hbs')).map((f) => f.start.line);
   assert.deepEqual(lines, [3, 4, 5, 6]);
 });

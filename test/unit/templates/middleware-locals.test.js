@@ -10,8 +10,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { rawXssLines } = require('../../support/view-findings.js');
+const { checkIn } = require('../../support/run-check.js');
 const { ALL_RENDERERS } = require('../../../server/dist/core/templates/template-files.js');
-const { runCheck } = require('../../../server/dist/cli/check.js');
 
 const MESSAGES = [
   'each inf in info',
@@ -87,15 +87,8 @@ test('orbit-ls check reads the middleware beside the views folder', async () => 
   fs.writeFileSync(path.join(dir, 'app', 'views', 'includes', 'messages.pug'), `${MESSAGES}\n`);
   fs.writeFileSync(path.join(dir, 'config', 'express.js'), EXPRESS);
   fs.writeFileSync(path.join(dir, 'app', 'controllers', 'articles.js'), CONTROLLER);
-  const previous = process.cwd();
-  process.chdir(dir);
-  let out = '';
-  try {
-    await runCheck(['--format', 'json', '--fail-on', 'never', '--no-cache'], { out: (t) => (out += t), err: () => {}, color: false, progress: false }, new AbortController().signal);
-  } finally {
-    process.chdir(previous);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const { out } = await checkIn(dir, ['--format', 'json', '--fail-on', 'never', '--no-cache']);
+  fs.rmSync(dir, { recursive: true, force: true });
   const lines = JSON.parse(out).findings.filter((f) => f.ruleId === 'xss').map((f) => f.start.line);
   assert.deepEqual(lines, [4, 6, 10, 11]);
 });

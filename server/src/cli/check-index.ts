@@ -14,7 +14,7 @@ import { createWorkspaceIndex, type IndexFiles, type WorkspaceIndex } from '../e
 import { MOUNTED_AS, type ModuleSummary, type MountedAs } from '../core/workspace/types';
 import type { SummaryCache } from './cache';
 import type { ModuleSummaryInput, ModuleSummaryResult } from '../workers/contracts';
-import { readImports } from '../workers/imports';
+import { readFresh, readImports } from '../workers/imports';
 import { readRenderers } from '../workers/template-renderers';
 
 /** A batch's time limit: a module that stalls the summary loses its facts, nothing else. */
@@ -54,7 +54,8 @@ export async function buildCheckIndex(opts: CheckIndexOptions): Promise<Workspac
     const outcome = await opts.pool.run('moduleSummary', { modules: missing }, { signal, timeoutMs: BATCH_TIMEOUT_MS });
     if (outcome.kind === 'failed') opts.log?.(`orbit-ls: ${missing.length} module(s) not indexed: ${outcome.message}`);
     if (outcome.kind !== 'done') return known.length > 0 ? { summaries: known } : undefined;
-    if (kept) outcome.value.summaries.forEach((s, i) => missing[i] && s.fileName === missing[i].fileName && kept.set(missing[i], s));
+    // The task answers one summary per module, in order.
+    if (kept) for (const [i, s] of outcome.value.summaries.entries()) if (missing[i]?.fileName === s.fileName) kept.set(missing[i], s);
     return { summaries: [...known, ...outcome.value.summaries] };
   };
   const index = createWorkspaceIndex({ summarise: run, summarisePolicy: run, maxFileSize: opts.maxFileSize, files: syncFiles });
@@ -108,18 +109,7 @@ const syncFiles: IndexFiles = {
       return [];
     }
   },
-  async read(file, maxSize) {
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(file, 'r');
-      const st = fs.fstatSync(fd);
-      return st.isFile() && st.size <= maxSize ? fs.readFileSync(fd, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
-    }
-  },
+  read: async (file, maxSize) => readFresh(file, maxSize),
 };
 
 /** What an entry's findings depend on beyond its own text and imports: the mounted-as facts. */

@@ -59,7 +59,8 @@ function resolve(dir: string, specifier: string): string | undefined {
   return importCandidates(dir, specifier).find(isFile);
 }
 
-function isFile(p: string): boolean {
+/** Whether `p` is a regular file (false when it is missing or unreadable). */
+export function isFile(p: string): boolean {
   try {
     return fs.statSync(p).isFile();
   } catch {
@@ -69,11 +70,17 @@ function isFile(p: string): boolean {
 
 /** The file's text as it is now; for keys that outlive the process (check's findings cache), where
  *  an edit that keeps the size within one modification-time tick must not go unseen. */
-function readFresh(file: string, maxFileSize: number): string | undefined {
+export function readFresh(file: string, maxFileSize: number): string | undefined {
+  // One open, then size and text from the descriptor: a re-run of check reads every module this way.
+  let fd: number | undefined;
   try {
-    return fs.statSync(file).size > maxFileSize ? undefined : fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, 'r');
+    const st = fs.fstatSync(fd);
+    return st.isFile() && st.size <= maxFileSize ? fs.readFileSync(fd, 'utf8') : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

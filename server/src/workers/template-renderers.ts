@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImportedModule } from '../core/static-analysis';
 import { ALL_RENDERERS, viewNames } from '../core/templates/template-files';
-import { localPath } from './imports';
+import { isFile, localPath, readFresh } from './imports';
 
 /** At most this many source files are listed per project, and this many renderers read per template. */
 export const MAX_LISTED = 3000;
@@ -52,7 +52,7 @@ export function readRenderers(fileName: string, maxFileSize: number): Record<str
   }
   for (const f of files) {
     if (Object.keys(out).length >= MAX_RENDERERS) break;
-    const text = readSmall(f, maxFileSize);
+    const text = readFresh(f, maxFileSize);
     if (text === undefined) continue;
     if (!/\b(render|view)\s*\(/.test(text) || !quoted.some((q) => text.includes(q))) continue;
     out[f] = { fileName: f, text };
@@ -65,7 +65,7 @@ function localsFiles(root: string, files: string[], maxFileSize: number): Map<st
   const out = new Map<string, string>();
   let providers = 0;
   for (const f of files) {
-    const text = readSmall(f, maxFileSize);
+    const text = readFresh(f, maxFileSize);
     if (text === undefined) continue;
     const provides = LOCALS_PROVIDER.test(text);
     if (!provides && !RENDER_CALL.test(text) && !HELPER_FILE.test(path.relative(root, f).replace(/\\/g, '/')) && !/registerHelper\s*\(/.test(text)) continue;
@@ -79,7 +79,7 @@ function localsFiles(root: string, files: string[], maxFileSize: number): Map<st
 function packageRoot(file: string): string | undefined {
   let dir = path.dirname(file);
   for (let i = 0; i < 8; i++) {
-    if (exists(path.join(dir, 'package.json'))) return dir;
+    if (isFile(path.join(dir, 'package.json'))) return dir;
     const up = path.dirname(dir);
     if (up === dir) return undefined;
     dir = up;
@@ -92,7 +92,7 @@ function projectRoot(file: string): string | undefined {
   for (let i = 0; i < 8; i++) {
     const base = path.basename(dir).toLowerCase();
     if (base === 'views' || base === 'templates') return path.dirname(dir);
-    if (exists(path.join(dir, 'package.json'))) return dir;
+    if (isFile(path.join(dir, 'package.json'))) return dir;
     const up = path.dirname(dir);
     if (up === dir) return undefined;
     dir = up;
@@ -124,22 +124,4 @@ function listing(root: string): string[] {
   if (listings.size > 50) listings.clear();
   listings.set(root, { at: now, files });
   return files;
-}
-
-function exists(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** A file's text, unless it is larger than `maxFileSize` or cannot be read. */
-function readSmall(file: string, maxFileSize: number): string | undefined {
-  try {
-    if (fs.statSync(file).size > maxFileSize) return undefined;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

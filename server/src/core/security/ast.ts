@@ -85,13 +85,18 @@ export function forEachNode(root: ts.Node, visit: (node: ts.Node) => boolean | v
     const node = stack.pop() as ts.Node;
     if (visit(node) === false) continue;
     // The children go on the stack in reverse, so the first child is visited next.
-    let lo = stack.length;
+    const lo = stack.length;
     ts.forEachChild(node, push);
-    for (let hi = stack.length - 1; lo < hi; lo++, hi--) {
-      const t = stack[lo];
-      stack[lo] = stack[hi];
-      stack[hi] = t;
-    }
+    reverseFrom(stack, lo);
+  }
+}
+
+/** Reverses `list[lo…]` in place: children pushed in order, then turned so the first pops first. */
+function reverseFrom(list: unknown[], lo: number): void {
+  for (let hi = list.length - 1; lo < hi; lo++, hi--) {
+    const t = list[lo];
+    list[lo] = list[hi];
+    list[hi] = t;
   }
 }
 
@@ -145,16 +150,10 @@ function preorder(sf: ts.SourceFile): Preorder {
     parents.push(parent);
     current = nodes.length;
     nodes.push(node);
-    let lo = stack.length;
+    const lo = stack.length;
     ts.forEachChild(node, push);
-    for (let hi = stack.length - 1; lo < hi; lo++, hi--) {
-      const t = stack[lo];
-      stack[lo] = stack[hi];
-      stack[hi] = t;
-      const u = stackParents[lo];
-      stackParents[lo] = stackParents[hi];
-      stackParents[hi] = u;
-    }
+    reverseFrom(stack, lo);
+    reverseFrom(stackParents, lo);
   }
   // A subtree is contiguous in preorder: its size, summed from the last node back, gives its end.
   const size = new Int32Array(nodes.length).fill(1);

@@ -105,7 +105,8 @@ export function createImportSource(deps: ImportSourceDeps): ImportSource {
   };
 }
 
-const diskFiles: ImportFiles = {
+/** The disk as the import reader sees it when the caller names no other. */
+export const diskFiles: ImportFiles = {
   async stat(file) {
     try {
       const st = await fs.promises.stat(file);

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { createImportSource } = require('../../../server/dist/engine/imports.js');
+const { createImportSource, diskFiles } = require('../../../server/dist/engine/imports.js');
 
 function workspace() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orbit-imports-'));
@@ -90,14 +90,9 @@ test('imports are looked at together, yet kept in the order the document names t
     async stat(file) {
       statted.push(file);
       await new Promise((resolve) => setTimeout(resolve, (delay = Math.max(0, delay - 1))));
-      try {
-        const st = await fs.promises.stat(file);
-        return st.isFile() ? { mtimeMs: st.mtimeMs, size: st.size } : undefined;
-      } catch {
-        return undefined;
-      }
+      return diskFiles.stat(file);
     },
-    readFile: (file) => fs.promises.readFile(file, 'utf8'),
+    readFile: diskFiles.readFile,
   };
   try {
     const source = createImportSource({ openText: () => undefined, files });

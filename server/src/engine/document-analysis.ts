@@ -2,6 +2,7 @@
 // (server) and the batch runner (check), so both give the same findings and the same notices.
 import type { AnalysisError, Finding, LanguageKind, Span } from '../core/types';
 import type { ImportedModule } from '../core/static-analysis';
+import type { EditChain } from '../core/source/edits';
 import { templateKind } from '../core/templates/template-files';
 import { staticOptionsFrom } from '../config/validate';
 import type { Settings } from '../config/schema';
@@ -14,6 +15,9 @@ export interface DocumentSnapshot {
   text: string;
   /** Undefined for languages orbit-ls does not analyse; such documents are never sent to the pool. */
   language: LanguageKind | undefined;
+  /** The editor's recent changes leading to this version, when the caller keeps them: a worker
+   *  that kept an earlier version is sent these instead of the text. */
+  edits?: EditChain;
 }
 
 /** Something about the analysis itself the user should know (not a vulnerability). */
@@ -54,11 +58,16 @@ export async function analyzeSnapshot(
     const message = `orbit-ls did not analyse this file: it has ${doc.text.length} characters, more than orbit.maxFileSize (${settings.maxFileSize}). Raise orbit.maxFileSize to analyse it.`;
     return { ...base, notices: [{ message }] };
   }
-  const outcome = await pool.run(
-    'analyzeStatic',
-    { document: { fileName: doc.uri, text: doc.text, language: doc.language, ...(imports ? { imports } : {}) }, options: staticOptionsFrom(settings) },
-    { signal, timeoutMs: settings.analysisTimeoutMs },
-  );
+  const document = { fileName: doc.uri, language: doc.language, ...(imports ? { imports } : {}) };
+  const options = staticOptionsFrom(settings);
+  const runOptions = { signal, timeoutMs: settings.analysisTimeoutMs };
+  const edits = doc.edits;
+  let outcome = edits ? await pool.run('analyzeStatic', { document, options, edits }, runOptions) : undefined;
+  // Without edits, or on a thread that kept none of the versions they start from: the whole text.
+  if (!outcome || (outcome.kind === 'done' && outcome.value.needsText)) {
+    const kept = edits && { generation: edits.generation, version: edits.version };
+    outcome = await pool.run('analyzeStatic', { document: { ...document, text: doc.text }, options, ...(kept ? { kept } : {}) }, runOptions);
+  }
   switch (outcome.kind) {
     case 'cancelled':
       return undefined;

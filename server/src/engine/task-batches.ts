@@ -83,7 +83,7 @@ export function batchingPool(pool: AnalysisPool, options: BatchingOptions): Anal
     try {
       // The pool's own limit is a backstop for a thread that never starts the batch; the watchdog
       // above is what enforces each document's time-out.
-      outcome = await pool.run('analyzeStaticBatch', { documents: group.map((p) => p.input), progress }, { signal: stop.signal, timeoutMs: timeoutMs * (group.length + 1) });
+      outcome = await pool.run('analyzeStaticBatch', { documents: group.map((p) => withText(p.input)), progress }, { signal: stop.signal, timeoutMs: timeoutMs * (group.length + 1) });
     } finally {
       clearInterval(watchdog);
       signal.removeEventListener('abort', onAbort);
@@ -115,7 +115,8 @@ export function batchingPool(pool: AnalysisPool, options: BatchingOptions): Anal
   return {
     size: pool.size,
     run<K extends TaskName>(name: K, input: TaskInput<K>, runOptions: RunOptions): Promise<TaskOutcome<TaskOutput<K>>> {
-      if (name !== 'analyzeStatic' || perTask === 1) return pool.run(name, input, runOptions);
+      // A document sent as edits must meet the thread that kept its text: it goes alone.
+      if (name !== 'analyzeStatic' || perTask === 1 || (input as TaskInput<'analyzeStatic'>).document.text === undefined) return pool.run(name, input, runOptions);
       if (runOptions.signal.aborted) return Promise.resolve({ kind: 'cancelled' });
       return new Promise((resolve) => {
         pending.push({ input: input as TaskInput<'analyzeStatic'>, options: runOptions, resolve: resolve as (o: Outcome) => void });
@@ -129,4 +130,11 @@ export function batchingPool(pool: AnalysisPool, options: BatchingOptions): Anal
     stats: () => pool.stats(),
     close: () => pool.close(),
   };
+}
+
+/** Batched documents carry their text (see `run`); this only says so to the type checker. */
+function withText(input: TaskInput<'analyzeStatic'>): { document: TaskInput<'analyzeStatic'>['document'] & { text: string }; options: TaskInput<'analyzeStatic'>['options'] } {
+  const { text } = input.document;
+  if (text === undefined) throw new Error('a batched document was sent without its text');
+  return { document: { ...input.document, text }, options: input.options };
 }

@@ -42,6 +42,7 @@ import { verificationHover } from './verify';
 import { isManifest, manifestReport } from '../engine/supply/manifest';
 import { createEditTokens, type EditTokens } from './edit-tokens';
 import { listenGuarded } from './documents';
+import { createEditLog, type EditLog } from './edit-log';
 import { workspaceIndexHost, type WorkspaceIndexHost } from './workspace-index';
 
 export interface ServerOptions {
@@ -68,6 +69,7 @@ interface Session {
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
+  const edits = createEditLog();
   let session: Session | undefined;
   let regeneration: RegenerationHost | undefined;
   const scheduled = new Map<string, number>();
@@ -77,7 +79,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // A second session in the same process would start a second pool and answer to two sets of
     // settings; the protocol allows one initialize, so the second is refused.
     if (session) return new ResponseError(ErrorCodes.InvalidRequest, 'orbit-ls is already initialized; initialize may be sent once per server process', { retry: false });
-    session = createSession(connection, params, documents, options);
+    session = createSession(connection, params, documents, options, edits);
     regeneration = regenerationHost(session, documents);
     return { capabilities: session.capabilities, serverInfo: { name: 'orbit-ls', version: orbitVersion() } };
   });
@@ -162,11 +164,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return session?.close();
   });
 
-  listenGuarded(documents, connection, (message) => (session ? session.client.log(message) : connection.console.log(message)));
+  listenGuarded(documents, connection, (message) => (session ? session.client.log(message) : connection.console.log(message)), edits);
   connection.listen();
 }
 
-function createSession(connection: Connection, params: InitializeParams, documents: TextDocuments<TextDocument>, options: ServerOptions): Session {
+function createSession(connection: Connection, params: InitializeParams, documents: TextDocuments<TextDocument>, options: ServerOptions, edits: EditLog): Session {
   const { capabilities, features } = negotiate(params.capabilities);
   const client = connectionClient(connection, () => features);
   const config = createConfigurationStore(client, params.initializationOptions);
@@ -205,7 +207,7 @@ function createSession(connection: Connection, params: InitializeParams, documen
     }),
     snapshot(uri) {
       const doc = documents.get(uri);
-      return doc && analysable(doc) ? snapshot(doc) : undefined;
+      return doc && analysable(doc) ? snapshot(doc, edits) : undefined;
     },
     settingsFor: (uri) => config.settingsFor(uri),
     onChange: publish,
@@ -299,7 +301,11 @@ async function publishManifest(session: Session, doc: TextDocument): Promise<voi
   session.client.publishDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
-const snapshot = (doc: TextDocument): DocumentSnapshot => ({ uri: doc.uri, version: doc.version, text: doc.getText(), language: languageFromId(doc.languageId) });
+const snapshot = (doc: TextDocument, edits: EditLog): DocumentSnapshot => {
+  const text = doc.getText();
+  const chain = edits.chain(doc.uri, doc.version, text.length);
+  return { uri: doc.uri, version: doc.version, text, language: languageFromId(doc.languageId), ...(chain ? { edits: chain } : {}) };
+};
 // View templates are analysed by file name whatever language id the editor gives them;
 // package.json is checked on its own terms (install scripts), whatever language id it comes with.
 const analysable = (doc: TextDocument): boolean => (languageFromId(doc.languageId) !== undefined || templateKind(doc.uri) !== undefined) && !isManifest(doc.uri);

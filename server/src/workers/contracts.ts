@@ -138,7 +138,7 @@ export interface ModuleSummaryResult {
 // ── analyzeStaticBatch: the static pass over several documents in one task (check) ─────────────
 
 export interface AnalyzeStaticBatchInput {
-  /** Each as `analyzeStatic` takes it. */
+  /** Each as `analyzeStatic` takes it, with its text. */
   documents: { document: DocumentInput; options: StaticOptions }[];
   /** One Int32 over a SharedArrayBuffer: set to i + 1 as document i starts, so the caller can tell
    *  which document a thread that stops answering is on. */

@@ -120,7 +120,7 @@ test('the analyzeStatic task rebuilds the text from edits it can replay, and ask
 test('through real worker threads, a document is sent as edits once a thread kept it, and every version\'s findings are the text\'s', async () => {
   const real = createPool({ size: 2 });
   const sent = [];
-  const pool = { size: real.size, run: (name, input, options) => (sent.push(input), real.run(name, input, options)), close: () => real.close() };
+  const pool = { size: real.size, run: (name, input, options) => (sent.push(input), real.run(name, input, options)), close: () => real.close(), stats: () => real.stats() };
   const uri = 'file:///w/threads-app.js';
   const log = createEditLog();
   log.opened(uri);

@@ -135,6 +135,7 @@ test('through real worker threads, a document is sent as edits once a thread kep
         doc = TextDocument.update(TextDocument.create(uri, 'javascript', doc.version, doc.getText()), [change], version);
       }
       const text = doc.getText();
+      /** @type {import('../../../server/dist/engine/document-analysis').DocumentSnapshot} */
       const snapshot = { uri, version, text, language: 'js', edits: log.chain(uri, version, text.length) };
       const report = await analyzeSnapshot(pool, snapshot, settings, new AbortController().signal, {});
       const fresh = analyzeDocument({ fileName: uri, text, language: 'js', imports: {} }, staticOptionsFrom(settings));
